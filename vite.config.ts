@@ -1,0 +1,33 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+/**
+ * One library build for every public entry (browser core, Node core, React bindings), plus the
+ * vitest configuration. Runtime dependencies stay external: the user's bundler dedupes them.
+ */
+export default defineConfig({
+  build: {
+    target: 'es2020',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        browser: 'src/browser.ts',
+        node: 'src/node.ts',
+        react: 'react/index.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: [/^node:/, 'react', 'react/jsx-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
+    },
+  },
+  test: {
+    environment: 'node',
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
