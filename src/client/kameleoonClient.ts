@@ -1,0 +1,574 @@
+import {
+  ConfigurationError,
+  FeatureEnvironmentDisabled,
+  FeatureExperimentNotFound,
+  FeatureNotFound,
+  FeatureVariableNotFound,
+  FeatureVariationNotFound,
+  InvalidArgument,
+  KameleoonError,
+  NotInitialized,
+} from '../errors.ts';
+import { parseConfiguration, type FeatureFlag, type ParsedConfig } from '../config/parse.ts';
+import type { ParsedVariable } from '../config/variables.ts';
+import { evaluateFlag, targetingContext, type Evaluation, type EvaluationEnv, type EvaluationReason, type EvaluationVisitor } from '../evaluation/evaluate.ts';
+import { Logger, type LogLevel } from '../logging/logger.ts';
+import { RequestType, type Platform } from '../platform/platform.ts';
+import { Assignments } from '../visitor/assignments.ts';
+import { isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
+import { applyData, recordVisitActivity } from '../visitor/applyData.ts';
+import {
+  SIMULATION_COOKIE,
+  VISITOR_CODE_COOKIE,
+  VISITOR_CODE_MAX_AGE,
+  appendSetCookie,
+  generateVisitorCode,
+  readRequestCookie,
+  validateVisitorCode,
+  visitorCodeSetCookie,
+  type RequestLike,
+  type ResponseLike,
+} from '../visitor/visitorCode.ts';
+import { VisitorStore, extraOf, type VisitorRecord } from '../visitor/visitorStore.ts';
+import { parseSimulationCookie } from '../visitor/simulation.ts';
+import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from './options.ts';
+import { EventType, type EventCallbackType } from './events.ts';
+
+/** A variable as returned to the application. */
+export type Variable = ParsedVariable;
+
+/** The variation a visitor gets for a flag. */
+export interface Variation {
+  /** Name of the variation in the Kameleoon app ('' when unnamed). */
+  name: string;
+  key: string;
+  /** Variation id; null for the default variation. */
+  id: number | null;
+  /** Experiment id of the rule that assigned it; null for the default variation. */
+  experimentId: number | null;
+  /** Variables by key. Shared between calls: treat as read-only. */
+  variables: Map<string, Variable>;
+}
+
+/** A variation with why the visitor got it; never thrown. */
+export interface VariationDetails {
+  /** The variation, or null when an error prevented evaluation. */
+  variation: Variation | null;
+  reason: EvaluationReason | { kind: 'ERROR'; error: KameleoonError };
+}
+
+/** `{ visitorCode, featureKey, track? }` */
+export interface GetVariationParamsType {
+  visitorCode: string;
+  featureKey: string;
+  track?: boolean;
+}
+
+/** Visitor-code lookup on a server: the request to read the cookie from, the response to set it on. */
+export interface GetVisitorCodeParamsType {
+  request?: RequestLike;
+  response?: ResponseLike;
+  defaultVisitorCode?: string;
+}
+
+/** The per-flag view of `getDataFile()`. */
+export interface DataFileFeatureFlag {
+  variations: Map<string, Variation>;
+  environmentEnabled: boolean;
+  rules: { variations: Map<string, Variation> }[];
+  defaultVariationKey: string;
+}
+
+function requireObject<T extends object>(value: T, method: string, shape: string): T {
+  if (value == null || typeof value !== 'object') throw new InvalidArgument(`${method}() takes ${shape}, got ${value === null ? 'null' : typeof value}.`);
+  return value;
+}
+
+function requireKey(featureKey: unknown, method: string): string {
+  if (typeof featureKey !== 'string' || featureKey === '') throw new InvalidArgument(`${method}(): featureKey must be a non-empty string, got ${JSON.stringify(featureKey) ?? typeof featureKey}.`);
+  return featureKey;
+}
+
+function optionalBoolean(value: unknown, name: string, method: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgument(`${method}(): ${name} must be a boolean, got ${typeof value}.`);
+  return value;
+}
+
+/**
+ * The Kameleoon client: evaluation of feature flags and experiments for visitors, with the
+ * official JavaScript SDK's API. Platform entries (browser, node) subclass it to wire their
+ * defaults; `new KameleoonClient(...)` from the package is one of those.
+ */
+export class KameleoonClient {
+  readonly #siteCode: string;
+  readonly #options: SDKConfigurationType;
+  readonly #platform: Platform;
+  readonly #logger: Logger;
+  readonly #visitors: VisitorStore;
+  readonly #env: EvaluationEnv;
+  #config: ParsedConfig | undefined;
+  #variablesCache = new Map<FeatureFlag, Map<string, Map<string, Variable>>>();
+  #initializing: Promise<boolean> | undefined;
+  #handlers = new Map<EventType, (data: never) => void>();
+  #currentVisitor: string | undefined;
+  #closed = false;
+
+  /** @throws SiteCodeIsEmpty, InvalidArgument */
+  constructor(params: SDKParameters, platform: Platform) {
+    const { siteCode, config } = resolveOptions(params);
+    this.#siteCode = siteCode;
+    this.#options = config;
+    const externals = params.externals ?? {};
+    const internals = params._internals ?? {};
+    this.#platform = {
+      ...platform,
+      packageInfo: internals.packageInfo ?? platform.packageInfo,
+      requester: externals.requester ?? platform.requester,
+      storage: externals.storage ?? platform.storage,
+      visitorCodeManager: externals.visitorCodeManager ?? platform.visitorCodeManager,
+    };
+    this.#logger = new Logger(externals.logger);
+    const isServer = this.#platform.packageInfo.isServer;
+    this.#visitors = new VisitorStore({
+      sessionDurationMs: isServer ? config.sessionDuration * 60_000 : 0,
+      clock: Date.now,
+      persistence: undefined,
+    });
+    this.#env = { sdk: this.#platform.packageInfo, now: 0, documentCookies: this.#platform.documentCookies };
+  }
+
+  /**
+   * Loads the configuration: `defaultDataFile` when given, else `GET …/v3/<siteCode>` through the
+   * requester. Resolves true; safe to call more than once.
+   * @throws KameleoonError (ClientConfiguration) when no configuration could be obtained
+   */
+  initialize(): Promise<boolean> {
+    this.#initializing ??= this.#load().catch((err: unknown) => {
+      this.#initializing = undefined;
+      throw err;
+    });
+    return this.#initializing;
+  }
+
+  async #load(): Promise<boolean> {
+    const fallback = this.#options.defaultDataFile;
+    if (fallback !== undefined) {
+      this.#applyConfiguration(parseConfiguration(fallback));
+      return true;
+    }
+    const url = configurationUrl(this.#siteCode, this.#options);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#options.requestTimeout);
+    try {
+      const response = await this.#platform.requester.sendRequest({
+        requestType: RequestType.Configuration,
+        url,
+        parameters: {
+          method: 'GET',
+          headers: { 'X-Kameleoon-SDK-Type': this.#platform.packageInfo.type.toLowerCase(), 'X-Kameleoon-SDK-Version': this.#platform.packageInfo.version },
+          signal: controller.signal,
+        },
+        retryCount: 0,
+      });
+      if (!response.ok) throw new ConfigurationError(`The configuration request to ${url} failed with HTTP ${response.status}.`);
+      this.#applyConfiguration(parseConfiguration(await response.text()));
+      return true;
+    } catch (err) {
+      if (err instanceof KameleoonError) throw err;
+      throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #applyConfiguration(config: ParsedConfig): void {
+    this.#config = config;
+    this.#variablesCache = new Map();
+  }
+
+  /** Whether a configuration is loaded. */
+  isInitialized(): boolean {
+    return this.#config !== undefined;
+  }
+
+  #requireConfig(method: string): ParsedConfig {
+    if (this.#config === undefined) throw new NotInitialized(method);
+    return this.#config;
+  }
+
+  /** The visitor's record, marked active; in browsers, visits are counted as the official SDK does. */
+  #visitor(visitorCode: string): VisitorRecord {
+    const record = this.#visitors.touch(visitorCode);
+    if (!this.#platform.packageInfo.isServer && this.#currentVisitor !== visitorCode) {
+      // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
+      this.#currentVisitor = visitorCode;
+      if (record.extra?.data) recordVisitActivity(record.extra, Date.now());
+    }
+    return record;
+  }
+
+  #evaluationVisitor(record: VisitorRecord): EvaluationVisitor {
+    const extra = record.extra;
+    return {
+      code: record.code,
+      data: this.#visitors.dataOf(record),
+      mappingIdentifier: extra?.linkedTo,
+      variations: new Assignments((record.slots ??= [])),
+      forced: extra?.forced,
+      simulated: extra?.simulated,
+      consent: extra?.consent ?? 'unknown',
+    };
+  }
+
+  #evaluate(method: string, visitorCode: string, featureKey: string, track: boolean, save = true): { flag: FeatureFlag; evaluation: Evaluation } {
+    validateVisitorCode(visitorCode);
+    const config = this.#requireConfig(method);
+    const flag = config.flags.get(featureKey);
+    if (!flag) throw new FeatureNotFound(featureKey);
+    if (!flag.environmentEnabled) {
+      throw new FeatureEnvironmentDisabled(`Feature flag "${featureKey}" is disabled in the "${this.#options.environment}" environment.`);
+    }
+    return { flag, evaluation: this.#evaluateFlag(config, flag, visitorCode, track, save) };
+  }
+
+  #evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean): Evaluation {
+    const record = this.#visitor(visitorCode);
+    this.#env.now = Date.now();
+    const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(record), this.#env, save, track);
+    if (record.slots?.length === 0) record.slots = undefined;
+    const handler = this.#handlers.get(EventType.Evaluation);
+    if (handler) {
+      this.#safely(() => handler({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } } as never));
+    }
+    return evaluation;
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#logger.error(`An event handler threw: ${String(err)}`);
+    }
+  }
+
+  #variables(flag: FeatureFlag, key: string): Map<string, Variable> {
+    let byKey = this.#variablesCache.get(flag);
+    if (!byKey) this.#variablesCache.set(flag, (byKey = new Map()));
+    let variables = byKey.get(key);
+    if (!variables) {
+      variables = new Map((flag.variations.get(key)?.parsed ?? []).map((v) => [v.key, v]));
+      byKey.set(key, variables);
+    }
+    return variables;
+  }
+
+  #toVariation(flag: FeatureFlag, evaluation: Evaluation): Variation {
+    return {
+      name: flag.variations.get(evaluation.variationKey)?.name ?? '',
+      key: evaluation.variationKey,
+      id: evaluation.variationId,
+      experimentId: evaluation.experimentId,
+      variables: this.#variables(flag, evaluation.variationKey),
+    };
+  }
+
+  /**
+   * The visitor's code: the `kameleoonVisitorCode` cookie, else `defaultVisitorCode`, else a new
+   * random 16-character code, which is then written back to the cookie (unless consent is
+   * required and not yet given). On a server pass `{ request, response }`.
+   * @throws VisitorCodeInvalid when `defaultVisitorCode` is not a valid code
+   */
+  getVisitorCode(defaultVisitorCode?: string): string;
+  getVisitorCode(params: GetVisitorCodeParamsType): string;
+  getVisitorCode(arg?: string | GetVisitorCodeParamsType): string {
+    const params: GetVisitorCodeParamsType = typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg };
+    if (params.defaultVisitorCode !== undefined) validateVisitorCode(params.defaultVisitorCode);
+    const read = (key: string): string | null =>
+      params.request ? readRequestCookie(params.request, key) : this.#platform.visitorCodeManager.getData(key);
+    const existing = read(VISITOR_CODE_COOKIE);
+    const visitorCode =
+      existing && existing.length <= 255 ? existing : (params.defaultVisitorCode ?? generateVisitorCode(this.#platform.random));
+    const config = this.#config;
+    if (config) {
+      const simulated = parseSimulationCookie(read(SIMULATION_COOKIE), config);
+      const record = this.#visitor(visitorCode);
+      if (simulated || record.extra?.simulated) extraOf(record).simulated = simulated;
+    }
+    if (!this.#consentRequiredForCookie()) this.#writeVisitorCode(visitorCode, params.response);
+    return visitorCode;
+  }
+
+  #consentRequiredForCookie(): boolean {
+    const config = this.#config;
+    return config !== undefined && config.consent.required && !config.hasTargetedDelivery;
+  }
+
+  #writeVisitorCode(visitorCode: string, response: ResponseLike | undefined): void {
+    if (response) {
+      appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#options.cookieDomain));
+    } else {
+      this.#platform.visitorCodeManager.setData({ visitorCode, key: VISITOR_CODE_COOKIE, domain: this.#options.cookieDomain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
+    }
+  }
+
+  /**
+   * Stores data about the visitor for targeting (and, later, tracking).
+   * @throws VisitorCodeInvalid, NotInitialized, InvalidArgument (an item that is not a Kameleoon data type)
+   */
+  addData(visitorCode: string, ...data: KameleoonDataType[]): void {
+    validateVisitorCode(visitorCode);
+    const config = this.#requireConfig('addData');
+    data.forEach((item, i) => {
+      if (!isKameleoonData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...).`);
+    });
+    if (data.length === 0) return;
+    const record = this.#visitor(visitorCode);
+    applyData(record, data, config, this.#visitors, this.#logger);
+    this.#visitors.changed(record);
+  }
+
+  /**
+   * The variation of `featureKey` for the visitor; `track` (default true) records the exposure.
+   * @throws VisitorCodeInvalid, NotInitialized, FeatureNotFound, FeatureEnvironmentDisabled, TargetingError
+   */
+  getVariation(params: GetVariationParamsType): Variation {
+    const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', '{ visitorCode, featureKey, track? }');
+    const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, requireKey(featureKey, 'getVariation'), optionalBoolean(track, 'track', 'getVariation', true));
+    return this.#toVariation(flag, evaluation);
+  }
+
+  /** Like {@link getVariation}, but never throws: returns the variation and why the visitor got it. */
+  getVariationDetails(params: GetVariationParamsType): VariationDetails {
+    try {
+      const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', '{ visitorCode, featureKey, track? }');
+      const { flag, evaluation } = this.#evaluate('getVariationDetails', visitorCode, requireKey(featureKey, 'getVariationDetails'), optionalBoolean(track, 'track', 'getVariationDetails', true));
+      return { variation: this.#toVariation(flag, evaluation), reason: evaluation.reason };
+    } catch (err) {
+      const error = err instanceof KameleoonError ? err : new KameleoonError('InvalidArgument', String(err), { cause: err });
+      return { variation: null, reason: { kind: 'ERROR', error } };
+    }
+  }
+
+  /**
+   * The variations of every flag for the visitor (flags disabled in this environment are left out).
+   * @throws VisitorCodeInvalid, NotInitialized, TargetingError
+   */
+  getVariations(params: { visitorCode: string; onlyActive?: boolean; track?: boolean }): Map<string, Variation> {
+    const { visitorCode, onlyActive, track } = requireObject(params, 'getVariations', '{ visitorCode, onlyActive?, track? }');
+    validateVisitorCode(visitorCode);
+    const config = this.#requireConfig('getVariations');
+    const active = optionalBoolean(onlyActive, 'onlyActive', 'getVariations', false);
+    const doTrack = optionalBoolean(track, 'track', 'getVariations', true);
+    const result = new Map<string, Variation>();
+    for (const flag of config.flags.values()) {
+      if (!flag.environmentEnabled) continue;
+      try {
+        const evaluation = this.#evaluateFlag(config, flag, visitorCode, doTrack, true);
+        if (!active || evaluation.variationKey !== 'off') result.set(flag.featureKey, this.#toVariation(flag, evaluation));
+      } catch (err) {
+        if (!(err instanceof FeatureEnvironmentDisabled)) throw err;
+      }
+    }
+    return result;
+  }
+
+  /** Whether the flag is active (its variation is not `off`) for the visitor; false when disabled in this environment. */
+  isFeatureFlagActive(visitorCode: string, featureKey: string): boolean;
+  isFeatureFlagActive(params: GetVariationParamsType): boolean;
+  isFeatureFlagActive(first: string | GetVariationParamsType, second?: string): boolean {
+    const params = typeof first === 'string' ? { visitorCode: first, featureKey: second as string, track: true } : requireObject(first, 'isFeatureFlagActive', '(visitorCode, featureKey) or { visitorCode, featureKey, track? }');
+    try {
+      const { evaluation } = this.#evaluate('isFeatureFlagActive', params.visitorCode, requireKey(params.featureKey, 'isFeatureFlagActive'), optionalBoolean(params.track, 'track', 'isFeatureFlagActive', true));
+      return evaluation.variationKey !== 'off';
+    } catch (err) {
+      if (err instanceof FeatureEnvironmentDisabled) return false;
+      throw err;
+    }
+  }
+
+  /** Every flag of the configuration, `{ id, key }`. */
+  getFeatureFlags(): { id: number; key: string }[] {
+    return [...this.#requireConfig('getFeatureFlags').flags.values()].map((f) => ({ id: f.id, key: f.featureKey }));
+  }
+
+  #activeFlags(visitorCode: string, method: string): { flag: FeatureFlag; evaluation: Evaluation }[] {
+    validateVisitorCode(visitorCode);
+    const config = this.#requireConfig(method);
+    const active: { flag: FeatureFlag; evaluation: Evaluation }[] = [];
+    for (const flag of config.flags.values()) {
+      if (!flag.environmentEnabled) continue;
+      try {
+        const evaluation = this.#evaluateFlag(config, flag, visitorCode, false, false);
+        if (evaluation.variationKey !== 'off') active.push({ flag, evaluation });
+      } catch (err) {
+        if (!(err instanceof KameleoonError)) throw err;
+      }
+    }
+    return active;
+  }
+
+  /** Flags active for the visitor, `{ id, key }`, evaluated without tracking. */
+  getVisitorFeatureFlags(visitorCode: string): { id: number; key: string }[] {
+    return this.#activeFlags(visitorCode, 'getVisitorFeatureFlags').map(({ flag }) => ({ id: flag.id, key: flag.featureKey }));
+  }
+
+  /** Active flags for the visitor with their variations, evaluated without tracking. */
+  getActiveFeatureFlags(visitorCode: string): Map<string, { name: string; key: string; id: number | null; experimentId: number | null; variables: Variable[] }> {
+    const result = new Map<string, { name: string; key: string; id: number | null; experimentId: number | null; variables: Variable[] }>();
+    for (const { flag, evaluation } of this.#activeFlags(visitorCode, 'getActiveFeatureFlags')) {
+      const hasRule = evaluation.variationId !== null && evaluation.experimentId !== null;
+      result.set(flag.featureKey, {
+        name: '',
+        key: evaluation.variationKey,
+        id: evaluation.variationId,
+        experimentId: evaluation.experimentId,
+        variables: hasRule ? [...this.#variables(flag, evaluation.variationKey).values()] : [],
+      });
+    }
+    return result;
+  }
+
+  /** The key of the visitor's variation (tracked). */
+  getFeatureFlagVariationKey(visitorCode: string, featureKey: string): string {
+    return this.#evaluate('getFeatureFlagVariationKey', visitorCode, requireKey(featureKey, 'getFeatureFlagVariationKey'), true).evaluation.variationKey;
+  }
+
+  /**
+   * One variable of the visitor's variation (tracked).
+   * @throws FeatureVariableNotFound when the variation has no such variable
+   */
+  getFeatureFlagVariable(params: { visitorCode: string; featureKey: string; variableKey: string }): { type: Variable['type']; value: Variable['value'] } {
+    const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', '{ visitorCode, featureKey, variableKey }');
+    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'), true);
+    this.#requireVariation(flag, evaluation.variationKey, visitorCode);
+    const variable = this.#variables(flag, evaluation.variationKey).get(variableKey);
+    if (!variable) throw new FeatureVariableNotFound(String(variableKey), featureKey, evaluation.variationKey);
+    return { type: variable.type, value: variable.value };
+  }
+
+  /** All variables of the visitor's variation (tracked). */
+  getFeatureFlagVariables(visitorCode: string, featureKey: string): Variable[] {
+    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariables', visitorCode, requireKey(featureKey, 'getFeatureFlagVariables'), true);
+    this.#requireVariation(flag, evaluation.variationKey, visitorCode);
+    return [...this.#variables(flag, evaluation.variationKey).values()];
+  }
+
+  #requireVariation(flag: FeatureFlag, key: string, visitorCode: string): void {
+    if (!flag.variations.has(key)) {
+      throw new FeatureVariationNotFound(`Feature flag "${flag.featureKey}" has no variation "${key}" (visitor "${visitorCode}").`);
+    }
+  }
+
+  /**
+   * Forces a variation of an experiment for the visitor; `variationKey: null` removes it.
+   * With `forceTargeting` (default true) the rule's segment is skipped.
+   * @throws FeatureExperimentNotFound, FeatureVariationNotFound
+   */
+  setForcedVariation(params: { visitorCode: string; experimentId: number; variationKey: string | null; forceTargeting?: boolean }): void {
+    const { visitorCode, experimentId, variationKey, forceTargeting } = requireObject(params, 'setForcedVariation', '{ visitorCode, experimentId, variationKey, forceTargeting? }');
+    validateVisitorCode(visitorCode);
+    if (typeof experimentId !== 'number') throw new InvalidArgument('setForcedVariation(): experimentId must be a number.');
+    const config = this.#requireConfig('setForcedVariation');
+    const record = this.#visitor(visitorCode);
+    if (variationKey === null) {
+      record.extra?.forced?.delete(experimentId);
+      this.#visitors.changed(record);
+      return;
+    }
+    const experiment = config.experiments.get(experimentId);
+    if (!experiment) throw new FeatureExperimentNotFound(experimentId);
+    const variationId = experiment.variations.get(variationKey);
+    if (variationId === undefined) throw new FeatureVariationNotFound(`Experiment ${experimentId} has no variation "${String(variationKey)}".`);
+    const extra = extraOf(record);
+    (extra.forced ??= new Map()).set(experimentId, {
+      variationKey,
+      variationId,
+      ruleType: experiment.type,
+      forceTargeting: optionalBoolean(forceTargeting, 'forceTargeting', 'setForcedVariation', true),
+    });
+    this.#visitors.changed(record);
+  }
+
+  /**
+   * Sets the visitor's legal consent. Given consent also writes the visitor-code cookie (through
+   * `response` on a server).
+   */
+  setLegalConsent(visitorCode: string, consent: boolean, response?: ResponseLike): void {
+    validateVisitorCode(visitorCode);
+    if (typeof consent !== 'boolean') throw new InvalidArgument('setLegalConsent(): consent must be a boolean.');
+    const record = this.#visitors.touch(visitorCode);
+    extraOf(record).consent = consent ? 'given' : 'notGiven';
+    this.#visitors.changed(record);
+    if (consent) this.#writeVisitorCode(visitorCode, response);
+  }
+
+  /** Evaluates every segment marked for audience tracking and records those the visitor is in. */
+  evaluateAudiences(visitorCode: string): number[] {
+    validateVisitorCode(visitorCode);
+    const config = this.#requireConfig('evaluateAudiences');
+    const record = this.#visitor(visitorCode);
+    const visitor = this.#evaluationVisitor(record);
+    const env = { ...this.#env, now: Date.now() };
+    const matched: number[] = [];
+    for (const segment of config.segments.values()) {
+      if (!segment.audienceTracking) continue;
+      const ctx = targetingContext(config, visitor, env, null);
+      ctx.segmentsAvailable = segment.types.has('SEGMENT');
+      ctx.ruleMapAvailable = segment.types.has('TARGET_FEATURE_FLAG');
+      try {
+        if (segment.evaluate(ctx)) matched.push(Number(segment.id));
+      } catch (err) {
+        this.#logger.warn(`Segment ${segment.id} could not be evaluated: ${String(err)}`);
+      }
+    }
+    return matched;
+  }
+
+  /** The configuration's flags, their variations and rules, with parsed variables. */
+  getDataFile(): { featureFlags: Map<string, DataFileFeatureFlag> } {
+    const config = this.#requireConfig('getDataFile');
+    const featureFlags = new Map<string, DataFileFeatureFlag>();
+    for (const flag of config.flags.values()) {
+      const variations = new Map<string, Variation>();
+      for (const v of flag.variations.values()) {
+        variations.set(v.key, { name: v.name, key: v.key, id: null, experimentId: null, variables: this.#variables(flag, v.key) });
+      }
+      const rules = flag.rules.map((rule) => {
+        const ruleVariations = new Map<string, Variation>();
+        for (const entry of rule.variationByExposition) {
+          const base = variations.get(entry.variationKey);
+          if (base) ruleVariations.set(base.key, { ...base, id: entry.variationId, experimentId: rule.experimentId });
+        }
+        return { variations: ruleVariations };
+      });
+      featureFlags.set(flag.featureKey, { variations, environmentEnabled: flag.environmentEnabled, rules, defaultVariationKey: flag.defaultVariationKey });
+    }
+    return { featureFlags };
+  }
+
+  /** Registers the handler of an event type (one per type, as in the official SDK). */
+  onEvent<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
+    if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${String(event)}.`);
+    if (typeof callback !== 'function') throw new InvalidArgument('onEvent(): callback must be a function.');
+    this.#handlers.set(event, callback as (data: never) => void);
+  }
+
+  /** Sets how much the SDK logs. */
+  setLogLevel(level: LogLevel): void {
+    if (typeof level !== 'number' || level < 0 || level > 4) throw new InvalidArgument('setLogLevel(): level must be a LogLevel (0 to 4).');
+    this.#logger.level = level;
+  }
+
+  /** Number of visitors held in memory (servers forget them after `sessionDuration`). */
+  get visitorCount(): number {
+    return this.#visitors.size;
+  }
+
+  /** Releases what the client holds; idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#visitors.flushPersistence();
+  }
+}

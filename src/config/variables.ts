@@ -1,0 +1,67 @@
+import type { VariableJson } from './types.ts';
+
+/** Variable types of the Kameleoon app. */
+export const VariableType = {
+  BOOLEAN: 'BOOLEAN',
+  NUMBER: 'NUMBER',
+  STRING: 'STRING',
+  JSON: 'JSON',
+  JS: 'JS',
+  CSS: 'CSS',
+} as const;
+/** One of {@link VariableType}. */
+export type VariableType = (typeof VariableType)[keyof typeof VariableType];
+
+/** JSON values. */
+export type JSONType = string | number | boolean | null | JSONType[] | { [key: string]: JSONType };
+
+/** A variable with its value converted to its type. */
+export type ParsedVariable =
+  | { key: string; type: 'BOOLEAN'; value: boolean }
+  | { key: string; type: 'NUMBER'; value: number }
+  | { key: string; type: 'STRING' | 'JS' | 'CSS'; value: string }
+  | { key: string; type: 'JSON'; value: JSONType };
+
+/**
+ * Converts each variable to its type; a variable whose value cannot be converted is left out,
+ * alone. Deliberately unlike the official engine, which reads the BOOLEAN string "false" as true
+ * and drops every variable after the first one that fails.
+ */
+export function parseVariables(variables: VariableJson[]): ParsedVariable[] {
+  const parsed: ParsedVariable[] = [];
+  for (const v of variables) {
+    const value = parseValue(v);
+    if (value !== undefined) parsed.push(value);
+  }
+  return parsed;
+}
+
+/** Converts one variable; undefined when its value does not fit its type. */
+export function parseValue({ key, type, value }: VariableJson): ParsedVariable | undefined {
+  switch (type) {
+    case 'BOOLEAN':
+      if (typeof value === 'string') {
+        const lower = value.trim().toLowerCase();
+        if (lower === 'true') return { key, type, value: true };
+        if (lower === 'false' || lower === '') return { key, type, value: false };
+      }
+      return { key, type, value: Boolean(value) };
+    case 'NUMBER': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      return Number.isFinite(n) ? { key, type, value: n } : undefined;
+    }
+    case 'STRING':
+    case 'JS':
+    case 'CSS':
+      return { key, type, value: value == null ? '' : String(value) };
+    case 'JSON':
+      if (typeof value !== 'string') return value === undefined ? undefined : { key, type, value: value as JSONType };
+      try {
+        return { key, type, value: JSON.parse(value) as JSONType };
+      } catch {
+        return undefined;
+      }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Every exception type the SDK can raise. The first block carries the official JavaScript SDK's
+ * `KameleoonException` names verbatim, so `err.type === KameleoonException.X` checks written for
+ * the official SDK keep working; the second block is ours.
+ */
+export const KameleoonException = {
+  Credentials: 'Credentials',
+  EventSourceInitialization: 'EventSourceInitialization',
+  FeatureFlagConfigurationNotFound: 'FeatureFlagConfigurationNotFound',
+  FeatureFlagVariableNotFound: 'FeatureFlagVariableNotFound',
+  FeatureFlagVariationNotFound: 'FeatureFlagVariationNotFound',
+  FeatureFlagExperimentNotFound: 'FeatureFlagExperimentNotFound',
+  FeatureFlagEnvironmentDisabled: 'FeatureFlagEnvironmentDisabled',
+  VisitAmount: 'VisitAmount',
+  VisitorCodeMaxLength: 'VisitorCodeMaxLength',
+  VisitorCodeEmpty: 'VisitorCodeEmpty',
+  StorageInitialization: 'StorageInitialization',
+  StorageWrite: 'StorageWrite',
+  StorageRead: 'StorageRead',
+  StorageParse: 'StorageParse',
+  StorageEmpty: 'StorageEmpty',
+  ClientConfiguration: 'ClientConfiguration',
+  TargetingCondition: 'TargetingCondition',
+  AmongValuesCheck: 'AmongValuesCheck',
+  RangeCheck: 'RangeCheck',
+  Initialization: 'Initialization',
+  JSONParse: 'JSONParse',
+  NumberParse: 'NumberParse',
+  VersionParse: 'VersionParse',
+  CookieParse: 'CookieParse',
+  SemanticVersionParse: 'SemanticVersionParse',
+  RemoteData: 'RemoteData',
+  MaximumRetriesReached: 'MaximumRetriesReached',
+  // Not in the official SDK:
+  SiteCodeIsEmpty: 'SiteCodeIsEmpty',
+  InvalidArgument: 'InvalidArgument',
+  ConfigFileNotFound: 'ConfigFileNotFound',
+} as const;
+
+/** One of the {@link KameleoonException} values. */
+export type KameleoonException = (typeof KameleoonException)[keyof typeof KameleoonException];
+
+/**
+ * The one error class the SDK throws. `type` names the kind (see {@link KameleoonException});
+ * subclasses exist per kind so that `instanceof FeatureNotFound` also works.
+ */
+export class KameleoonError extends Error {
+  /** The kind of error, equal to the official SDK's exception name where one exists. */
+  readonly type: KameleoonException;
+
+  constructor(type: KameleoonException, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.type = type;
+    this.name = 'KameleoonError';
+  }
+}
+
+/** The feature key is not in the configuration. */
+export class FeatureNotFound extends KameleoonError {
+  constructor(featureKey: string) {
+    super(
+      KameleoonException.FeatureFlagConfigurationNotFound,
+      `No feature flag with key "${featureKey}" was found. Check the key, and that the client was initialized with the right site code and environment.`,
+    );
+  }
+}
+
+/** The flag exists but is switched off for this environment, or consent blocks its evaluation. */
+export class FeatureEnvironmentDisabled extends KameleoonError {
+  constructor(message: string) {
+    super(KameleoonException.FeatureFlagEnvironmentDisabled, message);
+  }
+}
+
+/** The visitor code is empty, too long or not a string. */
+export class VisitorCodeInvalid extends KameleoonError {}
+
+/** The variable key does not exist in the variation the visitor got. */
+export class FeatureVariableNotFound extends KameleoonError {
+  constructor(variableKey: string, featureKey: string, variationKey: string) {
+    super(
+      KameleoonException.FeatureFlagVariableNotFound,
+      `No variable "${variableKey}" in variation "${variationKey}" of feature flag "${featureKey}".`,
+    );
+  }
+}
+
+/** `setForcedVariation` named an experiment id that no rule of the configuration has. */
+export class FeatureExperimentNotFound extends KameleoonError {
+  constructor(experimentId: number) {
+    super(
+      KameleoonException.FeatureFlagExperimentNotFound,
+      `No rule with experiment id ${experimentId} was found in the configuration.`,
+    );
+  }
+}
+
+/** The variation key does not exist where it was looked for. */
+export class FeatureVariationNotFound extends KameleoonError {
+  constructor(message: string) {
+    super(KameleoonException.FeatureFlagVariationNotFound, message);
+  }
+}
+
+/** `new KameleoonClient` was given an empty site code. */
+export class SiteCodeIsEmpty extends KameleoonError {
+  constructor() {
+    super(
+      KameleoonException.SiteCodeIsEmpty,
+      'The site code is empty: pass the site code of your Kameleoon project, e.g. new KameleoonClient({ siteCode: "a1b2c3d4e5" }).',
+    );
+  }
+}
+
+/** A method was called before `initialize()` resolved. */
+export class NotInitialized extends KameleoonError {
+  constructor(method: string) {
+    super(
+      KameleoonException.Initialization,
+      `${method}() was called before the client was initialized: await client.initialize() first.`,
+    );
+  }
+}
+
+/** A parameter has the wrong type or value. */
+export class InvalidArgument extends KameleoonError {
+  constructor(message: string) {
+    super(KameleoonException.InvalidArgument, message);
+  }
+}
+
+/** The configuration could not be used (malformed JSON, wrong shape, fetch failure). */
+export class ConfigurationError extends KameleoonError {
+  constructor(message: string, cause?: unknown) {
+    super(KameleoonException.ClientConfiguration, message, { cause });
+  }
+}
+
+/** Raised by targeting conditions whose own data is malformed (bad regular expression, bad range...). */
+export class TargetingError extends KameleoonError {}

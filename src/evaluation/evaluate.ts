@@ -1,0 +1,225 @@
+import { FeatureEnvironmentDisabled } from '../errors.ts';
+import type { FeatureFlag, ParsedConfig, Rule } from '../config/parse.ts';
+import type { VariationByExpositionJson } from '../config/types.ts';
+import { hashDouble, ruleHash } from '../hashing/hash.ts';
+import type { CookieType } from '../visitor/data.ts';
+import type { PackageInfo, TargetingContext, VisitorData } from '../targeting/types.ts';
+import type { Assignments } from '../visitor/assignments.ts';
+
+/** Why a visitor got the default variation. */
+export type DefaultReason = 'NOT_TARGETED' | 'NOT_IN_TRAFFIC' | 'HOLDOUT' | 'MUTUALLY_EXCLUSIVE_GROUP' | 'CONSENT' | 'NO_RULES';
+
+/** Why a visitor got a variation. */
+export type EvaluationReason =
+  | { kind: 'RULE_MATCH'; ruleId: number; ruleType: string }
+  | { kind: 'DEFAULT'; why: DefaultReason }
+  | { kind: 'FORCED'; experimentId: number; forceTargeting: boolean }
+  | { kind: 'SIMULATED'; experimentId: number | null };
+
+/** The outcome of evaluating one flag for one visitor. */
+export interface Evaluation {
+  variationKey: string;
+  variationId: number | null;
+  experimentId: number | null;
+  ruleType: string | null;
+  simulated: boolean;
+  reason: EvaluationReason;
+}
+
+/** A variation forced with setForcedVariation. */
+export interface ForcedExperiment {
+  variationKey: string;
+  variationId: number;
+  ruleType: string;
+  forceTargeting: boolean;
+}
+
+/** A variation simulated through the `kameleoonSimulationFFData` cookie; rule null = "no rule". */
+export interface SimulatedVariation {
+  rule: { type: string; experimentId: number } | null;
+  variation: { key: string; id: number } | null;
+}
+
+/** Legal consent of a visitor. */
+export type Consent = 'unknown' | 'given' | 'notGiven';
+
+/** What the engine reads (and, for assignments, writes) about the visitor. */
+export interface EvaluationVisitor {
+  code: string;
+  /** Targeting data (already dereferenced through a cross-device link). */
+  data: VisitorData | undefined;
+  /** The anonymous visitor code to hash with when this code is linked to one, else undefined. */
+  mappingIdentifier: string | undefined;
+  /** Stored assignments; written to when `save` is true. */
+  variations: Assignments;
+  forced: ReadonlyMap<number, ForcedExperiment> | undefined;
+  simulated: ReadonlyMap<string, SimulatedVariation> | undefined;
+  consent: Consent;
+}
+
+/** Evaluation environment. */
+export interface EvaluationEnv {
+  sdk: PackageInfo;
+  now: number;
+  documentCookies: () => CookieType[];
+}
+
+/** First entry whose cumulative exposition reaches `hash`, in order; null when none does. */
+export function pickByHash(split: VariationByExpositionJson[], hash: number): VariationByExpositionJson | null {
+  let total = 0;
+  for (const entry of split) {
+    total += entry.exposition;
+    if (total >= hash) return entry;
+  }
+  return null;
+}
+
+/** The string bucketing hashes use: bucketing custom data, else the cross-device identifier, else the code. */
+export function codeForHash(flag: FeatureFlag, visitor: EvaluationVisitor): string {
+  if (flag.bucketingCustomDataIndex != null) {
+    const value = visitor.data?.customData.get(flag.bucketingCustomDataIndex)?.values[0];
+    if (value) return value;
+  }
+  return visitor.mappingIdentifier ?? visitor.code;
+}
+
+const defaultResult = (flag: FeatureFlag, why: DefaultReason): Evaluation => ({
+  variationKey: flag.defaultVariationKey,
+  variationId: null,
+  experimentId: null,
+  ruleType: null,
+  simulated: false,
+  reason: { kind: 'DEFAULT', why },
+});
+
+/**
+ * Evaluates one enabled flag for one visitor with the official engine's semantics: simulated
+ * variation, holdout, mutually exclusive group, then rules in array order (a targeted
+ * TARGETED_DELIVERY rule ends the loop). When `save` is set, the holdout and rule assignments are
+ * stored in `visitor.variations` (unsent when `track`), as later TARGET_* conditions read them.
+ * @throws FeatureEnvironmentDisabled when consent is refused and the project blocks fully
+ * @throws TargetingError when a condition of a reached segment is malformed
+ */
+export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: EvaluationVisitor, env: EvaluationEnv, save: boolean, track: boolean): Evaluation {
+  const simulated = visitor.simulated?.get(flag.featureKey);
+  if (simulated) {
+    return {
+      variationKey: simulated.variation?.key ?? (simulated.rule?.type === 'EXPERIMENTATION' ? 'off' : flag.defaultVariationKey),
+      variationId: simulated.variation?.id || null,
+      experimentId: simulated.rule?.experimentId || null,
+      ruleType: simulated.rule?.type ?? null,
+      simulated: true,
+      reason: { kind: 'SIMULATED', experimentId: simulated.rule?.experimentId ?? null },
+    };
+  }
+  const consent = config.consent.required ? visitor.consent : 'given';
+  const identifier = codeForHash(flag, visitor);
+
+  const holdout = config.holdout;
+  if (holdout) {
+    if (consent === 'notGiven' && config.consent.blockFully) {
+      throw new FeatureEnvironmentDisabled(`Evaluation of the holdout is blocked: visitor "${visitor.code}" did not give consent.`);
+    }
+    const entry = pickByHash(holdout.variationByExposition, hashDouble(identifier + holdout.experimentId));
+    if (entry) {
+      if (save) store(visitor, holdout.experimentId, entry.variationId, false, track);
+      if (entry.variationKey === 'in-holdout') return defaultResult(flag, 'HOLDOUT');
+    }
+  }
+
+  if (flag.mutuallyExclusiveGroup) {
+    const group = config.meGroups.get(flag.mutuallyExclusiveGroup);
+    if (group) {
+      const index = Math.min(Math.floor(hashDouble(identifier + flag.mutuallyExclusiveGroup) * group.length), group.length - 1);
+      if (group[index] !== flag) return defaultResult(flag, 'MUTUALLY_EXCLUSIVE_GROUP');
+    }
+  }
+
+  let why: DefaultReason = flag.rules.length ? 'NOT_TARGETED' : 'NO_RULES';
+  for (const rule of flag.rules) {
+    const forced = visitor.forced?.get(rule.experimentId);
+    if (forced?.forceTargeting) return forcedResult(visitor, rule, forced, save, track);
+    if (!isTargeted(config, rule, visitor, env)) continue;
+    if (forced) return forcedResult(visitor, rule, forced, save, track);
+
+    if (ruleHash(identifier, rule.id, rule.respoolTime) <= rule.exposition) {
+      if (consent === 'notGiven' && rule.type === 'EXPERIMENTATION') {
+        if (!config.consent.blockFully) return defaultResult(flag, 'CONSENT');
+        throw new FeatureEnvironmentDisabled(`Evaluation of rule ${rule.id} is blocked: visitor "${visitor.code}" did not give consent.`);
+      }
+      const entry = banditChoice(rule, identifier, visitor.data) ?? pickByHash(rule.variationByExposition, ruleHash(identifier, rule.experimentId, rule.respoolTime));
+      if (entry) {
+        if (save) store(visitor, rule.experimentId, entry.variationId, rule.type === 'TARGETED_DELIVERY', track);
+        return {
+          variationKey: entry.variationKey,
+          variationId: entry.variationId,
+          experimentId: rule.experimentId,
+          ruleType: rule.type,
+          simulated: false,
+          reason: { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type },
+        };
+      }
+    }
+    why = 'NOT_IN_TRAFFIC';
+    if (rule.type === 'TARGETED_DELIVERY') return defaultResult(flag, why);
+  }
+  return defaultResult(flag, why);
+}
+
+function store(visitor: EvaluationVisitor, experimentId: number, variationId: number | null, isTargetedRule: boolean, track: boolean): void {
+  visitor.variations.set(experimentId, variationId, isTargetedRule, track);
+}
+
+function forcedResult(visitor: EvaluationVisitor, rule: Rule, forced: ForcedExperiment, save: boolean, track: boolean): Evaluation {
+  if (save) store(visitor, rule.experimentId, forced.variationId, rule.type === 'TARGETED_DELIVERY', track);
+  return {
+    variationKey: forced.variationKey,
+    variationId: forced.variationId,
+    experimentId: rule.experimentId,
+    ruleType: rule.type,
+    simulated: false,
+    reason: { kind: 'FORCED', experimentId: rule.experimentId, forceTargeting: forced.forceTargeting },
+  };
+}
+
+/** Builds the context a segment is evaluated in. */
+export function targetingContext(config: ParsedConfig, visitor: EvaluationVisitor, env: EvaluationEnv, experimentId: number | null): TargetingContext {
+  return {
+    visitorCode: visitor.code,
+    data: visitor.data,
+    variations: visitor.variations,
+    experimentId,
+    sdk: env.sdk,
+    now: env.now,
+    tables: { segments: config.segments, ruleMap: config.ruleMap },
+    documentCookies: env.documentCookies,
+    segmentsAvailable: false,
+    ruleMapAvailable: false,
+    depth: 0,
+  };
+}
+
+function isTargeted(config: ParsedConfig, rule: Rule, visitor: EvaluationVisitor, env: EvaluationEnv): boolean {
+  const segment = rule.segment;
+  if (!segment || segment.empty) return true;
+  const ctx = targetingContext(config, visitor, env, rule.experimentId);
+  // The official engine hands SEGMENT and TARGET_FEATURE_FLAG conditions their lookup tables
+  // only when the rule's own segment has such a condition at its top level.
+  ctx.segmentsAvailable = segment.types.has('SEGMENT');
+  ctx.ruleMapAvailable = segment.types.has('TARGET_FEATURE_FLAG');
+  return segment.evaluate(ctx);
+}
+
+/** Contextual-bandit choice: the best-scored group that has variations of this rule. */
+function banditChoice(rule: Rule, identifier: string, data: VisitorData | undefined): VariationByExpositionJson | null {
+  const groups = data?.cbScores?.get(rule.experimentId);
+  if (!groups) return null;
+  for (const ids of groups) {
+    const candidates = rule.variationByExposition.filter((v) => v.variationId !== null && ids.includes(v.variationId));
+    if (candidates.length === 0) continue;
+    if (candidates.length === 1) return candidates[0];
+    const h = ruleHash(identifier, rule.experimentId, rule.respoolTime);
+    return candidates[Math.min(Math.floor(h * candidates.length), candidates.length - 1)];
+  }
+  return null;
+}

@@ -1,0 +1,68 @@
+/**
+ * kameleoon-ts: the public API shared by every platform entry. The package's "." export resolves
+ * to browser.ts or node.ts, which re-export all of this with a KameleoonClient wired to their
+ * platform.
+ */
+export { KameleoonClient } from './client/kameleoonClient.ts';
+export type {
+  Variation,
+  Variable,
+  VariationDetails,
+  GetVariationParamsType,
+  GetVisitorCodeParamsType,
+  DataFileFeatureFlag,
+} from './client/kameleoonClient.ts';
+export type { SDKParameters, SDKConfigurationType, EndpointsType, InternalsType } from './client/options.ts';
+export { EventType } from './client/events.ts';
+export type { EventCallbackType, EvaluationEventDataType, ConfigurationUpdateEventDataType } from './client/events.ts';
+export type { EvaluationReason, DefaultReason } from './evaluation/evaluate.ts';
+export {
+  KameleoonError,
+  KameleoonException,
+  FeatureNotFound,
+  FeatureEnvironmentDisabled,
+  VisitorCodeInvalid,
+  FeatureVariableNotFound,
+  FeatureExperimentNotFound,
+  FeatureVariationNotFound,
+  SiteCodeIsEmpty,
+  NotInitialized,
+  InvalidArgument,
+  ConfigurationError,
+  TargetingError,
+} from './errors.ts';
+export {
+  CustomData,
+  PageView,
+  Conversion,
+  Browser,
+  BrowserType,
+  Device,
+  DeviceType,
+  OperatingSystem,
+  OperatingSystemType,
+  GeolocationData,
+  Cookie,
+  UserAgent,
+  ApplicationVersion,
+  UniqueIdentifier,
+} from './visitor/data.ts';
+export type { KameleoonDataType, CookieType, PageViewParametersType, ConversionParametersType, GeolocationInfoType } from './visitor/data.ts';
+export { VariableType } from './config/variables.ts';
+export type { JSONType } from './config/variables.ts';
+export type { ConfigurationJson } from './config/types.ts';
+export { LogLevel } from './logging/logger.ts';
+export type { IExternalLogger } from './logging/logger.ts';
+export { RequestType } from './platform/platform.ts';
+export type {
+  ExternalsType,
+  IExternalRequester,
+  IExternalStorage,
+  IExternalEventSource,
+  IExternalVisitorCodeManager,
+  IExternalPRNG,
+  KameleoonResponseType,
+  SendRequestParametersType,
+  SetDataParametersType,
+} from './platform/platform.ts';
+export type { RequestLike, ResponseLike } from './visitor/visitorCode.ts';

@@ -1,0 +1,91 @@
+import type { IExternalLogger } from '../logging/logger.ts';
+import type { PackageInfo } from '../targeting/types.ts';
+import type { CookieType } from '../visitor/data.ts';
+
+/** Interfaces between the isomorphic core and its environment. Types only. */
+
+/** Kinds of request the SDK makes (official names). */
+export const RequestType = {
+  Configuration: 'configuration',
+  Tracking: 'tracking',
+  RemoteData: 'remoteData',
+} as const;
+/** One of {@link RequestType}. */
+export type RequestType = (typeof RequestType)[keyof typeof RequestType];
+
+/** A fetch-like response (the official `KameleoonResponseType`). */
+export interface KameleoonResponseType {
+  status: number;
+  ok: boolean;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+  headers?: Iterable<[string, string]> | { get(name: string): string | null };
+}
+
+/** What the SDK asks of a requester. */
+export interface SendRequestParametersType {
+  requestType: RequestType;
+  url: string;
+  parameters: RequestInit;
+  retryCount?: number;
+}
+
+/** Performs HTTP requests (the official `IExternalRequester`). */
+export interface IExternalRequester {
+  sendRequest(params: SendRequestParametersType): Promise<KameleoonResponseType>;
+}
+
+/** Key-value storage of JSON-able data (the official `IExternalStorage`). */
+export interface IExternalStorage<T = unknown> {
+  read(key: string): T | null;
+  write(key: string, data: T): void;
+}
+
+/** Parameters of `IExternalVisitorCodeManager.setData`. */
+export interface SetDataParametersType {
+  visitorCode: string;
+  key: string;
+  domain?: string;
+  maxAge: number;
+  path: string;
+}
+
+/** Reads and writes cookies (the official `IExternalVisitorCodeManager`). */
+export interface IExternalVisitorCodeManager {
+  getData(key: string): string | null;
+  setData(params: SetDataParametersType): void;
+}
+
+/** Server-sent events source (the official `IExternalEventSource`). */
+export interface IExternalEventSource {
+  open(params: { url: string; eventType: string; onEvent: (data: string) => void }): void;
+  close(): void;
+  onError?(callback: (error: unknown) => void): void;
+}
+
+/** Random numbers in [0, 1) (the official `IExternalPRNG`). */
+export interface IExternalPRNG {
+  getRandomNumber(): number;
+}
+
+/** Everything the user may replace (the official `externals`). */
+export interface ExternalsType {
+  requester?: IExternalRequester;
+  storage?: IExternalStorage;
+  eventSource?: IExternalEventSource;
+  visitorCodeManager?: IExternalVisitorCodeManager;
+  logger?: IExternalLogger;
+}
+
+/** What an entry (browser or node) wires into the client. */
+export interface Platform {
+  packageInfo: PackageInfo;
+  requester: IExternalRequester;
+  /** Persistent storage for visitors (browsers); servers keep visitors in RAM. */
+  storage: IExternalStorage | undefined;
+  visitorCodeManager: IExternalVisitorCodeManager;
+  /** Cryptographically random numbers in [0, 1), for visitor codes. */
+  random: () => number;
+  /** Cookies of the current page (browsers; empty on servers). */
+  documentCookies: () => CookieType[];
+}

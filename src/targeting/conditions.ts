@@ -1,0 +1,355 @@
+import { KameleoonException, TargetingError } from '../errors.ts';
+import type { ConditionJson } from '../config/types.ts';
+import type { ConditionFn, PageViewRecord, TargetingContext } from './types.ts';
+import { compareVersions, textMatcher } from './matchers.ts';
+
+/**
+ * Compiles one condition of the configuration into a function of the visitor. The semantics are
+ * those of the official JavaScript engine (core 5.17.1), condition by condition, including what
+ * happens with missing fields. Returns null for a type the engine does not evaluate: such a
+ * condition counts as true whatever its `isInclude` (see tree.ts).
+ */
+export function compileCondition(c: ConditionJson): ConditionFn | null {
+  const factory = FACTORIES[c.targetingType];
+  return factory ? factory(c) : null;
+}
+
+type Factory = (c: ConditionJson) => ConditionFn;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** Compares `actual` with `expected` for the EQUAL/GREATER/LOWER match types. */
+function compareCount(matchType: unknown, actual: number, expected: unknown): boolean {
+  if (!matchType || typeof expected !== 'number') return false;
+  if (matchType === 'EQUAL') return actual === expected;
+  if (matchType === 'GREATER') return actual > expected;
+  if (matchType === 'LOWER') return actual < expected;
+  return false;
+}
+
+/** The page view whose last timestamp is greatest (later entries win ties). */
+function latestPage(pages: Map<string, PageViewRecord>): PageViewRecord | undefined {
+  let latest: PageViewRecord | undefined;
+  for (const page of pages.values()) {
+    if (!latest || !(last(latest.times) > last(page.times))) latest = page;
+  }
+  return latest;
+}
+
+/** The page view before the latest one, by last timestamp, as the official engine picks it. */
+function secondLatestPage(pages: Map<string, PageViewRecord>): PageViewRecord | undefined {
+  if (pages.size < 2) return undefined;
+  let latest: PageViewRecord | undefined;
+  let second: PageViewRecord | undefined;
+  for (const page of pages.values()) {
+    const t = last(page.times);
+    if (!latest) {
+      latest = page;
+    } else if (t > last(latest.times)) {
+      second = latest;
+      latest = page;
+    } else if (t > (second ? last(second.times) : 0)) {
+      second = page;
+    }
+  }
+  return second;
+}
+
+const last = (times: number[]): number => times[times.length - 1];
+
+const MS_PER_UNIT: Record<string, number> = {
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: 86_400_000,
+  WEEK: 604_800_000,
+  MONTH: 2_592_000_000,
+};
+
+/** FIRST_VISIT and LAST_VISIT: time elapsed since a previous visit, in `unitOfTime`. */
+function visitAge(c: ConditionJson, pick: (visits: number[], isServer: boolean) => number): ConditionFn {
+  const { matchType, count, unitOfTime } = c;
+  return (ctx) => {
+    const visits = ctx.data?.visits;
+    if (!visits || (ctx.sdk.isServer ? visits.length === 0 : visits.length < 2)) return false;
+    if (!matchType || typeof count !== 'number' || !unitOfTime) return false;
+    const elapsed = (ctx.now - pick(visits, ctx.sdk.isServer)) / (MS_PER_UNIT[String(unitOfTime)] ?? NaN);
+    if (matchType === 'GREATER') return elapsed > count;
+    if (matchType === 'LOWER') return elapsed < count;
+    return false;
+  };
+}
+
+function customDatum(c: ConditionJson): ConditionFn {
+  const index = c.customDataIndex ? Number(c.customDataIndex) : -1;
+  const matchType = c.valueMatchType;
+  const expected = c.value;
+  if (matchType === 'UNDEFINED') return (ctx) => !ctx.data?.customData.get(index);
+
+  let test: (values: string[]) => boolean;
+  if (matchType === 'RANGE') {
+    const range = c.range;
+    test = (values) => {
+      if (!Array.isArray(range) || range.length !== 2) {
+        throw new TargetingError(KameleoonException.RangeCheck, `CUSTOM_DATUM range must be [low, high], got ${JSON.stringify(range)}.`);
+      }
+      const [low, high] = range as [number, number];
+      return values.some((v) => Number(v) >= low && Number(v) <= high);
+    };
+  } else if (matchType !== 'TRUE' && matchType !== 'FALSE' && typeof expected !== 'string') {
+    test = () => false;
+  } else if (matchType === 'AMONG_VALUES') {
+    let among: Set<unknown> | undefined;
+    test = (values) => {
+      if (!among) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(expected as string);
+        } catch (err) {
+          throw new TargetingError(KameleoonException.AmongValuesCheck, `CUSTOM_DATUM AMONG_VALUES value is not a JSON array: ${String(expected)}`, { cause: err });
+        }
+        among = new Set(Array.isArray(parsed) ? parsed : []);
+      }
+      const set = among;
+      return values.some((v) => set.has(v));
+    };
+  } else {
+    const one = singleValueTest(matchType, expected as string);
+    test = (values) => values.some(one);
+  }
+  return (ctx) => {
+    const entry = ctx.data?.customData.get(index);
+    return entry ? test(entry.values) : false;
+  };
+}
+
+function singleValueTest(matchType: unknown, expected: string): (value: string) => boolean {
+  switch (matchType) {
+    case 'CONTAINS':
+    case 'EXACT':
+    case 'REGULAR_EXPRESSION':
+      return textMatcher(matchType, expected);
+    case 'LOWER':
+      return (v) => Number(v) < Number(expected);
+    case 'EQUAL':
+      return (v) => Number(v) === Number(expected);
+    case 'GREATER':
+      return (v) => Number(v) > Number(expected);
+    case 'TRUE':
+      return (v) => v.toLowerCase() === 'true';
+    case 'FALSE':
+      return (v) => v.toLowerCase() === 'false';
+    default:
+      return () => false;
+  }
+}
+
+/** PAGE_URL, PAGE_TITLE, PREVIOUS_PAGE, VISITOR_CODE: a text matched EXACT/CONTAINS/REGULAR_EXPRESSION. */
+function textCondition(field: string, read: (ctx: TargetingContext) => string | undefined | null): Factory {
+  return (c) => {
+    const matchType = c.matchType;
+    const expected = str(c[field]);
+    const matches = textMatcher(matchType, expected);
+    return (ctx) => {
+      const actual = read(ctx);
+      if (actual == null || !matchType || !expected) return false;
+      return matches(actual);
+    };
+  };
+}
+
+function browser(c: ConditionJson): ConditionFn {
+  const { browser: expectedBrowser, version, versionMatchType } = c;
+  return (ctx) => {
+    const data = ctx.data?.browser;
+    if (!data || typeof expectedBrowser !== 'string') return false;
+    if (!version) return data.browser === expectedBrowser;
+    if (!versionMatchType || typeof data.version !== 'number') return false;
+    const parsed = parseFloat(String(version));
+    if (Number.isNaN(parsed)) {
+      throw new TargetingError(KameleoonException.VersionParse, `BROWSER condition version "${String(version)}" is not a number.`);
+    }
+    if (data.browser !== expectedBrowser) return false;
+    return compareCount(versionMatchType, data.version, parsed);
+  };
+}
+
+function cookie(c: ConditionJson): ConditionFn {
+  const name = c.name ?? undefined;
+  const value = c.value ?? undefined;
+  const { nameMatchType, valueMatchType } = c;
+  const valueMatches = textMatcher(valueMatchType, value);
+  const nameMatches = textMatcher(nameMatchType, name);
+  const pairMatches = ({ key, value: actual }: { key: string; value: string }): boolean => {
+    if (nameMatchType === 'OPTIONAL') return value !== undefined && valueMatches(actual);
+    return nameMatches(key) && valueMatches(actual);
+  };
+  return (ctx) => {
+    if ((!name && !value) || !valueMatchType || !nameMatchType) return false;
+    return ctx.documentCookies().some(pairMatches) || (ctx.data?.cookies ?? []).some(pairMatches);
+  };
+}
+
+function targetFeatureFlag(c: ConditionJson): ConditionFn {
+  const featureId = c.featureFlagId;
+  const ruleId = c.ruleId;
+  const variationKey = c.variationKey;
+  return ({ tables, ruleMapAvailable, variations }) => {
+    if (!featureId || !ruleMapAvailable) return false;
+    const assigned = (experimentId: number) => variations.get(experimentId)?.variationId;
+    if (ruleId) {
+      const rule = tables.ruleMap.get(ruleId as number);
+      if (!rule) return false;
+      if (variationKey) {
+        const variationId = rule.variations.get(variationKey as string);
+        return Boolean(variationId) && assigned(rule.experimentId) === variationId;
+      }
+      return Boolean(assigned(rule.experimentId));
+    }
+    for (const rule of tables.ruleMap.values()) {
+      if (rule.featureId !== featureId) continue;
+      if (!variationKey) {
+        if (typeof assigned(rule.experimentId) === 'number') return true;
+      } else if (rule.variations.has(variationKey as string)) {
+        const variationId = rule.variations.get(variationKey as string);
+        return Boolean(variationId) && assigned(rule.experimentId) === variationId;
+      }
+    }
+    return false;
+  };
+}
+
+function exclusiveExperiment(c: ConditionJson): ConditionFn {
+  const campaignType = c.campaignType;
+  return ({ variations, experimentId, data }) => {
+    const onlyThisOne = variations.size === 1 && experimentId !== null && variations.has(experimentId);
+    const noExperiments = variations.size === 0 || onlyThisOne;
+    const noPersonalizations = !data?.personalizations?.size;
+    if (campaignType === 'EXPERIMENT') return noExperiments;
+    if (campaignType === 'PERSONALIZATION') return noPersonalizations;
+    if (campaignType === 'ANY') return noPersonalizations && noExperiments;
+    return false;
+  };
+}
+
+function segment(c: ConditionJson): ConditionFn {
+  const segmentId = c.segmentId;
+  return (ctx) => {
+    if (!segmentId || !ctx.segmentsAvailable) return false;
+    const target = ctx.tables.segments.get(String(segmentId));
+    if (!target) return false;
+    if (ctx.depth > 32) {
+      throw new TargetingError(KameleoonException.TargetingCondition, `Segment ${String(segmentId)} refers to itself through SEGMENT conditions.`);
+    }
+    ctx.depth++;
+    try {
+      return target.evaluate(ctx);
+    } finally {
+      ctx.depth--;
+    }
+  };
+}
+
+function semverCondition(c: ConditionJson, actual: (ctx: TargetingContext) => string | undefined): ConditionFn {
+  const version = c.version;
+  const matchType = c.versionMatchType;
+  return (ctx) => {
+    const value = actual(ctx);
+    if (!value || !version || !matchType) return false;
+    return compareVersions(value, String(version), matchType);
+  };
+}
+
+const FACTORIES: Record<string, Factory> = {
+  CUSTOM_DATUM: customDatum,
+  PAGE_URL: textCondition('url', (ctx) => (ctx.data?.pageViews.size ? latestPage(ctx.data.pageViews)?.url : undefined)),
+  PAGE_TITLE: textCondition('title', (ctx) => (ctx.data?.pageViews.size ? latestPage(ctx.data.pageViews)?.title : undefined)),
+  PREVIOUS_PAGE: textCondition('url', (ctx) => (ctx.data ? secondLatestPage(ctx.data.pageViews)?.url : undefined)),
+  VISITOR_CODE: textCondition('visitorCode', (ctx) => ctx.visitorCode),
+  PAGE_VIEWS: (c) => (ctx) => {
+    if (!ctx.data?.pageViews.size) return false;
+    let views = 0;
+    for (const page of ctx.data.pageViews.values()) views += page.times.length;
+    return compareCount(c.matchType, views, c.pageCount);
+  },
+  DEVICE_TYPE: (c) => (ctx) => ctx.data?.device !== undefined && ctx.data.device === c.device,
+  OPERATING_SYSTEM: (c) => (ctx) => ctx.data?.os !== undefined && ctx.data.os === c.os,
+  BROWSER: browser,
+  GEOLOCATION: (c) => (ctx) => {
+    const geo = ctx.data?.geolocation;
+    const country = str(c.country);
+    if (!geo || !country || !geo.country) return false;
+    const same = (expected: unknown, actual: string | undefined) =>
+      !expected || actual?.toLowerCase() === String(expected).toLowerCase();
+    return geo.country.toLowerCase() === country.toLowerCase() && same(c.region, geo.region) && same(c.city, geo.city);
+  },
+  CONVERSIONS: (c) => (ctx) => {
+    const goalId = c.goalId;
+    const conversions = ctx.data?.conversions;
+    if (!goalId || !conversions) return false;
+    if (goalId === -1 && conversions.length > 0) return true;
+    return conversions.some((conv) => conv.goalId === goalId);
+  },
+  SDK_LANGUAGE: (c) => (ctx) => {
+    const language = c.sdkLanguage;
+    if (!language) return false;
+    if (typeof c.version !== 'string') return ctx.sdk.type === language;
+    if (!c.versionMatchType || ctx.sdk.type !== language) return false;
+    return compareVersions(ctx.sdk.version, c.version, c.versionMatchType);
+  },
+  APPLICATION_VERSION: (c) => semverCondition(c, (ctx) => ctx.data?.applicationVersion),
+  COOKIE: cookie,
+  SEGMENT: segment,
+  TARGET_FEATURE_FLAG: targetFeatureFlag,
+  TARGET_EXPERIMENT: (c) => {
+    const experiment = (c.experiment as number) || -1;
+    const variation = (c.variation as number) || -1;
+    return ({ variations }) => {
+      const assigned = variations.get(experiment);
+      if (!assigned) return false;
+      if (c.variationMatchType === 'ANY') return true;
+      if (c.variationMatchType === 'EXACT') return assigned.variationId === variation;
+      return false;
+    };
+  },
+  TARGET_PERSONALIZATION: (c) => (ctx) => {
+    const id = num(c.personalizationId);
+    return Boolean(ctx.data && id && ctx.data.personalizations?.has(id));
+  },
+  EXCLUSIVE_EXPERIMENT: exclusiveExperiment,
+  FIRST_VISIT: (c) => visitAge(c, (visits) => visits[0]),
+  LAST_VISIT: (c) => visitAge(c, (visits, isServer) => visits[visits.length - (isServer ? 1 : 2)]),
+  VISITS: (c) => (ctx) => {
+    const visits = ctx.data?.visits;
+    if (!visits) return false;
+    return compareCount(c.matchType, visits.length + (ctx.sdk.isServer ? 1 : 0), c.visitCount);
+  },
+  SAME_DAY_VISITS: (c) => (ctx) => {
+    const visits = ctx.data?.visits;
+    if (!visits) return false;
+    const midnight = new Date(ctx.now).setHours(0, 0, 0, 0);
+    let today = ctx.sdk.isServer ? 1 : 0;
+    for (const start of visits) if (start >= midnight) today++;
+    return compareCount(c.matchType, today, c.visitCount);
+  },
+  NEW_VISITORS: (c) => (ctx) => {
+    const visits = ctx.data?.visits;
+    if (!visits || !c.visitorType) return false;
+    const isNew = ctx.sdk.isServer ? visits.length === 0 : visits.length <= 1;
+    if (c.visitorType === 'NEW') return isNew;
+    if (c.visitorType === 'RETURNING') return !isNew;
+    return false;
+  },
+  HEAT_SLICE: (c) => (ctx) => {
+    const { keyMomentId, goalId, lowerBound, upperBound } = c;
+    const kcs = ctx.data?.kcs;
+    if (typeof keyMomentId !== 'number' || typeof goalId !== 'number' || typeof lowerBound !== 'number' || typeof upperBound !== 'number' || !kcs) {
+      return false;
+    }
+    const score = kcs[String(keyMomentId)]?.[String(goalId)];
+    return typeof score === 'number' && score >= lowerBound && score <= upperBound;
+  },
+};
+
+/** Targeting types evaluated by the engine (the others count as true). */
+export const SUPPORTED_TARGETING_TYPES: readonly string[] = Object.keys(FACTORIES);

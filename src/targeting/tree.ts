@@ -1,0 +1,52 @@
+import { KameleoonException, TargetingError } from '../errors.ts';
+import type { ConditionJson, SegmentJson } from '../config/types.ts';
+import { compileCondition } from './conditions.ts';
+import type { CompiledSegment, ConditionFn } from './types.ts';
+
+/**
+ * Compiles a segment into one function. Conditions inside a group, and groups at the top level,
+ * are combined by a strict left-to-right fold with no AND-over-OR precedence,
+ * `((c0 op0 c1) op1 c2) …`, as the official JavaScript engine does (its code comment draws a
+ * different tree; its code builds this one). `orOperators[i]` true means OR, false AND. Operators
+ * beyond `nodes - 1` make the official engine crash; here such a segment fails with a
+ * TargetingError when evaluated, and operators missing at the end leave the last nodes out.
+ */
+export function compileSegment(segment: SegmentJson): CompiledSegment {
+  const types = new Set<string>();
+  const groups = segment.conditionsData.firstLevel;
+  const groupFns = groups.map((group) => fold(group.conditions.map((c) => leaf(c, types)), group.orOperators));
+  const evaluate = groups.length === 0 ? () => true : fold(groupFns, segment.conditionsData.firstLevelOrOperators);
+  return {
+    id: String(segment.id),
+    audienceTracking: segment.audienceTracking === true,
+    types,
+    empty: groups.length === 0,
+    evaluate,
+  };
+}
+
+const always: ConditionFn = () => true;
+
+function leaf(condition: ConditionJson, types: Set<string>): ConditionFn {
+  types.add(condition.targetingType);
+  const fn = compileCondition(condition);
+  // An unsupported condition counts as true, even when negated (official behaviour).
+  if (!fn) return always;
+  return condition.isInclude === false ? (ctx) => !fn(ctx) : fn;
+}
+
+function malformed(): never {
+  throw new TargetingError(KameleoonException.TargetingCondition, 'A segment has more AND/OR operators than conditions, or an empty group.');
+}
+
+function fold(nodes: ConditionFn[], operators: boolean[]): ConditionFn {
+  if (nodes.length === 1) return nodes[0];
+  if (nodes.length === 0 || operators.length > nodes.length - 1) return malformed;
+  let acc = nodes[0];
+  for (let i = 0; i < operators.length; i++) {
+    const left = acc;
+    const right = nodes[i + 1];
+    acc = operators[i] ? (ctx) => left(ctx) || right(ctx) : (ctx) => left(ctx) && right(ctx);
+  }
+  return acc;
+}

@@ -1,0 +1,113 @@
+import type { CookieType } from '../visitor/data.ts';
+
+/** What the SDK says about itself; SDK_LANGUAGE conditions and visit counting read it. */
+export interface PackageInfo {
+  /** SDK language as Kameleoon names it: JAVASCRIPT, NODEJS, REACT... */
+  type: string;
+  /** Semantic version compared by SDK_LANGUAGE conditions. */
+  version: string;
+  /** Servers count the current visit on top of the stored ones; browsers store it. */
+  isServer: boolean;
+}
+
+/** An assignment stored for a visitor: which variation of an experiment it got. */
+export interface StoredVariation {
+  variationId: number | null;
+  isTargetedRule: boolean;
+  /** Whether the assignment still has to be tracked. */
+  unsent: boolean;
+}
+
+/** Read access to a visitor's assignments, by experiment id. */
+export interface AssignmentView {
+  get(experimentId: number): StoredVariation | undefined;
+  has(experimentId: number): boolean;
+  readonly size: number;
+}
+
+/** A page view as targeting sees it. */
+export interface PageViewRecord {
+  url: string;
+  title: string;
+  referrers: number[] | undefined;
+  /** Epoch ms of each view of this URL, ascending. */
+  times: number[];
+}
+
+/** A stored conversion. */
+export interface ConversionRecord {
+  goalId: number;
+  revenue: number;
+  negative: boolean;
+}
+
+/** Everything known about a visitor, as targeting conditions read it. */
+export interface VisitorData {
+  customData: Map<number, { values: string[]; overwrite: boolean }>;
+  pageViews: Map<string, PageViewRecord>;
+  conversions: ConversionRecord[];
+  browser?: { browser: string; version: number | undefined };
+  device?: string;
+  os?: string;
+  geolocation?: { country: string; region?: string; city?: string; postalCode?: string; coordinates?: [number, number] };
+  cookies?: CookieType[];
+  userAgent?: string;
+  applicationVersion?: string;
+  uniqueIdentifier?: boolean;
+  /** Start times of the visitor's visits, ascending; absent when nothing is known. */
+  visits?: number[];
+  /** Kameleoon Conversion Scores: keyMomentId → goalId → score. */
+  kcs?: Record<string, Record<string, number>>;
+  /** Personalization ids the visitor saw. */
+  personalizations?: Set<number>;
+  /** Contextual-bandit scores: experimentId → variation-id groups, best first. */
+  cbScores?: Map<number, number[][]>;
+}
+
+/** A rule as TARGET_FEATURE_FLAG conditions see it. */
+export interface MappedRule {
+  featureId: number;
+  experimentId: number;
+  variations: Map<string, number>;
+}
+
+/** Configuration-wide lookups conditions need. */
+export interface TargetingTables {
+  /** Compiled segments by id (as a string). */
+  segments: Map<string, CompiledSegment>;
+  /** Rules by rule id, in configuration order. */
+  ruleMap: Map<number, MappedRule>;
+}
+
+/** The input of one targeting evaluation. */
+export interface TargetingContext {
+  visitorCode: string;
+  data: VisitorData | undefined;
+  variations: AssignmentView;
+  /** The experiment of the rule being targeted; null for audience evaluation. */
+  experimentId: number | null;
+  sdk: PackageInfo;
+  now: number;
+  tables: TargetingTables;
+  /** Cookies of the page (browser only). */
+  documentCookies: () => CookieType[];
+  /** Whether SEGMENT / TARGET_FEATURE_FLAG conditions may look up the tables (see tree.ts). */
+  segmentsAvailable: boolean;
+  ruleMapAvailable: boolean;
+  /** Nesting depth of SEGMENT conditions, against self-referencing segments. */
+  depth: number;
+}
+
+/** A compiled condition. Throws a TargetingError when the condition's own data is malformed. */
+export type ConditionFn = (ctx: TargetingContext) => boolean;
+
+/** A compiled segment. */
+export interface CompiledSegment {
+  id: string;
+  audienceTracking: boolean;
+  /** Targeting types present at the top level of this segment. */
+  types: Set<string>;
+  /** True when the segment targets everyone (no conditions). */
+  empty: boolean;
+  evaluate: ConditionFn;
+}

@@ -1,0 +1,103 @@
+import type { ParsedConfig } from '../config/parse.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { KameleoonDataType } from './data.ts';
+import { VISIT_DURATION_MS, emptyVisitorData, extraOf, type VisitorExtra, type VisitorRecord, type VisitorStore } from './visitorStore.ts';
+
+/**
+ * Stores `items` in the visitor's targeting data, with the official engine's merge rules: a
+ * custom data index, a browser, a device... replace the previous value; page views of one URL
+ * accumulate timestamps; conversions accumulate. Custom data at the mapping-identifier index
+ * links the user id it carries to this (anonymous) visitor: the user id then reads this
+ * visitor's data and buckets with this visitor's code, across devices.
+ */
+export function applyData(record: VisitorRecord, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger): void {
+  const owner = ownerOf(record, store);
+  const data = (extraOf(owner).data ??= emptyVisitorData());
+  for (const item of items) {
+    switch (item.kind) {
+      case 'customData': {
+        let index = item.index;
+        if (index < 0) {
+          const byName = config.customData.indexByName.get(item.name as string);
+          if (byName === undefined) {
+            logger.warnOnce(`cd:${item.name}`, `addData(): no custom data named "${item.name}" in the configuration; the value is ignored.`);
+            continue;
+          }
+          index = byName;
+        }
+        const userId = item.values[0];
+        if (index === config.customData.mappingIdentifierIndex && userId && userId !== record.code) {
+          const linked = store.touch(userId);
+          const extra = extraOf(linked);
+          extra.linkedTo = record.code;
+          extra.data = undefined;
+          store.changed(linked);
+        }
+        data.customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
+        break;
+      }
+      case 'pageView': {
+        const existing = data.pageViews.get(item.urlAddress);
+        const times = existing ? existing.times : [];
+        if (!times.includes(item.time)) {
+          let at = times.length;
+          while (at > 0 && times[at - 1] > item.time) at--;
+          times.splice(at, 0, item.time);
+        }
+        data.pageViews.set(item.urlAddress, { url: item.urlAddress, title: item.title, referrers: item.referrers, times });
+        break;
+      }
+      case 'conversion':
+        data.conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative });
+        break;
+      case 'browser':
+        data.browser = { browser: item.browser, version: item.version };
+        break;
+      case 'device':
+        data.device = item.device;
+        break;
+      case 'operatingSystem':
+        data.os = item.operatingSystem;
+        break;
+      case 'geolocation':
+        data.geolocation = { country: item.country, region: item.region, city: item.city, postalCode: item.postalCode, coordinates: item.coordinates };
+        break;
+      case 'cookie':
+        data.cookies = item.cookies;
+        break;
+      case 'userAgent':
+        data.userAgent = item.value;
+        break;
+      case 'applicationVersion':
+        data.applicationVersion = item.version;
+        break;
+      case 'uniqueIdentifier':
+        data.uniqueIdentifier = item.value;
+        break;
+    }
+  }
+  if (owner !== record) store.changed(owner);
+}
+
+/** The record whose data `record` writes to: the linked anonymous visitor when there is one. */
+function ownerOf(record: VisitorRecord, store: VisitorStore): VisitorRecord {
+  const linkedTo = record.extra?.linkedTo;
+  if (linkedTo === undefined) return record;
+  const owner = store.peek(linkedTo);
+  if (owner) return owner;
+  record.extra!.linkedTo = undefined;
+  return record;
+}
+
+/**
+ * Browser visit counting: activity more than 30 minutes after the last one starts a new visit,
+ * otherwise it extends the current one.
+ */
+export function recordVisitActivity(extra: VisitorExtra, now: number): void {
+  const data = (extra.data ??= emptyVisitorData());
+  const visits = (data.visits ??= []);
+  if (now - extra.visitActivity > VISIT_DURATION_MS || visits.length === 0) {
+    visits.push(now);
+  }
+  extra.visitActivity = now;
+}

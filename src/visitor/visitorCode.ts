@@ -1,0 +1,93 @@
+import { KameleoonException, VisitorCodeInvalid } from '../errors.ts';
+import { parseCookieHeader } from './data.ts';
+
+/** Cookie holding the visitor code. */
+export const VISITOR_CODE_COOKIE = 'kameleoonVisitorCode';
+/** Cookie holding QA simulated variations. */
+export const SIMULATION_COOKIE = 'kameleoonSimulationFFData';
+/** Visitor-code cookie lifetime: 365 days, as the official JavaScript SDK. */
+export const VISITOR_CODE_MAX_AGE = 365 * 24 * 60 * 60;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * Checks a visitor code as the official SDK accepts it: any string of 1 to 255 characters.
+ * @throws VisitorCodeInvalid with what to fix
+ */
+export function validateVisitorCode(visitorCode: unknown): string {
+  if (typeof visitorCode !== 'string') {
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, `The visitor code must be a string, got ${visitorCode === null ? 'null' : typeof visitorCode}. Use client.getVisitorCode() to get one.`);
+  }
+  if (visitorCode.length === 0) {
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, 'The visitor code is empty. Use client.getVisitorCode() to get one.');
+  }
+  if (visitorCode.length > 255) {
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeMaxLength, `The visitor code is ${visitorCode.length} characters long; at most 255 are allowed.`);
+  }
+  return visitorCode;
+}
+
+/** 16 characters from [a-z0-9], uniformly, from `random` (a cryptographic source in production). */
+export function generateVisitorCode(random: () => number): string {
+  let code = '';
+  for (let i = 0; i < 16; i++) code += ALPHABET[Math.floor(random() * ALPHABET.length)];
+  return code;
+}
+
+/** Encodes a cookie value so that no character can end the pair or the header. */
+export function encodeCookieValue(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** Decodes a cookie value written by {@link encodeCookieValue} (or raw); undecodable values are kept raw. */
+export function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** A `Set-Cookie` header value for the visitor code. */
+export function visitorCodeSetCookie(visitorCode: string, domain: string | undefined): string {
+  return `${VISITOR_CODE_COOKIE}=${encodeCookieValue(visitorCode)}; Max-Age=${VISITOR_CODE_MAX_AGE}; Path=/${domain ? `; Domain=${domain}` : ''}`;
+}
+
+/** A request whose cookies can be read: Node's IncomingMessage, a Fetch `Request`, or `Headers`. */
+export type RequestLike =
+  | { headers: { cookie?: string | string[] | undefined } | { get(name: string): string | null } }
+  | { get(name: string): string | null };
+
+/** A response a cookie can be set on: Node's ServerResponse, a Fetch `Response`, or `Headers`. */
+export type ResponseLike =
+  | { getHeader(name: string): unknown; setHeader(name: string, value: string | string[]): unknown }
+  | { headers: { append(name: string, value: string): void } }
+  | { append(name: string, value: string): void };
+
+/** Reads one cookie from a request-like object. */
+export function readRequestCookie(request: RequestLike | undefined, name: string): string | null {
+  if (!request) return null;
+  let header: string | string[] | null | undefined;
+  if ('get' in request && typeof request.get === 'function') {
+    header = request.get('cookie');
+  } else if ('headers' in request && request.headers) {
+    const headers = request.headers as { cookie?: string | string[]; get?: (name: string) => string | null };
+    header = typeof headers.get === 'function' ? headers.get('cookie') : headers.cookie;
+  }
+  if (!header) return null;
+  const joined = Array.isArray(header) ? header.join('; ') : header;
+  const pair = parseCookieHeader(joined).find((p) => p.key === name);
+  return pair ? decodeCookieValue(pair.value) : null;
+}
+
+/** Adds a Set-Cookie header to a response-like object, keeping the ones already set. */
+export function appendSetCookie(response: ResponseLike, value: string): void {
+  if ('setHeader' in response && typeof response.setHeader === 'function') {
+    const existing = response.getHeader('Set-Cookie');
+    const list = existing == null ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+    response.setHeader('Set-Cookie', [...list.filter((c) => !c.startsWith(`${VISITOR_CODE_COOKIE}=`)), value]);
+  } else if ('headers' in response && response.headers && typeof response.headers.append === 'function') {
+    response.headers.append('Set-Cookie', value);
+  } else if ('append' in response && typeof response.append === 'function') {
+    response.append('Set-Cookie', value);
+  }
+}
