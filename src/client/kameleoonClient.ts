@@ -31,6 +31,7 @@ import {
 } from '../visitor/visitorCode.ts';
 import { VisitorStore, extraOf, type VisitorRecord } from '../visitor/visitorStore.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
+import { createStoragePersistence } from '../visitor/persistence.ts';
 import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from './options.ts';
 import { EventType, type EventCallbackType } from './events.ts';
 
@@ -133,7 +134,7 @@ export class KameleoonClient {
     this.#visitors = new VisitorStore({
       sessionDurationMs: isServer ? config.sessionDuration * 60_000 : 0,
       clock: Date.now,
-      persistence: undefined,
+      persistence: !isServer && this.#platform.storage ? createStoragePersistence(this.#platform.storage) : undefined,
     });
     this.#env = { sdk: this.#platform.packageInfo, now: 0, documentCookies: this.#platform.documentCookies };
   }
@@ -237,6 +238,7 @@ export class KameleoonClient {
     this.#env.now = Date.now();
     const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(record), this.#env, save, track);
     if (record.slots?.length === 0) record.slots = undefined;
+    else if (save) this.#visitors.changed(record);
     const handler = this.#handlers.get(EventType.Evaluation);
     if (handler) {
       this.#safely(() => handler({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } } as never));

@@ -1,0 +1,89 @@
+import type { IExternalStorage } from '../platform/platform.ts';
+import type { VisitorData } from '../targeting/types.ts';
+import type { VisitorPersistence, VisitorRecord } from './visitorStore.ts';
+
+/** Storage key of one visitor: one entry each, so reading a visitor never parses the others. */
+export const visitorKey = (code: string): string => `kameleoonTs.visitor.${code}`;
+
+interface SerializedVisitor {
+  s?: number[];
+  d?: {
+    cd: [number, string[], boolean][];
+    pv: [string, string, number[] | null, number[]][];
+    cv: [number, number, boolean][];
+    o: Omit<VisitorData, 'customData' | 'pageViews' | 'conversions' | 'personalizations' | 'cbScores'>;
+  };
+  l?: string;
+  f?: [number, { variationKey: string; variationId: number; ruleType: string; forceTargeting: boolean }][];
+  c?: 'unknown' | 'given' | 'notGiven';
+  v?: number;
+  t: number;
+}
+
+function serialize(record: VisitorRecord): SerializedVisitor {
+  const out: SerializedVisitor = { t: record.lastActivity };
+  if (record.slots?.length) out.s = record.slots;
+  const extra = record.extra;
+  if (!extra) return out;
+  const data = extra.data;
+  if (data) {
+    const { customData, pageViews, conversions, personalizations: _p, cbScores: _c, ...others } = data;
+    out.d = {
+      cd: [...customData].map(([i, v]) => [i, v.values, v.overwrite]),
+      pv: [...pageViews.values()].map((p) => [p.url, p.title, p.referrers ?? null, p.times]),
+      cv: conversions.map((c) => [c.goalId, c.revenue, c.negative]),
+      o: others,
+    };
+  }
+  if (extra.linkedTo !== undefined) out.l = extra.linkedTo;
+  if (extra.forced?.size) out.f = [...extra.forced];
+  if (extra.consent !== 'unknown') out.c = extra.consent;
+  if (extra.visitActivity) out.v = extra.visitActivity;
+  return out;
+}
+
+function deserialize(code: string, s: SerializedVisitor): VisitorRecord {
+  const record: VisitorRecord = { code, lastActivity: s.t, slots: s.s, extra: undefined };
+  if (s.d || s.l !== undefined || s.f || s.c || s.v) {
+    record.extra = {
+      data: s.d
+        ? {
+            ...s.d.o,
+            customData: new Map(s.d.cd.map(([i, values, overwrite]) => [i, { values, overwrite }])),
+            pageViews: new Map(s.d.pv.map(([url, title, referrers, times]) => [url, { url, title, referrers: referrers ?? undefined, times }])),
+            conversions: s.d.cv.map(([goalId, revenue, negative]) => ({ goalId, revenue, negative })),
+          }
+        : undefined,
+      linkedTo: s.l,
+      forced: s.f ? new Map(s.f) : undefined,
+      simulated: undefined,
+      consent: s.c ?? 'unknown',
+      visitActivity: s.v ?? 0,
+    };
+  }
+  return record;
+}
+
+/**
+ * Keeps browser visitors in the given storage (localStorage by default), one entry per visitor.
+ * A corrupted entry is ignored rather than trusted.
+ */
+export function createStoragePersistence(storage: IExternalStorage): VisitorPersistence {
+  return {
+    load(code) {
+      try {
+        const value = storage.read(visitorKey(code)) as SerializedVisitor | null;
+        return value && typeof value === 'object' && typeof value.t === 'number' ? deserialize(code, value) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save(record) {
+      try {
+        storage.write(visitorKey(record.code), serialize(record));
+      } catch {
+        // Storage full or unavailable: the visitor stays in memory for this page.
+      }
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomData, KameleoonClient, KameleoonError, KameleoonException, SiteCodeIsEmpty } from '../../src/node.ts';
+import { clientFor } from './helpers.ts';
+
+let client: KameleoonClient;
+beforeAll(async () => {
+  client = await clientFor();
+});
+afterAll(() => client.close());
+
+const long = 'x'.repeat(256);
+const calls: [string, (c: any) => unknown, string][] = [
+  ['getVariation(null)', (c) => c.getVariation(null), 'InvalidArgument'],
+  ['getVariation(undefined)', (c) => c.getVariation(), 'InvalidArgument'],
+  ['getVariation with a numeric visitor code', (c) => c.getVariation({ visitorCode: 5, featureKey: 'ff_50_50' }), 'VisitorCodeEmpty'],
+  ['getVariation with an empty visitor code', (c) => c.getVariation({ visitorCode: '', featureKey: 'ff_50_50' }), 'VisitorCodeEmpty'],
+  ['getVariation with a 256-character visitor code', (c) => c.getVariation({ visitorCode: long, featureKey: 'ff_50_50' }), 'VisitorCodeMaxLength'],
+  ['getVariation with an unknown key', (c) => c.getVariation({ visitorCode: 'v', featureKey: 'nope' }), 'FeatureFlagConfigurationNotFound'],
+  ['getVariation with a numeric key', (c) => c.getVariation({ visitorCode: 'v', featureKey: 1 }), 'InvalidArgument'],
+  ['getVariation with track "yes"', (c) => c.getVariation({ visitorCode: 'v', featureKey: 'ff_50_50', track: 'yes' }), 'InvalidArgument'],
+  ['getVariation on a disabled flag', (c) => c.getVariation({ visitorCode: 'v', featureKey: 'ff_env_disabled' }), 'FeatureFlagEnvironmentDisabled'],
+  ['getVariations(null)', (c) => c.getVariations(null), 'InvalidArgument'],
+  ['getVariations with a null visitor code', (c) => c.getVariations({ visitorCode: null }), 'VisitorCodeEmpty'],
+  ['isFeatureFlagActive(null)', (c) => c.isFeatureFlagActive(null), 'InvalidArgument'],
+  ['isFeatureFlagActive with an unknown key', (c) => c.isFeatureFlagActive('v', 'nope'), 'FeatureFlagConfigurationNotFound'],
+  ['addData with a plain object', (c) => c.addData('v', { index: 0, value: 'x' }), 'InvalidArgument'],
+  ['addData with an empty visitor code', (c) => c.addData('', new CustomData(0, 'x')), 'VisitorCodeEmpty'],
+  ['getFeatureFlagVariable(null)', (c) => c.getFeatureFlagVariable(null), 'InvalidArgument'],
+  ['getFeatureFlagVariable with an unknown variable', (c) => c.getFeatureFlagVariable({ visitorCode: 'visitor1', featureKey: 'ff_50_50', variableKey: 'nope' }), 'FeatureFlagVariableNotFound'],
+  ['getFeatureFlagVariables with an unknown key', (c) => c.getFeatureFlagVariables('v', 'nope'), 'FeatureFlagConfigurationNotFound'],
+  ['getFeatureFlagVariationKey with a 256-character code', (c) => c.getFeatureFlagVariationKey(long, 'ff_50_50'), 'VisitorCodeMaxLength'],
+  ['setForcedVariation with an unknown experiment', (c) => c.setForcedVariation({ visitorCode: 'v', experimentId: 999, variationKey: 'on' }), 'FeatureFlagExperimentNotFound'],
+  ['setForcedVariation with an unknown variation', (c) => c.setForcedVariation({ visitorCode: 'v', experimentId: 2001, variationKey: 'nope' }), 'FeatureFlagVariationNotFound'],
+  ['setForcedVariation with a string experiment id', (c) => c.setForcedVariation({ visitorCode: 'v', experimentId: '2001', variationKey: 'on' }), 'InvalidArgument'],
+  ['setLegalConsent with "yes"', (c) => c.setLegalConsent('v', 'yes'), 'InvalidArgument'],
+  ['evaluateAudiences with an empty code', (c) => c.evaluateAudiences(''), 'VisitorCodeEmpty'],
+  ['getVisitorCode with an empty default', (c) => c.getVisitorCode(''), 'VisitorCodeEmpty'],
+  ['onEvent with an unknown event', (c) => c.onEvent('nope', () => {}), 'InvalidArgument'],
+  ['setLogLevel(9)', (c) => c.setLogLevel(9), 'InvalidArgument'],
+];
+
+describe('bad arguments give a KameleoonError that says what to fix', () => {
+  it.each(calls)('%s', (_name, call, type) => {
+    let thrown: unknown;
+    try {
+      call(client);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(KameleoonError);
+    expect((thrown as KameleoonError).type).toBe(type);
+    expect((thrown as KameleoonError).message.length).toBeGreaterThan(20);
+  });
+});
+
+describe('construction and initialization', () => {
+  it('rejects an empty site code with SiteCodeIsEmpty', () => {
+    expect(() => new KameleoonClient({ siteCode: '' })).toThrow(SiteCodeIsEmpty);
+    expect(() => new KameleoonClient({ siteCode: '  ' })).toThrow(SiteCodeIsEmpty);
+  });
+
+  it('rejects missing parameters with a KameleoonError, not a TypeError', () => {
+    expect(() => new KameleoonClient(undefined as any)).toThrow(KameleoonError);
+    expect(() => new KameleoonClient({ siteCode: 42 } as any)).toThrow(KameleoonError);
+  });
+
+  it('throws Initialization before initialize()', () => {
+    const fresh = new KameleoonClient({ siteCode: 'abc' });
+    expect(fresh.isInitialized()).toBe(false);
+    expect(() => fresh.getVariation({ visitorCode: 'v', featureKey: 'x' })).toThrow(
+      expect.objectContaining({ type: KameleoonException.Initialization }),
+    );
+  });
+
+  it('rejects a malformed configuration as a whole, naming the field', async () => {
+    const bad = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: { featureFlags: [{ id: 1, featureKey: 'k', defaultVariationKey: 'off', variations: [], rules: [{ id: 'x' }] }] } } });
+    await expect(bad.initialize()).rejects.toThrow(/featureFlags\[0\]\.rules\[0\]\.id/);
+    expect(bad.isInitialized()).toBe(false);
+    const notJson = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: '{"featureFlags": [' } });
+    await expect(notJson.initialize()).rejects.toMatchObject({ type: 'ClientConfiguration' });
+  });
+
+  it('fetches the configuration through the requester with the SDK headers', async () => {
+    const seen: { url: string; headers: unknown }[] = [];
+    const fetched = new KameleoonClient({
+      siteCode: 'site 1',
+      configuration: { environment: 'staging' },
+      externals: {
+        requester: {
+          sendRequest: async ({ url, parameters }) => {
+            seen.push({ url, headers: parameters.headers });
+            return new Response(JSON.stringify({ featureFlags: [] }), { status: 200 });
+          },
+        },
+      },
+    });
+    await expect(fetched.initialize()).resolves.toBe(true);
+    expect(seen).toEqual([
+      { url: 'https://sdk-config.kameleoon.eu/v3/site%201?environment=staging', headers: { 'X-Kameleoon-SDK-Type': 'nodejs', 'X-Kameleoon-SDK-Version': '5.17.1' } },
+    ]);
+  });
+
+  it('turns a failed configuration request into a ClientConfiguration error', async () => {
+    const failing = new KameleoonClient({
+      siteCode: 'abc',
+      configuration: { endpoints: { configuration: 'http://127.0.0.1:9' } },
+      externals: { requester: { sendRequest: async () => new Response('down', { status: 500 }) } },
+    });
+    await expect(failing.initialize()).rejects.toMatchObject({ type: 'ClientConfiguration', message: expect.stringContaining('HTTP 500') });
+  });
+});
