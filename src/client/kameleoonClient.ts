@@ -236,9 +236,16 @@ export class KameleoonClient {
   #evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean): Evaluation {
     const record = this.#visitor(visitorCode);
     this.#env.now = Date.now();
+    const before = record.slots?.length ?? 0;
     const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(record), this.#env, save, track);
-    if (record.slots?.length === 0) record.slots = undefined;
-    else if (save) this.#visitors.changed(record);
+    const slots = record.slots;
+    if (!slots?.length) {
+      record.slots = undefined;
+    } else if (save) {
+      // A grown array keeps spare capacity; an exact copy keeps a server's visitors small.
+      if (slots.length !== before) record.slots = slots.slice();
+      this.#visitors.changed(record);
+    }
     const handler = this.#handlers.get(EventType.Evaluation);
     if (handler) {
       this.#safely(() => handler({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } } as never));

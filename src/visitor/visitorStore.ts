@@ -20,7 +20,7 @@ export interface VisitorExtra {
 /** Everything the SDK keeps about one visitor code, laid out to stay small. */
 export interface VisitorRecord {
   code: string;
-  /** Last activity (epoch ms), for session expiry. */
+  /** Last activity, in seconds since the store was created: a small integer, stored unboxed. */
   lastActivity: number;
   /** Packed assignments (see Assignments), or undefined before the first one. */
   slots: number[] | undefined;
@@ -62,9 +62,16 @@ export class VisitorStore {
   #options: VisitorStoreOptions;
   #dirty = new Set<VisitorRecord>();
   #flushScheduled = false;
+  readonly #epoch: number;
 
   constructor(options: VisitorStoreOptions) {
     this.#options = options;
+    this.#epoch = options.clock();
+  }
+
+  /** Seconds since the store was created. */
+  #seconds(): number {
+    return Math.floor((this.#options.clock() - this.#epoch) / 1000);
   }
 
   /** Number of visitors held in memory. */
@@ -74,7 +81,7 @@ export class VisitorStore {
 
   /** The visitor's record, created when absent; marks it active now. */
   touch(code: string): VisitorRecord {
-    const now = this.#options.clock();
+    const now = this.#seconds();
     let record = this.#visitors.get(code);
     if (record) {
       if (record.lastActivity !== now && this.#options.sessionDurationMs > 0) {
@@ -132,9 +139,9 @@ export class VisitorStore {
     this.#dirty.clear();
   }
 
-  /** Forgets visitors inactive for longer than the session duration. */
+  /** Forgets visitors inactive for longer than the session duration (`now` in store seconds). */
   sweep(now: number): void {
-    const ttl = this.#options.sessionDurationMs;
+    const ttl = this.#options.sessionDurationMs / 1000;
     if (ttl <= 0) return;
     for (const [code, record] of this.#visitors) {
       if (now - record.lastActivity <= ttl) break;
