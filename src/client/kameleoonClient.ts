@@ -203,8 +203,11 @@ export class KameleoonClient {
     const record = this.#visitors.touch(visitorCode);
     if (!this.#platform.packageInfo.isServer && this.#currentVisitor !== visitorCode) {
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
+      // A linked user id's visits go on the anonymous visitor's data it reads.
       this.#currentVisitor = visitorCode;
-      if (record.extra?.data) recordVisitActivity(record.extra, Date.now());
+      const linkedTo = record.extra?.linkedTo;
+      const owner = linkedTo === undefined ? record : (this.#visitors.peek(linkedTo) ?? record);
+      if (owner.extra?.data) recordVisitActivity(owner.extra, Date.now());
     }
     return record;
   }

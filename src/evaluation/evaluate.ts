@@ -37,7 +37,7 @@ export interface ForcedExperiment {
 /** A variation simulated through the `kameleoonSimulationFFData` cookie; rule null = "no rule". */
 export interface SimulatedVariation {
   rule: { type: string; experimentId: number } | null;
-  variation: { key: string; id: number } | null;
+  variation: { key: string; id: number | null } | null;
 }
 
 /** Legal consent of a visitor. */

@@ -1,6 +1,7 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { KameleoonDataType } from './data.ts';
+import type { VisitorData } from '../targeting/types.ts';
 import { VISIT_DURATION_MS, emptyVisitorData, extraOf, type VisitorExtra, type VisitorRecord, type VisitorStore } from './visitorStore.ts';
 
 /**
@@ -12,7 +13,9 @@ import { VISIT_DURATION_MS, emptyVisitorData, extraOf, type VisitorExtra, type V
  */
 export function applyData(record: VisitorRecord, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger): void {
   const owner = ownerOf(record, store);
-  const data = (extraOf(owner).data ??= emptyVisitorData());
+  // Created on the first stored item: a visitor whose items were all ignored has no data (visits depend on it).
+  let stored: VisitorData | undefined;
+  const data = (): VisitorData => (stored ??= extraOf(owner).data ??= emptyVisitorData());
   for (const item of items) {
     switch (item.kind) {
       case 'customData': {
@@ -33,46 +36,46 @@ export function applyData(record: VisitorRecord, items: KameleoonDataType[], con
           extra.data = undefined;
           store.changed(linked);
         }
-        data.customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
+        data().customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
         break;
       }
       case 'pageView': {
-        const existing = data.pageViews.get(item.urlAddress);
+        const existing = data().pageViews.get(item.urlAddress);
         const times = existing ? existing.times : [];
         if (!times.includes(item.time)) {
           let at = times.length;
           while (at > 0 && times[at - 1] > item.time) at--;
           times.splice(at, 0, item.time);
         }
-        data.pageViews.set(item.urlAddress, { url: item.urlAddress, title: item.title, referrers: item.referrers, times });
+        data().pageViews.set(item.urlAddress, { url: item.urlAddress, title: item.title, referrers: item.referrers, times });
         break;
       }
       case 'conversion':
-        data.conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative });
+        data().conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative });
         break;
       case 'browser':
-        data.browser = { browser: item.browser, version: item.version };
+        data().browser = { browser: item.browser, version: item.version };
         break;
       case 'device':
-        data.device = item.device;
+        data().device = item.device;
         break;
       case 'operatingSystem':
-        data.os = item.operatingSystem;
+        data().os = item.operatingSystem;
         break;
       case 'geolocation':
-        data.geolocation = { country: item.country, region: item.region, city: item.city, postalCode: item.postalCode, coordinates: item.coordinates };
+        data().geolocation = { country: item.country, region: item.region, city: item.city, postalCode: item.postalCode, coordinates: item.coordinates };
         break;
       case 'cookie':
-        data.cookies = item.cookies;
+        data().cookies = item.cookies;
         break;
       case 'userAgent':
-        data.userAgent = item.value;
+        data().userAgent = item.value;
         break;
       case 'applicationVersion':
-        data.applicationVersion = item.version;
+        data().applicationVersion = item.version;
         break;
       case 'uniqueIdentifier':
-        data.uniqueIdentifier = item.value;
+        data().uniqueIdentifier = item.value;
         break;
     }
   }

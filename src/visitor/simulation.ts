@@ -28,8 +28,9 @@ export function parseSimulationCookie(value: string | null, config: ParsedConfig
     }
     for (const rule of flag.rules) {
       if (rule.experimentId !== entry.expId) continue;
+      // `varId: null` matches a split entry without a variation id, as in the official engine.
       const split = rule.variationByExposition.find((v) => v.variationId === entry.varId);
-      if (split && typeof split.variationId === 'number') {
+      if (split) {
         result.set(featureKey, { rule: { type: rule.type, experimentId: rule.experimentId }, variation: { key: split.variationKey, id: split.variationId } });
         break;
       }

@@ -73,7 +73,7 @@ describe('construction and initialization', () => {
   });
 
   it('rejects a malformed configuration as a whole, naming the field', async () => {
-    const bad = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: { featureFlags: [{ id: 1, featureKey: 'k', defaultVariationKey: 'off', variations: [], rules: [{ id: 'x' }] }] } } });
+    const bad = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: { featureFlags: [{ id: 1, featureKey: 'k', defaultVariationKey: 'off', variations: [], rules: [{ id: 'x' }] }] } as any } });
     await expect(bad.initialize()).rejects.toThrow(/featureFlags\[0\]\.rules\[0\]\.id/);
     expect(bad.isInitialized()).toBe(false);
     const notJson = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: '{"featureFlags": [' } });

@@ -11,7 +11,7 @@ export async function clientFor(config: object = basicConfig(), extra: Partial<S
   const client = new KameleoonClient({
     siteCode: 'test-site',
     ...extra,
-    configuration: { defaultDataFile: config, ...extra.configuration },
+    configuration: { defaultDataFile: config as never, ...extra.configuration },
     externals: { logger: { log() {} }, ...extra.externals },
   });
   await client.initialize();

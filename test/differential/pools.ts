@@ -1,0 +1,32 @@
+/** Value pools shared by the config generator (generate.ts) and the visitor generator (visitors.ts). */
+
+/** Value pools shared by the config and the visitor generators, so that conditions are sometimes true. */
+export const POOLS = {
+  cdStrings: ['premium', 'free', 'gold', 'enterprise', 'FR', 'DE', '10', '3.5', '-2', '0', '100', '250.75', 'true', 'TRUE', 'false', 'False', '', 'abc', '12abc', ' 7 ', 'Ünïcødé', '漢字', 'a,b'],
+  cdFragments: ['rem', 'e', '1', '', 'ü', 'RUE', '5'],
+  numbers: ['10', '0', '3.5', '100', '-1', 'abc', ''],
+  regexes: ['^https://shop', 'cart|checkout', '/CART/i', '/cart/gi', '\\d+', '^pre.*m$', '^$', 'é', '^qa_', '.*', '[a-z]{5,}', '^(?!.*free)', '/^vip/i', '\\s'],
+  urls: ['https://shop.example.com/', 'https://shop.example.com/cart?x=1', 'https://shop.example.com/checkout', 'https://shop.example.com/product/42', 'https://blog.example.org/post/é', '/home', 'https://shop.example.com/CART'],
+  urlFragments: ['cart', '/checkout', 'example', 'é', 'CART', 'product/4', 'home'],
+  titles: ['Home', 'Cart – Shop', 'Checkout', 'Product 42', 'Blog', 'premium deals'],
+  titleFragments: ['Cart', 'out', 'Shop', '4', 'deal'],
+  cookieNames: ['ab', 'session', 'kam_test', '_ga', 'theme'],
+  cookieNameFragments: ['a', 'kam', '_', 'sess'],
+  cookieNameRegexes: ['^_g', 'sess', '/AB/i', '^t.*e$'],
+  cookieValues: ['1', '0', 'dark', 'light', 'GA1.2.3', ''],
+  countries: ['France', 'france', 'Germany', 'USA', 'Japan'],
+  regions: [null, null, 'Île-de-France', 'bavaria', 'California'],
+  cities: [null, null, 'Paris', 'PARIS', 'Munich', 'Tokyo'],
+  goalIds: [42, 43, 7, 100],
+  appVersions: ['1.0.0', '1.2', '1.2.3', '2.0.0', '1.10.0', '0.9.9', '1.2.3-beta', '3'],
+  browsers: ['CHROME', 'IE', 'FIREFOX', 'SAFARI', 'OPERA', 'OTHER'],
+  browserVersions: ['100', '99.5', '120', '17.1', '100.5', ''],
+  devices: ['DESKTOP', 'PHONE', 'TABLET'],
+  oses: ['WINDOWS_PHONE', 'WINDOWS', 'ANDROID', 'LINUX', 'MAC', 'IOS'],
+  sdkVersions: ['4.0.0', '4.17.1', '4.17.2', '5.17.1', '5', '5.18', '4', '6.0.0'],
+  knownVisitorCodes: ['vip-visitor', 'qa_tester', '漢字-user', 'a', 'VIP 2'],
+  visitorCodeFragments: ['a', 'qa_', '漢', '-', ' '],
+  visitorCodeRegexes: ['^qa_', '^[a-z0-9]{16}$', '\\s', '/^VIP/i'],
+  bucketingValues: ['acct-1', 'acct-2', 'acct-3', 'acct-4', ''],
+  unknownTypes: ['JS_CODE', 'LANDING_PAGE', 'ORIGIN', 'REFERRERS', 'TIME_RANGE'],
+} as const;
