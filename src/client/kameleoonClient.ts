@@ -1,5 +1,4 @@
 import {
-  ConfigurationError,
   FeatureEnvironmentDisabled,
   FeatureExperimentNotFound,
   FeatureNotFound,
@@ -10,10 +9,10 @@ import {
   NotInitialized,
 } from '../errors.ts';
 import { parseConfiguration, type FeatureFlag, type ParsedConfig } from '../config/parse.ts';
-import type { ParsedVariable } from '../config/variables.ts';
-import { evaluateFlag, targetingContext, type Evaluation, type EvaluationEnv, type EvaluationReason, type EvaluationVisitor } from '../evaluation/evaluate.ts';
+import { evaluateFlag, targetingContext, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import { Logger, type LogLevel } from '../logging/logger.ts';
-import { RequestType, type Platform } from '../platform/platform.ts';
+import type { Platform } from '../platform/platform.ts';
+import { fetchConfiguration } from '../config/fetch.ts';
 import { Assignments } from '../visitor/assignments.ts';
 import { isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
 import { applyData, recordVisitActivity } from '../visitor/applyData.ts';
@@ -26,7 +25,6 @@ import {
   readRequestCookie,
   validateVisitorCode,
   visitorCodeSetCookie,
-  type RequestLike,
   type ResponseLike,
 } from '../visitor/visitorCode.ts';
 import { VisitorStore, extraOf, type VisitorRecord } from '../visitor/visitorStore.ts';
@@ -34,67 +32,10 @@ import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from './options.ts';
 import { EventType, type EventCallbackType } from './events.ts';
-
-/** A variable as returned to the application. */
-export type Variable = ParsedVariable;
-
-/** The variation a visitor gets for a flag. */
-export interface Variation {
-  /** Name of the variation in the Kameleoon app ('' when unnamed). */
-  name: string;
-  key: string;
-  /** Variation id; null for the default variation. */
-  id: number | null;
-  /** Experiment id of the rule that assigned it; null for the default variation. */
-  experimentId: number | null;
-  /** Variables by key. Shared between calls: treat as read-only. */
-  variables: Map<string, Variable>;
-}
-
-/** A variation with why the visitor got it; never thrown. */
-export interface VariationDetails {
-  /** The variation, or null when an error prevented evaluation. */
-  variation: Variation | null;
-  reason: EvaluationReason | { kind: 'ERROR'; error: KameleoonError };
-}
-
-/** `{ visitorCode, featureKey, track? }` */
-export interface GetVariationParamsType {
-  visitorCode: string;
-  featureKey: string;
-  track?: boolean;
-}
-
-/** Visitor-code lookup on a server: the request to read the cookie from, the response to set it on. */
-export interface GetVisitorCodeParamsType {
-  request?: RequestLike;
-  response?: ResponseLike;
-  defaultVisitorCode?: string;
-}
-
-/** The per-flag view of `getDataFile()`. */
-export interface DataFileFeatureFlag {
-  variations: Map<string, Variation>;
-  environmentEnabled: boolean;
-  rules: { variations: Map<string, Variation> }[];
-  defaultVariationKey: string;
-}
-
-function requireObject<T extends object>(value: T, method: string, shape: string): T {
-  if (value == null || typeof value !== 'object') throw new InvalidArgument(`${method}() takes ${shape}, got ${value === null ? 'null' : typeof value}.`);
-  return value;
-}
-
-function requireKey(featureKey: unknown, method: string): string {
-  if (typeof featureKey !== 'string' || featureKey === '') throw new InvalidArgument(`${method}(): featureKey must be a non-empty string, got ${JSON.stringify(featureKey) ?? typeof featureKey}.`);
-  return featureKey;
-}
-
-function optionalBoolean(value: unknown, name: string, method: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidArgument(`${method}(): ${name} must be a boolean, got ${typeof value}.`);
-  return value;
-}
+import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
+import { buildDataFile } from './dataFile.ts';
+import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
+export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
 
 /**
  * The Kameleoon client: evaluation of feature flags and experiments for visitors, with the
@@ -158,29 +99,8 @@ export class KameleoonClient {
       this.#applyConfiguration(parseConfiguration(fallback));
       return true;
     }
-    const url = configurationUrl(this.#siteCode, this.#options);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#options.requestTimeout);
-    try {
-      const response = await this.#platform.requester.sendRequest({
-        requestType: RequestType.Configuration,
-        url,
-        parameters: {
-          method: 'GET',
-          headers: { 'X-Kameleoon-SDK-Type': this.#platform.packageInfo.type.toLowerCase(), 'X-Kameleoon-SDK-Version': this.#platform.packageInfo.version },
-          signal: controller.signal,
-        },
-        retryCount: 0,
-      });
-      if (!response.ok) throw new ConfigurationError(`The configuration request to ${url} failed with HTTP ${response.status}.`);
-      this.#applyConfiguration(parseConfiguration(await response.text()));
-      return true;
-    } catch (err) {
-      if (err instanceof KameleoonError) throw err;
-      throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
-    } finally {
-      clearTimeout(timer);
-    }
+    this.#applyConfiguration(await fetchConfiguration(this.#platform.requester, configurationUrl(this.#siteCode, this.#options), this.#platform.packageInfo, this.#options.requestTimeout));
+    return true;
   }
 
   #applyConfiguration(config: ParsedConfig): void {
@@ -205,8 +125,7 @@ export class KameleoonClient {
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
       // A linked user id's visits go on the anonymous visitor's data it reads.
       this.#currentVisitor = visitorCode;
-      const linkedTo = record.extra?.linkedTo;
-      const owner = linkedTo === undefined ? record : (this.#visitors.peek(linkedTo) ?? record);
+      const owner = this.#visitors.ownerOf(record);
       if (owner.extra?.data) recordVisitActivity(owner.extra, Date.now());
     }
     return record;
@@ -539,24 +458,7 @@ export class KameleoonClient {
 
   /** The configuration's flags, their variations and rules, with parsed variables. */
   getDataFile(): { featureFlags: Map<string, DataFileFeatureFlag> } {
-    const config = this.#requireConfig('getDataFile');
-    const featureFlags = new Map<string, DataFileFeatureFlag>();
-    for (const flag of config.flags.values()) {
-      const variations = new Map<string, Variation>();
-      for (const v of flag.variations.values()) {
-        variations.set(v.key, { name: v.name, key: v.key, id: null, experimentId: null, variables: this.#variables(flag, v.key) });
-      }
-      const rules = flag.rules.map((rule) => {
-        const ruleVariations = new Map<string, Variation>();
-        for (const entry of rule.variationByExposition) {
-          const base = variations.get(entry.variationKey);
-          if (base) ruleVariations.set(base.key, { ...base, id: entry.variationId, experimentId: rule.experimentId });
-        }
-        return { variations: ruleVariations };
-      });
-      featureFlags.set(flag.featureKey, { variations, environmentEnabled: flag.environmentEnabled, rules, defaultVariationKey: flag.defaultVariationKey });
-    }
-    return { featureFlags };
+    return buildDataFile(this.#requireConfig('getDataFile'), (flag, key) => this.#variables(flag, key));
   }
 
   /** Registers the handler of an event type (one per type, as in the official SDK). */

@@ -122,7 +122,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     }
     const entry = pickByHash(holdout.variationByExposition, hashDouble(identifier + holdout.experimentId));
     if (entry) {
-      if (save) store(visitor, holdout.experimentId, entry.variationId, false, track);
+      if (save) visitor.variations.set(holdout.experimentId, entry.variationId, false, track);
       if (entry.variationKey === 'in-holdout') return defaultResult(flag, 'HOLDOUT');
     }
   }
@@ -149,15 +149,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
       }
       const entry = banditChoice(rule, identifier, visitor.data) ?? pickByHash(rule.variationByExposition, ruleHash(identifier, rule.experimentId, rule.respoolTime));
       if (entry) {
-        if (save) store(visitor, rule.experimentId, entry.variationId, rule.type === 'TARGETED_DELIVERY', track);
-        return {
-          variationKey: entry.variationKey,
-          variationId: entry.variationId,
-          experimentId: rule.experimentId,
-          ruleType: rule.type,
-          simulated: false,
-          reason: { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type },
-        };
+        return assigned(visitor, rule, entry.variationKey, entry.variationId, { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type }, save, track);
       }
     }
     why = 'NOT_IN_TRAFFIC';
@@ -166,20 +158,15 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
   return defaultResult(flag, why);
 }
 
-function store(visitor: EvaluationVisitor, experimentId: number, variationId: number | null, isTargetedRule: boolean, track: boolean): void {
-  visitor.variations.set(experimentId, variationId, isTargetedRule, track);
+/** A rule's variation for the visitor, stored as an assignment when `save` is set. */
+function assigned(visitor: EvaluationVisitor, rule: Rule, variationKey: string, variationId: number | null, reason: EvaluationReason, save: boolean, track: boolean): Evaluation {
+  if (save) visitor.variations.set(rule.experimentId, variationId, rule.type === 'TARGETED_DELIVERY', track);
+  return { variationKey, variationId, experimentId: rule.experimentId, ruleType: rule.type, simulated: false, reason };
 }
 
 function forcedResult(visitor: EvaluationVisitor, rule: Rule, forced: ForcedExperiment, save: boolean, track: boolean): Evaluation {
-  if (save) store(visitor, rule.experimentId, forced.variationId, rule.type === 'TARGETED_DELIVERY', track);
-  return {
-    variationKey: forced.variationKey,
-    variationId: forced.variationId,
-    experimentId: rule.experimentId,
-    ruleType: rule.type,
-    simulated: false,
-    reason: { kind: 'FORCED', experimentId: rule.experimentId, forceTargeting: forced.forceTargeting },
-  };
+  const reason: EvaluationReason = { kind: 'FORCED', experimentId: rule.experimentId, forceTargeting: forced.forceTargeting };
+  return assigned(visitor, rule, forced.variationKey, forced.variationId, reason, save, track);
 }
 
 /** Builds the context a segment is evaluated in. */

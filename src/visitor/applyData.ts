@@ -12,7 +12,7 @@ import { VISIT_DURATION_MS, emptyVisitorData, extraOf, type VisitorExtra, type V
  * visitor's data and buckets with this visitor's code, across devices.
  */
 export function applyData(record: VisitorRecord, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger): void {
-  const owner = ownerOf(record, store);
+  const owner = store.ownerOf(record);
   // Created on the first stored item: a visitor whose items were all ignored has no data (visits depend on it).
   let stored: VisitorData | undefined;
   const data = (): VisitorData => (stored ??= extraOf(owner).data ??= emptyVisitorData());
@@ -80,16 +80,6 @@ export function applyData(record: VisitorRecord, items: KameleoonDataType[], con
     }
   }
   if (owner !== record) store.changed(owner);
-}
-
-/** The record whose data `record` writes to: the linked anonymous visitor when there is one. */
-function ownerOf(record: VisitorRecord, store: VisitorStore): VisitorRecord {
-  const linkedTo = record.extra?.linkedTo;
-  if (linkedTo === undefined) return record;
-  const owner = store.peek(linkedTo);
-  if (owner) return owner;
-  record.extra!.linkedTo = undefined;
-  return record;
 }
 
 /**

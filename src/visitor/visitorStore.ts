@@ -109,16 +109,19 @@ export class VisitorStore {
     return record;
   }
 
-  /** The targeting data `record` reads: the linked anonymous visitor's, else its own. */
-  dataOf(record: VisitorRecord): VisitorData | undefined {
+  /** The record whose targeting data `record` reads and writes: the linked anonymous visitor's, else itself. */
+  ownerOf(record: VisitorRecord): VisitorRecord {
     const extra = record.extra;
-    if (!extra) return undefined;
-    if (extra.linkedTo !== undefined) {
-      const owner = this.peek(extra.linkedTo);
-      if (owner) return owner.extra?.data;
-      extra.linkedTo = undefined; // the anonymous visitor was forgotten, and the link with it
-    }
-    return extra.data;
+    if (extra?.linkedTo === undefined) return record;
+    const owner = this.peek(extra.linkedTo);
+    if (owner) return owner;
+    extra.linkedTo = undefined; // the anonymous visitor was forgotten, and the link with it
+    return record;
+  }
+
+  /** The targeting data `record` reads. */
+  dataOf(record: VisitorRecord): VisitorData | undefined {
+    return this.ownerOf(record).extra?.data;
   }
 
   /** Schedules the record for persistence (browsers); a no-op on servers. */

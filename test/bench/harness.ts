@@ -4,6 +4,7 @@
  * `reference/official-js-sdk.md` §3. Nothing here touches the network or reads outside the repo.
  */
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from '../differential/rng.ts';
 
 /** Which SDK a measurement runs against. */
 export type SdkName = 'ours' | 'official';
@@ -68,18 +69,6 @@ export async function loadSdk(sdk: SdkName): Promise<SdkModule> {
     throw new Error(`${sdk} SDK (${useOfficial ? '@kameleoon/javascript-sdk' : OURS_ENTRY}) exports no KameleoonClient`);
   }
   return mod as SdkModule;
-}
-
-/** Mulberry32: a tiny seeded PRNG in [0, 1), so nonces and ids are reproducible across runs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

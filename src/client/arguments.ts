@@ -1,0 +1,19 @@
+import { InvalidArgument } from '../errors.ts';
+
+/** Argument checks shared by the client's public methods: misuse throws InvalidArgument saying what to pass. */
+
+export function requireObject<T extends object>(value: T, method: string, shape: string): T {
+  if (value == null || typeof value !== 'object') throw new InvalidArgument(`${method}() takes ${shape}, got ${value === null ? 'null' : typeof value}.`);
+  return value;
+}
+
+export function requireKey(featureKey: unknown, method: string): string {
+  if (typeof featureKey !== 'string' || featureKey === '') throw new InvalidArgument(`${method}(): featureKey must be a non-empty string, got ${JSON.stringify(featureKey) ?? typeof featureKey}.`);
+  return featureKey;
+}
+
+export function optionalBoolean(value: unknown, name: string, method: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgument(`${method}(): ${name} must be a boolean, got ${typeof value}.`);
+  return value;
+}
