@@ -13,7 +13,6 @@ import { evaluateFlag, targetingContext, type Evaluation, type EvaluationEnv, ty
 import { Logger, type LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import { fetchConfiguration } from '../config/fetch.ts';
-import { Assignments } from '../visitor/assignments.ts';
 import { isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
 import { applyData, recordVisitActivity } from '../visitor/applyData.ts';
 import {
@@ -27,7 +26,9 @@ import {
   visitorCodeSetCookie,
   type ResponseLike,
 } from '../visitor/visitorCode.ts';
-import { VisitorStore, extraOf, type VisitorRecord } from '../visitor/visitorStore.ts';
+import { HashMemo } from '../hashing/memo.ts';
+import { VisitorStore } from '../visitor/visitorStore.ts';
+import { NONE } from '../visitor/assignments.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from './options.ts';
@@ -77,7 +78,7 @@ export class KameleoonClient {
       clock: Date.now,
       persistence: !isServer && this.#platform.storage ? createStoragePersistence(this.#platform.storage) : undefined,
     });
-    this.#env = { sdk: this.#platform.packageInfo, now: 0, documentCookies: this.#platform.documentCookies };
+    this.#env = { sdk: this.#platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: this.#platform.documentCookies };
   }
 
   /**
@@ -118,26 +119,27 @@ export class KameleoonClient {
     return this.#config;
   }
 
-  /** The visitor's record, marked active; in browsers, visits are counted as the official SDK does. */
-  #visitor(visitorCode: string): VisitorRecord {
-    const record = this.#visitors.touch(visitorCode);
+  /** The visitor's id, marked active; in browsers, visits are counted as the official SDK does. */
+  #visitor(visitorCode: string): number {
+    const visitor = this.#visitors.touch(visitorCode);
     if (!this.#platform.packageInfo.isServer && this.#currentVisitor !== visitorCode) {
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
       // A linked user id's visits go on the anonymous visitor's data it reads.
       this.#currentVisitor = visitorCode;
-      const owner = this.#visitors.ownerOf(record);
-      if (owner.extra?.data) recordVisitActivity(owner.extra, Date.now());
+      const owner = this.#visitors.extra(this.#visitors.ownerOf(visitor));
+      if (owner?.data) recordVisitActivity(owner, Date.now());
     }
-    return record;
+    return visitor;
   }
 
-  #evaluationVisitor(record: VisitorRecord): EvaluationVisitor {
-    const extra = record.extra;
+  #evaluationVisitor(visitor: number): EvaluationVisitor {
+    const store = this.#visitors;
+    const extra = store.extra(visitor);
     return {
-      code: record.code,
-      data: this.#visitors.dataOf(record),
+      code: store.codeOf(visitor),
+      data: store.dataOf(visitor),
       mappingIdentifier: extra?.linkedTo,
-      variations: new Assignments((record.slots ??= [])),
+      variations: store.assignments(visitor),
       forced: extra?.forced,
       simulated: extra?.simulated,
       consent: extra?.consent ?? 'unknown',
@@ -156,18 +158,10 @@ export class KameleoonClient {
   }
 
   #evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean): Evaluation {
-    const record = this.#visitor(visitorCode);
+    const visitor = this.#visitor(visitorCode);
     this.#env.now = Date.now();
-    const before = record.slots?.length ?? 0;
-    const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(record), this.#env, save, track);
-    const slots = record.slots;
-    if (!slots?.length) {
-      record.slots = undefined;
-    } else if (save) {
-      // A grown array keeps spare capacity; an exact copy keeps a server's visitors small.
-      if (slots.length !== before) record.slots = slots.slice();
-      this.#visitors.changed(record);
-    }
+    const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(visitor), this.#env, save, track);
+    if (save && this.#visitors.headOf(visitor) !== NONE) this.#visitors.changed(visitor);
     const handler = this.#handlers.get(EventType.Evaluation);
     if (handler) {
       this.#safely(() => handler({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } } as never));
@@ -223,8 +217,8 @@ export class KameleoonClient {
     const config = this.#config;
     if (config) {
       const simulated = parseSimulationCookie(read(SIMULATION_COOKIE), config);
-      const record = this.#visitor(visitorCode);
-      if (simulated || record.extra?.simulated) extraOf(record).simulated = simulated;
+      const visitor = this.#visitor(visitorCode);
+      if (simulated || this.#visitors.extra(visitor)?.simulated) this.#visitors.extraOf(visitor).simulated = simulated;
     }
     if (!this.#consentRequiredForCookie()) this.#writeVisitorCode(visitorCode, params.response);
     return visitorCode;
@@ -254,9 +248,9 @@ export class KameleoonClient {
       if (!isKameleoonData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...).`);
     });
     if (data.length === 0) return;
-    const record = this.#visitor(visitorCode);
-    applyData(record, data, config, this.#visitors, this.#logger);
-    this.#visitors.changed(record);
+    const visitor = this.#visitor(visitorCode);
+    applyData(visitor, data, config, this.#visitors, this.#logger);
+    this.#visitors.changed(visitor);
   }
 
   /**
@@ -401,24 +395,24 @@ export class KameleoonClient {
     validateVisitorCode(visitorCode);
     if (typeof experimentId !== 'number') throw new InvalidArgument('setForcedVariation(): experimentId must be a number.');
     const config = this.#requireConfig('setForcedVariation');
-    const record = this.#visitor(visitorCode);
+    const visitor = this.#visitor(visitorCode);
     if (variationKey === null) {
-      record.extra?.forced?.delete(experimentId);
-      this.#visitors.changed(record);
+      this.#visitors.extra(visitor)?.forced?.delete(experimentId);
+      this.#visitors.changed(visitor);
       return;
     }
     const experiment = config.experiments.get(experimentId);
     if (!experiment) throw new FeatureExperimentNotFound(experimentId);
     const variationId = experiment.variations.get(variationKey);
     if (variationId === undefined) throw new FeatureVariationNotFound(`Experiment ${experimentId} has no variation "${String(variationKey)}".`);
-    const extra = extraOf(record);
+    const extra = this.#visitors.extraOf(visitor);
     (extra.forced ??= new Map()).set(experimentId, {
       variationKey,
       variationId,
       ruleType: experiment.type,
       forceTargeting: optionalBoolean(forceTargeting, 'forceTargeting', 'setForcedVariation', true),
     });
-    this.#visitors.changed(record);
+    this.#visitors.changed(visitor);
   }
 
   /**
@@ -428,9 +422,9 @@ export class KameleoonClient {
   setLegalConsent(visitorCode: string, consent: boolean, response?: ResponseLike): void {
     validateVisitorCode(visitorCode);
     if (typeof consent !== 'boolean') throw new InvalidArgument('setLegalConsent(): consent must be a boolean.');
-    const record = this.#visitors.touch(visitorCode);
-    extraOf(record).consent = consent ? 'given' : 'notGiven';
-    this.#visitors.changed(record);
+    const visitor = this.#visitors.touch(visitorCode);
+    this.#visitors.extraOf(visitor).consent = consent ? 'given' : 'notGiven';
+    this.#visitors.changed(visitor);
     if (consent) this.#writeVisitorCode(visitorCode, response);
   }
 
@@ -438,8 +432,7 @@ export class KameleoonClient {
   evaluateAudiences(visitorCode: string): number[] {
     validateVisitorCode(visitorCode);
     const config = this.#requireConfig('evaluateAudiences');
-    const record = this.#visitor(visitorCode);
-    const visitor = this.#evaluationVisitor(record);
+    const visitor = this.#evaluationVisitor(this.#visitor(visitorCode));
     const env = { ...this.#env, now: Date.now() };
     const matched: number[] = [];
     for (const segment of config.segments.values()) {

@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors.ts';
 import { compileSegment } from '../targeting/tree.ts';
 import type { CompiledSegment, MappedRule } from '../targeting/types.ts';
 import type { ConfigurationJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './types.ts';
+import { ruleSalt } from '../hashing/hash.ts';
 import { parseVariables, type ParsedVariable } from './variables.ts';
 
 /** A rule ready for evaluation. */
@@ -13,6 +14,9 @@ export interface Rule {
   respoolTime: number | null;
   segment: CompiledSegment | null;
   variationByExposition: VariationByExpositionJson[];
+  /** Seed suffixes of the traffic hash (rule id) and the variation hash (experiment id). */
+  trafficSalt: string;
+  variationSalt: string;
 }
 
 /** A variation of a flag with its variables parsed once. */
@@ -55,7 +59,7 @@ export interface ParsedConfig {
   experiments: Map<number, { type: string; variations: Map<string, number> }>;
   /** Mutually exclusive groups: name → flags sorted by id. */
   meGroups: Map<string, FeatureFlag[]>;
-  holdout: { experimentId: number; variationByExposition: VariationByExpositionJson[] } | null;
+  holdout: { experimentId: number; variationByExposition: VariationByExpositionJson[]; salt: string } | null;
   consent: ConsentSettings;
   /** Whether an enabled flag has a TARGETED_DELIVERY rule (cookie consent rule). */
   hasTargetedDelivery: boolean;
@@ -82,6 +86,10 @@ function finite(v: unknown, path: string): number {
 function text(v: unknown, path: string): string {
   return typeof v === 'string' ? v : fail(path, 'a string', v);
 }
+/** Experiment and variation ids are stored in 32-bit slots for every visitor (see visitor/assignments.ts). */
+function id32(v: unknown, path: string): number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0x7fffffff ? (v as number) : fail(path, 'an integer id below 2^31', v);
+}
 const optionalNumber = (v: unknown, path: string): number | null => (v == null ? null : finite(v, path));
 
 function checkSplit(list: unknown, path: string): VariationByExpositionJson[] {
@@ -89,7 +97,7 @@ function checkSplit(list: unknown, path: string): VariationByExpositionJson[] {
     if (!isObject(v)) fail(`${path}[${i}]`, 'an object', v);
     text(v.variationKey, `${path}[${i}].variationKey`);
     finite(v.exposition, `${path}[${i}].exposition`);
-    if (v.variationId != null) finite(v.variationId, `${path}[${i}].variationId`);
+    if (v.variationId != null) id32(v.variationId, `${path}[${i}].variationId`);
     return v;
   });
 }
@@ -183,9 +191,11 @@ export function parseConfiguration(input: unknown): ParsedConfig {
   let holdout: ParsedConfig['holdout'] = null;
   if (raw.holdout != null) {
     if (!isObject(raw.holdout)) fail('holdout', 'an object', raw.holdout);
+    const experimentId = id32(raw.holdout.experimentId, 'holdout.experimentId');
     holdout = {
-      experimentId: finite(raw.holdout.experimentId, 'holdout.experimentId'),
+      experimentId,
       variationByExposition: checkSplit(raw.holdout.variationByExposition, 'holdout.variationByExposition'),
+      salt: `${experimentId}`,
     };
   }
 
@@ -252,13 +262,18 @@ function parseRule(r: RuleJson, path: string, segmentsJson: SegmentJson[] | null
   } else if (r.segment != null) {
     segment = compileSegment(checkSegment(r.segment, `${path}.segment`));
   }
+  const id = finite(r.id, `${path}.id`);
+  const experimentId = id32(r.experimentId, `${path}.experimentId`);
+  const respoolTime = optionalNumber(r.respoolTime, `${path}.respoolTime`);
   return {
-    id: finite(r.id, `${path}.id`),
+    id,
     type: text(r.type, `${path}.type`),
     exposition: finite(r.exposition, `${path}.exposition`),
-    experimentId: finite(r.experimentId, `${path}.experimentId`),
-    respoolTime: optionalNumber(r.respoolTime, `${path}.respoolTime`),
+    experimentId,
+    respoolTime,
     segment,
     variationByExposition: checkSplit(r.variationByExposition, `${path}.variationByExposition`),
+    trafficSalt: ruleSalt(id, respoolTime),
+    variationSalt: ruleSalt(experimentId, respoolTime),
   };
 }

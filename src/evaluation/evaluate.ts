@@ -1,7 +1,7 @@
 import { FeatureEnvironmentDisabled } from '../errors.ts';
 import type { FeatureFlag, ParsedConfig, Rule } from '../config/parse.ts';
 import type { VariationByExpositionJson } from '../config/types.ts';
-import { hashDouble, ruleHash } from '../hashing/hash.ts';
+import type { HashMemo } from '../hashing/memo.ts';
 import type { CookieType } from '../visitor/data.ts';
 import type { PackageInfo, TargetingContext, VisitorData } from '../targeting/types.ts';
 import type { Assignments } from '../visitor/assignments.ts';
@@ -61,6 +61,8 @@ export interface EvaluationVisitor {
 export interface EvaluationEnv {
   sdk: PackageInfo;
   now: number;
+  /** Bucketing hashes of recent identifiers. */
+  hashes: HashMemo;
   documentCookies: () => CookieType[];
 }
 
@@ -120,7 +122,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     if (consent === 'notGiven' && config.consent.blockFully) {
       throw new FeatureEnvironmentDisabled(`Evaluation of the holdout is blocked: visitor "${visitor.code}" did not give consent.`);
     }
-    const entry = pickByHash(holdout.variationByExposition, hashDouble(identifier + holdout.experimentId));
+    const entry = pickByHash(holdout.variationByExposition, env.hashes.hash(identifier, holdout.salt));
     if (entry) {
       if (save) visitor.variations.set(holdout.experimentId, entry.variationId, false, track);
       if (entry.variationKey === 'in-holdout') return defaultResult(flag, 'HOLDOUT');
@@ -130,7 +132,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
   if (flag.mutuallyExclusiveGroup) {
     const group = config.meGroups.get(flag.mutuallyExclusiveGroup);
     if (group) {
-      const index = Math.min(Math.floor(hashDouble(identifier + flag.mutuallyExclusiveGroup) * group.length), group.length - 1);
+      const index = Math.min(Math.floor(env.hashes.hash(identifier, flag.mutuallyExclusiveGroup) * group.length), group.length - 1);
       if (group[index] !== flag) return defaultResult(flag, 'MUTUALLY_EXCLUSIVE_GROUP');
     }
   }
@@ -142,12 +144,12 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     if (!isTargeted(config, rule, visitor, env)) continue;
     if (forced) return forcedResult(visitor, rule, forced, save, track);
 
-    if (ruleHash(identifier, rule.id, rule.respoolTime) <= rule.exposition) {
+    if (env.hashes.hash(identifier, rule.trafficSalt) <= rule.exposition) {
       if (consent === 'notGiven' && rule.type === 'EXPERIMENTATION') {
         if (!config.consent.blockFully) return defaultResult(flag, 'CONSENT');
         throw new FeatureEnvironmentDisabled(`Evaluation of rule ${rule.id} is blocked: visitor "${visitor.code}" did not give consent.`);
       }
-      const entry = banditChoice(rule, identifier, visitor.data) ?? pickByHash(rule.variationByExposition, ruleHash(identifier, rule.experimentId, rule.respoolTime));
+      const entry = banditChoice(rule, identifier, visitor.data, env.hashes) ?? pickByHash(rule.variationByExposition, env.hashes.hash(identifier, rule.variationSalt));
       if (entry) {
         return assigned(visitor, rule, entry.variationKey, entry.variationId, { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type }, save, track);
       }
@@ -198,14 +200,14 @@ function isTargeted(config: ParsedConfig, rule: Rule, visitor: EvaluationVisitor
 }
 
 /** Contextual-bandit choice: the best-scored group that has variations of this rule. */
-function banditChoice(rule: Rule, identifier: string, data: VisitorData | undefined): VariationByExpositionJson | null {
+function banditChoice(rule: Rule, identifier: string, data: VisitorData | undefined, hashes: HashMemo): VariationByExpositionJson | null {
   const groups = data?.cbScores?.get(rule.experimentId);
   if (!groups) return null;
   for (const ids of groups) {
     const candidates = rule.variationByExposition.filter((v) => v.variationId !== null && ids.includes(v.variationId));
     if (candidates.length === 0) continue;
     if (candidates.length === 1) return candidates[0];
-    const h = ruleHash(identifier, rule.experimentId, rule.respoolTime);
+    const h = hashes.hash(identifier, rule.variationSalt);
     return candidates[Math.min(Math.floor(h * candidates.length), candidates.length - 1)];
   }
   return null;

@@ -48,7 +48,7 @@ export function hashDouble(seed: string): number {
   return mantissa * Math.pow(2, -msb - 53);
 }
 
-/** Hash for a rule or experiment: visitor identifier + id, plus the respool time when truthy. */
-export function ruleHash(visitorIdentifier: string, id: number, respoolTime: number | null | undefined): number {
-  return hashDouble(respoolTime ? visitorIdentifier + id + respoolTime : visitorIdentifier + id);
+/** What follows the visitor identifier in a rule or experiment seed: the id, plus the respool time when truthy. */
+export function ruleSalt(id: number, respoolTime: number | null | undefined): string {
+  return respoolTime ? `${id}${respoolTime}` : `${id}`;
 }

@@ -52,55 +52,79 @@ function encodeUtf8(s: string): number {
   return n;
 }
 
+const H = new Int32Array(8);
+
+/** Loads W[0..15] with the one padded block of an ASCII string of at most 55 characters; false otherwise. */
+function loadAsciiBlock(input: string): boolean {
+  const len = input.length;
+  if (len > 55) return false;
+  W.fill(0, 0, 16);
+  for (let i = 0; i < len; i++) {
+    const c = input.charCodeAt(i);
+    if (c >= 0x80) return false;
+    W[i >> 2] |= c << (24 - 8 * (i & 3));
+  }
+  W[len >> 2] |= 0x80 << (24 - 8 * (len & 3));
+  W[15] = len * 8;
+  return true;
+}
+
+/** Runs the compression function over the block in W[0..15], updating H. */
+function compress(): void {
+  for (let t = 16; t < 64; t++) {
+    const x = W[t - 15];
+    const y = W[t - 2];
+    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+    W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
+  }
+  let a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+  for (let t = 0; t < 64; t++) {
+    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const ch = (e & f) ^ (~e & g);
+    const t1 = (h + S1 + ch + K[t] + W[t]) | 0;
+    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const maj = (a & b) ^ (a & c) ^ (b & c);
+    const t2 = (S0 + maj) | 0;
+    h = g; g = f; f = e; e = (d + t1) | 0;
+    d = c; c = b; b = a; a = (t1 + t2) | 0;
+  }
+  H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
+  H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
+}
+
 /**
  * Computes SHA-256 of `input` (UTF-8) into `out` as eight big-endian 32-bit words.
+ * Short ASCII inputs (visitor code + id, the usual case) are read straight into one block.
  * @param input - any string
  * @param out - receives the digest; reused by callers to avoid allocation
  */
 export function sha256Words(input: string, out: Int32Array): void {
-  const len = encodeUtf8(input);
-  // Padding: 0x80, zeros, 64-bit big-endian bit length.
-  const total = ((len + 9 + 63) >> 6) << 6;
-  bytes[len] = 0x80;
-  bytes.fill(0, len + 1, total);
-  const bitLen = len * 8;
-  bytes[total - 4] = bitLen >>> 24;
-  bytes[total - 3] = (bitLen >>> 16) & 255;
-  bytes[total - 2] = (bitLen >>> 8) & 255;
-  bytes[total - 1] = bitLen & 255;
-  bytes[total - 5] = (len / 0x20000000) & 255;
-
-  let h0 = 0x6a09e667, h1 = 0xbb67ae85 | 0, h2 = 0x3c6ef372, h3 = 0xa54ff53a | 0;
-  let h4 = 0x510e527f, h5 = 0x9b05688c | 0, h6 = 0x1f83d9ab, h7 = 0x5be0cd19;
-
-  for (let off = 0; off < total; off += 64) {
-    for (let t = 0; t < 16; t++) {
-      const j = off + t * 4;
-      W[t] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
+  H[0] = 0x6a09e667; H[1] = 0xbb67ae85 | 0; H[2] = 0x3c6ef372; H[3] = 0xa54ff53a | 0;
+  H[4] = 0x510e527f; H[5] = 0x9b05688c | 0; H[6] = 0x1f83d9ab; H[7] = 0x5be0cd19;
+  if (loadAsciiBlock(input)) {
+    compress();
+  } else {
+    const len = encodeUtf8(input);
+    // Padding: 0x80, zeros, 64-bit big-endian bit length.
+    const total = ((len + 9 + 63) >> 6) << 6;
+    bytes[len] = 0x80;
+    bytes.fill(0, len + 1, total);
+    const bitLen = len * 8;
+    bytes[total - 4] = bitLen >>> 24;
+    bytes[total - 3] = (bitLen >>> 16) & 255;
+    bytes[total - 2] = (bitLen >>> 8) & 255;
+    bytes[total - 1] = bitLen & 255;
+    bytes[total - 5] = (len / 0x20000000) & 255;
+    for (let off = 0; off < total; off += 64) {
+      for (let t = 0; t < 16; t++) {
+        const j = off + t * 4;
+        W[t] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
+      }
+      compress();
     }
-    for (let t = 16; t < 64; t++) {
-      const x = W[t - 15];
-      const y = W[t - 2];
-      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
-    }
-    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-    for (let t = 0; t < 64; t++) {
-      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (h + S1 + ch + K[t] + W[t]) | 0;
-      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (S0 + maj) | 0;
-      h = g; g = f; f = e; e = (d + t1) | 0;
-      d = c; c = b; b = a; a = (t1 + t2) | 0;
-    }
-    h0 = (h0 + a) | 0; h1 = (h1 + b) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0;
-    h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0;
   }
-  out[0] = h0; out[1] = h1; out[2] = h2; out[3] = h3;
-  out[4] = h4; out[5] = h5; out[6] = h6; out[7] = h7;
+  out.set(H);
 }
 
 /** SHA-256 of `input` (UTF-8) as 64 lower-case hex characters. */

@@ -2,7 +2,7 @@ import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { KameleoonDataType } from './data.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import { VISIT_DURATION_MS, emptyVisitorData, extraOf, type VisitorExtra, type VisitorRecord, type VisitorStore } from './visitorStore.ts';
+import { VISIT_DURATION_MS, emptyVisitorData, type VisitorExtra, type VisitorStore } from './visitorStore.ts';
 
 /**
  * Stores `items` in the visitor's targeting data, with the official engine's merge rules: a
@@ -11,11 +11,12 @@ import { VISIT_DURATION_MS, emptyVisitorData, extraOf, type VisitorExtra, type V
  * links the user id it carries to this (anonymous) visitor: the user id then reads this
  * visitor's data and buckets with this visitor's code, across devices.
  */
-export function applyData(record: VisitorRecord, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger): void {
-  const owner = store.ownerOf(record);
+export function applyData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger): void {
+  const owner = store.ownerOf(visitor);
+  const code = store.codeOf(visitor);
   // Created on the first stored item: a visitor whose items were all ignored has no data (visits depend on it).
   let stored: VisitorData | undefined;
-  const data = (): VisitorData => (stored ??= extraOf(owner).data ??= emptyVisitorData());
+  const data = (): VisitorData => (stored ??= store.extraOf(owner).data ??= emptyVisitorData());
   for (const item of items) {
     switch (item.kind) {
       case 'customData': {
@@ -29,10 +30,10 @@ export function applyData(record: VisitorRecord, items: KameleoonDataType[], con
           index = byName;
         }
         const userId = item.values[0];
-        if (index === config.customData.mappingIdentifierIndex && userId && userId !== record.code) {
+        if (index === config.customData.mappingIdentifierIndex && userId && userId !== code) {
           const linked = store.touch(userId);
-          const extra = extraOf(linked);
-          extra.linkedTo = record.code;
+          const extra = store.extraOf(linked);
+          extra.linkedTo = code;
           extra.data = undefined;
           store.changed(linked);
         }
@@ -79,7 +80,7 @@ export function applyData(record: VisitorRecord, items: KameleoonDataType[], con
         break;
     }
   }
-  if (owner !== record) store.changed(owner);
+  if (owner !== visitor) store.changed(owner);
 }
 
 /**

@@ -1,53 +1,169 @@
 import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
 
-/**
- * A visitor's assignments packed in one small-integer array, three slots each:
- * experiment id, variation id (-1 for none), flags (1 = targeted-delivery rule, 2 = unsent).
- * A server holds one per visitor for the whole session, so the layout is what keeps memory low.
- */
-export class Assignments implements AssignmentView {
-  /** The packed array, shared with the visitor record. */
-  readonly slots: number[];
+/** No node / end of a list. */
+export const NONE = -1;
+/** Int32 slots of one node: experiment id, variation id (-1 for none), flags, next node. */
+const NODE = 4;
+/** Flag: the assignment came from a targeted-delivery rule. */
+export const TARGETED = 1;
+/** Flag: the assignment has not been tracked yet. */
+export const UNSENT = 2;
 
-  constructor(slots: number[]) {
-    this.slots = slots;
+/**
+ * Every visitor's assignments in one Int32Array, as singly linked lists of four-int nodes.
+ * A server keeps a list per visitor for the whole session; a JS array per visitor would cost
+ * six times as much. Freed nodes are reused.
+ */
+export class AssignmentPool {
+  #nodes = new Int32Array(NODE * 1024);
+  #top = 0;
+  #free = NONE;
+
+  /** Node slots in use or free, for memory accounting. */
+  get capacity(): number {
+    return this.#nodes.length / NODE;
+  }
+
+  #alloc(): number {
+    if (this.#free !== NONE) {
+      const node = this.#free;
+      this.#free = this.#nodes[node + 3];
+      return node;
+    }
+    if (this.#top === this.#nodes.length) {
+      const grown = new Int32Array(this.#nodes.length * 2);
+      grown.set(this.#nodes);
+      this.#nodes = grown;
+    }
+    const node = this.#top;
+    this.#top += NODE;
+    return node;
+  }
+
+  /** The node of `experimentId` in the list starting at `head`, or NONE. */
+  find(head: number, experimentId: number): number {
+    const n = this.#nodes;
+    for (let node = head; node !== NONE; node = n[node + 3]) if (n[node] === experimentId) return node;
+    return NONE;
+  }
+
+  experimentId(node: number): number {
+    return this.#nodes[node];
+  }
+
+  variationId(node: number): number | null {
+    const id = this.#nodes[node + 1];
+    return id === -1 ? null : id;
+  }
+
+  flags(node: number): number {
+    return this.#nodes[node + 2];
+  }
+
+  setFlags(node: number, flags: number): void {
+    this.#nodes[node + 2] = flags;
+  }
+
+  next(node: number): number {
+    return this.#nodes[node + 3];
+  }
+
+  /**
+   * Records (or replaces) the assignment of an experiment in the list starting at `head`;
+   * new assignments go last, so lists keep the order assignments were made in.
+   * @returns the list's head
+   */
+  set(head: number, experimentId: number, variationId: number | null, flags: number): number {
+    let last = NONE;
+    for (let node = head; node !== NONE; node = this.#nodes[node + 3]) {
+      if (this.#nodes[node] === experimentId) {
+        this.#nodes[node + 1] = variationId ?? -1;
+        this.#nodes[node + 2] = flags;
+        return head;
+      }
+      last = node;
+    }
+    const node = this.#alloc();
+    const n = this.#nodes;
+    n[node] = experimentId;
+    n[node + 1] = variationId ?? -1;
+    n[node + 2] = flags;
+    n[node + 3] = NONE;
+    if (last === NONE) return node;
+    n[last + 3] = node;
+    return head;
+  }
+
+  /** Returns every node of the list to the free list. */
+  release(head: number): void {
+    const n = this.#nodes;
+    let node = head;
+    while (node !== NONE) {
+      const next = n[node + 3];
+      n[node + 3] = this.#free;
+      this.#free = node;
+      node = next;
+    }
+  }
+
+  /** The list as `[experimentId, variationId (-1 for none), flags]` triples, for persistence. */
+  toTriples(head: number): number[] {
+    const out: number[] = [];
+    const n = this.#nodes;
+    for (let node = head; node !== NONE; node = n[node + 3]) out.push(n[node], n[node + 1], n[node + 2]);
+    return out;
+  }
+}
+
+/** Where a visitor's list starts; the store owns it. */
+export interface AssignmentOwner {
+  readonly pool: AssignmentPool;
+  headOf(visitor: number): number;
+  setHead(visitor: number, head: number): void;
+}
+
+/** One visitor's assignments, as the engine and the targeting conditions read and write them. */
+export class Assignments implements AssignmentView {
+  readonly #owner: AssignmentOwner;
+  readonly #visitor: number;
+
+  constructor(owner: AssignmentOwner, visitor: number) {
+    this.#owner = owner;
+    this.#visitor = visitor;
   }
 
   get size(): number {
-    return this.slots.length / 3;
-  }
-
-  #find(experimentId: number): number {
-    const s = this.slots;
-    for (let i = 0; i < s.length; i += 3) if (s[i] === experimentId) return i;
-    return -1;
+    const pool = this.#owner.pool;
+    let size = 0;
+    for (let node = this.#owner.headOf(this.#visitor); node !== NONE; node = pool.next(node)) size++;
+    return size;
   }
 
   has(experimentId: number): boolean {
-    return this.#find(experimentId) >= 0;
+    return this.#owner.pool.find(this.#owner.headOf(this.#visitor), experimentId) !== NONE;
   }
 
   get(experimentId: number): StoredVariation | undefined {
-    const i = this.#find(experimentId);
-    if (i < 0) return undefined;
-    const s = this.slots;
-    return { variationId: s[i + 1] === -1 ? null : s[i + 1], isTargetedRule: (s[i + 2] & 1) === 1, unsent: (s[i + 2] & 2) === 2 };
+    const pool = this.#owner.pool;
+    const node = pool.find(this.#owner.headOf(this.#visitor), experimentId);
+    if (node === NONE) return undefined;
+    const flags = pool.flags(node);
+    return { variationId: pool.variationId(node), isTargetedRule: (flags & TARGETED) !== 0, unsent: (flags & UNSENT) !== 0 };
   }
 
   /** Records (or replaces) the assignment for an experiment. */
   set(experimentId: number, variationId: number | null, isTargetedRule: boolean, unsent: boolean): void {
-    const flags = (isTargetedRule ? 1 : 0) | (unsent ? 2 : 0);
-    const i = this.#find(experimentId);
-    if (i >= 0) {
-      this.slots[i + 1] = variationId ?? -1;
-      this.slots[i + 2] = flags;
-    } else {
-      this.slots.push(experimentId, variationId ?? -1, flags);
-    }
+    const owner = this.#owner;
+    const flags = (isTargetedRule ? TARGETED : 0) | (unsent ? UNSENT : 0);
+    owner.setHead(this.#visitor, owner.pool.set(owner.headOf(this.#visitor), experimentId, variationId, flags));
   }
 
   /** Every assignment, in the order first made. */
   *entries(): IterableIterator<[number, StoredVariation]> {
-    for (let i = 0; i < this.slots.length; i += 3) yield [this.slots[i], this.get(this.slots[i])!];
+    const pool = this.#owner.pool;
+    for (let node = this.#owner.headOf(this.#visitor); node !== NONE; node = pool.next(node)) {
+      const flags = pool.flags(node);
+      yield [pool.experimentId(node), { variationId: pool.variationId(node), isTargetedRule: (flags & TARGETED) !== 0, unsent: (flags & UNSENT) !== 0 }];
+    }
   }
 }

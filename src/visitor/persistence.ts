@@ -1,6 +1,6 @@
 import type { IExternalStorage } from '../platform/platform.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import type { VisitorPersistence, VisitorRecord } from './visitorStore.ts';
+import type { PersistedVisitor, VisitorPersistence } from './visitorStore.ts';
 
 /** Storage key of one visitor: one entry each, so reading a visitor never parses the others. */
 export const visitorKey = (code: string): string => `kameleoonTs.visitor.${code}`;
@@ -20,10 +20,10 @@ interface SerializedVisitor {
   t: number;
 }
 
-function serialize(record: VisitorRecord): SerializedVisitor {
-  const out: SerializedVisitor = { t: record.lastActivity };
-  if (record.slots?.length) out.s = record.slots;
-  const extra = record.extra;
+function serialize(visitor: PersistedVisitor): SerializedVisitor {
+  const out: SerializedVisitor = { t: visitor.lastActivity };
+  if (visitor.assignments.length) out.s = visitor.assignments;
+  const extra = visitor.extra;
   if (!extra) return out;
   const data = extra.data;
   if (data) {
@@ -42,10 +42,10 @@ function serialize(record: VisitorRecord): SerializedVisitor {
   return out;
 }
 
-function deserialize(code: string, s: SerializedVisitor): VisitorRecord {
-  const record: VisitorRecord = { code, lastActivity: s.t, slots: s.s, extra: undefined };
+function deserialize(s: SerializedVisitor): PersistedVisitor {
+  const visitor: PersistedVisitor = { lastActivity: s.t, assignments: Array.isArray(s.s) ? s.s : [], extra: undefined };
   if (s.d || s.l !== undefined || s.f || s.c || s.v) {
-    record.extra = {
+    visitor.extra = {
       data: s.d
         ? {
             ...s.d.o,
@@ -61,7 +61,7 @@ function deserialize(code: string, s: SerializedVisitor): VisitorRecord {
       visitActivity: s.v ?? 0,
     };
   }
-  return record;
+  return visitor;
 }
 
 /**
@@ -73,14 +73,14 @@ export function createStoragePersistence(storage: IExternalStorage): VisitorPers
     load(code) {
       try {
         const value = storage.read(visitorKey(code)) as SerializedVisitor | null;
-        return value && typeof value === 'object' && typeof value.t === 'number' ? deserialize(code, value) : undefined;
+        return value && typeof value === 'object' && typeof value.t === 'number' ? deserialize(value) : undefined;
       } catch {
         return undefined;
       }
     },
-    save(record) {
+    save(code, visitor) {
       try {
-        storage.write(visitorKey(record.code), serialize(record));
+        storage.write(visitorKey(code), serialize(visitor));
       } catch {
         // Storage full or unavailable: the visitor stays in memory for this page.
       }

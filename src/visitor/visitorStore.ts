@@ -1,5 +1,6 @@
 import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluation/evaluate.ts';
 import type { VisitorData } from '../targeting/types.ts';
+import { AssignmentPool, Assignments, NONE, type AssignmentOwner } from './assignments.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;
@@ -17,30 +18,24 @@ export interface VisitorExtra {
   visitActivity: number;
 }
 
-/** Everything the SDK keeps about one visitor code, laid out to stay small. */
-export interface VisitorRecord {
-  code: string;
-  /** Last activity, in seconds since the store was created: a small integer, stored unboxed. */
+/** A visitor as persistence stores it (browsers). */
+export interface PersistedVisitor {
+  /** Epoch ms of the last activity. */
   lastActivity: number;
-  /** Packed assignments (see Assignments), or undefined before the first one. */
-  slots: number[] | undefined;
+  /** `[experimentId, variationId (-1 for none), flags]` triples, in the order made. */
+  assignments: number[];
   extra: VisitorExtra | undefined;
 }
 
 /** Where browser visitors are persisted; servers keep visitors in RAM only. */
 export interface VisitorPersistence {
-  load(code: string): VisitorRecord | undefined;
-  save(record: VisitorRecord): void;
+  load(code: string): PersistedVisitor | undefined;
+  save(code: string, visitor: PersistedVisitor): void;
 }
 
 /** A fresh, empty targeting-data object. */
 export function emptyVisitorData(): VisitorData {
   return { customData: new Map(), pageViews: new Map(), conversions: [] };
-}
-
-/** The record's extra part, created when absent. */
-export function extraOf(record: VisitorRecord): VisitorExtra {
-  return (record.extra ??= { data: undefined, linkedTo: undefined, forced: undefined, simulated: undefined, consent: 'unknown', visitActivity: 0 });
 }
 
 /** Options of {@link VisitorStore}. */
@@ -51,16 +46,42 @@ export interface VisitorStoreOptions {
   persistence?: VisitorPersistence | undefined;
 }
 
+/** Codes this long or longer may be cons or sliced strings that pin more memory than themselves. */
+const MIN_COPIED_LENGTH = 13;
+const scratch: number[] = [];
+
 /**
- * Visitors by code. The Map is kept in order of last activity (a touched visitor moves to the
+ * A flat copy of `code`: a code built by concatenation, or cut from a Cookie header, may hold
+ * on to its parts or to the whole header; the store keeps only the characters.
+ */
+function ownCopy(code: string): string {
+  if (code.length < MIN_COPIED_LENGTH) return code;
+  scratch.length = code.length;
+  for (let i = 0; i < code.length; i++) scratch[i] = code.charCodeAt(i);
+  return String.fromCharCode.apply(null, scratch);
+}
+
+/**
+ * Visitors by code, laid out in columns so that a server's visitor costs about a hundred bytes:
+ * a visitor is a dense number (its id), its code a Map key, its last activity and the head of its
+ * assignment list entries of typed arrays, and the rare extras (data, consent, forced variations)
+ * live in a side Map. The Map is kept in order of last activity (a touched visitor moves to the
  * end), so expired visitors are always at the front and a sweep costs only what it removes.
  * In browsers each visitor is loaded from and saved to its own storage entry, so a call costs
  * the same whatever the number of visitors stored.
  */
-export class VisitorStore {
-  #visitors = new Map<string, VisitorRecord>();
+export class VisitorStore implements AssignmentOwner {
+  readonly pool = new AssignmentPool();
+  #ids = new Map<string, number>();
+  #codes: (string | undefined)[] = [];
+  /** Last activity in seconds since the store was created: a small integer. */
+  #activity = new Int32Array(256);
+  #heads = new Int32Array(256).fill(NONE);
+  #extras = new Map<number, VisitorExtra>();
+  #freeIds: number[] = [];
+  #nextId = 0;
   #options: VisitorStoreOptions;
-  #dirty = new Set<VisitorRecord>();
+  #dirty = new Set<number>();
   #flushScheduled = false;
   readonly #epoch: number;
 
@@ -76,69 +97,137 @@ export class VisitorStore {
 
   /** Number of visitors held in memory. */
   get size(): number {
-    return this.#visitors.size;
+    return this.#ids.size;
   }
 
-  /** The visitor's record, created when absent; marks it active now. */
-  touch(code: string): VisitorRecord {
+  #newId(code: string, now: number): number {
+    let id = this.#freeIds.pop();
+    if (id === undefined) {
+      id = this.#nextId++;
+      if (id === this.#activity.length) {
+        const activity = new Int32Array(id * 2);
+        activity.set(this.#activity);
+        this.#activity = activity;
+        const heads = new Int32Array(id * 2).fill(NONE);
+        heads.set(this.#heads);
+        this.#heads = heads;
+      }
+    }
+    this.#codes[id] = code;
+    this.#activity[id] = now;
+    this.#heads[id] = NONE;
+    this.#ids.set(code, id);
+    return id;
+  }
+
+  #load(code: string): number | undefined {
+    const persisted = this.#options.persistence?.load(code);
+    if (!persisted) return undefined;
+    const id = this.#newId(ownCopy(code), Math.floor((persisted.lastActivity - this.#epoch) / 1000));
+    const triples = persisted.assignments;
+    let head = NONE;
+    for (let i = 0; i + 2 < triples.length; i += 3) head = this.pool.set(head, triples[i], triples[i + 1] === -1 ? null : triples[i + 1], triples[i + 2]);
+    this.#heads[id] = head;
+    if (persisted.extra) this.#extras.set(id, persisted.extra);
+    return id;
+  }
+
+  /** The visitor's id, created when absent; marks it active now. */
+  touch(code: string): number {
     const now = this.#seconds();
-    let record = this.#visitors.get(code);
-    if (record) {
-      if (record.lastActivity !== now && this.#options.sessionDurationMs > 0) {
+    let id = this.#ids.get(code);
+    if (id !== undefined) {
+      if (this.#activity[id] !== now && this.#options.sessionDurationMs > 0) {
         // Keep the Map in activity order, and drop the expired visitors at its front.
-        this.#visitors.delete(code);
-        this.#visitors.set(code, record);
+        const own = this.#codes[id] as string;
+        this.#ids.delete(own);
+        this.#ids.set(own, id);
         this.sweep(now);
       }
     } else {
       this.sweep(now);
-      record = this.#options.persistence?.load(code) ?? { code, lastActivity: now, slots: undefined, extra: undefined };
-      this.#visitors.set(code, record);
+      id = this.#load(code) ?? this.#newId(ownCopy(code), now);
     }
-    record.lastActivity = now;
-    return record;
+    this.#activity[id] = now;
+    return id;
   }
 
-  /** The visitor's record if known, without creating it or marking activity. */
-  peek(code: string): VisitorRecord | undefined {
-    let record = this.#visitors.get(code);
-    if (!record && this.#options.persistence) {
-      record = this.#options.persistence.load(code);
-      if (record) this.#visitors.set(code, record);
-    }
-    return record;
+  /** The visitor's id if known, without creating it or marking activity. */
+  peek(code: string): number | undefined {
+    return this.#ids.get(code) ?? this.#load(code);
   }
 
-  /** The record whose targeting data `record` reads and writes: the linked anonymous visitor's, else itself. */
-  ownerOf(record: VisitorRecord): VisitorRecord {
-    const extra = record.extra;
-    if (extra?.linkedTo === undefined) return record;
+  /** The visitor's code. */
+  codeOf(id: number): string {
+    return this.#codes[id] as string;
+  }
+
+  /** The visitor's extras, if any. */
+  extra(id: number): VisitorExtra | undefined {
+    return this.#extras.get(id);
+  }
+
+  /** The visitor's extras, created when absent. */
+  extraOf(id: number): VisitorExtra {
+    let extra = this.#extras.get(id);
+    if (!extra) {
+      extra = { data: undefined, linkedTo: undefined, forced: undefined, simulated: undefined, consent: 'unknown', visitActivity: 0 };
+      this.#extras.set(id, extra);
+    }
+    return extra;
+  }
+
+  headOf(id: number): number {
+    return this.#heads[id];
+  }
+
+  setHead(id: number, head: number): void {
+    this.#heads[id] = head;
+  }
+
+  /** The visitor's assignments, read and written in place. */
+  assignments(id: number): Assignments {
+    return new Assignments(this, id);
+  }
+
+  /** The visitor whose targeting data `id` reads and writes: the linked anonymous visitor, else itself. */
+  ownerOf(id: number): number {
+    const extra = this.#extras.get(id);
+    if (extra?.linkedTo === undefined) return id;
     const owner = this.peek(extra.linkedTo);
-    if (owner) return owner;
+    if (owner !== undefined) return owner;
     extra.linkedTo = undefined; // the anonymous visitor was forgotten, and the link with it
-    return record;
+    return id;
   }
 
-  /** The targeting data `record` reads. */
-  dataOf(record: VisitorRecord): VisitorData | undefined {
-    return this.ownerOf(record).extra?.data;
+  /** The targeting data `id` reads. */
+  dataOf(id: number): VisitorData | undefined {
+    return this.#extras.get(this.ownerOf(id))?.data;
   }
 
-  /** Schedules the record for persistence (browsers); a no-op on servers. */
-  changed(record: VisitorRecord): void {
+  /** Schedules the visitor for persistence (browsers); a no-op on servers. */
+  changed(id: number): void {
     if (!this.#options.persistence) return;
-    this.#dirty.add(record);
+    this.#dirty.add(id);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => this.flushPersistence());
   }
 
-  /** Writes every changed record now. */
+  /** Writes every changed visitor now. */
   flushPersistence(): void {
     this.#flushScheduled = false;
     const persistence = this.#options.persistence;
     if (!persistence) return;
-    for (const record of this.#dirty) persistence.save(record);
+    for (const id of this.#dirty) {
+      const code = this.#codes[id];
+      if (code === undefined) continue;
+      persistence.save(code, {
+        lastActivity: this.#epoch + this.#activity[id] * 1000,
+        assignments: this.pool.toTriples(this.#heads[id]),
+        extra: this.#extras.get(id),
+      });
+    }
     this.#dirty.clear();
   }
 
@@ -146,20 +235,31 @@ export class VisitorStore {
   sweep(now: number): void {
     const ttl = this.#options.sessionDurationMs / 1000;
     if (ttl <= 0) return;
-    for (const [code, record] of this.#visitors) {
-      if (now - record.lastActivity <= ttl) break;
-      this.#visitors.delete(code);
+    for (const [code, id] of this.#ids) {
+      if (now - this.#activity[id] <= ttl) break;
+      this.#ids.delete(code);
+      this.#release(id);
     }
   }
 
-  /** Every visitor in memory, least recently active first. */
-  values(): IterableIterator<VisitorRecord> {
-    return this.#visitors.values();
+  #release(id: number): void {
+    this.pool.release(this.#heads[id]);
+    this.#heads[id] = NONE;
+    this.#codes[id] = undefined;
+    this.#extras.delete(id);
+    this.#dirty.delete(id);
+    this.#freeIds.push(id);
+  }
+
+  /** Every visitor id in memory, least recently active first. */
+  ids(): IterableIterator<number> {
+    return this.#ids.values();
   }
 
   /** Writes pending changes and drops everything held in memory. */
   clear(): void {
     this.flushPersistence();
-    this.#visitors.clear();
+    for (const id of this.#ids.values()) this.#release(id);
+    this.#ids.clear();
   }
 }

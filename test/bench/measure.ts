@@ -37,6 +37,12 @@ export interface HeapReport {
   exposureLines: number;
 }
 
+/** The V8 heap plus ArrayBuffer memory (typed arrays live outside the heap but are the SDK's too). */
+function retained(): number {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (!collect) throw new Error('global.gc is missing: run node with --expose-gc');
@@ -109,7 +115,7 @@ export async function throughput(sdk: SdkName): Promise<ThroughputReport> {
 }
 
 /**
- * Heap retained by {@link VISITORS} new visitors: `heapUsed` after GC, before and after the pass,
+ * Heap retained by {@link VISITORS} new visitors: `heapUsed + arrayBuffers` after GC, before and after the pass,
  * on a warmed-up client. Everything is synchronous between the two readings, so no tracking tick
  * can flush (track = true is measured before any flush, like the official figures). Visitor codes
  * are built inside the loop, so strings the SDK keeps are counted against it.
@@ -118,10 +124,10 @@ export async function heap(sdk: SdkName, track: boolean): Promise<HeapReport> {
   const handle = await createBenchClient(sdk);
   for (let i = 0; i < WARMUP_VISITORS; i++) evaluate(handle, visitorCode('w', i), track);
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = retained();
   for (let i = 0; i < VISITORS; i++) evaluate(handle, visitorCode('h', i), track);
   gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = retained();
   // Use the client after the second reading so it cannot be collected before it.
   evaluate(handle, visitorCode('h', 0), track);
   const report = {

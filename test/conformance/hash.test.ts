@@ -3,7 +3,10 @@
  * bit, the double of the official JavaScript engine (the `js` column). The `go` and `php` columns
  * are other SDKs' formulas and are not checked. See fixtures/README.md for where the data comes from.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/hashing/sha256.ts';
+import { mulberry32 } from '../differential/rng.ts';
 import { hashDouble } from '../../src/hashing/hash.ts';
 import hashVectors from './fixtures/hash-vectors.json';
 import holdoutConsent from './fixtures/golden-js-core-5.17.1/holdout-consent.json';
@@ -48,5 +51,24 @@ describe('holdout hashes recorded by the engine (holdout experiment 9999)', () =
 
   it.each(holdoutHashes)('H($input) = $js', ({ input, js }) => {
     expect(hashDouble(input)).toBe(js);
+  });
+});
+
+describe('SHA-256 against node:crypto', () => {
+  const random = mulberry32(0x5a256);
+  const alphabets = ['abcdefghijklmnopqrstuvwxyz0123456789', 'é€ü中\u{1F600}a', '\u0080\u07ff\u0800\uffff'];
+  // Every length around the one-block (55 bytes) and two-block boundaries, ASCII and not.
+  const inputs: string[] = [''];
+  for (let length = 1; length <= 130; length++) {
+    for (const alphabet of alphabets) {
+      const chars = [...alphabet];
+      inputs.push(Array.from({ length }, () => chars[Math.floor(random() * chars.length)]).join(''));
+    }
+  }
+  inputs.push('\ud800 lone surrogate', 'x'.repeat(55), 'x'.repeat(56), 'x'.repeat(64), 'x'.repeat(1000));
+
+  it.each(inputs.map((input) => ({ input, length: input.length })))('length $length', ({ input }) => {
+    const expected = createHash('sha256').update(input, 'utf8').digest('hex');
+    expect(sha256Hex(input)).toBe(expected);
   });
 });
