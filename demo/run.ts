@@ -20,6 +20,8 @@ const visitors: { code: string; label: string; data: KameleoonDataType[] }[] = [
 const client = new KameleoonClient({
   siteCode: 'demo-site',
   configuration: { defaultDataFile: config },
+  // Offline: the background refresh after defaultDataFile hears "not modified" instead of going to Kameleoon.
+  externals: { requester: { sendRequest: async () => new Response(null, { status: 304 }) } },
 });
 await client.initialize();
 

@@ -136,5 +136,12 @@ export class ConfigurationError extends KameleoonError {
   }
 }
 
+/** A configuration file given explicitly does not exist. */
+export class ConfigFileNotFound extends KameleoonError {
+  constructor(message: string) {
+    super(KameleoonException.ConfigFileNotFound, message);
+  }
+}
+
 /** Raised by targeting conditions whose own data is malformed (bad regular expression, bad range...). */
 export class TargetingError extends KameleoonError {}

@@ -29,6 +29,7 @@ export {
   NotInitialized,
   InvalidArgument,
   ConfigurationError,
+  ConfigFileNotFound,
   TargetingError,
 } from './errors.ts';
 export {

@@ -2,7 +2,8 @@
 import { KameleoonClient as CoreClient } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createNodePlatform } from './platform/node/nodePlatform.ts';
-
+import { createClientFactory } from './client/factory.ts';
+import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
 
 /** The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response. */
@@ -11,3 +12,10 @@ export class KameleoonClient extends CoreClient {
     super(params, createNodePlatform());
   }
 }
+
+/** One Node.js client per site code, configured from a server-SDK YAML file merged under `configuration`. */
+export const KameleoonClientFactory = createClientFactory(KameleoonClient, readConfigurationFile);
+export { readConfigurationFile };
+export { mergeConfiguration, DEFAULT_CONFIGURATION_PATH } from './platform/node/configFile.ts';
+export type { FileConfiguration } from './platform/node/configFile.ts';
+export type { ClientFactory, ClientFactoryOptions } from './client/factory.ts';

@@ -8,11 +8,11 @@ import {
   KameleoonError,
   NotInitialized,
 } from '../errors.ts';
-import { parseConfiguration, type FeatureFlag, type ParsedConfig } from '../config/parse.ts';
+import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
+import { ConfigurationDelivery, type ConfigurationState } from '../config/delivery.ts';
 import { evaluateFlag, targetingContext, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import { Logger, type LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
-import { fetchConfiguration } from '../config/fetch.ts';
 import { isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
 import { applyData, recordVisitActivity } from '../visitor/applyData.ts';
 import {
@@ -31,8 +31,8 @@ import { VisitorStore } from '../visitor/visitorStore.ts';
 import { NONE } from '../visitor/assignments.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
-import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from './options.ts';
-import { EventType, type EventCallbackType } from './events.ts';
+import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
+import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
 import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
 import { buildDataFile } from './dataFile.ts';
 import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
@@ -54,6 +54,8 @@ export class KameleoonClient {
   #variablesCache = new Map<FeatureFlag, Map<string, Map<string, Variable>>>();
   #initializing: Promise<boolean> | undefined;
   #handlers = new Map<EventType, (data: never) => void>();
+  #updateListeners = new Set<(data: ConfigurationUpdateEventDataType) => void>();
+  readonly #delivery: ConfigurationDelivery;
   #currentVisitor: string | undefined;
   #closed = false;
 
@@ -79,34 +81,76 @@ export class KameleoonClient {
       persistence: !isServer && this.#platform.storage ? createStoragePersistence(this.#platform.storage) : undefined,
     });
     this.#env = { sdk: this.#platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: this.#platform.documentCookies };
+    this.#delivery = new ConfigurationDelivery({
+      siteCode,
+      environment: config.environment,
+      configurationUrl: configurationUrl(siteCode, config),
+      streamUrl: streamUrl(siteCode, config),
+      updateIntervalMs: config.updateInterval * 60_000,
+      requestTimeoutMs: config.requestTimeout,
+      defaultDataFile: config.defaultDataFile,
+      sdk: this.#platform.packageInfo,
+      requester: this.#platform.requester,
+      cache: isServer ? undefined : this.#platform.storage,
+      eventSource: externals.eventSource,
+      logger: this.#logger,
+      random: internals.prng ? () => internals.prng!.getRandomNumber() : this.#platform.random,
+      onUpdate: (next, initial, ts) => {
+        this.#config = next;
+        this.#variablesCache = new Map();
+        if (!initial) this.#configurationUpdated({ timestamp: ts ?? Date.now() });
+      },
+    });
   }
 
   /**
-   * Loads the configuration: `defaultDataFile` when given, else `GET …/v3/<siteCode>` through the
-   * requester. Resolves true; safe to call more than once.
-   * @throws KameleoonError (ClientConfiguration) when no configuration could be obtained
+   * Loads the configuration: in browsers from the cache when fetched within 90 minutes, else
+   * `defaultDataFile` when given, else `GET …/v3/<siteCode>` through the requester; then keeps it
+   * current in the background (polling, or the real-time stream). Resolves true; safe to call
+   * more than once.
+   * @throws KameleoonError (ClientConfiguration) when no configuration could be obtained; the
+   * client keeps retrying in the background
    */
   initialize(): Promise<boolean> {
-    this.#initializing ??= this.#load().catch((err: unknown) => {
-      this.#initializing = undefined;
-      throw err;
-    });
+    this.#initializing ??= this.#delivery.start().then(
+      () => true,
+      (err: unknown) => {
+        this.#initializing = undefined;
+        throw err;
+      },
+    );
     return this.#initializing;
   }
 
-  async #load(): Promise<boolean> {
-    const fallback = this.#options.defaultDataFile;
-    if (fallback !== undefined) {
-      this.#applyConfiguration(parseConfiguration(fallback));
-      return true;
+  /** Like `initialize()`, but resolves false instead of throwing. */
+  async waitInit(): Promise<boolean> {
+    try {
+      return await this.initialize();
+    } catch {
+      return false;
     }
-    this.#applyConfiguration(await fetchConfiguration(this.#platform.requester, configurationUrl(this.#siteCode, this.#options), this.#platform.packageInfo, this.#options.requestTimeout));
-    return true;
   }
 
-  #applyConfiguration(config: ParsedConfig): void {
-    this.#config = config;
-    this.#variablesCache = new Map();
+  /** Where the configuration stands: status, source, last update, last error, streaming. */
+  getConfigurationStatus(): Readonly<ConfigurationState> {
+    return this.#delivery.state;
+  }
+
+  /**
+   * Calls `handler` after each configuration update (polling or stream) that changed the
+   * configuration in force; any number of handlers.
+   * @returns a function that removes the handler
+   */
+  onConfigurationUpdate(handler: (data: ConfigurationUpdateEventDataType) => void): () => void {
+    if (typeof handler !== 'function') throw new InvalidArgument('onConfigurationUpdate(): handler must be a function.');
+    this.#updateListeners.add(handler);
+    return () => void this.#updateListeners.delete(handler);
+  }
+
+  #configurationUpdated(data: ConfigurationUpdateEventDataType): void {
+    const handler = this.#handlers.get(EventType.ConfigurationUpdate);
+    if (handler) this.#safely(() => handler(data as never));
+    for (const listener of this.#updateListeners) this.#safely(() => listener(data));
   }
 
   /** Whether a configuration is loaded. */
@@ -476,6 +520,7 @@ export class KameleoonClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#delivery.close();
     this.#visitors.flushPersistence();
   }
 }

@@ -102,3 +102,9 @@ export function configurationUrl(siteCode: string, config: SDKConfigurationType)
   const env = config.environment === 'production' ? '' : `?environment=${encodeURIComponent(config.environment)}`;
   return `${base.replace(/\/+$/, '')}/v3/${encodeURIComponent(siteCode)}${env}`;
 }
+
+/** URL of the real-time event stream of `siteCode`. */
+export function streamUrl(siteCode: string, config: SDKConfigurationType): string {
+  const base = config.endpoints.realTime ?? `https://events.${config.networkDomain ?? 'kameleoon.eu'}:8110`;
+  return `${base.replace(/\/+$/, '')}/sse?siteCode=${encodeURIComponent(siteCode)}`;
+}

@@ -61,6 +61,8 @@ export interface IExternalEventSource {
   open(params: { url: string; eventType: string; onEvent: (data: string) => void }): void;
   close(): void;
   onError?(callback: (error: unknown) => void): void;
+  /** Not in the official interface: tells when the connection is up (polling stops then). */
+  onOpen?(callback: () => void): void;
 }
 
 /** Random numbers in [0, 1) (the official `IExternalPRNG`). */

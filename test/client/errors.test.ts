@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomData, KameleoonClient, KameleoonError, KameleoonException, SiteCodeIsEmpty } from '../../src/node.ts';
-import { clientFor } from './helpers.ts';
+import { clientFor, notModifiedRequester } from './helpers.ts';
 
 let client: KameleoonClient;
 beforeAll(async () => {
@@ -73,10 +73,10 @@ describe('construction and initialization', () => {
   });
 
   it('rejects a malformed configuration as a whole, naming the field', async () => {
-    const bad = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: { featureFlags: [{ id: 1, featureKey: 'k', defaultVariationKey: 'off', variations: [], rules: [{ id: 'x' }] }] } as any } });
+    const bad = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: { featureFlags: [{ id: 1, featureKey: 'k', defaultVariationKey: 'off', variations: [], rules: [{ id: 'x' }] }] } as any }, externals: { requester: notModifiedRequester } });
     await expect(bad.initialize()).rejects.toThrow(/featureFlags\[0\]\.rules\[0\]\.id/);
     expect(bad.isInitialized()).toBe(false);
-    const notJson = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: '{"featureFlags": [' } });
+    const notJson = new KameleoonClient({ siteCode: 'abc', configuration: { defaultDataFile: '{"featureFlags": [' }, externals: { requester: notModifiedRequester } });
     await expect(notJson.initialize()).rejects.toMatchObject({ type: 'ClientConfiguration' });
   });
 

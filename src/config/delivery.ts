@@ -1,0 +1,370 @@
+import { ConfigurationError, KameleoonError } from '../errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { IExternalEventSource, IExternalRequester, IExternalStorage } from '../platform/platform.ts';
+import type { PackageInfo } from '../targeting/types.ts';
+import { fetchConfiguration } from './fetch.ts';
+import { parseConfiguration, type ParsedConfig } from './parse.ts';
+import { FetchEventSource } from './stream.ts';
+
+/** A browser uses its cached configuration at once when it was fetched this recently. */
+export const CACHE_WINDOW_MS = 90 * 60_000;
+/** First retry after a failed fetch; doubles on each failure in a row, up to the cap. */
+const RETRY_BASE_MS = 10_000;
+const RETRY_CAP_MS = 5 * 60_000;
+/** First reconnection of a dropped stream; doubles on each failure in a row, up to the cap. */
+const STREAM_RETRY_BASE_MS = 1_000;
+const STREAM_RETRY_CAP_MS = 60_000;
+/** Every delay is spread by ±10 % so that a fleet of servers does not act in lockstep. */
+const JITTER = 0.1;
+/** The event the Kameleoon stream sends when a configuration changes. */
+export const UPDATE_EVENT = 'configuration-update-event';
+
+/** Where the configuration in force came from. */
+export type ConfigurationSource = 'network' | 'cache' | 'defaultDataFile';
+
+/**
+ * `loading` before the first configuration; `ready` when the configuration in force is current;
+ * `stale` when it is served while refreshing fails (or from a cache past its window); `failed`
+ * when there is none and fetching failed; `closed` after `close()`.
+ */
+export type ConfigurationStatus = 'loading' | 'ready' | 'stale' | 'failed' | 'closed';
+
+/** What the client can tell about its configuration at any time. */
+export interface ConfigurationState {
+  status: ConfigurationStatus;
+  source: ConfigurationSource | undefined;
+  /** Epoch ms of the last successful fetch (or 304) of the configuration in force. */
+  lastUpdate: number | undefined;
+  /** The last failure; cleared by the next success. */
+  lastError: KameleoonError | undefined;
+  /** Whether the real-time stream is connected (polling is off meanwhile). */
+  streaming: boolean;
+}
+
+/** What the browser cache holds (one entry per site code). */
+interface CacheEntry {
+  siteCode: string;
+  environment: string;
+  fetchedAt: number;
+  lastModified: string | undefined;
+  json: unknown;
+}
+
+/** Storage key of the cached configuration of a site. */
+export const cacheKey = (siteCode: string): string => `kameleoonTs.configuration.${siteCode}`;
+
+/** Everything the delivery needs, resolved by the client. */
+export interface DeliveryOptions {
+  siteCode: string;
+  environment: string;
+  /** Configuration URL without `ts`. */
+  configurationUrl: string;
+  /** Event stream URL. */
+  streamUrl: string;
+  updateIntervalMs: number;
+  requestTimeoutMs: number;
+  defaultDataFile: unknown;
+  sdk: PackageInfo;
+  requester: IExternalRequester;
+  /** Browsers: where the configuration is cached. Servers keep it in RAM only. */
+  cache: IExternalStorage | undefined;
+  /** The user's event source; by default a {@link FetchEventSource} per connection. */
+  eventSource: IExternalEventSource | undefined;
+  logger: Logger;
+  random: () => number;
+  /** Installs a configuration; `initial` is true for the first one. */
+  onUpdate(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+/** A timer that does not keep a Node process alive. */
+function later(fn: () => void, ms: number): Timer {
+  const timer = setTimeout(fn, ms);
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+function asKameleoonError(err: unknown): KameleoonError {
+  return err instanceof KameleoonError ? err : new ConfigurationError(String((err as Error)?.message ?? err), err);
+}
+
+/**
+ * Gets the configuration to the engine and keeps it current, without evaluation ever waiting:
+ * the browser cache (usable at once within {@link CACHE_WINDOW_MS} of its fetch, refreshed in the
+ * background), polling every `updateInterval` with jitter and exponential backoff on failures
+ * (paused while a page is hidden), and the real-time stream when the configuration asks for it
+ * (polling only while the stream is down). A failed refresh never replaces the configuration in
+ * force: documents are validated whole before they are installed.
+ */
+export class ConfigurationDelivery {
+  readonly #o: DeliveryOptions;
+  readonly #state: ConfigurationState = { status: 'loading', source: undefined, lastUpdate: undefined, lastError: undefined, streaming: false };
+  readonly #abort = new AbortController();
+  #config: ParsedConfig | undefined;
+  #lastModified: string | undefined;
+  #started = false;
+  #pollTimer: Timer | undefined;
+  #failures = 0;
+  #inflight: Promise<boolean> | undefined;
+  #pendingTs: number | undefined;
+  #stream: IExternalEventSource | undefined;
+  #streamTimer: Timer | undefined;
+  #streamFailures = 0;
+  #dueWhileHidden = false;
+  #onVisibility: (() => void) | undefined;
+
+  constructor(options: DeliveryOptions) {
+    this.#o = options;
+  }
+
+  /** A snapshot of the state. */
+  get state(): Readonly<ConfigurationState> {
+    return { ...this.#state };
+  }
+
+  get #closed(): boolean {
+    return this.#state.status === 'closed';
+  }
+
+  /**
+   * Obtains the first configuration: the browser cache when recent enough, else
+   * `defaultDataFile` (then refreshed in the background), else a fetch bounded by
+   * `requestTimeout`; a browser falls back to a cache past its window rather than to nothing.
+   * @throws KameleoonError when no configuration could be obtained; retries go on in the background
+   */
+  async start(): Promise<void> {
+    if (this.#started) {
+      if (this.#config) return;
+      if (await this.refresh()) return;
+      throw this.#state.lastError;
+    }
+    this.#started = true;
+    this.#watchVisibility();
+    const cached = this.#readCache();
+    if (cached) {
+      this.#lastModified = cached.entry.lastModified;
+      this.#state.lastUpdate = cached.entry.fetchedAt;
+      const age = Date.now() - cached.entry.fetchedAt;
+      if (age >= 0 && age <= CACHE_WINDOW_MS) {
+        this.#install(cached.config, 'cache', undefined);
+        this.#state.status = 'ready';
+        if (age < this.#o.updateIntervalMs) this.#schedulePoll(this.#o.updateIntervalMs - age);
+        else void this.refresh();
+        return;
+      }
+      if (await this.refresh()) return;
+      this.#install(cached.config, 'cache', undefined);
+      this.#state.status = 'stale';
+      this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is older than 90 minutes and could not be refreshed.`);
+      return;
+    }
+    if (this.#o.defaultDataFile !== undefined) {
+      this.#install(parseConfiguration(this.#o.defaultDataFile), 'defaultDataFile', undefined);
+      this.#state.status = 'ready';
+      void this.refresh();
+      return;
+    }
+    if (await this.refresh()) return;
+    throw this.#state.lastError;
+  }
+
+  /**
+   * Fetches now (with `ts` after a stream event). Concurrent calls share one request; a `ts`
+   * arriving meanwhile is fetched right after. Never rejects.
+   * @returns whether the fetch succeeded
+   */
+  refresh(ts?: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    if (this.#inflight) {
+      if (ts !== undefined) this.#pendingTs = ts;
+      return this.#inflight;
+    }
+    const run = this.#fetchOnce(ts).finally(() => {
+      this.#inflight = undefined;
+      const pending = this.#pendingTs;
+      this.#pendingTs = undefined;
+      if (pending !== undefined) void this.refresh(pending);
+    });
+    this.#inflight = run;
+    return run;
+  }
+
+  async #fetchOnce(ts: number | undefined): Promise<boolean> {
+    clearTimeout(this.#pollTimer);
+    const base = this.#o.configurationUrl;
+    const url = ts === undefined ? base : `${base}${base.includes('?') ? '&' : '?'}ts=${ts}`;
+    try {
+      const result = await fetchConfiguration({
+        requester: this.#o.requester,
+        url,
+        sdk: this.#o.sdk,
+        timeoutMs: this.#o.requestTimeoutMs,
+        ifModifiedSince: this.#config ? this.#lastModified : undefined,
+        signal: this.#abort.signal,
+      });
+      if (this.#closed) return false;
+      if (result.kind === 'updated') {
+        this.#lastModified = result.lastModified;
+        this.#install(result.config, 'network', ts);
+      }
+      this.#failures = 0;
+      this.#state.lastUpdate = Date.now();
+      this.#state.lastError = undefined;
+      this.#state.status = 'ready';
+      this.#writeCache();
+      if (!this.#state.streaming) this.#schedulePoll(this.#o.updateIntervalMs);
+      return true;
+    } catch (err) {
+      if (this.#closed) return false;
+      this.#failures++;
+      this.#state.lastError = asKameleoonError(err);
+      this.#state.status = this.#config ? 'stale' : 'failed';
+      const delay = Math.min(RETRY_CAP_MS, this.#o.updateIntervalMs, RETRY_BASE_MS * 2 ** (this.#failures - 1));
+      const kept = this.#config ? 'the configuration in force stays' : 'no configuration yet';
+      this.#o.logger.error(`${this.#state.lastError.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
+      this.#schedulePoll(delay);
+      return false;
+    }
+  }
+
+  #install(config: ParsedConfig, source: ConfigurationSource, ts: number | undefined): void {
+    const initial = this.#config === undefined;
+    this.#config = config;
+    this.#state.source = source;
+    this.#o.onUpdate(config, initial, ts);
+    this.#syncStream();
+  }
+
+  #jittered(ms: number): number {
+    return ms * (1 - JITTER + 2 * JITTER * this.#o.random());
+  }
+
+  #schedulePoll(ms: number): void {
+    clearTimeout(this.#pollTimer);
+    if (this.#closed) return;
+    this.#pollTimer = later(() => {
+      if (typeof document !== 'undefined' && document.visibilityState === 'hidden') {
+        this.#dueWhileHidden = true;
+        return;
+      }
+      void this.refresh();
+    }, this.#jittered(ms));
+  }
+
+  /** Browsers: no polling while the page is hidden; an overdue refresh runs on return. */
+  #watchVisibility(): void {
+    if (this.#o.cache === undefined || typeof document === 'undefined' || typeof document.addEventListener !== 'function') return;
+    this.#onVisibility = () => {
+      if (document.visibilityState !== 'hidden' && this.#dueWhileHidden) {
+        this.#dueWhileHidden = false;
+        void this.refresh();
+      }
+    };
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  /** Opens or closes the stream as the configuration's `realTimeUpdate` says. */
+  #syncStream(): void {
+    if (this.#closed) return;
+    const wanted = this.#config?.realTimeUpdate === true;
+    if (wanted && !this.#stream && this.#streamTimer === undefined) {
+      this.#openStream();
+    } else if (!wanted && (this.#stream || this.#streamTimer !== undefined)) {
+      this.#stopStream();
+      this.#schedulePoll(this.#o.updateIntervalMs);
+    }
+  }
+
+  #openStream(): void {
+    this.#streamTimer = undefined;
+    const source = this.#o.eventSource ?? new FetchEventSource();
+    this.#stream = source;
+    source.onError?.((err) => this.#onStreamError(source, err));
+    const opened = () => {
+      if (this.#stream !== source || this.#closed) return;
+      const reconnected = this.#streamFailures > 0;
+      this.#streamFailures = 0;
+      this.#state.streaming = true;
+      clearTimeout(this.#pollTimer);
+      // Updates sent while the stream was down were missed: catch up once.
+      if (reconnected) void this.refresh();
+    };
+    if (source.onOpen) source.onOpen(opened);
+    source.open({ url: this.#o.streamUrl, eventType: UPDATE_EVENT, onEvent: (data) => this.#onStreamEvent(data) });
+    if (!source.onOpen) opened();
+  }
+
+  #onStreamEvent(data: string): void {
+    let message: { siteCode?: unknown; ts?: unknown };
+    try {
+      message = JSON.parse(data) as typeof message;
+    } catch {
+      this.#o.logger.warn(`Ignored a malformed real-time event: ${data.slice(0, 200)}`);
+      return;
+    }
+    if (message?.siteCode !== undefined && message.siteCode !== this.#o.siteCode) return;
+    const ts = typeof message?.ts === 'number' && Number.isFinite(message.ts) ? message.ts : Date.now();
+    void this.refresh(ts);
+  }
+
+  #onStreamError(source: IExternalEventSource, err: unknown): void {
+    if (this.#stream !== source || this.#closed) return;
+    source.close();
+    this.#stream = undefined;
+    this.#state.streaming = false;
+    this.#streamFailures++;
+    const delay = this.#jittered(Math.min(STREAM_RETRY_CAP_MS, STREAM_RETRY_BASE_MS * 2 ** (this.#streamFailures - 1)));
+    this.#o.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
+    if (this.#failures === 0) this.#schedulePoll(this.#o.updateIntervalMs); // else a retry is already due
+    this.#streamTimer = later(() => {
+      if (!this.#closed && this.#config?.realTimeUpdate) this.#openStream();
+      else this.#streamTimer = undefined;
+    }, delay);
+  }
+
+  #stopStream(): void {
+    clearTimeout(this.#streamTimer);
+    this.#streamTimer = undefined;
+    this.#stream?.close();
+    this.#stream = undefined;
+    this.#state.streaming = false;
+  }
+
+  #readCache(): { entry: CacheEntry; config: ParsedConfig } | undefined {
+    const storage = this.#o.cache;
+    if (!storage) return undefined;
+    try {
+      const entry = storage.read(cacheKey(this.#o.siteCode)) as CacheEntry | null;
+      if (!entry || typeof entry !== 'object' || typeof entry.fetchedAt !== 'number') return undefined;
+      if (entry.siteCode !== this.#o.siteCode || entry.environment !== this.#o.environment) return undefined;
+      return { entry, config: parseConfiguration(entry.json) };
+    } catch (err) {
+      this.#o.logger.warn(`Ignored the cached configuration: ${(err as Error)?.message ?? String(err)}`);
+      return undefined;
+    }
+  }
+
+  #writeCache(): void {
+    const storage = this.#o.cache;
+    if (!storage || !this.#config) return;
+    const entry: CacheEntry = {
+      siteCode: this.#o.siteCode,
+      environment: this.#o.environment,
+      fetchedAt: Date.now(),
+      lastModified: this.#lastModified,
+      json: this.#config.raw,
+    };
+    storage.write(cacheKey(this.#o.siteCode), entry);
+  }
+
+  /** Stops every timer, request and connection; idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#state.status = 'closed';
+    clearTimeout(this.#pollTimer);
+    this.#stopStream();
+    this.#abort.abort();
+    if (this.#onVisibility) document.removeEventListener('visibilitychange', this.#onVisibility);
+  }
+}
