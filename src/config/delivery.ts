@@ -311,12 +311,15 @@ export class ConfigurationDelivery {
   #onStreamError(source: IExternalEventSource, err: unknown): void {
     if (this.#stream !== source || this.#closed) return;
     source.close();
+    const wasUp = this.#state.streaming;
     this.#stream = undefined;
     this.#state.streaming = false;
     this.#streamFailures++;
     const delay = this.#jittered(Math.min(STREAM_RETRY_CAP_MS, STREAM_RETRY_BASE_MS * 2 ** (this.#streamFailures - 1)));
     this.#o.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
-    if (this.#failures === 0) this.#schedulePoll(this.#o.updateIntervalMs); // else a retry is already due
+    // Polling resumes when a live stream drops (a failing reconnection must not push it back);
+    // after a failed fetch, a retry is already due.
+    if (wasUp && this.#failures === 0) this.#schedulePoll(this.#o.updateIntervalMs);
     this.#streamTimer = later(() => {
       if (!this.#closed && this.#config?.realTimeUpdate) this.#openStream();
       else this.#streamTimer = undefined;

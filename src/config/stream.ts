@@ -1,8 +1,12 @@
 import { createParser } from 'eventsource-parser';
 import type { IExternalEventSource } from '../platform/platform.ts';
 
-/** Silence after which a connection is presumed dead (no event, no comment, no byte). */
-export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Silence after which a connection is presumed dead (no event, no comment, no byte): a half-open
+ * TCP connection loses events without an error. The reconnection is followed by a conditional
+ * fetch (usually a 304), so a quiet but healthy stream costs four small requests an hour.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
 
 /** Options of {@link FetchEventSource}. */
 export interface FetchEventSourceOptions {
