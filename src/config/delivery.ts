@@ -149,8 +149,8 @@ export class ConfigurationDelivery {
       if (age >= 0 && age <= CACHE_WINDOW_MS) {
         this.#install(cached.config, 'cache', undefined);
         this.#state.status = 'ready';
-        if (age < this.#o.updateIntervalMs) this.#schedulePoll(this.#o.updateIntervalMs - age);
-        else void this.refresh();
+        // Past updateInterval, the refresh starts on the next task: after the app's first render.
+        this.#schedulePoll(Math.max(0, this.#o.updateIntervalMs - age));
         return;
       }
       if (await this.refresh()) return;
@@ -162,7 +162,7 @@ export class ConfigurationDelivery {
     if (this.#o.defaultDataFile !== undefined) {
       this.#install(parseConfiguration(this.#o.defaultDataFile), 'defaultDataFile', undefined);
       this.#state.status = 'ready';
-      void this.refresh();
+      this.#schedulePoll(0);
       return;
     }
     if (await this.refresh()) return;

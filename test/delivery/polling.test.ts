@@ -159,6 +159,8 @@ describe('lifecycle', () => {
     const ready = client.initialize();
     expect(switchKey(client)).toBe('bundled');
     await ready;
+    expect(server.configRequests).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
     await until(() => switchKey(client) === 'v1', 'the background refresh');
     expect(updates).toEqual([Date.now()]);
     expect(client.getConfigurationStatus().source).toBe('network');

@@ -156,3 +156,32 @@ describe('FetchEventSource', () => {
     await until(() => server.openStreams === 1, 'the close');
   });
 });
+
+describe('a user-provided eventSource (official externals)', () => {
+  it('is opened on the stream URL for the update event, and its events trigger a fetch with ts', async () => {
+    const opened: { url: string; eventType: string }[] = [];
+    let deliver: (data: string) => void = () => undefined;
+    const custom = serverClient(server, {
+      externals: {
+        eventSource: {
+          open({ url, eventType, onEvent }) {
+            opened.push({ url, eventType });
+            deliver = onEvent;
+          },
+          close() {},
+        },
+      },
+    });
+    try {
+      await custom.initialize();
+      expect(opened).toEqual([{ url: `${server.url}/sse?siteCode=site-a`, eventType: 'configuration-update-event' }]);
+      expect(custom.getConfigurationStatus().streaming).toBe(true);
+      server.setConfig(switchConfig('v2', true));
+      deliver(JSON.stringify({ siteCode: 'site-a', ts: 77 }));
+      await until(() => switchKey(custom) === 'v2', 'the update');
+      expect(server.configRequests.at(-1)?.query.get('ts')).toBe('77');
+    } finally {
+      await custom.close();
+    }
+  });
+});
