@@ -21,3 +21,53 @@ export interface ConfigurationUpdateEventDataType {
 export type EventCallbackType<E extends EventType> = (
   data: E extends typeof EventType.Evaluation ? EvaluationEventDataType : ConfigurationUpdateEventDataType,
 ) => void;
+
+/**
+ * The client's event handlers: one per type through `onEvent` (as in the official SDK), plus any
+ * number of configuration-update listeners. A handler that throws is logged, never propagated:
+ * an app's bug must not break evaluation.
+ */
+export class EventHub {
+  readonly #handlers = new Map<EventType, (data: never) => void>();
+  readonly #updateListeners = new Set<(data: ConfigurationUpdateEventDataType) => void>();
+  readonly #onHandlerError: (err: unknown) => void;
+
+  constructor(onHandlerError: (err: unknown) => void) {
+    this.#onHandlerError = onHandlerError;
+  }
+
+  /** Sets the handler of an event type. */
+  on(event: EventType, callback: (data: never) => void): void {
+    this.#handlers.set(event, callback);
+  }
+
+  /** Adds a configuration-update listener; returns its removal. */
+  addUpdateListener(listener: (data: ConfigurationUpdateEventDataType) => void): () => void {
+    this.#updateListeners.add(listener);
+    return () => void this.#updateListeners.delete(listener);
+  }
+
+  /** Whether an Evaluation handler is set (so callers build its data only when needed). */
+  get hasEvaluationHandler(): boolean {
+    return this.#handlers.has(EventType.Evaluation);
+  }
+
+  evaluation(data: EvaluationEventDataType): void {
+    const handler = this.#handlers.get(EventType.Evaluation);
+    if (handler) this.#safely(() => handler(data as never));
+  }
+
+  configurationUpdate(data: ConfigurationUpdateEventDataType): void {
+    const handler = this.#handlers.get(EventType.ConfigurationUpdate);
+    if (handler) this.#safely(() => handler(data as never));
+    for (const listener of this.#updateListeners) this.#safely(() => listener(data));
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#onHandlerError(err);
+    }
+  }
+}

@@ -10,7 +10,7 @@ import {
 } from '../errors.ts';
 import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
 import { ConfigurationDelivery, type ConfigurationState } from '../config/delivery.ts';
-import { evaluateFlag, targetingContext, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
+import { evaluateFlag, matchingAudiences, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import { Logger, type LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import { isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
@@ -32,7 +32,7 @@ import { NONE } from '../visitor/assignments.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
-import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
+import { EventHub, EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
 import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
 import { buildDataFile } from './dataFile.ts';
 import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
@@ -53,8 +53,7 @@ export class KameleoonClient {
   #config: ParsedConfig | undefined;
   #variablesCache = new Map<FeatureFlag, Map<string, Map<string, Variable>>>();
   #initializing: Promise<boolean> | undefined;
-  #handlers = new Map<EventType, (data: never) => void>();
-  #updateListeners = new Set<(data: ConfigurationUpdateEventDataType) => void>();
+  readonly #events: EventHub;
   readonly #delivery: ConfigurationDelivery;
   #currentVisitor: string | undefined;
   #closed = false;
@@ -74,6 +73,7 @@ export class KameleoonClient {
       visitorCodeManager: externals.visitorCodeManager ?? platform.visitorCodeManager,
     };
     this.#logger = new Logger(externals.logger);
+    this.#events = new EventHub((err) => this.#logger.error(`An event handler threw: ${String(err)}`));
     const isServer = this.#platform.packageInfo.isServer;
     this.#visitors = new VisitorStore({
       sessionDurationMs: isServer ? config.sessionDuration * 60_000 : 0,
@@ -98,7 +98,7 @@ export class KameleoonClient {
       onUpdate: (next, initial, ts) => {
         this.#config = next;
         this.#variablesCache = new Map();
-        if (!initial) this.#configurationUpdated({ timestamp: ts ?? Date.now() });
+        if (!initial) this.#events.configurationUpdate({ timestamp: ts ?? Date.now() });
       },
     });
   }
@@ -143,14 +143,7 @@ export class KameleoonClient {
    */
   onConfigurationUpdate(handler: (data: ConfigurationUpdateEventDataType) => void): () => void {
     if (typeof handler !== 'function') throw new InvalidArgument('onConfigurationUpdate(): handler must be a function.');
-    this.#updateListeners.add(handler);
-    return () => void this.#updateListeners.delete(handler);
-  }
-
-  #configurationUpdated(data: ConfigurationUpdateEventDataType): void {
-    const handler = this.#handlers.get(EventType.ConfigurationUpdate);
-    if (handler) this.#safely(() => handler(data as never));
-    for (const listener of this.#updateListeners) this.#safely(() => listener(data));
+    return this.#events.addUpdateListener(handler);
   }
 
   /** Whether a configuration is loaded. */
@@ -206,19 +199,10 @@ export class KameleoonClient {
     this.#env.now = Date.now();
     const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(visitor), this.#env, save, track);
     if (save && this.#visitors.headOf(visitor) !== NONE) this.#visitors.changed(visitor);
-    const handler = this.#handlers.get(EventType.Evaluation);
-    if (handler) {
-      this.#safely(() => handler({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } } as never));
+    if (this.#events.hasEvaluationHandler) {
+      this.#events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });
     }
     return evaluation;
-  }
-
-  #safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#logger.error(`An event handler threw: ${String(err)}`);
-    }
   }
 
   #variables(flag: FeatureFlag, key: string): Map<string, Variable> {
@@ -477,20 +461,7 @@ export class KameleoonClient {
     validateVisitorCode(visitorCode);
     const config = this.#requireConfig('evaluateAudiences');
     const visitor = this.#evaluationVisitor(this.#visitor(visitorCode));
-    const env = { ...this.#env, now: Date.now() };
-    const matched: number[] = [];
-    for (const segment of config.segments.values()) {
-      if (!segment.audienceTracking) continue;
-      const ctx = targetingContext(config, visitor, env, null);
-      ctx.segmentsAvailable = segment.types.has('SEGMENT');
-      ctx.ruleMapAvailable = segment.types.has('TARGET_FEATURE_FLAG');
-      try {
-        if (segment.evaluate(ctx)) matched.push(Number(segment.id));
-      } catch (err) {
-        this.#logger.warn(`Segment ${segment.id} could not be evaluated: ${String(err)}`);
-      }
-    }
-    return matched;
+    return matchingAudiences(config, visitor, { ...this.#env, now: Date.now() }, (id, err) => this.#logger.warn(`Segment ${id} could not be evaluated: ${String(err)}`));
   }
 
   /** The configuration's flags, their variations and rules, with parsed variables. */
@@ -502,7 +473,7 @@ export class KameleoonClient {
   onEvent<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
     if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${String(event)}.`);
     if (typeof callback !== 'function') throw new InvalidArgument('onEvent(): callback must be a function.');
-    this.#handlers.set(event, callback as (data: never) => void);
+    this.#events.on(event, callback as (data: never) => void);
   }
 
   /** Sets how much the SDK logs. */

@@ -212,3 +212,23 @@ function banditChoice(rule: Rule, identifier: string, data: VisitorData | undefi
   }
   return null;
 }
+
+/**
+ * The ids of the audience-tracking segments the visitor is in. A segment that fails to evaluate
+ * is reported to `onError` and counted as not matched, so one bad segment hides no other.
+ */
+export function matchingAudiences(config: ParsedConfig, visitor: EvaluationVisitor, env: EvaluationEnv, onError: (segmentId: string, err: unknown) => void): number[] {
+  const matched: number[] = [];
+  for (const segment of config.segments.values()) {
+    if (!segment.audienceTracking) continue;
+    const ctx = targetingContext(config, visitor, env, null);
+    ctx.segmentsAvailable = segment.types.has('SEGMENT');
+    ctx.ruleMapAvailable = segment.types.has('TARGET_FEATURE_FLAG');
+    try {
+      if (segment.evaluate(ctx)) matched.push(Number(segment.id));
+    } catch (err) {
+      onError(segment.id, err);
+    }
+  }
+  return matched;
+}
