@@ -9,30 +9,23 @@ import {
   NotInitialized,
 } from '../errors.ts';
 import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
-import { ConfigurationDelivery, type ConfigurationState } from '../config/delivery.ts';
+import type { ConfigurationDelivery, ConfigurationState } from '../config/delivery.ts';
 import { evaluateFlag, matchingAudiences, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
-import { Logger, type LogLevel } from '../logging/logger.ts';
+import type { Logger, LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
-import { isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
-import { applyData, recordVisitActivity } from '../visitor/applyData.ts';
-import {
-  SIMULATION_COOKIE,
-  VISITOR_CODE_COOKIE,
-  VISITOR_CODE_MAX_AGE,
-  appendSetCookie,
-  generateVisitorCode,
-  readRequestCookie,
-  validateVisitorCode,
-  visitorCodeSetCookie,
-  type ResponseLike,
-} from '../visitor/visitorCode.ts';
-import { HashMemo } from '../hashing/memo.ts';
-import { VisitorStore } from '../visitor/visitorStore.ts';
+import { Conversion, isKameleoonData, type CustomData, type KameleoonDataType } from '../visitor/data.ts';
+import { applyData, recordVisitActivity, resolveNames } from '../visitor/applyData.ts';
+import { SIMULATION_COOKIE, VisitorCodeCookies, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
+import type { VisitorStore } from '../visitor/visitorStore.ts';
 import { NONE } from '../visitor/assignments.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
-import { createStoragePersistence } from '../visitor/persistence.ts';
-import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
-import { EventHub, EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
+import type { SDKConfigurationType, SDKParameters } from './options.ts';
+import type { Outbox, OutboxStats } from '../tracking/outbox.ts';
+import type { Tracker } from '../tracking/tracker.ts';
+import { engineTrackingCode } from '../tracking/engineCode.ts';
+import { wireClient } from './wiring.ts';
+import { VariablesCache } from './variables.ts';
+import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType, type EventHub } from './events.ts';
 import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
 import { buildDataFile } from './dataFile.ts';
 import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
@@ -44,63 +37,43 @@ export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsT
  * defaults; `new KameleoonClient(...)` from the package is one of those.
  */
 export class KameleoonClient {
-  readonly #siteCode: string;
   readonly #options: SDKConfigurationType;
   readonly #platform: Platform;
   readonly #logger: Logger;
   readonly #visitors: VisitorStore;
   readonly #env: EvaluationEnv;
-  #config: ParsedConfig | undefined;
-  #variablesCache = new Map<FeatureFlag, Map<string, Map<string, Variable>>>();
-  #initializing: Promise<boolean> | undefined;
   readonly #events: EventHub;
   readonly #delivery: ConfigurationDelivery;
+  readonly #tracker: Tracker;
+  readonly #outbox: Outbox;
+  #config: ParsedConfig | undefined;
+  readonly #variables = new VariablesCache();
+  readonly #cookies: VisitorCodeCookies;
+  #initializing: Promise<boolean> | undefined;
   #currentVisitor: string | undefined;
   #closed = false;
 
   /** @throws SiteCodeIsEmpty, InvalidArgument */
   constructor(params: SDKParameters, platform: Platform) {
-    const { siteCode, config } = resolveOptions(params);
-    this.#siteCode = siteCode;
-    this.#options = config;
-    const externals = params.externals ?? {};
-    const internals = params._internals ?? {};
-    this.#platform = {
-      ...platform,
-      packageInfo: internals.packageInfo ?? platform.packageInfo,
-      requester: externals.requester ?? platform.requester,
-      storage: externals.storage ?? platform.storage,
-      visitorCodeManager: externals.visitorCodeManager ?? platform.visitorCodeManager,
-    };
-    this.#logger = new Logger(externals.logger);
-    this.#events = new EventHub((err) => this.#logger.error(`An event handler threw: ${String(err)}`));
-    const isServer = this.#platform.packageInfo.isServer;
-    this.#visitors = new VisitorStore({
-      sessionDurationMs: isServer ? config.sessionDuration * 60_000 : 0,
-      clock: Date.now,
-      persistence: !isServer && this.#platform.storage ? createStoragePersistence(this.#platform.storage) : undefined,
-    });
-    this.#env = { sdk: this.#platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: this.#platform.documentCookies };
-    this.#delivery = new ConfigurationDelivery({
-      siteCode,
-      environment: config.environment,
-      configurationUrl: configurationUrl(siteCode, config),
-      streamUrl: streamUrl(siteCode, config),
-      updateIntervalMs: config.updateInterval * 60_000,
-      requestTimeoutMs: config.requestTimeout,
-      defaultDataFile: config.defaultDataFile,
-      sdk: this.#platform.packageInfo,
-      requester: this.#platform.requester,
-      cache: isServer ? undefined : this.#platform.storage,
-      eventSource: externals.eventSource,
-      logger: this.#logger,
-      random: internals.prng ? () => internals.prng!.getRandomNumber() : this.#platform.random,
-      onUpdate: (next, initial, ts) => {
+    const s = wireClient(params, platform, {
+      config: () => this.#config,
+      onConfiguration: (next, initial, ts) => {
         this.#config = next;
-        this.#variablesCache = new Map();
+        this.#variables.clear();
         if (!initial) this.#events.configurationUpdate({ timestamp: ts ?? Date.now() });
       },
     });
+    this.#options = s.options;
+    this.#platform = s.platform;
+    this.#logger = s.logger;
+    this.#visitors = s.visitors;
+    this.#env = s.env;
+    this.#events = s.events;
+    this.#delivery = s.delivery;
+    this.#tracker = s.tracker;
+    this.#outbox = s.outbox;
+    this.#cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain);
+    this.#tracker.start();
   }
 
   /**
@@ -129,6 +102,11 @@ export class KameleoonClient {
     } catch {
       return false;
     }
+  }
+
+  /** Tracking counters: lines queued, sent, dropped (queue full, or rejected by the server), failed requests. */
+  getTrackingStatus(): Readonly<OutboxStats> {
+    return this.#outbox.stats;
   }
 
   /** Where the configuration stands: status, source, last update, last error, streaming. */
@@ -199,31 +177,16 @@ export class KameleoonClient {
     this.#env.now = Date.now();
     const evaluation = evaluateFlag(config, flag, this.#evaluationVisitor(visitor), this.#env, save, track);
     if (save && this.#visitors.headOf(visitor) !== NONE) this.#visitors.changed(visitor);
+    if (!evaluation.simulated) {
+      if (evaluation.experimentId !== null && evaluation.variationId !== null) {
+        this.#visitors.markReturned(visitor, evaluation.experimentId, flag.variations.get(evaluation.variationKey)?.hasJsCss === true);
+      }
+      if (track) this.#tracker.schedule(this.#visitors.codeOf(visitor), this.#consentProvided(visitor));
+    }
     if (this.#events.hasEvaluationHandler) {
       this.#events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });
     }
     return evaluation;
-  }
-
-  #variables(flag: FeatureFlag, key: string): Map<string, Variable> {
-    let byKey = this.#variablesCache.get(flag);
-    if (!byKey) this.#variablesCache.set(flag, (byKey = new Map()));
-    let variables = byKey.get(key);
-    if (!variables) {
-      variables = new Map((flag.variations.get(key)?.parsed ?? []).map((v) => [v.key, v]));
-      byKey.set(key, variables);
-    }
-    return variables;
-  }
-
-  #toVariation(flag: FeatureFlag, evaluation: Evaluation): Variation {
-    return {
-      name: flag.variations.get(evaluation.variationKey)?.name ?? '',
-      key: evaluation.variationKey,
-      id: evaluation.variationId,
-      experimentId: evaluation.experimentId,
-      variables: this.#variables(flag, evaluation.variationKey),
-    };
   }
 
   /**
@@ -236,33 +199,16 @@ export class KameleoonClient {
   getVisitorCode(params: GetVisitorCodeParamsType): string;
   getVisitorCode(arg?: string | GetVisitorCodeParamsType): string {
     const params: GetVisitorCodeParamsType = typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg };
-    if (params.defaultVisitorCode !== undefined) validateVisitorCode(params.defaultVisitorCode);
-    const read = (key: string): string | null =>
-      params.request ? readRequestCookie(params.request, key) : this.#platform.visitorCodeManager.getData(key);
-    const existing = read(VISITOR_CODE_COOKIE);
-    const visitorCode =
-      existing && existing.length <= 255 ? existing : (params.defaultVisitorCode ?? generateVisitorCode(this.#platform.random));
+    const visitorCode = this.#cookies.resolve(params);
     const config = this.#config;
     if (config) {
-      const simulated = parseSimulationCookie(read(SIMULATION_COOKIE), config);
+      const simulated = parseSimulationCookie(this.#cookies.read(params, SIMULATION_COOKIE), config);
       const visitor = this.#visitor(visitorCode);
       if (simulated || this.#visitors.extra(visitor)?.simulated) this.#visitors.extraOf(visitor).simulated = simulated;
     }
-    if (!this.#consentRequiredForCookie()) this.#writeVisitorCode(visitorCode, params.response);
+    // With consent required (and no targeted delivery), the cookie waits for setLegalConsent.
+    if (!(config?.consent.required && !config.hasTargetedDelivery)) this.#cookies.write(visitorCode, params.response);
     return visitorCode;
-  }
-
-  #consentRequiredForCookie(): boolean {
-    const config = this.#config;
-    return config !== undefined && config.consent.required && !config.hasTargetedDelivery;
-  }
-
-  #writeVisitorCode(visitorCode: string, response: ResponseLike | undefined): void {
-    if (response) {
-      appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#options.cookieDomain));
-    } else {
-      this.#platform.visitorCodeManager.setData({ visitorCode, key: VISITOR_CODE_COOKIE, domain: this.#options.cookieDomain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
-    }
   }
 
   /**
@@ -278,7 +224,51 @@ export class KameleoonClient {
     if (data.length === 0) return;
     const visitor = this.#visitor(visitorCode);
     applyData(visitor, data, config, this.#visitors, this.#logger);
+    this.#tracker.recordData(visitor, resolveNames(data, config));
     this.#visitors.changed(visitor);
+  }
+
+  /** Whether the visitor's data may be tracked in full (consent given, or not required). */
+  #consentProvided(visitor: number | undefined): boolean {
+    return this.#config?.consent.required !== true || (visitor !== undefined && this.#visitors.extra(visitor)?.consent === 'given');
+  }
+
+  /**
+   * Sends the visitor's unsent exposures and data on the next tracking tick (every
+   * `trackingInterval`), or at once with `instant`; without a visitor code, every visitor's.
+   * @throws VisitorCodeInvalid, NotInitialized
+   */
+  flush(params?: string | { visitorCode?: string; instant?: boolean }): void {
+    this.#requireConfig('flush');
+    const { visitorCode, instant } = typeof params === 'string' ? { visitorCode: params, instant: false } : (params ?? {});
+    if (visitorCode !== undefined) {
+      validateVisitorCode(visitorCode);
+      const visitor = this.#visitors.peek(visitorCode);
+      this.#tracker.schedule(visitor === undefined ? visitorCode : this.#visitors.codeOf(visitor), this.#consentProvided(visitor));
+    } else {
+      this.#tracker.scheduleAll((visitor) => this.#consentProvided(visitor));
+    }
+    if (optionalBoolean(instant, 'instant', 'flush', false)) void this.#tracker.tick();
+  }
+
+  /**
+   * Adds a conversion of `goalId` to the visitor and schedules it for sending.
+   * @throws VisitorCodeInvalid, NotInitialized, InvalidArgument
+   */
+  trackConversion(params: { visitorCode: string; goalId: number; revenue?: number; negative?: boolean; metadata?: CustomData[] }): void {
+    const { visitorCode, goalId, revenue, negative, metadata } = requireObject(params, 'trackConversion', '{ visitorCode, goalId, revenue?, negative?, metadata? }');
+    this.addData(visitorCode, new Conversion({ goalId, revenue, negative, metadata }));
+    this.flush(visitorCode);
+  }
+
+  /**
+   * Hybrid mode: JavaScript for the Kameleoon front-end tag with the variations this visitor got
+   * in the last 5 seconds. Made only of fixed text and numbers: safe to write into a page.
+   * @throws VisitorCodeInvalid
+   */
+  getEngineTrackingCode(visitorCode: string): string {
+    validateVisitorCode(visitorCode);
+    return engineTrackingCode(this.#visitors, this.#visitors.peek(visitorCode));
   }
 
   /**
@@ -288,7 +278,7 @@ export class KameleoonClient {
   getVariation(params: GetVariationParamsType): Variation {
     const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', '{ visitorCode, featureKey, track? }');
     const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, requireKey(featureKey, 'getVariation'), optionalBoolean(track, 'track', 'getVariation', true));
-    return this.#toVariation(flag, evaluation);
+    return this.#variables.variation(flag, evaluation);
   }
 
   /** Like {@link getVariation}, but never throws: returns the variation and why the visitor got it. */
@@ -296,7 +286,7 @@ export class KameleoonClient {
     try {
       const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', '{ visitorCode, featureKey, track? }');
       const { flag, evaluation } = this.#evaluate('getVariationDetails', visitorCode, requireKey(featureKey, 'getVariationDetails'), optionalBoolean(track, 'track', 'getVariationDetails', true));
-      return { variation: this.#toVariation(flag, evaluation), reason: evaluation.reason };
+      return { variation: this.#variables.variation(flag, evaluation), reason: evaluation.reason };
     } catch (err) {
       const error = err instanceof KameleoonError ? err : new KameleoonError('InvalidArgument', String(err), { cause: err });
       return { variation: null, reason: { kind: 'ERROR', error } };
@@ -318,7 +308,7 @@ export class KameleoonClient {
       if (!flag.environmentEnabled) continue;
       try {
         const evaluation = this.#evaluateFlag(config, flag, visitorCode, doTrack, true);
-        if (!active || evaluation.variationKey !== 'off') result.set(flag.featureKey, this.#toVariation(flag, evaluation));
+        if (!active || evaluation.variationKey !== 'off') result.set(flag.featureKey, this.#variables.variation(flag, evaluation));
       } catch (err) {
         if (!(err instanceof FeatureEnvironmentDisabled)) throw err;
       }
@@ -376,7 +366,7 @@ export class KameleoonClient {
         key: evaluation.variationKey,
         id: evaluation.variationId,
         experimentId: evaluation.experimentId,
-        variables: hasRule ? [...this.#variables(flag, evaluation.variationKey).values()] : [],
+        variables: hasRule ? [...this.#variables.of(flag, evaluation.variationKey).values()] : [],
       });
     }
     return result;
@@ -395,7 +385,7 @@ export class KameleoonClient {
     const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', '{ visitorCode, featureKey, variableKey }');
     const { flag, evaluation } = this.#evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'), true);
     this.#requireVariation(flag, evaluation.variationKey, visitorCode);
-    const variable = this.#variables(flag, evaluation.variationKey).get(variableKey);
+    const variable = this.#variables.of(flag, evaluation.variationKey).get(variableKey);
     if (!variable) throw new FeatureVariableNotFound(String(variableKey), featureKey, evaluation.variationKey);
     return { type: variable.type, value: variable.value };
   }
@@ -404,7 +394,7 @@ export class KameleoonClient {
   getFeatureFlagVariables(visitorCode: string, featureKey: string): Variable[] {
     const { flag, evaluation } = this.#evaluate('getFeatureFlagVariables', visitorCode, requireKey(featureKey, 'getFeatureFlagVariables'), true);
     this.#requireVariation(flag, evaluation.variationKey, visitorCode);
-    return [...this.#variables(flag, evaluation.variationKey).values()];
+    return [...this.#variables.of(flag, evaluation.variationKey).values()];
   }
 
   #requireVariation(flag: FeatureFlag, key: string, visitorCode: string): void {
@@ -453,20 +443,23 @@ export class KameleoonClient {
     const visitor = this.#visitors.touch(visitorCode);
     this.#visitors.extraOf(visitor).consent = consent ? 'given' : 'notGiven';
     this.#visitors.changed(visitor);
-    if (consent) this.#writeVisitorCode(visitorCode, response);
+    if (consent) this.#cookies.write(visitorCode, response);
   }
 
   /** Evaluates every segment marked for audience tracking and records those the visitor is in. */
   evaluateAudiences(visitorCode: string): number[] {
     validateVisitorCode(visitorCode);
     const config = this.#requireConfig('evaluateAudiences');
-    const visitor = this.#evaluationVisitor(this.#visitor(visitorCode));
-    return matchingAudiences(config, visitor, { ...this.#env, now: Date.now() }, (id, err) => this.#logger.warn(`Segment ${id} could not be evaluated: ${String(err)}`));
+    const id = this.#visitor(visitorCode);
+    const matched = matchingAudiences(config, this.#evaluationVisitor(id), { ...this.#env, now: Date.now() }, (segment, err) => this.#logger.warn(`Segment ${segment} could not be evaluated: ${String(err)}`));
+    this.#tracker.recordData(id, matched.map((segment) => ({ kind: 'targetedSegment' as const, id: segment })));
+    this.flush(visitorCode);
+    return matched;
   }
 
   /** The configuration's flags, their variations and rules, with parsed variables. */
   getDataFile(): { featureFlags: Map<string, DataFileFeatureFlag> } {
-    return buildDataFile(this.#requireConfig('getDataFile'), (flag, key) => this.#variables(flag, key));
+    return buildDataFile(this.#requireConfig('getDataFile'), (flag, key) => this.#variables.of(flag, key));
   }
 
   /** Registers the handler of an event type (one per type, as in the official SDK). */
@@ -492,6 +485,8 @@ export class KameleoonClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#delivery.close();
+    await this.#tracker.close();
     this.#visitors.flushPersistence();
   }
 }
+

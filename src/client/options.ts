@@ -2,6 +2,7 @@ import { InvalidArgument, SiteCodeIsEmpty } from '../errors.ts';
 import type { ConfigurationJson } from '../config/types.ts';
 import type { ExternalsType, IExternalPRNG } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
+import type { OutboxLimits } from '../tracking/outbox.ts';
 
 /** Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server). */
 export interface EndpointsType {
@@ -41,6 +42,8 @@ export interface InternalsType {
   prng?: IExternalPRNG;
   /** Accepted for compatibility with the official SDK; automatic platform data is not collected yet. */
   platformAnalyzer?: unknown;
+  /** Bounds of the tracking queue (tests). */
+  trackingLimits?: Partial<OutboxLimits>;
 }
 
 /** Parameters of `new KameleoonClient(...)`. */

@@ -1,6 +1,6 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { KameleoonDataType } from './data.ts';
+import { CustomData, type KameleoonDataType } from './data.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { VISIT_DURATION_MS, emptyVisitorData, type VisitorExtra, type VisitorStore } from './visitorStore.ts';
 
@@ -94,4 +94,13 @@ export function recordVisitActivity(extra: VisitorExtra, now: number): void {
     visits.push(now);
   }
   extra.visitActivity = now;
+}
+
+/** Custom data given by name, with its index from the configuration (unknown names are left out). */
+export function resolveNames(data: readonly KameleoonDataType[], config: ParsedConfig): KameleoonDataType[] {
+  return data.flatMap((item) => {
+    if (item.kind !== 'customData' || item.index >= 0) return [item];
+    const index = config.customData.indexByName.get(item.name as string);
+    return index === undefined ? [] : [Object.assign(Object.create(CustomData.prototype) as CustomData, item, { index })];
+  });
 }

@@ -2,15 +2,22 @@ import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
 
 /** No node / end of a list. */
 export const NONE = -1;
-/** Int32 slots of one node: experiment id, variation id (-1 for none), flags, next node. */
-const NODE = 4;
+/**
+ * Int32 slots of one node: experiment id, variation id (-1 for none), flags, next node, and the
+ * time the variation was last returned (tenths of a second on the owner's clock, for hybrid mode).
+ */
+const NODE = 5;
 /** Flag: the assignment came from a targeted-delivery rule. */
 export const TARGETED = 1;
-/** Flag: the assignment has not been tracked yet. */
+/** Flag: the exposure waits to be tracked. */
 export const UNSENT = 2;
+/** Flag: the exposure was handed to tracking; it is never sent again for the same variation. */
+export const SENT = 4;
+/** Flag: the variation last returned has JS or CSS variables (the front-end tag applies them). */
+export const JS_CSS = 8;
 
 /**
- * Every visitor's assignments in one Int32Array, as singly linked lists of four-int nodes.
+ * Every visitor's assignments in one Int32Array, as singly linked lists of five-int nodes.
  * A server keeps a list per visitor for the whole session; a JS array per visitor would cost
  * six times as much. Freed nodes are reused.
  */
@@ -68,6 +75,15 @@ export class AssignmentPool {
     return this.#nodes[node + 3];
   }
 
+  /** When the variation was last returned (0 = never). */
+  returnedAt(node: number): number {
+    return this.#nodes[node + 4];
+  }
+
+  setReturnedAt(node: number, time: number): void {
+    this.#nodes[node + 4] = time;
+  }
+
   /**
    * Records (or replaces) the assignment of an experiment in the list starting at `head`;
    * new assignments go last, so lists keep the order assignments were made in.
@@ -89,6 +105,7 @@ export class AssignmentPool {
     n[node + 1] = variationId ?? -1;
     n[node + 2] = flags;
     n[node + 3] = NONE;
+    n[node + 4] = 0;
     if (last === NONE) return node;
     n[last + 3] = node;
     return head;
@@ -151,11 +168,19 @@ export class Assignments implements AssignmentView {
     return { variationId: pool.variationId(node), isTargetedRule: (flags & TARGETED) !== 0, unsent: (flags & UNSENT) !== 0 };
   }
 
-  /** Records (or replaces) the assignment for an experiment. */
-  set(experimentId: number, variationId: number | null, isTargetedRule: boolean, unsent: boolean): void {
+  /**
+   * Records (or replaces) the assignment for an experiment. `track` asks for the exposure to be
+   * sent, once: an exposure already sent for the same variation is not sent again, and a later
+   * call without `track` does not cancel a pending one. A new variation is a new exposure.
+   */
+  set(experimentId: number, variationId: number | null, isTargetedRule: boolean, track: boolean): void {
     const owner = this.#owner;
-    const flags = (isTargetedRule ? TARGETED : 0) | (unsent ? UNSENT : 0);
-    owner.setHead(this.#visitor, owner.pool.set(owner.headOf(this.#visitor), experimentId, variationId, flags));
+    const pool = owner.pool;
+    const head = owner.headOf(this.#visitor);
+    const node = pool.find(head, experimentId);
+    let status = node !== NONE && pool.variationId(node) === variationId ? pool.flags(node) & (UNSENT | SENT) : 0;
+    if (track && (status & SENT) === 0) status |= UNSENT;
+    owner.setHead(this.#visitor, pool.set(head, experimentId, variationId, (isTargetedRule ? TARGETED : 0) | status));
   }
 
   /** Every assignment, in the order first made. */

@@ -1,5 +1,6 @@
 import { KameleoonException, VisitorCodeInvalid } from '../errors.ts';
 import { parseCookieHeader } from './data.ts';
+import type { IExternalVisitorCodeManager } from '../platform/platform.ts';
 
 /** Cookie holding the visitor code. */
 export const VISITOR_CODE_COOKIE = 'kameleoonVisitorCode';
@@ -89,5 +90,52 @@ export function appendSetCookie(response: ResponseLike, value: string): void {
     response.headers.append('Set-Cookie', value);
   } else if ('append' in response && typeof response.append === 'function') {
     response.append('Set-Cookie', value);
+  }
+}
+
+/** Parameters of `getVisitorCode`. */
+export interface VisitorCodeSource {
+  request?: RequestLike;
+  response?: ResponseLike;
+  defaultVisitorCode?: string;
+}
+
+/**
+ * Reads and writes the visitor-code cookie: through the request and response on a server, through
+ * the platform's cookie manager (js-cookie) in a browser.
+ */
+export class VisitorCodeCookies {
+  readonly #manager: IExternalVisitorCodeManager;
+  readonly #random: () => number;
+  readonly #domain: string | undefined;
+
+  constructor(manager: IExternalVisitorCodeManager, random: () => number, domain: string | undefined) {
+    this.#manager = manager;
+    this.#random = random;
+    this.#domain = domain;
+  }
+
+  /** A cookie of the request (server) or of the page (browser). */
+  read(source: VisitorCodeSource, key: string): string | null {
+    return source.request ? readRequestCookie(source.request, key) : this.#manager.getData(key);
+  }
+
+  /**
+   * The cookie's code, else `defaultVisitorCode`, else a new random code.
+   * @throws VisitorCodeInvalid when `defaultVisitorCode` is not a valid code
+   */
+  resolve(source: VisitorCodeSource): string {
+    if (source.defaultVisitorCode !== undefined) validateVisitorCode(source.defaultVisitorCode);
+    const existing = this.read(source, VISITOR_CODE_COOKIE);
+    return existing && existing.length <= 255 ? existing : (source.defaultVisitorCode ?? generateVisitorCode(this.#random));
+  }
+
+  /** Writes the cookie (365 days, path /, the configured domain). */
+  write(visitorCode: string, response: ResponseLike | undefined): void {
+    if (response) {
+      appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#domain));
+    } else {
+      this.#manager.setData({ visitorCode, key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
+    }
   }
 }

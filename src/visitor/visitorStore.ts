@@ -1,6 +1,7 @@
 import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluation/evaluate.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import { AssignmentPool, Assignments, NONE, type AssignmentOwner } from './assignments.ts';
+import type { TrackedItem } from '../tracking/lines.ts';
+import { AssignmentPool, Assignments, JS_CSS, NONE, type AssignmentOwner } from './assignments.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;
@@ -16,6 +17,10 @@ export interface VisitorExtra {
   consent: Consent;
   /** Last activity of the current visit (browsers count visits). */
   visitActivity: number;
+  /** Data items added and not yet tracked, in the order added. */
+  pending?: TrackedItem[];
+  /** Kinds of data in the order first added: the order the official SDK sends lines in. */
+  kindOrder?: string[];
 }
 
 /** A visitor as persistence stores it (browsers). */
@@ -93,6 +98,20 @@ export class VisitorStore implements AssignmentOwner {
   /** Seconds since the store was created. */
   #seconds(): number {
     return Math.floor((this.#options.clock() - this.#epoch) / 1000);
+  }
+
+  /** Tenths of a second since the store was created, from 1 (0 means "never" in assignment nodes). */
+  tenths(): number {
+    return Math.floor((this.#options.clock() - this.#epoch) / 100) + 1;
+  }
+
+  /** Notes that the visitor's variation of `experimentId` was just returned (hybrid mode). */
+  markReturned(id: number, experimentId: number, hasJsCss: boolean): void {
+    const node = this.pool.find(this.#heads[id], experimentId);
+    if (node === NONE) return;
+    this.pool.setReturnedAt(node, this.tenths());
+    const flags = this.pool.flags(node);
+    this.pool.setFlags(node, hasJsCss ? flags | JS_CSS : flags & ~JS_CSS);
   }
 
   /** Number of visitors held in memory. */

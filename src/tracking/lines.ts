@@ -1,0 +1,103 @@
+import type { KameleoonDataType } from '../visitor/data.ts';
+
+/**
+ * Kameleoon's tracking lines, byte for byte as the official JavaScript SDK writes them: a line is
+ * `<event>&nonce=<16 hex>` then `&visitorCode=<encoded code>` (or `&mappingValue=`), the visitor's
+ * user agent appended raw to its first line. Values are encoded with encodeURIComponent, except
+ * where the official SDK writes them raw (referrer indices, coordinates, the user agent).
+ */
+
+const BROWSER_INDEX: Record<string, number> = { CHROME: 0, IE: 1, FIREFOX: 2, SAFARI: 3, OPERA: 4, OTHER: 5 };
+const OS_INDEX: Record<string, number> = { WINDOWS: 0, MAC: 1, IOS: 2, LINUX: 3, ANDROID: 4, WINDOWS_PHONE: 5 };
+const HEX = '0123456789ABCDEF';
+
+/** A nonce: 16 upper-case hex characters, drawn as the official SDK draws them. */
+export function nonce(random: () => number): string {
+  let out = '';
+  for (let i = 0; i < 16; i++) out += HEX.charAt(Math.floor(random() * 16));
+  return out;
+}
+
+/** An exposure. */
+export function experimentLine(experimentId: number, variationId: number): string {
+  return `eventType=experiment&id=${experimentId}&variationId=${variationId}`;
+}
+
+/** A visit with nothing else to send. */
+export const ACTIVITY_LINE = 'eventType=activity';
+
+/** An audience segment the visitor is in. */
+export function segmentLine(segmentId: number): string {
+  return `eventType=targetingSegment&id=${segmentId}`;
+}
+
+function customDataLine(index: number, values: readonly string[], overwrite: boolean, isMappingIdentifier: boolean): string {
+  const counts: Record<string, 1> = {};
+  for (const value of values) counts[value] = 1;
+  return `eventType=customData&index=${index}&valuesCountMap=${encodeURIComponent(JSON.stringify(counts))}&overwrite=${overwrite}${isMappingIdentifier ? '&mappingIdentifier=true' : ''}`;
+}
+
+function metadataParam(metadata: readonly { index: number; values: readonly string[] }[]): string {
+  const byIndex: Record<number, readonly string[]> = {};
+  for (const item of metadata) if (!(item.index in byIndex)) byIndex[item.index] = item.values;
+  return `&metadata=${encodeURIComponent(JSON.stringify(byIndex))}`;
+}
+
+/** An audience segment the visitor was found in by `evaluateAudiences` (tracked like data). */
+export interface TargetedSegmentItem {
+  readonly kind: 'targetedSegment';
+  readonly id: number;
+}
+
+/** Everything that becomes a data line. */
+export type TrackedItem = KameleoonDataType | TargetedSegmentItem;
+
+/** What a data line needs from the configuration. */
+export interface LineContext {
+  /** Index of the mapping-identifier custom data, if any. */
+  mappingIdentifierIndex: number | null;
+  /** Custom data indexes that are never sent. */
+  localOnly: ReadonlySet<number>;
+}
+
+/**
+ * The line of one data item, or undefined when the item is never sent (local-only custom data,
+ * user agent, cookie, application version, unique identifier, a custom data by an unknown name).
+ */
+export function dataLine(item: TrackedItem, ctx: LineContext): string | undefined {
+  switch (item.kind) {
+    case 'customData':
+      if (item.index < 0 || ctx.localOnly.has(item.index)) return undefined;
+      return customDataLine(item.index, item.values, item.overwrite, item.index === ctx.mappingIdentifierIndex);
+    case 'pageView': {
+      if (!item.urlAddress) return undefined;
+      const title = item.title ? `&title=${encodeURIComponent(item.title)}` : '';
+      const referrers = item.referrers?.length ? `&referrersIndices=${JSON.stringify(item.referrers)}` : '';
+      return `eventType=page&href=${encodeURIComponent(item.urlAddress)}${title}${referrers}`;
+    }
+    case 'conversion':
+      return `eventType=conversion&goalId=${item.goalId}&revenue=${item.revenue}&negative=${item.negative}${item.metadata?.length ? metadataParam(item.metadata) : ''}`;
+    case 'device':
+      return `eventType=staticData&deviceType=${item.device}`;
+    case 'browser':
+      return `eventType=staticData&browser=${item.browser}&browserIndex=${BROWSER_INDEX[item.browser]}${item.version ? `&browserVersion=${item.version}` : ''}`;
+    case 'operatingSystem':
+      return `eventType=staticData&os=${item.operatingSystem}&osIndex=${OS_INDEX[item.operatingSystem]}`;
+    case 'geolocation': {
+      const region = item.region ? `&region=${encodeURIComponent(item.region)}` : '';
+      const city = item.city ? `&city=${encodeURIComponent(item.city)}` : '';
+      const postalCode = item.postalCode ? `&postalCode=${encodeURIComponent(item.postalCode)}` : '';
+      const coordinates = item.coordinates ? `&latitude=${item.coordinates[0]}&longitude=${item.coordinates[1]}` : '';
+      return `eventType=geolocation&country=${encodeURIComponent(item.country)}${region}${city}${postalCode}${coordinates}`;
+    }
+    case 'targetedSegment':
+      return segmentLine(item.id);
+    default:
+      return undefined;
+  }
+}
+
+/** The identifier parameter closing each line of a visitor. */
+export function identifierParam(visitorCode: string, asMappingValue: boolean): string {
+  return `${asMappingValue ? '&mappingValue=' : '&visitorCode='}${encodeURIComponent(visitorCode)}`;
+}

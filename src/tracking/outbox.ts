@@ -1,0 +1,197 @@
+import type { Logger } from '../logging/logger.ts';
+
+/** One tracking line, complete: event, nonce, identifier, and the user agent on a visitor's first line. */
+export interface TrackingLine {
+  text: string;
+  /** Whether the line carries `&userAgent=` (the request then says `bodyUa=true`). */
+  ua: boolean;
+}
+
+/** What sending a batch gave. */
+export type SendOutcome = 'sent' | 'retry' | 'drop';
+
+/** Limits of the outbox. */
+export interface OutboxLimits {
+  /** Lines kept at most; past it the oldest are dropped. */
+  maxLines: number;
+  /** Characters kept at most; past it the oldest are dropped. */
+  maxChars: number;
+  /** Lines per request at most. */
+  batchLines: number;
+  /** Characters per request at most. */
+  batchChars: number;
+}
+
+export const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 1024, batchLines: 5_000, batchChars: 1024 * 1024 };
+
+/** First retry after a failed request; doubles per failure in a row, up to the cap, ±20 %. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 60_000;
+
+/** Keeps lines across restarts (browsers: IndexedDB). */
+export interface OutboxPersistence {
+  save(lines: readonly TrackingLine[]): void;
+}
+
+/** Counters, for status and tests. */
+export interface OutboxStats {
+  queued: number;
+  sentLines: number;
+  droppedOverflow: number;
+  droppedRejected: number;
+  failures: number;
+}
+
+/**
+ * The lines waiting to leave, in order. One request at a time takes a batch from the front; a
+ * retryable failure (network, timeout, 5xx, 429) puts it back untouched, same nonces included, and
+ * waits with exponential backoff and jitter; a rejection (other 4xx) drops it with a log line.
+ * Bounded in lines and characters: past the bound the oldest lines go, with a warning and a count.
+ */
+export class Outbox {
+  #lines: TrackingLine[] = [];
+  #chars = 0;
+  #inflight: Promise<void> | undefined;
+  #failures = 0;
+  #retryAt = 0;
+  readonly #stats: OutboxStats = { queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0 };
+  readonly #limits: OutboxLimits;
+  readonly #send: (lines: readonly TrackingLine[]) => Promise<SendOutcome>;
+  readonly #logger: Logger;
+  readonly #random: () => number;
+  readonly #persistence: OutboxPersistence | undefined;
+
+  constructor(options: {
+    send: (lines: readonly TrackingLine[]) => Promise<SendOutcome>;
+    logger: Logger;
+    random: () => number;
+    limits?: Partial<OutboxLimits>;
+    persistence?: OutboxPersistence;
+  }) {
+    this.#send = options.send;
+    this.#logger = options.logger;
+    this.#random = options.random;
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#persistence = options.persistence;
+  }
+
+  get stats(): Readonly<OutboxStats> {
+    return { ...this.#stats, queued: this.#lines.length };
+  }
+
+  get size(): number {
+    return this.#lines.length;
+  }
+
+  /** Adds lines at the end (or, for lines recovered from a previous page, at the front). */
+  add(lines: readonly TrackingLine[], atFront = false): void {
+    if (lines.length === 0) return;
+    if (atFront) this.#lines.unshift(...lines);
+    else for (const line of lines) this.#lines.push(line);
+    for (const line of lines) this.#chars += line.text.length;
+    let dropped = 0;
+    while (this.#lines.length > this.#limits.maxLines || this.#chars > this.#limits.maxChars) {
+      this.#chars -= this.#lines.shift()!.text.length;
+      dropped++;
+    }
+    if (dropped) {
+      this.#stats.droppedOverflow += dropped;
+      this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable?`);
+    }
+    this.#persist();
+  }
+
+  #persist(): void {
+    this.#persistence?.save(this.#lines);
+  }
+
+  /** Removes up to `maxChars` of lines from the front, for a page that is going away. */
+  take(maxChars: number): TrackingLine[] {
+    const out: TrackingLine[] = [];
+    let chars = 0;
+    while (this.#lines.length && chars + this.#lines[0].text.length + 1 <= maxChars) {
+      const line = this.#lines.shift()!;
+      chars += line.text.length + 1;
+      this.#chars -= line.text.length;
+      out.push(line);
+    }
+    if (out.length) this.#persist();
+    return out;
+  }
+
+  /** Puts back lines {@link take} removed, when they could not leave after all. */
+  putBack(lines: readonly TrackingLine[]): void {
+    this.add(lines, true);
+  }
+
+  #batch(): TrackingLine[] {
+    const { batchLines, batchChars } = this.#limits;
+    let chars = 0;
+    let n = 0;
+    while (n < this.#lines.length && n < batchLines) {
+      chars += this.#lines[n].text.length + 1;
+      if (n > 0 && chars > batchChars) break;
+      n++;
+    }
+    return this.#lines.slice(0, n);
+  }
+
+  /**
+   * Sends batches until the outbox is empty or a request fails. One call at a time; concurrent
+   * callers share it. Waits out the backoff after failures unless `force` is set.
+   */
+  flush(force = false): Promise<void> {
+    if (this.#inflight) return this.#inflight;
+    if (!force && Date.now() < this.#retryAt) return Promise.resolve();
+    const run = this.#drain().finally(() => {
+      this.#inflight = undefined;
+    });
+    this.#inflight = run;
+    return run;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#lines.length) {
+      const batch = this.#batch();
+      let outcome: SendOutcome;
+      try {
+        outcome = await this.#send(batch);
+      } catch (err) {
+        this.#logger.error(`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
+        outcome = 'retry';
+      }
+      if (outcome === 'retry') {
+        this.#failures++;
+        this.#stats.failures++;
+        const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1)) * (0.8 + 0.4 * this.#random());
+        this.#retryAt = Date.now() + delay;
+        return;
+      }
+      this.#failures = 0;
+      this.#retryAt = 0;
+      this.#removeFront(batch);
+      if (outcome === 'sent') this.#stats.sentLines += batch.length;
+      else this.#stats.droppedRejected += batch.length;
+    }
+  }
+
+  /** Removes `batch` from the front, unless overflow already dropped some of it. */
+  #removeFront(batch: readonly TrackingLine[]): void {
+    let n = 0;
+    while (n < batch.length && this.#lines[n] === batch[n]) n++;
+    if (n < batch.length) {
+      // The front moved while the request was out (overflow): remove the batch's lines one by one.
+      const gone = new Set(batch);
+      this.#lines = this.#lines.filter((line) => !gone.has(line) || ((this.#chars -= line.text.length), false));
+    } else {
+      for (let i = 0; i < n; i++) this.#chars -= this.#lines[i].text.length;
+      this.#lines.splice(0, n);
+    }
+    this.#persist();
+  }
+
+  /** Milliseconds until the next attempt is allowed (0 when not backing off). */
+  get retryIn(): number {
+    return Math.max(0, this.#retryAt - Date.now());
+  }
+}

@@ -1,0 +1,186 @@
+import type { ParsedConfig } from '../config/parse.ts';
+import type { Logger } from '../logging/logger.ts';
+import { NONE, SENT, TARGETED, UNSENT } from '../visitor/assignments.ts';
+import type { VisitorStore } from '../visitor/visitorStore.ts';
+import { ACTIVITY_LINE, dataLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';
+import type { Outbox, TrackingLine } from './outbox.ts';
+
+/** Kinds of data that become tracking lines. */
+const TRACKED_KINDS = new Set(['customData', 'pageView', 'conversion', 'browser', 'device', 'operatingSystem', 'geolocation', 'targetedSegment']);
+/** Kinds kept once per visitor (the latest replaces the previous one). */
+const SINGLE_KINDS = new Set(['browser', 'device', 'operatingSystem', 'geolocation']);
+
+/** Options of {@link Tracker}. */
+export interface TrackerOptions {
+  store: VisitorStore;
+  config: () => ParsedConfig | undefined;
+  outbox: Outbox;
+  random: () => number;
+  /** Browsers add the official `staticData` summary line for visitors with data. */
+  isServer: boolean;
+  intervalMs: number;
+  logger: Logger;
+}
+
+/**
+ * Turns what visitors did into tracking lines, as the official SDK does: a visitor is scheduled
+ * (an evaluation with `track`, `flush`, a conversion); on the next tick (every `trackingInterval`)
+ * its unsent exposures come first, then its unsent data in the order the official SDK keeps
+ * them, each line with its own nonce; a visitor with nothing to send is reported active. Lines
+ * then wait in the {@link Outbox}, which delivers each once. Unlike the official SDK, an exposure
+ * is sent once per variation however often it is evaluated, and `track: false` cancels nothing.
+ */
+export class Tracker {
+  readonly #o: TrackerOptions;
+  /** Visitor codes to compose on the next tick, with their consent at scheduling time. */
+  #scheduled = new Map<string, boolean>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: TrackerOptions) {
+    this.#o = options;
+  }
+
+  /** Starts the tick. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.tick(), this.#o.intervalMs);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Notes data items to send on the visitor's next flush. */
+  recordData(visitor: number, items: readonly TrackedItem[]): void {
+    let extra: ReturnType<VisitorStore['extraOf']> | undefined;
+    for (const item of items) {
+      if (!TRACKED_KINDS.has(item.kind)) continue;
+      extra ??= this.#o.store.extraOf(visitor);
+      (extra.pending ??= []).push(item);
+      const order = (extra.kindOrder ??= []);
+      if (!order.includes(item.kind)) order.push(item.kind);
+    }
+  }
+
+  /** Schedules the visitor for the next tick. */
+  schedule(visitorCode: string, consentProvided: boolean): void {
+    this.#scheduled.set(visitorCode, consentProvided);
+  }
+
+  /** Composes every scheduled visitor's lines into the outbox, then sends what the outbox holds. */
+  tick(): Promise<void> {
+    this.compose();
+    return this.#o.outbox.flush();
+  }
+
+  /** Composes the scheduled visitors now. */
+  compose(): void {
+    if (this.#scheduled.size === 0) return;
+    const scheduled = this.#scheduled;
+    this.#scheduled = new Map();
+    const lines: TrackingLine[] = [];
+    for (const [code, consent] of scheduled) this.#composeVisitor(code, consent, lines);
+    this.#o.outbox.add(lines);
+  }
+
+  #composeVisitor(code: string, consent: boolean, out: TrackingLine[]): void {
+    const store = this.#o.store;
+    const config = this.#o.config();
+    const id = store.peek(code);
+    const events: string[] = [];
+    if (id !== undefined) {
+      this.#exposures(id, consent, events);
+      this.#data(id, consent, config, events);
+    }
+    if (events.length === 0) {
+      if (!consent) return;
+      events.push(ACTIVITY_LINE);
+    }
+    const extra = id === undefined ? undefined : store.extra(id);
+    const data = id === undefined ? undefined : store.dataOf(id);
+    const asMappingValue = data?.uniqueIdentifier === true && extra?.linkedTo !== undefined;
+    const identifier = identifierParam(code, asMappingValue);
+    const userAgent = data?.userAgent;
+    events.forEach((event, i) => {
+      const ua = i === 0 && userAgent ? `&userAgent=${userAgent}` : '';
+      out.push({ text: `${event}&nonce=${nonce(this.#o.random)}${identifier}${ua}`, ua: ua !== '' });
+    });
+  }
+
+  /** Unsent exposures (without consent, only targeted deliveries), now marked sent. */
+  #exposures(id: number, consent: boolean, events: string[]): void {
+    const pool = this.#o.store.pool;
+    for (let node = this.#o.store.headOf(id); node !== NONE; node = pool.next(node)) {
+      const flags = pool.flags(node);
+      if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
+      const variationId = pool.variationId(node);
+      pool.setFlags(node, (flags & ~UNSENT) | SENT);
+      if (variationId !== null) events.push(experimentLine(pool.experimentId(node), variationId));
+    }
+  }
+
+  /**
+   * Unsent data in the official order: by kind in the order kinds were first added, custom data
+   * by index, one line per index, URL or single kind (the latest). Without consent only
+   * conversions leave, and only when the project has a targeted-delivery rule.
+   */
+  #data(id: number, consent: boolean, config: ParsedConfig | undefined, events: string[]): void {
+    const extra = this.#o.store.extra(id);
+    const pending = extra?.pending;
+    const ctx: LineContext = {
+      mappingIdentifierIndex: config?.customData.mappingIdentifierIndex ?? null,
+      localOnly: config?.customData.localOnly ?? new Set(),
+    };
+    const sendable = (item: TrackedItem) => consent || (item.kind === 'conversion' && config?.hasTargetedDelivery === true);
+    const kept: TrackedItem[] = [];
+    const byKind = new Map<string, Map<unknown, TrackedItem>>();
+    for (const item of pending ?? []) {
+      if (!sendable(item)) {
+        kept.push(item);
+        continue;
+      }
+      let items = byKind.get(item.kind);
+      if (!items) byKind.set(item.kind, (items = new Map()));
+      const key = item.kind === 'customData' ? item.index : item.kind === 'targetedSegment' ? item.id : item.kind === 'pageView' ? item.urlAddress : SINGLE_KINDS.has(item.kind) ? item.kind : items.size;
+      if (item.kind === 'pageView' && items.has(key)) items.delete(key); // the URL keeps its first place
+      items.set(key, item);
+    }
+    if (extra) extra.pending = kept.length ? kept : undefined;
+    for (const kind of extra?.kindOrder ?? []) {
+      const items = byKind.get(kind);
+      if (!items) continue;
+      const ordered = kind === 'customData' || kind === 'targetedSegment' ? [...items.entries()].sort((a, b) => (a[0] as number) - (b[0] as number)).map(([, v]) => v) : [...items.values()];
+      for (const item of ordered) {
+        const line = dataLine(item, ctx);
+        if (line) events.push(line);
+      }
+    }
+    if (!this.#o.isServer && consent && this.#o.store.dataOf(id)) events.push(this.#staticSummary(id));
+  }
+
+  /** The browser SDK's `staticData` summary line (browser, OS, device of the visitor). */
+  #staticSummary(id: number): string {
+    const data = this.#o.store.dataOf(id);
+    const browser = data?.browser;
+    let line = 'eventType=staticData';
+    if (browser) line += `&browser=${browser.browser}&browserIndex=${['CHROME', 'IE', 'FIREFOX', 'SAFARI', 'OPERA', 'OTHER'].indexOf(browser.browser)}${browser.version ? `&browserVersion=${browser.version}` : ''}`;
+    if (data?.os) line += `&os=${data.os}&osIndex=${['WINDOWS', 'MAC', 'IOS', 'LINUX', 'ANDROID', 'WINDOWS_PHONE'].indexOf(data.os)}`;
+    if (data?.device) line += `&deviceType=${data.device}`;
+    return line;
+  }
+
+  /** Schedules every visitor with unsent exposures or data (`flush()` without a visitor). */
+  scheduleAll(consentOf: (visitor: number) => boolean): void {
+    const store = this.#o.store;
+    for (const id of store.ids()) {
+      let due = (store.extra(id)?.pending?.length ?? 0) > 0;
+      for (let node = store.headOf(id); !due && node !== NONE; node = store.pool.next(node)) due = (store.pool.flags(node) & UNSENT) !== 0;
+      if (due) this.schedule(store.codeOf(id), consentOf(id));
+    }
+  }
+
+  /** Stops the tick; composes and sends what is left (`force` skips the backoff wait). */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.compose();
+    await this.#o.outbox.flush(true);
+  }
+}

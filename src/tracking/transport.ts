@@ -1,0 +1,55 @@
+import { RequestType, type IExternalRequester } from '../platform/platform.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SendOutcome, TrackingLine } from './outbox.ts';
+
+/** Parameters of {@link createTrackingSender}. */
+export interface TrackingSenderOptions {
+  requester: IExternalRequester;
+  /** `…/visit/events?siteCode=…&sdkName=…&sdkVersion=…`, without `bodyUa`. */
+  url: () => string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** The tracking URL of a site: the Data API host, or an `endpoints.tracking` base URL. */
+export function trackingUrl(base: string, siteCode: string, sdkName: string, sdkVersion: string): string {
+  return `${base.replace(/\/+$/, '')}/visit/events?siteCode=${encodeURIComponent(siteCode)}&sdkName=${encodeURIComponent(sdkName)}&sdkVersion=${encodeURIComponent(sdkVersion)}`;
+}
+
+/** Whether a failed status is worth retrying: the server may accept the same lines later. */
+export function isRetryable(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+/**
+ * Sends a batch as the official SDK does (`POST`, a wildcard `Content-Type`, lines joined by `\n`,
+ * `bodyUa=true` when a line carries a user agent), through the requester, with a timeout.
+ * Network errors and timeouts throw (the outbox retries); statuses map to sent, retry or drop.
+ */
+export function createTrackingSender(options: TrackingSenderOptions): (lines: readonly TrackingLine[]) => Promise<SendOutcome> {
+  return async (lines) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    try {
+      const url = options.url() + (lines.some((l) => l.ua) ? '&bodyUa=true' : '');
+      const response = await options.requester.sendRequest({
+        requestType: RequestType.Tracking,
+        url,
+        parameters: { method: 'POST', headers: { 'Content-Type': '*/*' }, body: lines.map((l) => l.text).join('\n'), signal: controller.signal, keepalive: false },
+        retryCount: 0,
+      });
+      if (response.ok) return 'sent';
+      if (isRetryable(response.status)) {
+        options.logger.warn(`Tracking request answered HTTP ${response.status}; it will be retried.`);
+        return 'retry';
+      }
+      options.logger.error(`Tracking request rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
+      return 'drop';
+    } catch (err) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * A real HTTP server on 127.0.0.1 playing the Kameleoon Data API (`/map/map`, `/visit/visitor`)
+ * and the OAuth token endpoint (`/oauth/token`). Each route answers through a handler the test
+ * sets; every request is recorded. No timers, so it also works with fake timers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** A request as the server saw it. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  /** Raw query string, without `?`. */
+  rawQuery: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** What a handler answers: status, JSON-able body (or raw text), extra headers; or 'hang' to never answer. */
+export type Answer = { status?: number; json?: unknown; text?: string } | 'hang';
+export type Handler = (req: SeenRequest) => Answer | Promise<Answer>;
+
+export class DataApiTestServer {
+  readonly requests: SeenRequest[] = [];
+  readonly handlers = new Map<string, Handler>();
+  #server: Server | undefined;
+  #port = 0;
+  #sockets = new Set<Socket>();
+  #hung: ServerResponse[] = [];
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** Requests to `path`. */
+  requestsTo(path: string): SeenRequest[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  /** Sets the handler of `path` (e.g. '/map/map'). */
+  on(path: string, handler: Handler): void {
+    this.handlers.set(path, handler);
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.handlers.clear();
+    this.#releaseHung();
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    this.#port = (this.#server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.#releaseHung();
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+
+  #releaseHung(): void {
+    for (const res of this.#hung.splice(0)) res.destroy();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const [path, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      path,
+      rawQuery,
+      query: new URLSearchParams(rawQuery),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
+    this.requests.push(seen);
+    const handler = this.handlers.get(path);
+    const answer: Answer = handler ? await handler(seen) : { status: 404, json: { message: `no handler for ${path}` } };
+    if (answer === 'hang') {
+      this.#hung.push(res);
+      return;
+    }
+    const status = answer.status ?? 200;
+    if (answer.text !== undefined) {
+      res.writeHead(status, { 'Content-Type': 'text/plain' });
+      res.end(answer.text);
+    } else if (answer.json !== undefined) {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(answer.json));
+    } else {
+      res.writeHead(status);
+      res.end();
+    }
+  }
+}
+
+/** A requester over the global fetch (what the Node platform uses). */
+export const fetchRequester = {
+  sendRequest: ({ url, parameters }: { url: string; parameters: RequestInit }) => fetch(url, parameters),
+};
