@@ -13,8 +13,8 @@ import type { ConfigurationDelivery, ConfigurationState } from '../config/delive
 import { evaluateFlag, matchingAudiences, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import type { Logger, LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
-import { Conversion, isKameleoonData, type CustomData, type KameleoonDataType } from '../visitor/data.ts';
-import { applyData, recordVisitActivity, resolveNames } from '../visitor/applyData.ts';
+import { Conversion, CustomData, isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
+import { applyData, recordVisitActivity, resolveNames, type VisitStats } from '../visitor/applyData.ts';
 import { SIMULATION_COOKIE, VisitorCodeCookies, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import { NONE } from '../visitor/assignments.ts';
@@ -51,12 +51,14 @@ export class KameleoonClient {
   readonly #cookies: VisitorCodeCookies;
   #initializing: Promise<boolean> | undefined;
   #currentVisitor: string | undefined;
+  #visitStats: VisitStats | undefined;
   #closed = false;
 
   /** @throws SiteCodeIsEmpty, InvalidArgument */
   constructor(params: SDKParameters, platform: Platform) {
     const s = wireClient(params, platform, {
       config: () => this.#config,
+      prepareTracking: (code) => this.#prepareTracking(code),
       onConfiguration: (next, initial, ts) => {
         this.#config = next;
         this.#variables.clear();
@@ -142,9 +144,31 @@ export class KameleoonClient {
       // A linked user id's visits go on the anonymous visitor's data it reads.
       this.#currentVisitor = visitorCode;
       const owner = this.#visitors.extra(this.#visitors.ownerOf(visitor));
-      if (owner?.data) recordVisitActivity(owner, Date.now());
+      this.#visitStats = owner?.data ? recordVisitActivity(owner, Date.now()) : undefined;
     }
     return visitor;
+  }
+
+  /**
+   * As the official SDK reads a visitor it tracks: a browser switches to it (and returns its visit
+   * figures); a unique identifier linked to no one gets its own code as mapping identifier.
+   */
+  #prepareTracking(visitorCode: string): VisitStats | undefined {
+    const config = this.#config;
+    const known = this.#visitors.peek(visitorCode);
+    const index = config?.customData.mappingIdentifierIndex;
+    const data = known === undefined ? undefined : this.#visitors.dataOf(known);
+    // Linked: a user id read through an anonymous visitor, or an anonymous visitor that named a user id.
+    const userId = index == null ? undefined : data?.customData.get(index)?.values[0];
+    const linked = this.#visitors.extra(known ?? -1)?.linkedTo !== undefined || (!!userId && userId !== visitorCode);
+    if (config && known !== undefined && index != null && data?.uniqueIdentifier === true && !linked) {
+      const own = [new CustomData(index, visitorCode)];
+      applyData(known, own, config, this.#visitors, this.#logger);
+      this.#tracker.recordData(known, own);
+    }
+    if (this.#platform.packageInfo.isServer) return undefined;
+    this.#visitor(visitorCode);
+    return this.#visitStats;
   }
 
   #evaluationVisitor(visitor: number): EvaluationVisitor {
@@ -413,7 +437,7 @@ export class KameleoonClient {
     validateVisitorCode(visitorCode);
     if (typeof experimentId !== 'number') throw new InvalidArgument('setForcedVariation(): experimentId must be a number.');
     const config = this.#requireConfig('setForcedVariation');
-    const visitor = this.#visitor(visitorCode);
+    const visitor = this.#visitors.touch(visitorCode);
     if (variationKey === null) {
       this.#visitors.extra(visitor)?.forced?.delete(experimentId);
       this.#visitors.changed(visitor);
@@ -444,6 +468,7 @@ export class KameleoonClient {
     this.#visitors.extraOf(visitor).consent = consent ? 'given' : 'notGiven';
     this.#visitors.changed(visitor);
     if (consent) this.#cookies.write(visitorCode, response);
+    this.flush(visitorCode);
   }
 
   /** Evaluates every segment marked for audience tracking and records those the visitor is in. */

@@ -9,6 +9,7 @@ import { Tracker } from '../tracking/tracker.ts';
 import { createTrackingSender, trackingUrl } from '../tracking/transport.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { VisitorStore } from '../visitor/visitorStore.ts';
+import type { VisitStats } from '../visitor/applyData.ts';
 import { EventHub } from './events.ts';
 import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
 
@@ -31,6 +32,8 @@ export interface ClientServices {
 /** What the client does when the configuration changes. */
 export interface WiringHooks {
   config(): ParsedConfig | undefined;
+  /** Called as each visitor is tracked (see TrackerOptions.prepare). */
+  prepareTracking(visitorCode: string): VisitStats | undefined;
   onConfiguration(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
 }
 
@@ -92,7 +95,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     random,
     limits: internals.trackingLimits,
   });
-  const tracker = new Tracker({ store: visitors, config: hooks.config, outbox, random, isServer, intervalMs: options.trackingInterval, logger });
+  const tracker = new Tracker({ store: visitors, config: hooks.config, prepare: hooks.prepareTracking, isServer, outbox, random, intervalMs: options.trackingInterval, logger });
   return {
     siteCode,
     options,

@@ -249,7 +249,10 @@ async function getJson(params: RemoteRequestParams, what: string): Promise<unkno
       if (response.status === 401 && token) {
         // The token was refused: forget it, and try once more with a fresh one.
         token.invalidate(bearer);
-        if (attempt === 0) continue;
+        if (attempt === 0) {
+          await response.text().catch(() => undefined); // release the connection
+          continue;
+        }
       }
       if (!response.ok) {
         const message = await errorMessage(response);
@@ -614,9 +617,9 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
       const visits = result.visits;
       if (!visits.some((v) => v.timeStarted === timeStarted)) {
         const at = visits.findIndex((v) => v.timeStarted >= timeStarted);
-        const visit_ = { timeStarted, timeLastActivity: finiteNumber(visit.timeLastEvent) ?? timeStarted };
-        if (at === -1) visits.push(visit_);
-        else visits.splice(at, 0, visit_);
+        const entry = { timeStarted, timeLastActivity: finiteNumber(visit.timeLastEvent) ?? timeStarted };
+        if (at === -1) visits.push(entry);
+        else visits.splice(at, 0, entry);
         if (visits.length > MAX_REMOTE_VISITS) visits.splice(0, visits.length - MAX_REMOTE_VISITS);
       }
       // The official VisitsData resets its number to (visits - 1) on every insertion.

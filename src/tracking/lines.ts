@@ -18,8 +18,8 @@ export function nonce(random: () => number): string {
   return out;
 }
 
-/** An exposure. */
-export function experimentLine(experimentId: number, variationId: number): string {
+/** An exposure (`variationId=null` for a variation without id, as the official SDK writes it). */
+export function experimentLine(experimentId: number, variationId: number | null): string {
   return `eventType=experiment&id=${experimentId}&variationId=${variationId}`;
 }
 
@@ -68,7 +68,8 @@ export function dataLine(item: TrackedItem, ctx: LineContext): string | undefine
   switch (item.kind) {
     case 'customData':
       if (item.index < 0 || ctx.localOnly.has(item.index)) return undefined;
-      return customDataLine(item.index, item.values, item.overwrite, item.index === ctx.mappingIdentifierIndex);
+      // Flagged when it carries a user id (a non-empty first value), as the official SDK flags it.
+      return customDataLine(item.index, item.values, item.overwrite, item.index === ctx.mappingIdentifierIndex && Boolean(item.values[0]));
     case 'pageView': {
       if (!item.urlAddress) return undefined;
       const title = item.title ? `&title=${encodeURIComponent(item.title)}` : '';

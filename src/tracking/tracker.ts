@@ -2,11 +2,13 @@ import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
 import { NONE, SENT, TARGETED, UNSENT } from '../visitor/assignments.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
+import type { VisitStats } from '../visitor/applyData.ts';
 import { ACTIVITY_LINE, dataLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';
 import type { Outbox, TrackingLine } from './outbox.ts';
 
 /** Kinds of data that become tracking lines. */
 const TRACKED_KINDS = new Set(['customData', 'pageView', 'conversion', 'browser', 'device', 'operatingSystem', 'geolocation', 'targetedSegment']);
+const NO_INDEXES: ReadonlySet<number> = new Set();
 /** Kinds kept once per visitor (the latest replaces the previous one). */
 const SINGLE_KINDS = new Set(['browser', 'device', 'operatingSystem', 'geolocation']);
 
@@ -16,7 +18,14 @@ export interface TrackerOptions {
   config: () => ParsedConfig | undefined;
   outbox: Outbox;
   random: () => number;
-  /** Browsers add the official `staticData` summary line for visitors with data. */
+  /**
+   * Called as each visitor is composed, as the official SDK reads the visitor then: browsers
+   * switch to the visitor and return its visit figures (a `staticData` summary line follows for
+   * visitors with data); a unique identifier not linked to anyone gets its own code stored as the
+   * mapping identifier.
+   */
+  prepare: (visitorCode: string) => VisitStats | undefined;
+  /** Browsers add the summary line; servers do not. */
   isServer: boolean;
   intervalMs: number;
   logger: Logger;
@@ -47,15 +56,24 @@ export class Tracker {
     (this.#timer as { unref?: () => void }).unref?.();
   }
 
-  /** Notes data items to send on the visitor's next flush. */
+  /**
+   * Notes data items to send. As in the official SDK, the items belong to the visitor's data
+   * (shared with a linked user id), and the visitor code that added them notes their kinds: a
+   * flush of that code sends every unsent item of those kinds.
+   */
   recordData(visitor: number, items: readonly TrackedItem[]): void {
-    let extra: ReturnType<VisitorStore['extraOf']> | undefined;
+    const store = this.#o.store;
+    const ctx = this.#lineContext(this.#o.config());
     for (const item of items) {
       if (!TRACKED_KINDS.has(item.kind)) continue;
-      extra ??= this.#o.store.extraOf(visitor);
-      (extra.pending ??= []).push(item);
-      const order = (extra.kindOrder ??= []);
+      const owner = store.extraOf(store.ownerOf(visitor));
+      const order = (owner.kindOrder ??= []);
       if (!order.includes(item.kind)) order.push(item.kind);
+      // Items never sent (local-only custom data...) do not mark their kind as unsent.
+      if (dataLine(item, ctx) === undefined) continue;
+      (owner.pending ??= []).push(item);
+      const kinds = (store.extraOf(visitor).unsentKinds ??= []);
+      if (!kinds.includes(item.kind)) kinds.push(item.kind);
     }
   }
 
@@ -83,11 +101,13 @@ export class Tracker {
   #composeVisitor(code: string, consent: boolean, out: TrackingLine[]): void {
     const store = this.#o.store;
     const config = this.#o.config();
+    const stats = this.#o.prepare(code);
     const id = store.peek(code);
     const events: string[] = [];
     if (id !== undefined) {
       this.#exposures(id, consent, events);
       this.#data(id, consent, config, events);
+      if (!this.#o.isServer && consent && store.dataOf(id)) events.push(this.#staticSummary(id, stats));
     }
     if (events.length === 0) {
       if (!consent) return;
@@ -104,16 +124,19 @@ export class Tracker {
     });
   }
 
-  /** Unsent exposures (without consent, only targeted deliveries), now marked sent. */
+  /** Unsent exposures (without consent, only targeted deliveries) by experiment id, now marked sent. */
   #exposures(id: number, consent: boolean, events: string[]): void {
     const pool = this.#o.store.pool;
+    const due: [number, number | null][] = [];
     for (let node = this.#o.store.headOf(id); node !== NONE; node = pool.next(node)) {
       const flags = pool.flags(node);
       if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
       const variationId = pool.variationId(node);
       pool.setFlags(node, (flags & ~UNSENT) | SENT);
-      if (variationId !== null) events.push(experimentLine(pool.experimentId(node), variationId));
+      due.push([pool.experimentId(node), variationId]);
     }
+    due.sort((a, b) => a[0] - b[0]);
+    for (const [experimentId, variationId] of due) events.push(experimentLine(experimentId, variationId));
   }
 
   /**
@@ -122,27 +145,27 @@ export class Tracker {
    * conversions leave, and only when the project has a targeted-delivery rule.
    */
   #data(id: number, consent: boolean, config: ParsedConfig | undefined, events: string[]): void {
-    const extra = this.#o.store.extra(id);
+    const own = this.#o.store.extra(id);
+    const kinds = own?.unsentKinds;
+    if (!kinds?.length) return;
+    const extra = this.#o.store.extra(this.#o.store.ownerOf(id));
     const pending = extra?.pending;
-    const ctx: LineContext = {
-      mappingIdentifierIndex: config?.customData.mappingIdentifierIndex ?? null,
-      localOnly: config?.customData.localOnly ?? new Set(),
-    };
+    const ctx = this.#lineContext(config);
     const sendable = (item: TrackedItem) => consent || (item.kind === 'conversion' && config?.hasTargetedDelivery === true);
     const kept: TrackedItem[] = [];
     const byKind = new Map<string, Map<unknown, TrackedItem>>();
     for (const item of pending ?? []) {
-      if (!sendable(item)) {
+      if (!kinds.includes(item.kind) || !sendable(item)) {
         kept.push(item);
         continue;
       }
       let items = byKind.get(item.kind);
       if (!items) byKind.set(item.kind, (items = new Map()));
       const key = item.kind === 'customData' ? item.index : item.kind === 'targetedSegment' ? item.id : item.kind === 'pageView' ? item.urlAddress : SINGLE_KINDS.has(item.kind) ? item.kind : items.size;
-      if (item.kind === 'pageView' && items.has(key)) items.delete(key); // the URL keeps its first place
-      items.set(key, item);
+      items.set(key, item); // a key seen before keeps its place, with the latest item
     }
     if (extra) extra.pending = kept.length ? kept : undefined;
+    own!.unsentKinds = kinds.filter((kind) => kept.some((item) => item.kind === kind));
     for (const kind of extra?.kindOrder ?? []) {
       const items = byKind.get(kind);
       if (!items) continue;
@@ -152,25 +175,29 @@ export class Tracker {
         if (line) events.push(line);
       }
     }
-    if (!this.#o.isServer && consent && this.#o.store.dataOf(id)) events.push(this.#staticSummary(id));
   }
 
-  /** The browser SDK's `staticData` summary line (browser, OS, device of the visitor). */
-  #staticSummary(id: number): string {
+  /** The browser SDK's `staticData` summary line: browser, visits, OS, device of the visitor. */
+  #staticSummary(id: number, stats: VisitStats | undefined): string {
     const data = this.#o.store.dataOf(id);
     const browser = data?.browser;
     let line = 'eventType=staticData';
     if (browser) line += `&browser=${browser.browser}&browserIndex=${['CHROME', 'IE', 'FIREFOX', 'SAFARI', 'OPERA', 'OTHER'].indexOf(browser.browser)}${browser.version ? `&browserVersion=${browser.version}` : ''}`;
+    if (stats) line += `&visitNumber=${stats.visitNumber}&timeSincePreviousVisit=${stats.timeSincePreviousVisit}`;
     if (data?.os) line += `&os=${data.os}&osIndex=${['WINDOWS', 'MAC', 'IOS', 'LINUX', 'ANDROID', 'WINDOWS_PHONE'].indexOf(data.os)}`;
     if (data?.device) line += `&deviceType=${data.device}`;
     return line;
+  }
+
+  #lineContext(config: ParsedConfig | undefined): LineContext {
+    return { mappingIdentifierIndex: config?.customData.mappingIdentifierIndex ?? null, localOnly: config?.customData.localOnly ?? NO_INDEXES };
   }
 
   /** Schedules every visitor with unsent exposures or data (`flush()` without a visitor). */
   scheduleAll(consentOf: (visitor: number) => boolean): void {
     const store = this.#o.store;
     for (const id of store.ids()) {
-      let due = (store.extra(id)?.pending?.length ?? 0) > 0;
+      let due = (store.extra(id)?.unsentKinds?.length ?? 0) > 0;
       for (let node = store.headOf(id); !due && node !== NONE; node = store.pool.next(node)) due = (store.pool.flags(node) & UNSENT) !== 0;
       if (due) this.schedule(store.codeOf(id), consentOf(id));
     }

@@ -83,17 +83,31 @@ export function applyData(visitor: number, items: KameleoonDataType[], config: P
   if (owner !== visitor) store.changed(owner);
 }
 
+/** What the official browser SDK knows of the current visitor's visits (its `staticData` line reports it). */
+export interface VisitStats {
+  /** Visits before the current one. */
+  visitNumber: number;
+  /** Milliseconds since the previous visit's last activity (0 when there is none). */
+  timeSincePreviousVisit: number;
+}
+
 /**
- * Browser visit counting: activity more than 30 minutes after the last one starts a new visit,
- * otherwise it extends the current one.
+ * Browser visit counting, when the SDK switches to a visitor: activity more than 30 minutes after
+ * the last one starts a new visit, otherwise it extends the current one.
  */
-export function recordVisitActivity(extra: VisitorExtra, now: number): void {
+export function recordVisitActivity(extra: VisitorExtra, now: number): VisitStats {
   const data = (extra.data ??= emptyVisitorData());
   const visits = (data.visits ??= []);
+  let timeSincePreviousVisit: number;
   if (now - extra.visitActivity > VISIT_DURATION_MS || visits.length === 0) {
+    timeSincePreviousVisit = visits.length ? now - extra.visitActivity : 0;
+    extra.previousVisitActivity = visits.length ? extra.visitActivity : 0;
     visits.push(now);
+  } else {
+    timeSincePreviousVisit = visits.length >= 2 ? now - (extra.previousVisitActivity ?? 0) : 0;
   }
   extra.visitActivity = now;
+  return { visitNumber: visits.length - 1, timeSincePreviousVisit };
 }
 
 /** Custom data given by name, with its index from the configuration (unknown names are left out). */

@@ -17,6 +17,7 @@ interface SerializedVisitor {
   f?: [number, { variationKey: string; variationId: number; ruleType: string; forceTargeting: boolean }][];
   c?: 'unknown' | 'given' | 'notGiven';
   v?: number;
+  p?: number;
   t: number;
 }
 
@@ -39,12 +40,13 @@ function serialize(visitor: PersistedVisitor): SerializedVisitor {
   if (extra.forced?.size) out.f = [...extra.forced];
   if (extra.consent !== 'unknown') out.c = extra.consent;
   if (extra.visitActivity) out.v = extra.visitActivity;
+  if (extra.previousVisitActivity) out.p = extra.previousVisitActivity;
   return out;
 }
 
 function deserialize(s: SerializedVisitor): PersistedVisitor {
   const visitor: PersistedVisitor = { lastActivity: s.t, assignments: Array.isArray(s.s) ? s.s : [], extra: undefined };
-  if (s.d || s.l !== undefined || s.f || s.c || s.v) {
+  if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p) {
     visitor.extra = {
       data: s.d
         ? {
@@ -59,6 +61,7 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
       simulated: undefined,
       consent: s.c ?? 'unknown',
       visitActivity: s.v ?? 0,
+      previousVisitActivity: s.p,
     };
   }
   return visitor;

@@ -17,10 +17,14 @@ export interface VisitorExtra {
   consent: Consent;
   /** Last activity of the current visit (browsers count visits). */
   visitActivity: number;
+  /** Last activity of the visit before the current one. */
+  previousVisitActivity?: number;
   /** Data items added and not yet tracked, in the order added. */
   pending?: TrackedItem[];
   /** Kinds of data in the order first added: the order the official SDK sends lines in. */
   kindOrder?: string[];
+  /** Kinds of data this visitor code added and has not sent (see Tracker.recordData). */
+  unsentKinds?: string[];
 }
 
 /** A visitor as persistence stores it (browsers). */

@@ -63,6 +63,12 @@ export interface DriveOptions {
   siteCode?: string;
   /** Backing map of `externals.storage` (default: a fresh one); pass one to inspect it afterwards. */
   store?: Map<string, unknown>;
+  /**
+   * Tracking comparison: every getVariation tracks, no SDK interval runs during the drive (a
+   * tick mid-drive would split bodies at random), and after the last round `flush({ instant })`
+   * sends everything; the bodies of the tracking requests are pushed here.
+   */
+  trackingBodies?: string[];
 }
 
 /**
@@ -146,12 +152,18 @@ function serializeVars(vars: unknown): string {
   return JSON.stringify([...vars].map(([k, v]: [string, { type?: unknown; value?: unknown }]) => [k, v?.type, v?.value]));
 }
 
-/** Records every setInterval/setTimeout created while a drive runs, to clear them afterwards. */
-function captureTimers(): () => void {
+/**
+ * Records every setInterval/setTimeout created while a drive runs, to clear them afterwards;
+ * with `noIntervals`, intervals are not started at all.
+ */
+function captureTimers(noIntervals = false): () => void {
   const g = globalThis as any;
   const { setInterval: si, setTimeout: st } = g;
   const made: { id: unknown; interval: boolean }[] = [];
-  g.setInterval = (...a: unknown[]) => { const id = si(...a); made.push({ id, interval: true }); return id; };
+  g.setInterval = (...a: unknown[]) => {
+    if (noIntervals) return { unref() {}, ref() {} };
+    const id = si(...a); made.push({ id, interval: true }); return id;
+  };
   g.setTimeout = (...a: unknown[]) => { const id = st(...a); made.push({ id, interval: false }); return id; };
   return () => {
     g.setInterval = si;
@@ -187,7 +199,8 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
   const store = opts.store ?? new Map<string, unknown>();
   let current: { code: string | null; sim: string | null } = { code: null, sim: null };
   let now = opts.startTime;
-  const release = captureTimers();
+  const release = captureTimers(opts.trackingBodies !== undefined);
+  const bodies = opts.trackingBodies;
   try {
     opts.setNow(now);
     const client = new sdk.KameleoonClient({
@@ -197,9 +210,11 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
       configuration: { updateInterval: 60, trackingInterval: 1000, sessionDuration: 60 * 24 * 365 },
       externals: {
         requester: {
-          sendRequest: async ({ requestType, url }: { requestType: string; url: string }) =>
-            requestType === 'configuration' && url.includes(`/v3/${siteCode}`) ? response(200, configText)
-              : requestType === 'tracking' ? response(204, '') : response(503, ''),
+          sendRequest: async ({ requestType, url, parameters }: { requestType: string; url: string; parameters?: { body?: unknown } }) => {
+            if (requestType === 'tracking' && bodies && typeof parameters?.body === 'string') bodies.push(parameters.body);
+            return requestType === 'configuration' && url.includes(`/v3/${siteCode}`) ? response(200, configText)
+              : requestType === 'tracking' ? response(204, '') : response(503, '');
+          },
         },
         storage: { read: (key: string) => store.get(key) ?? null, write: (key: string, data: unknown) => { store.set(key, data); } },
         eventSource: { open() {}, close() {}, onError() {} },
@@ -244,13 +259,17 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
         current = { code: v.code, sim: v.simulation[r] ?? null };
         for (const s of v.rounds[r] ?? []) runStep(v, r, s);
         featureKeys.forEach((featureKey, f) => {
-          const track = trackFor(v, f, r);
+          const track = bodies ? true : trackFor(v, f, r);
           record(v.code, featureKey, r, () => {
             const res = client.getVariation({ visitorCode: v.code, featureKey, track });
             return { key: res.key, id: res.id, experimentId: res.experimentId, name: res.name, vars: serializeVars(res.variables) };
           }, track);
         });
       }
+    }
+    if (bodies) {
+      (client as unknown as { flush(p: { instant: boolean }): void }).flush({ instant: true });
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     }
     return out;
   } finally {
