@@ -3,7 +3,7 @@ import type { ExternalsType } from '../platform/platform.ts';
 import type { SDKConfigurationType, SDKParameters } from './options.ts';
 
 /** What a configuration file holds: client fields plus the OAuth credentials of the server SDKs. */
-export type FileConfiguration = Partial<SDKConfigurationType> & { clientId?: string; clientSecret?: string };
+export type FileConfiguration = Partial<SDKConfigurationType>;
 
 /** Options of {@link ClientFactory.create}. */
 export interface ClientFactoryOptions {
@@ -59,8 +59,7 @@ export function createClientFactory<C extends { close(): Promise<void> }>(
         throw new InvalidArgument('configurationPath needs a file system: on this platform pass the settings in configuration instead.');
       }
       const file = readConfigurationFile?.(options.configurationPath) ?? {};
-      // clientId and clientSecret are kept out until the remote-data/OAuth issue gives them a field.
-      const { clientId: _clientId, clientSecret: _clientSecret, ...configuration } = mergeConfiguration(file, options.configuration);
+      const configuration = mergeConfiguration(file, options.configuration);
       const client = new ClientClass({ siteCode, configuration, externals: options.externals });
       clients.set(siteCode, client);
       return client;

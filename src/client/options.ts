@@ -10,6 +10,8 @@ export interface EndpointsType {
   tracking?: string;
   realTime?: string;
   dataApi?: string;
+  /** Base URL of the OAuth token endpoint (`<api>/oauth/token`), default `https://api.kameleoon.com`. */
+  api?: string;
 }
 
 /** Client configuration, with the official SDK's names, units and defaults. */
@@ -34,6 +36,9 @@ export interface SDKConfigurationType {
   sessionDuration: number;
   /** Host overrides. */
   endpoints: EndpointsType;
+  /** Server authentication for the Data API (Kameleoon's server SDKs' `client_id`): with `clientSecret`, an OAuth token is sent. */
+  clientId: string | undefined;
+  clientSecret: string | undefined;
 }
 
 /** Internal knobs (the official SDK's `_internals`), for tests and wrappers. */
@@ -61,6 +66,12 @@ export function normalizeDomain(domain: string | undefined): string | undefined 
   if (!domain) return undefined;
   const d = domain.toLowerCase().replace(/^https?:\/\//, '').replace(/^\.+|\.+$/g, '');
   return DOMAIN.test(d) || d === 'localhost' ? d : undefined;
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new InvalidArgument(`configuration.${name} must be a string.`);
+  return value;
 }
 
 function numberOption(value: unknown, name: string, fallback: number): number {
@@ -95,6 +106,8 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
       defaultDataFile: c.defaultDataFile,
       sessionDuration: numberOption(c.sessionDuration, 'sessionDuration', 30),
       endpoints: { ...(c.endpoints ?? {}) },
+      clientId: optionalString(c.clientId, 'clientId'),
+      clientSecret: optionalString(c.clientSecret, 'clientSecret'),
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluation/evaluate.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
-import { AssignmentPool, Assignments, JS_CSS, NONE, type AssignmentOwner } from './assignments.ts';
+import { AssignmentPool, Assignments, JS_CSS, NONE, SENT, UNSENT, type AssignmentOwner } from './assignments.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;
@@ -116,6 +116,14 @@ export class VisitorStore implements AssignmentOwner {
     this.pool.setReturnedAt(node, this.tenths());
     const flags = this.pool.flags(node);
     this.pool.setFlags(node, hasJsCss ? flags | JS_CSS : flags & ~JS_CSS);
+  }
+
+  /** Marks the visitor's exposures of these experiments as already tracked. */
+  markSent(id: number, experimentIds: readonly number[]): void {
+    for (const experimentId of experimentIds) {
+      const node = this.pool.find(this.#heads[id], experimentId);
+      if (node !== NONE) this.pool.setFlags(node, (this.pool.flags(node) & ~UNSENT) | SENT);
+    }
   }
 
   /** Number of visitors held in memory. */

@@ -194,12 +194,12 @@ describe('createClientFactory', () => {
     async close(): Promise<void> {}
   }
 
-  it('merges the file under the configuration object and drops the OAuth credentials', () => {
+  it('merges the file under the configuration object, OAuth credentials included', () => {
     const read = vi.fn((_path?: string) => ({ environment: 'staging', updateInterval: 5, clientId: 'id', clientSecret: 'secret' }));
     const factory = createClientFactory(RecordingClient, read);
     const client = factory.create('site', { configurationPath: '/some/file.yaml', configuration: { updateInterval: 9 } });
     expect(read).toHaveBeenCalledWith('/some/file.yaml');
-    expect(client.params).toEqual({ siteCode: 'site', configuration: { environment: 'staging', updateInterval: 9 }, externals: undefined });
+    expect(client.params).toEqual({ siteCode: 'site', configuration: { environment: 'staging', updateInterval: 9, clientId: 'id', clientSecret: 'secret' }, externals: undefined });
   });
 
   it('reads the file only when it builds a client', () => {

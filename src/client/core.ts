@@ -1,0 +1,153 @@
+import { FeatureEnvironmentDisabled, FeatureNotFound, NotInitialized } from '../errors.ts';
+import type { ConfigurationDelivery } from '../config/delivery.ts';
+import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
+import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { Outbox } from '../tracking/outbox.ts';
+import type { Tracker } from '../tracking/tracker.ts';
+import { NONE } from '../visitor/assignments.ts';
+import { applyData, recordVisitActivity, type VisitStats } from '../visitor/applyData.ts';
+import { CustomData } from '../visitor/data.ts';
+import { VisitorCodeCookies, validateVisitorCode } from '../visitor/visitorCode.ts';
+import type { VisitorStore } from '../visitor/visitorStore.ts';
+import type { EventHub } from './events.ts';
+import type { SDKConfigurationType, SDKParameters } from './options.ts';
+import { RemoteAccess } from './remote.ts';
+import { VariablesCache } from './variables.ts';
+import { wireClient } from './wiring.ts';
+
+/**
+ * The state and inner workings of a client, behind the public API of `KameleoonClient`: the
+ * configuration in force, visitors, evaluation with its side effects (assignments, hybrid-mode
+ * stamps, tracking schedule, Evaluation event), and the browser's visit bookkeeping.
+ */
+export class ClientCore {
+  readonly options: SDKConfigurationType;
+  readonly platform: Platform;
+  readonly logger: Logger;
+  readonly visitors: VisitorStore;
+  readonly env: EvaluationEnv;
+  readonly events: EventHub;
+  readonly delivery: ConfigurationDelivery;
+  readonly tracker: Tracker;
+  readonly outbox: Outbox;
+  readonly remote: RemoteAccess;
+  readonly variables = new VariablesCache();
+  readonly cookies: VisitorCodeCookies;
+  config: ParsedConfig | undefined;
+  /** Browsers: the visitor the SDK last switched to, and its visit figures. */
+  currentVisitor: string | undefined;
+  visitStats: VisitStats | undefined;
+
+  /** @throws SiteCodeIsEmpty, InvalidArgument */
+  constructor(params: SDKParameters, platform: Platform) {
+    const s = wireClient(params, platform, {
+      config: () => this.config,
+      prepareTracking: (code) => this.prepareTracking(code),
+      onConfiguration: (next, initial, ts) => {
+        this.config = next;
+        this.variables.clear();
+        if (!initial) this.events.configurationUpdate({ timestamp: ts ?? Date.now() });
+      },
+    });
+    this.options = s.options;
+    this.platform = s.platform;
+    this.logger = s.logger;
+    this.visitors = s.visitors;
+    this.env = s.env;
+    this.events = s.events;
+    this.delivery = s.delivery;
+    this.tracker = s.tracker;
+    this.outbox = s.outbox;
+    this.remote = new RemoteAccess({ siteCode: s.siteCode, options: s.options, requester: s.platform.requester, config: () => this.config, logger: s.logger });
+    this.cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain);
+  }
+
+  requireConfig(method: string): ParsedConfig {
+    if (this.config === undefined) throw new NotInitialized(method);
+    return this.config;
+  }
+
+  /** The visitor's id, marked active; in browsers, visits are counted as the official SDK does. */
+  visitor(visitorCode: string): number {
+    const visitor = this.visitors.touch(visitorCode);
+    if (!this.platform.packageInfo.isServer && this.currentVisitor !== visitorCode) {
+      // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
+      // A linked user id's visits go on the anonymous visitor's data it reads.
+      this.currentVisitor = visitorCode;
+      const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
+      this.visitStats = owner?.data ? recordVisitActivity(owner, Date.now()) : undefined;
+    }
+    return visitor;
+  }
+
+  /**
+   * As the official SDK reads a visitor it tracks: a browser switches to it (and returns its visit
+   * figures); a unique identifier linked to no one gets its own code as mapping identifier.
+   */
+  prepareTracking(visitorCode: string): VisitStats | undefined {
+    const config = this.config;
+    const known = this.visitors.peek(visitorCode);
+    const index = config?.customData.mappingIdentifierIndex;
+    const data = known === undefined ? undefined : this.visitors.dataOf(known);
+    // Linked: a user id read through an anonymous visitor, or an anonymous visitor that named a user id.
+    const userId = index == null ? undefined : data?.customData.get(index)?.values[0];
+    const linked = this.visitors.extra(known ?? -1)?.linkedTo !== undefined || (!!userId && userId !== visitorCode);
+    if (config && known !== undefined && index != null && data?.uniqueIdentifier === true && !linked) {
+      const own = [new CustomData(index, visitorCode)];
+      applyData(known, own, config, this.visitors, this.logger);
+      this.tracker.recordData(known, own);
+    }
+    if (this.platform.packageInfo.isServer) return undefined;
+    this.visitor(visitorCode);
+    return this.visitStats;
+  }
+
+  evaluationVisitor(visitor: number): EvaluationVisitor {
+    const store = this.visitors;
+    const extra = store.extra(visitor);
+    return {
+      code: store.codeOf(visitor),
+      data: store.dataOf(visitor),
+      mappingIdentifier: extra?.linkedTo,
+      variations: store.assignments(visitor),
+      forced: extra?.forced,
+      simulated: extra?.simulated,
+      consent: extra?.consent ?? 'unknown',
+    };
+  }
+
+  evaluate(method: string, visitorCode: string, featureKey: string, track: boolean, save = true): { flag: FeatureFlag; evaluation: Evaluation } {
+    validateVisitorCode(visitorCode);
+    const config = this.requireConfig(method);
+    const flag = config.flags.get(featureKey);
+    if (!flag) throw new FeatureNotFound(featureKey);
+    if (!flag.environmentEnabled) {
+      throw new FeatureEnvironmentDisabled(`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
+    }
+    return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track, save) };
+  }
+
+  evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean): Evaluation {
+    const visitor = this.visitor(visitorCode);
+    this.env.now = Date.now();
+    const evaluation = evaluateFlag(config, flag, this.evaluationVisitor(visitor), this.env, save, track);
+    if (save && this.visitors.headOf(visitor) !== NONE) this.visitors.changed(visitor);
+    if (!evaluation.simulated) {
+      if (evaluation.experimentId !== null && evaluation.variationId !== null) {
+        this.visitors.markReturned(visitor, evaluation.experimentId, flag.variations.get(evaluation.variationKey)?.hasJsCss === true);
+      }
+      if (track) this.tracker.schedule(this.visitors.codeOf(visitor), this.consentProvided(visitor));
+    }
+    if (this.events.hasEvaluationHandler) {
+      this.events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });
+    }
+    return evaluation;
+  }
+
+  /** Whether the visitor's data may be tracked in full (consent given, or not required). */
+  consentProvided(visitor: number | undefined): boolean {
+    return this.config?.consent.required !== true || (visitor !== undefined && this.visitors.extra(visitor)?.consent === 'given');
+  }
+}
