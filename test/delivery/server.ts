@@ -8,6 +8,9 @@ import type { AddressInfo, Socket } from 'node:net';
 /** How the configuration endpoint answers. */
 export type ConfigMode = 'ok' | 'error500' | 'hang' | 'malformed' | 'truncated' | 'invalid';
 
+/** How the tracking endpoint answers. */
+export type TrackingMode = 'ok' | 'error503' | 'hang' | 'reject400';
+
 /** How the event-stream endpoint behaves. */
 export type StreamMode = 'ok' | 'silent' | 'refuse';
 
@@ -55,6 +58,11 @@ export class KameleoonTestServer {
   readonly requests: SeenRequest[] = [];
   configMode: ConfigMode = 'ok';
   streamMode: StreamMode = 'ok';
+  trackingMode: TrackingMode = 'ok';
+  /** Bodies of the tracking requests received (whatever the answer), in order. */
+  readonly trackingBodies: string[] = [];
+  /** Query strings of the tracking requests received. */
+  readonly trackingQueries: URLSearchParams[] = [];
   /** Event-stream connections accepted so far. */
   streamConnections = 0;
   #config: object;
@@ -137,9 +145,12 @@ export class KameleoonTestServer {
     this.#streams.clear();
   }
 
-  /** Answers the requests held by the `hang` mode. */
+  /** Answers the requests held by the `hang` mode (configuration: the config; tracking: 204). */
   releaseHung(): void {
-    for (const res of this.#hung.splice(0)) this.#sendConfig(res);
+    for (const res of this.#hung.splice(0)) {
+      if (res.req.url?.startsWith('/visit/events')) res.writeHead(204).end();
+      else this.#sendConfig(res);
+    }
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
@@ -151,6 +162,7 @@ export class KameleoonTestServer {
       return;
     }
     if (url.pathname === '/sse') return this.#handleStream(res);
+    if (url.pathname === '/visit/events') return this.#handleTracking(req, url, res);
     if (!url.pathname.startsWith('/v3/')) return void res.writeHead(404).end();
     switch (this.configMode) {
       case 'error500':
@@ -173,6 +185,32 @@ export class KameleoonTestServer {
         if (req.headers['if-modified-since'] === this.#lastModified) return void res.writeHead(304).end();
         return this.#sendConfig(res);
     }
+  }
+
+  #handleTracking(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      this.trackingBodies.push(body);
+      this.trackingQueries.push(url.searchParams);
+      switch (this.trackingMode) {
+        case 'ok':
+          return void res.writeHead(204).end();
+        case 'error503':
+          return void res.writeHead(503).end();
+        case 'reject400':
+          return void res.writeHead(400).end('bad request');
+        case 'hang':
+          this.#hung.push(res);
+          return;
+      }
+    });
+  }
+
+  /** Every tracking line received, in order (duplicates included). */
+  get trackingLines(): string[] {
+    return this.trackingBodies.flatMap((body) => (body ? body.split('\n') : []));
   }
 
   #sendConfig(res: ServerResponse): void {
