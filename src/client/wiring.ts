@@ -3,8 +3,8 @@ import type { ParsedConfig } from '../config/parse.ts';
 import type { EvaluationEnv } from '../evaluation/evaluate.ts';
 import { HashMemo } from '../hashing/memo.ts';
 import { Logger } from '../logging/logger.ts';
-import type { Platform } from '../platform/platform.ts';
-import { Outbox } from '../tracking/outbox.ts';
+import type { PageLifecycle, Platform } from '../platform/platform.ts';
+import { Outbox, type TrackingLine } from '../tracking/outbox.ts';
 import { Tracker } from '../tracking/tracker.ts';
 import { createTrackingSender, trackingUrl } from '../tracking/transport.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
@@ -41,6 +41,33 @@ export interface WiringHooks {
 function dataApiBase(options: SDKConfigurationType, config: ParsedConfig | undefined): string {
   if (options.endpoints.tracking) return options.endpoints.tracking;
   return `https://${config?.dataApiDomain ?? `data.${options.networkDomain ?? 'kameleoon.io'}`}`;
+}
+
+/** Beacons stay under the browsers' 64 KiB limit. */
+const BEACON_CHARS = 60_000;
+
+/**
+ * Browsers: lines earlier pages left unsent are sent first; when the page is hidden or left, what
+ * is queued goes by beacon (and stays stored until a request confirms it: a beacon cannot tell);
+ * while offline nothing is attempted, and the queue leaves when the browser is back online.
+ */
+function keepTrackingAcrossPages(page: PageLifecycle, siteCode: string, outbox: Outbox, tracker: Tracker, url: () => string): void {
+  void page.recover(siteCode).then((lines) => {
+    outbox.add(lines, true);
+    void outbox.flush();
+  });
+  // pagehide and visibilitychange both fire when a page is left: each line goes by beacon once.
+  const beaconed = new WeakSet<TrackingLine>();
+  page.onLeave(() => {
+    tracker.compose();
+    for (const chunk of outbox.chunks(BEACON_CHARS)) {
+      const fresh = chunk.filter((line) => !beaconed.has(line));
+      if (fresh.length === 0) continue;
+      if (!page.beacon(url() + (fresh.some((l) => l.ua) ? '&bodyUa=true' : ''), fresh.map((l) => l.text).join('\n'))) break;
+      for (const line of fresh) beaconed.add(line);
+    }
+  });
+  page.onOnline(() => void outbox.flush());
 }
 
 /**
@@ -84,18 +111,18 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     onUpdate: hooks.onConfiguration,
   });
   const { type, version } = platform.packageInfo;
+  const url = () => trackingUrl(dataApiBase(options, hooks.config()), siteCode, type.toLowerCase(), version);
+  const page = platform.page;
   const outbox = new Outbox({
-    send: createTrackingSender({
-      requester: platform.requester,
-      url: () => trackingUrl(dataApiBase(options, hooks.config()), siteCode, type.toLowerCase(), version),
-      timeoutMs: options.requestTimeout,
-      logger,
-    }),
+    send: createTrackingSender({ requester: platform.requester, url, timeoutMs: options.requestTimeout, logger }),
     logger,
     random,
     limits: internals.trackingLimits,
+    persistence: page && { save: (lines) => page.persist(siteCode, lines) },
+    canSend: page && (() => !page.offline()),
   });
   const tracker = new Tracker({ store: visitors, config: hooks.config, prepare: hooks.prepareTracking, isServer, outbox, random, intervalMs: options.trackingInterval, logger });
+  if (page) keepTrackingAcrossPages(page, siteCode, outbox, tracker, url);
   return {
     siteCode,
     options,

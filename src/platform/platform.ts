@@ -1,6 +1,7 @@
 import type { IExternalLogger } from '../logging/logger.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { CookieType } from '../visitor/data.ts';
+import type { TrackingLine } from '../tracking/outbox.ts';
 
 /** Interfaces between the isomorphic core and its environment. Types only. */
 
@@ -79,6 +80,21 @@ export interface ExternalsType {
   logger?: IExternalLogger;
 }
 
+/** What tracking needs from a browser page to lose nothing when it closes (see pageLifecycle.ts). */
+export interface PageLifecycle {
+  /** Lines earlier pages of the site left unsent; they are removed from storage as they are read. */
+  recover(siteCode: string): Promise<TrackingLine[]>;
+  /** Keeps this page's unsent lines (coalesced, asynchronous). */
+  persist(siteCode: string, lines: readonly TrackingLine[]): void;
+  /** Calls back when the page is hidden or left. */
+  onLeave(callback: () => void): void;
+  /** Calls back when the browser comes back online. */
+  onOnline(callback: () => void): void;
+  offline(): boolean;
+  /** Hands a body to the browser for delivery after the page is gone; false when it could not. */
+  beacon(url: string, body: string): boolean;
+}
+
 /** What an entry (browser or node) wires into the client. */
 export interface Platform {
   packageInfo: PackageInfo;
@@ -90,4 +106,6 @@ export interface Platform {
   random: () => number;
   /** Cookies of the current page (browsers; empty on servers). */
   documentCookies: () => CookieType[];
+  /** Browsers: tracking that survives the page. */
+  page?: PageLifecycle;
 }

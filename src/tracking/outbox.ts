@@ -60,6 +60,7 @@ export class Outbox {
   readonly #logger: Logger;
   readonly #random: () => number;
   readonly #persistence: OutboxPersistence | undefined;
+  readonly #canSend: () => boolean;
 
   constructor(options: {
     send: (lines: readonly TrackingLine[]) => Promise<SendOutcome>;
@@ -67,7 +68,10 @@ export class Outbox {
     random: () => number;
     limits?: Partial<OutboxLimits>;
     persistence?: OutboxPersistence;
+    /** False while requests cannot succeed (a browser offline): nothing is attempted then. */
+    canSend?: () => boolean;
   }) {
+    this.#canSend = options.canSend ?? (() => true);
     this.#send = options.send;
     this.#logger = options.logger;
     this.#random = options.random;
@@ -105,23 +109,25 @@ export class Outbox {
     this.#persistence?.save(this.#lines);
   }
 
-  /** Removes up to `maxChars` of lines from the front, for a page that is going away. */
-  take(maxChars: number): TrackingLine[] {
-    const out: TrackingLine[] = [];
+  /**
+   * Every queued line, in chunks of at most `maxChars`, without removing them: a page that goes
+   * away hands copies to the browser, and keeps the lines stored until a request confirms them.
+   */
+  chunks(maxChars: number): TrackingLine[][] {
+    const out: TrackingLine[][] = [];
+    let current: TrackingLine[] = [];
     let chars = 0;
-    while (this.#lines.length && chars + this.#lines[0].text.length + 1 <= maxChars) {
-      const line = this.#lines.shift()!;
+    for (const line of this.#lines) {
+      if (current.length && chars + line.text.length + 1 > maxChars) {
+        out.push(current);
+        current = [];
+        chars = 0;
+      }
+      current.push(line);
       chars += line.text.length + 1;
-      this.#chars -= line.text.length;
-      out.push(line);
     }
-    if (out.length) this.#persist();
+    if (current.length) out.push(current);
     return out;
-  }
-
-  /** Puts back lines {@link take} removed, when they could not leave after all. */
-  putBack(lines: readonly TrackingLine[]): void {
-    this.add(lines, true);
   }
 
   #batch(): TrackingLine[] {
@@ -142,7 +148,7 @@ export class Outbox {
    */
   flush(force = false): Promise<void> {
     if (this.#inflight) return this.#inflight;
-    if (!force && Date.now() < this.#retryAt) return Promise.resolve();
+    if ((!force && Date.now() < this.#retryAt) || !this.#canSend()) return Promise.resolve();
     const run = this.#drain().finally(() => {
       this.#inflight = undefined;
     });

@@ -2,6 +2,7 @@ import Cookies from 'js-cookie';
 import { COMPATIBLE_VERSIONS } from '../../version.ts';
 import { parseCookieHeader, type CookieType } from '../../visitor/data.ts';
 import { cryptoRandom, fetchRequester } from '../memory.ts';
+import { createPageLifecycle } from './pageLifecycle.ts';
 import type { IExternalStorage, IExternalVisitorCodeManager, Platform } from '../platform.ts';
 
 /** document.cookie through js-cookie, which encodes values so they cannot break the header. */
@@ -53,5 +54,6 @@ export function createBrowserPlatform(): Platform {
     visitorCodeManager: cookieManager,
     random: cryptoRandom,
     documentCookies,
+    page: createPageLifecycle(),
   };
 }

@@ -1,0 +1,105 @@
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import type { TrackingLine } from '../../tracking/outbox.ts';
+import type { PageLifecycle } from '../platform.ts';
+
+/** Key prefix of a site's unsent tracking lines; each tab writes its own key. */
+const keyPrefix = (siteCode: string) => `tracking.${siteCode}.`;
+/** Writes are coalesced: at most one IndexedDB write per this many milliseconds. */
+const WRITE_DELAY_MS = 100;
+
+type Stored = [text: string, ua: boolean][];
+
+function isStored(value: unknown): value is Stored {
+  return Array.isArray(value) && value.every((l) => Array.isArray(l) && typeof l[0] === 'string' && typeof l[1] === 'boolean');
+}
+
+/**
+ * What tracking needs from a page so that nothing is lost when it closes: unsent lines kept in
+ * IndexedDB (idb-keyval) and recovered by the next page of the site, a `sendBeacon` when the page
+ * is hidden or left, and waiting for `online` while the browser is offline. Every piece degrades
+ * to nothing where the browser lacks it (no IndexedDB in a sandboxed frame, no beacon).
+ */
+export function createPageLifecycle(): PageLifecycle {
+  let store: UseStore | undefined;
+  const db = (): UseStore | undefined => {
+    try {
+      if (typeof indexedDB === 'undefined') return undefined;
+      return (store ??= createStore('kameleoon-ts', 'tracking'));
+    } catch {
+      return undefined;
+    }
+  };
+  const tabKey = Math.random().toString(36).slice(2, 10);
+  let latest: { key: string; lines: Stored } | undefined;
+  let writing = false;
+  let scheduled = false;
+
+  const write = async () => {
+    scheduled = false;
+    const target = db();
+    writing = true;
+    try {
+      while (latest && target) {
+        const { key, lines } = latest;
+        latest = undefined;
+        await (lines.length ? set(key, lines, target) : del(key, target));
+      }
+    } catch {
+      // Storage unavailable or full: lines stay in memory (and go by beacon on leave).
+    } finally {
+      writing = false;
+    }
+  };
+
+  return {
+    async recover(siteCode) {
+      const target = db();
+      if (!target) return [];
+      try {
+        const prefix = keyPrefix(siteCode);
+        const found: TrackingLine[] = [];
+        for (const key of await keys(target)) {
+          if (typeof key !== 'string' || !key.startsWith(prefix) || key === prefix + tabKey) continue;
+          const value = await get(key, target);
+          await del(key, target);
+          if (isStored(value)) for (const [text, ua] of value) found.push({ text, ua });
+        }
+        return found;
+      } catch {
+        return [];
+      }
+    },
+    persist(siteCode, lines) {
+      latest = { key: keyPrefix(siteCode) + tabKey, lines: lines.map((l) => [l.text, l.ua]) };
+      if (writing || scheduled) return;
+      scheduled = true;
+      setTimeout(() => void write(), WRITE_DELAY_MS);
+    },
+    onLeave(callback) {
+      if (typeof addEventListener !== 'function') return;
+      addEventListener('pagehide', callback);
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') callback();
+      });
+    },
+    onOnline(callback) {
+      if (typeof addEventListener === 'function') addEventListener('online', callback);
+    },
+    offline: () => typeof navigator !== 'undefined' && navigator.onLine === false,
+    beacon(url, body) {
+      try {
+        if (typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
+          // text/plain: a beacon may not carry the official wildcard type without a preflight.
+          if (navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' }))) return true;
+        }
+        if (typeof fetch === 'function' && body.length < 60_000) {
+          void fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } }).catch(() => undefined);
+          return true;
+        }
+      } catch {
+        // Fall through: the lines stay queued and stored.
+      }
+      return false;
+    },
+  };
+}

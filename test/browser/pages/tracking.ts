@@ -1,0 +1,38 @@
+/**
+ * A page that tracks: `?tag=T` evaluates flag `switch` (tracked) and adds a custom data item for
+ * five visitors T-0..T-4 and flushes them (`&instant` sends at once; otherwise the next tick, one
+ * second away, would); without `tag` it only starts the SDK. The CDN and the tracking endpoint
+ * are the test server's /cdn and /track.
+ */
+import { CustomData, KameleoonClient } from '../../../src/browser.ts';
+
+declare global {
+  interface Window {
+    __done?: boolean;
+    __client?: KameleoonClient;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const client = new KameleoonClient({
+  siteCode: 'chromium-tracking',
+  configuration: { endpoints: { configuration: `${location.origin}/cdn`, tracking: `${location.origin}/track` }, trackingInterval: 1000 },
+});
+
+try {
+  await client.initialize();
+  const tag = params.get('tag');
+  if (tag) {
+    for (let i = 0; i < 5; i++) {
+      const visitorCode = `${tag}-${i}`;
+      client.getVariation({ visitorCode, featureKey: 'switch', track: true });
+      client.addData(visitorCode, new CustomData(0, `${tag} ${i}`));
+      client.flush({ visitorCode, instant: params.has('instant') });
+    }
+  }
+} catch (err) {
+  document.body.dataset.error = String(err);
+} finally {
+  window.__client = client;
+  window.__done = true;
+}

@@ -1,0 +1,115 @@
+/**
+ * Tracking in a real headless Chromium: events queued just before the page is left arrive (by
+ * beacon), and events queued while the tracking server is down arrive after a reload once it is
+ * back (kept in IndexedDB, recovered by the next page).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { switchConfig } from '../delivery/server.ts';
+import { launchBrowser, startPageServer, withPage, type PageServer } from './harness.ts';
+
+describe('tracking in headless Chromium', () => {
+  let server: PageServer;
+  let browser: Browser;
+  let trackingUp = true;
+  /** Lines of the tracking requests answered 204, and of those refused. */
+  const accepted: string[] = [];
+  const refused: string[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startPageServer({
+        middleware(req: IncomingMessage, res: ServerResponse, next: () => void) {
+          if (req.url?.startsWith('/cdn/v3/')) {
+            res.setHeader('Content-Type', 'application/json');
+            return void res.end(JSON.stringify(switchConfig('v1')));
+          }
+          if (!req.url?.startsWith('/track/visit/events')) return next();
+          let body = '';
+          req.on('data', (chunk) => (body += String(chunk)));
+          req.on('end', () => {
+            (trackingUp ? accepted : refused).push(...body.split('\n'));
+            res.writeHead(trackingUp ? 204 : 503).end();
+          });
+        },
+      }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([browser?.close(), server?.close()]);
+  });
+
+  const pageUrl = (query = '') => `${server.url}/test/browser/pages/tracking.html${query}`;
+  const linesOf = (lines: string[], tag: string) => lines.filter((line) => new RegExp(`&visitorCode=${tag}-\\d$`).test(line));
+
+  async function ready(page: Page): Promise<void> {
+    await page.waitForFunction(() => window.__done === true, undefined, { timeout: 10_000 });
+    expect(await page.locator('body').getAttribute('data-error')).toBeNull();
+  }
+
+  async function eventually(condition: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('events queued just before the page is left arrive by beacon', async () => {
+    await withPage(browser, async ({ page, errors }) => {
+      await page.goto(pageUrl('?tag=leaving'));
+      await ready(page);
+      expect(linesOf(accepted, 'leaving')).toEqual([]); // the tick is a second away
+      await page.goto('about:blank');
+      // Per visitor: the exposure, the custom data, and the browser SDK's staticData summary.
+      await eventually(() => linesOf(accepted, 'leaving').length >= 15, 'the beacon');
+      await page.waitForTimeout(200);
+      const kinds = linesOf(accepted, 'leaving').map((line) => line.split('&')[0]).sort();
+      expect(kinds).toEqual([...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment'), ...Array(5).fill('eventType=staticData')]);
+      expect(errors.filter((e) => !e.includes('503'))).toEqual([]);
+    });
+  });
+
+  it('events queued while the tracking server is down arrive after a reload once it is back', async () => {
+    await withPage(browser, async ({ page }) => {
+      trackingUp = false;
+      await page.goto(pageUrl('?tag=offline&instant'));
+      await ready(page);
+      await eventually(() => linesOf(refused, 'offline').length >= 15, 'the refused request');
+      await page.waitForTimeout(300); // the IndexedDB write is coalesced over 100 ms
+      // The reload's beacon also meets the server down; the next page recovers the lines.
+      await page.goto(pageUrl());
+      await ready(page);
+      expect(linesOf(accepted, 'offline')).toEqual([]);
+      trackingUp = true;
+      await eventually(() => linesOf(accepted, 'offline').length >= 15, 'the recovered lines');
+      const nonces = new Set(linesOf(accepted, 'offline').map((line) => /&nonce=(\w+)/.exec(line)?.[1]));
+      expect(nonces.size).toBe(15);
+      const refusedNonces = new Set(linesOf(refused, 'offline').map((line) => /&nonce=(\w+)/.exec(line)?.[1]));
+      expect([...nonces].every((n) => refusedNonces.has(n))).toBe(true); // the same events, not new ones
+    });
+  });
+
+  it('while offline nothing is attempted; the queue leaves when the browser is back online', async () => {
+    await withPage(browser, async ({ page, context }) => {
+      await page.goto(pageUrl());
+      await ready(page);
+      await context.setOffline(true);
+      await page.evaluate(() => {
+        const client = window.__client!;
+        for (let i = 0; i < 5; i++) {
+          client.getVariation({ visitorCode: `online-${i}`, featureKey: 'switch', track: true });
+          client.flush({ visitorCode: `online-${i}`, instant: true });
+        }
+      });
+      await page.waitForTimeout(2_500); // two ticks
+      expect(await page.evaluate(() => window.__client!.getTrackingStatus())).toMatchObject({ queued: 5, failures: 0 }); // five exposures
+      await context.setOffline(false);
+      await eventually(() => linesOf(accepted, 'online').length >= 5, 'the lines after going online');
+      expect(await page.evaluate(() => window.__client!.getTrackingStatus())).toMatchObject({ queued: 0, failures: 0 });
+    });
+  });
+});
