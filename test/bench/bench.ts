@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createBenchClient, FEATURE_KEY, loadSdk, oursIsOfficial, OURS_OVERRIDE_ENV, visitorCode, type SdkName,
 } from './harness.ts';
-import { heap, throughput, type HeapReport, type ThroughputReport, type ThroughputResult } from './measure.ts';
+import { heap, throughput, trackingDelivery, TRACKING_VISITORS, type HeapReport, type ThroughputReport, type ThroughputResult, type TrackingReport } from './measure.ts';
 
 /** One line of the report. `ratio` > 1 always means our SDK is better. */
 export interface BenchRow {
@@ -102,6 +102,7 @@ async function childMain(task: string): Promise<void> {
   let report: unknown;
   if (kind === 'throughput') report = await throughput(sdk);
   else if (kind === 'heap' && (track === 'true' || track === 'false')) report = await heap(sdk, track === 'true');
+  else if (kind === 'tracking') report = await trackingDelivery(sdk);
   else throw new Error(`unknown task '${task}'`);
   await writeOut(`${JSON.stringify(report)}\n`);
 }
@@ -116,7 +117,7 @@ function best(reports: ThroughputReport[]): ThroughputReport {
   };
 }
 
-function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport>): BenchRow[] {
+function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport>, k: Record<SdkName, TrackingReport>): BenchRow[] {
   const out: BenchRow[] = [];
   const speed = (name: string, ours: number, official: number, target: number) => {
     const ratio = ours / official;
@@ -134,11 +135,15 @@ function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport
     const ratio = official / Math.max(ours, 0.01);
     out.push({ name: `heap growth per 100k visitors after GC, track=${track}`, ours, official, ratio, unit: 'MiB', target: 4, pass: ratio >= 4 });
   }
+  // Tracking has no target in the issues: reported for comparison (target 1 = at least as fast).
+  const events = (name: string, ours: number, official: number) => out.push({ name, ours, official, ratio: ours / official, unit: 'events/s', target: 1, pass: ours >= official });
+  events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events queued`, k.ours.queuedPerSecond, k.official.queuedPerSecond);
+  events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events delivered to 127.0.0.1`, k.ours.deliveredPerSecond, k.official.deliveredPerSecond);
   return out;
 }
 
 function formatNumber(value: number, unit: string): string {
-  if (unit === 'calls/s') return Math.round(value).toLocaleString('en-US');
+  if (unit === 'calls/s' || unit === 'events/s') return Math.round(value).toLocaleString('en-US');
   return value.toFixed(1);
 }
 
@@ -198,7 +203,13 @@ async function main(): Promise<void> {
       h[`${sdk}:${track}`] = await runChild<HeapReport>(`heap:${sdk}:${track}`);
     }
   }
-  const data = rows(t, h);
+  const k = {} as Record<SdkName, TrackingReport>;
+  for (const sdk of ['official', 'ours'] as const) {
+    progress(`tracking: ${sdk}...`);
+    k[sdk] = await runChild<TrackingReport>(`tracking:${sdk}`);
+  }
+  header.push(`tracking (${TRACKING_VISITORS} visitors, to a server on 127.0.0.1): ours ${k.ours.events} events in ${k.ours.requests} requests, data of ${k.ours.visitorsDelivered} visitors; official ${k.official.events} events in ${k.official.requests} requests, data of ${k.official.visitorsDelivered} visitors`);
+  const data = rows(t, h, k);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await writeOut(json ? `${JSON.stringify(data, null, 2)}\n` : formatTable(data, header, seconds));
 }

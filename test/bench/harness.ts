@@ -91,8 +91,11 @@ function countExposures(body: unknown): number {
   return n;
 }
 
-/** In-memory externals: config from the fixture, tracking answered 204 and counted, the rest 503. */
-function createOfflineExternals(): OfflineExternals {
+/**
+ * In-memory externals: config from the fixture, tracking answered 204 and counted, the rest 503.
+ * With `trackingServer` (an http://127.0.0.1 origin), tracking requests are forwarded there.
+ */
+function createOfflineExternals(trackingServer?: string): OfflineExternals {
   const counters = { tracking: 0, exposures: 0, other: 0 };
   const store = new Map<string, unknown>();
   const response = (status: number, body: string) => ({
@@ -109,6 +112,10 @@ function createOfflineExternals(): OfflineExternals {
       if (requestType === 'tracking') {
         counters.tracking++;
         counters.exposures += countExposures(parameters?.body);
+        if (trackingServer) {
+          const forwarded = await fetch(`${trackingServer}/visit/events`, { method: 'POST', body: parameters?.body as string });
+          return response(forwarded.status, '');
+        }
         return response(204, '');
       }
       counters.other++;
@@ -132,12 +139,12 @@ function createOfflineExternals(): OfflineExternals {
  * Builds and initializes an offline client of the given SDK.
  * Throws if the SDK cannot be loaded or `initialize()` fails or resolves to anything but `true`.
  */
-export async function createBenchClient(sdk: SdkName, mod?: SdkModule): Promise<BenchHandle> {
+export async function createBenchClient(sdk: SdkName, mod?: SdkModule, options: { trackingServer?: string; trackingInterval?: number } = {}): Promise<BenchHandle> {
   const { KameleoonClient } = mod ?? (await loadSdk(sdk));
-  const { externals, counters } = createOfflineExternals();
+  const { externals, counters } = createOfflineExternals(options.trackingServer);
   const client = new KameleoonClient({
     siteCode: 'bench',
-    configuration: { updateInterval: 60, trackingInterval: 1000 },
+    configuration: { updateInterval: 60, trackingInterval: options.trackingInterval ?? 1000 },
     externals,
     _internals: {
       packageInfo: { type: 'NODEJS', version: '5.17.1', isServer: true },
