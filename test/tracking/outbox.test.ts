@@ -1,0 +1,74 @@
+/** The outbox on its own: bounds, order, batching, and what each send outcome does. */
+import { describe, expect, it } from 'vitest';
+import { Logger } from '../../src/logging/logger.ts';
+import { Outbox, type SendOutcome, type TrackingLine } from '../../src/tracking/outbox.ts';
+
+const line = (n: number, size = 10): TrackingLine => ({ text: `l${n}`.padEnd(size, '.'), ua: false });
+
+function outbox(outcomes: SendOutcome[], limits = {}) {
+  const sent: string[][] = [];
+  const warnings: string[] = [];
+  const box = new Outbox({
+    send: async (lines) => {
+      sent.push(lines.map((l) => l.text.replace(/\.+$/, '')));
+      return outcomes.shift() ?? 'sent';
+    },
+    logger: new Logger({ log: (_level, message) => void warnings.push(message) }),
+    random: () => 0.5,
+    limits,
+  });
+  return { box, sent, warnings };
+}
+
+describe('Outbox', () => {
+  it('drops the oldest lines past the line bound, with a warning and a count', () => {
+    const { box, warnings } = outbox([], { maxLines: 5 });
+    box.add([1, 2, 3, 4].map((n) => line(n)));
+    box.add([5, 6, 7].map((n) => line(n)));
+    expect(box.chunks(1_000).flat().map((l) => l.text.replace(/\.+$/, ''))).toEqual(['l3', 'l4', 'l5', 'l6', 'l7']);
+    expect(box.stats).toMatchObject({ queued: 5, droppedOverflow: 2 });
+    expect(warnings.join('\n')).toMatch(/dropped the 2 oldest line\(s\) \(2 so far\)/);
+  });
+
+  it('drops the oldest lines past the character bound', () => {
+    const { box } = outbox([], { maxChars: 35 });
+    box.add([1, 2, 3, 4].map((n) => line(n, 10)));
+    expect(box.stats).toMatchObject({ queued: 3, droppedOverflow: 1 });
+  });
+
+  it('sends in order, in batches bounded by lines and characters', async () => {
+    const { box, sent } = outbox([], { batchLines: 3, batchChars: 25 });
+    box.add([1, 2, 3, 4, 5, 6, 7].map((n) => line(n, 10)));
+    await box.flush();
+    expect(sent).toEqual([['l1', 'l2'], ['l3', 'l4'], ['l5', 'l6'], ['l7']]);
+    expect(box.stats).toMatchObject({ queued: 0, sentLines: 7 });
+  });
+
+  it('keeps a batch after a retryable failure, waits out the backoff, and sends the same lines', async () => {
+    const { box, sent } = outbox(['retry', 'sent']);
+    box.add([line(1), line(2)]);
+    await box.flush();
+    expect(box.stats).toMatchObject({ queued: 2, failures: 1 });
+    expect(box.retryIn).toBeGreaterThan(0);
+    await box.flush(); // still backing off: nothing sent
+    expect(sent).toHaveLength(1);
+    await box.flush(true);
+    expect(sent).toEqual([['l1', 'l2'], ['l1', 'l2']]);
+    expect(box.stats).toMatchObject({ queued: 0, sentLines: 2 });
+  });
+
+  it('drops a rejected batch and goes on', async () => {
+    const { box, sent } = outbox(['drop', 'sent'], { batchLines: 1 });
+    box.add([line(1), line(2)]);
+    await box.flush();
+    expect(sent).toEqual([['l1'], ['l2']]);
+    expect(box.stats).toMatchObject({ queued: 0, sentLines: 1, droppedRejected: 1 });
+  });
+
+  it('a send that throws counts as retryable', async () => {
+    const box = new Outbox({ send: async () => { throw new Error('socket hang up'); }, logger: new Logger({ log() {} }), random: () => 0 });
+    box.add([line(1)]);
+    await box.flush();
+    expect(box.stats).toMatchObject({ queued: 1, failures: 1 });
+  });
+});
