@@ -138,7 +138,7 @@ export class ClientCore {
       if (evaluation.experimentId !== null && evaluation.variationId !== null) {
         this.visitors.markReturned(visitor, evaluation.experimentId, flag.variations.get(evaluation.variationKey)?.hasJsCss === true);
       }
-      if (track) this.tracker.schedule(this.visitors.codeOf(visitor), this.consentProvided(visitor));
+      if (track) this.tracker.schedule(visitorCode, this.consentProvided(visitor), visitor);
     }
     if (this.events.hasEvaluationHandler) {
       this.events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });

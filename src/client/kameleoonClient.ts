@@ -140,7 +140,7 @@ export class KameleoonClient {
     if (visitorCode !== undefined) {
       validateVisitorCode(visitorCode);
       const visitor = this.#c.visitors.peek(visitorCode);
-      this.#c.tracker.schedule(visitor === undefined ? visitorCode : this.#c.visitors.codeOf(visitor), this.#c.consentProvided(visitor));
+      this.#c.tracker.schedule(visitorCode, this.#c.consentProvided(visitor), visitor);
     } else {
       this.#c.tracker.scheduleAll((visitor) => this.#c.consentProvided(visitor));
     }

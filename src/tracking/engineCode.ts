@@ -1,4 +1,4 @@
-import { JS_CSS, NONE } from '../visitor/assignments.ts';
+import { JS_CSS, NONE, STAMP_MASK } from '../visitor/assignments.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 
 /** How long an assignment is handed to the front-end tag (the official SDK's 5 seconds), in tenths of a second. */
@@ -20,7 +20,8 @@ export function engineTrackingCode(store: VisitorStore, visitor: number | undefi
   for (let node = store.headOf(visitor); node !== NONE; node = pool.next(node)) {
     const returnedAt = pool.returnedAt(node);
     const variationId = pool.variationId(node);
-    if (returnedAt === 0 || variationId === null || now - returnedAt >= ENGINE_CODE_LIFETIME_TENTHS) continue;
+    // Stamps wrap around (27 bits): the age is taken modulo their range.
+    if (returnedAt === 0 || variationId === null || (now - returnedAt + STAMP_MASK) % STAMP_MASK >= ENGINE_CODE_LIFETIME_TENTHS) continue;
     live.push([pool.experimentId(node) | 0, variationId | 0, (pool.flags(node) & JS_CSS) === 0]);
   }
   live.sort((a, b) => a[0] - b[0]);

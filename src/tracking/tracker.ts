@@ -41,8 +41,14 @@ export interface TrackerOptions {
  */
 export class Tracker {
   readonly #o: TrackerOptions;
-  /** Visitor codes to compose on the next tick, with their consent at scheduling time. */
-  #scheduled = new Map<string, boolean>();
+  /**
+   * Visitors to compose on the next tick, in scheduling order: store ids, with a flag byte per id
+   * (1 = scheduled, 2 = consent given when scheduled), a few bytes each where a Map would cost
+   * forty; codes the store does not know (a flush for a visitor never seen) wait in a small Map.
+   */
+  #ids: number[] = [];
+  #flags = new Uint8Array(1024);
+  #unknown = new Map<string, boolean>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: TrackerOptions) {
@@ -77,9 +83,19 @@ export class Tracker {
     }
   }
 
-  /** Schedules the visitor for the next tick. */
-  schedule(visitorCode: string, consentProvided: boolean): void {
-    this.#scheduled.set(visitorCode, consentProvided);
+  /** Schedules the visitor (its store id when known) for the next tick. */
+  schedule(visitorCode: string, consentProvided: boolean, id?: number): void {
+    if (id === undefined) {
+      this.#unknown.set(visitorCode, consentProvided);
+      return;
+    }
+    if (id >= this.#flags.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.#flags.length * 2));
+      grown.set(this.#flags);
+      this.#flags = grown;
+    }
+    if ((this.#flags[id] & 1) === 0) this.#ids.push(id);
+    this.#flags[id] = consentProvided ? 3 : 1;
   }
 
   /** Composes every scheduled visitor's lines into the outbox, then sends what the outbox holds. */
@@ -90,11 +106,19 @@ export class Tracker {
 
   /** Composes the scheduled visitors now. */
   compose(): void {
-    if (this.#scheduled.size === 0) return;
-    const scheduled = this.#scheduled;
-    this.#scheduled = new Map();
+    if (this.#ids.length === 0 && this.#unknown.size === 0) return;
+    const ids = this.#ids;
+    const unknown = this.#unknown;
+    this.#ids = [];
+    this.#unknown = new Map();
     const lines: TrackingLine[] = [];
-    for (const [code, consent] of scheduled) this.#composeVisitor(code, consent, lines);
+    for (const id of ids) {
+      const flags = this.#flags[id];
+      this.#flags[id] = 0;
+      const code = this.#o.store.codeOf(id) as string | undefined;
+      if (code !== undefined) this.#composeVisitor(code, (flags & 2) !== 0, lines);
+    }
+    for (const [code, consent] of unknown) this.#composeVisitor(code, consent, lines);
     this.#o.outbox.add(lines);
   }
 
@@ -199,7 +223,7 @@ export class Tracker {
     for (const id of store.ids()) {
       let due = (store.extra(id)?.unsentKinds?.length ?? 0) > 0;
       for (let node = store.headOf(id); !due && node !== NONE; node = store.pool.next(node)) due = (store.pool.flags(node) & UNSENT) !== 0;
-      if (due) this.schedule(store.codeOf(id), consentOf(id));
+      if (due) this.schedule(store.codeOf(id), consentOf(id), id);
     }
   }
 

@@ -3,10 +3,15 @@ import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
 /** No node / end of a list. */
 export const NONE = -1;
 /**
- * Int32 slots of one node: experiment id, variation id (-1 for none), flags, next node, and the
- * time the variation was last returned (tenths of a second on the owner's clock, for hybrid mode).
+ * Int32 slots of one node: experiment id, variation id (-1 for none), flags and stamp, next node.
+ * The third slot holds the flags in its low 4 bits and, above them, when the variation was last
+ * returned (27 bits of tenths of a second on the owner's clock, wrapping every 155 days; 0 =
+ * never), for hybrid mode.
  */
-const NODE = 5;
+const NODE = 4;
+const FLAG_BITS = 15;
+/** Mask of a stamp (27 bits). */
+export const STAMP_MASK = 0x7ffffff;
 /** Flag: the assignment came from a targeted-delivery rule. */
 export const TARGETED = 1;
 /** Flag: the exposure waits to be tracked. */
@@ -17,7 +22,7 @@ export const SENT = 4;
 export const JS_CSS = 8;
 
 /**
- * Every visitor's assignments in one Int32Array, as singly linked lists of five-int nodes.
+ * Every visitor's assignments in one Int32Array, as singly linked lists of four-int nodes.
  * A server keeps a list per visitor for the whole session; a JS array per visitor would cost
  * six times as much. Freed nodes are reused.
  */
@@ -64,24 +69,24 @@ export class AssignmentPool {
   }
 
   flags(node: number): number {
-    return this.#nodes[node + 2];
+    return this.#nodes[node + 2] & FLAG_BITS;
   }
 
   setFlags(node: number, flags: number): void {
-    this.#nodes[node + 2] = flags;
+    this.#nodes[node + 2] = (this.#nodes[node + 2] & ~FLAG_BITS) | flags;
   }
 
   next(node: number): number {
     return this.#nodes[node + 3];
   }
 
-  /** When the variation was last returned (0 = never). */
+  /** When the variation was last returned (a stamp, 0 = never). */
   returnedAt(node: number): number {
-    return this.#nodes[node + 4];
+    return this.#nodes[node + 2] >>> 4;
   }
 
-  setReturnedAt(node: number, time: number): void {
-    this.#nodes[node + 4] = time;
+  setReturnedAt(node: number, stamp: number): void {
+    this.#nodes[node + 2] = ((stamp & STAMP_MASK) << 4) | (this.#nodes[node + 2] & FLAG_BITS);
   }
 
   /**
@@ -105,7 +110,6 @@ export class AssignmentPool {
     n[node + 1] = variationId ?? -1;
     n[node + 2] = flags;
     n[node + 3] = NONE;
-    n[node + 4] = 0;
     if (last === NONE) return node;
     n[last + 3] = node;
     return head;
@@ -127,7 +131,7 @@ export class AssignmentPool {
   toTriples(head: number): number[] {
     const out: number[] = [];
     const n = this.#nodes;
-    for (let node = head; node !== NONE; node = n[node + 3]) out.push(n[node], n[node + 1], n[node + 2]);
+    for (let node = head; node !== NONE; node = n[node + 3]) out.push(n[node], n[node + 1], n[node + 2] & FLAG_BITS);
     return out;
   }
 }

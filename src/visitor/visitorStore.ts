@@ -1,7 +1,7 @@
 import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluation/evaluate.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
-import { AssignmentPool, Assignments, JS_CSS, NONE, SENT, UNSENT, type AssignmentOwner } from './assignments.ts';
+import { AssignmentPool, Assignments, JS_CSS, NONE, SENT, STAMP_MASK, UNSENT, type AssignmentOwner } from './assignments.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;
@@ -104,9 +104,9 @@ export class VisitorStore implements AssignmentOwner {
     return Math.floor((this.#options.clock() - this.#epoch) / 1000);
   }
 
-  /** Tenths of a second since the store was created, from 1 (0 means "never" in assignment nodes). */
+  /** Tenths of a second since the store was created, as a 27-bit stamp that is never 0 ("never"). */
   tenths(): number {
-    return Math.floor((this.#options.clock() - this.#epoch) / 100) + 1;
+    return (Math.floor((this.#options.clock() - this.#epoch) / 100) % STAMP_MASK) + 1;
   }
 
   /** Notes that the visitor's variation of `experimentId` was just returned (hybrid mode). */

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { hashDouble } from '../../src/hashing/hash.ts';
 import { HashMemo } from '../../src/hashing/memo.ts';
 import { VisitorStore, type PersistedVisitor } from '../../src/visitor/visitorStore.ts';
+import { STAMP_MASK } from '../../src/visitor/assignments.ts';
+import { engineTrackingCode } from '../../src/tracking/engineCode.ts';
 import { mulberry32 } from '../differential/rng.ts';
 
 const SESSION_MS = 30 * 60_000;
@@ -96,5 +98,21 @@ describe('VisitorStore', () => {
     ]);
     expect(second.extra(again)?.consent).toBe('given');
     expect(saved.get('persisted-visitor-code')?.lastActivity).toBe(5_000);
+  });
+});
+
+describe('hybrid-mode stamps', () => {
+  it('keep the flags, and survive the 27-bit wrap of the stamp clock', () => {
+    const clock = clockAt(0);
+    const store = new VisitorStore({ sessionDurationMs: 0, clock: clock.now });
+    const id = store.touch('v');
+    store.assignments(id).set(7, 70, true, true);
+    clock.advance((STAMP_MASK - 2) * 100); // two tenths before the stamp clock wraps
+    store.markReturned(id, 7, false);
+    expect(store.assignments(id).get(7)).toEqual({ variationId: 70, isTargetedRule: true, unsent: true });
+    clock.advance(400); // past the wrap, 0.4 s later
+    expect(engineTrackingCode(store, id)).toContain("'Experiments.assignVariation',7,70,true");
+    clock.advance(4_700); // 5.1 s after the stamp
+    expect(engineTrackingCode(store, id)).toBe('window.kameleoonQueue=window.kameleoonQueue||[];');
   });
 });
