@@ -89,6 +89,7 @@ export class VisitorStore implements AssignmentOwner {
   #extras = new Map<number, VisitorExtra>();
   #freeIds: number[] = [];
   #nextId = 0;
+  #sweptAt = -1;
   #options: VisitorStoreOptions;
   #dirty = new Set<number>();
   #flushScheduled = false;
@@ -265,7 +266,9 @@ export class VisitorStore implements AssignmentOwner {
   /** Forgets visitors inactive for longer than the session duration (`now` in store seconds). */
   sweep(now: number): void {
     const ttl = this.#options.sessionDurationMs / 1000;
-    if (ttl <= 0) return;
+    // Activity has a one-second resolution: one sweep per second finds all there is to find.
+    if (ttl <= 0 || now === this.#sweptAt) return;
+    this.#sweptAt = now;
     for (const [code, id] of this.#ids) {
       if (now - this.#activity[id] <= ttl) break;
       this.#ids.delete(code);
