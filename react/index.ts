@@ -1,5 +1,20 @@
+'use client';
 /**
- * React bindings (kameleoon-ts/react). The provider and hooks arrive with the React issue; for
- * now the entry re-exports the core so the package's "./react" export resolves.
+ * React bindings (kameleoon-ts/react): `<KameleoonProvider>` and hooks that return values and
+ * re-render only when their own result changes, over the core's zustand store. The core API is
+ * re-exported, so one import serves a React app.
  */
 export * from '../src/browser.ts';
+export { KameleoonProvider, KameleoonContext, type KameleoonProviderProps, type KameleoonContextValue } from './provider.tsx';
+export {
+  useVariation,
+  useFeatureFlag,
+  useFeatureVariable,
+  useVariations,
+  useVisitorCode,
+  useKameleoonStatus,
+  useKameleoon,
+  type FlagOptions,
+  type FeatureFlagResult,
+  type KameleoonActions,
+} from './hooks.ts';

@@ -47,6 +47,18 @@ export class EventHub {
     return () => void this.#updateListeners.delete(listener);
   }
 
+  readonly #statusListeners = new Set<() => void>();
+
+  /** Adds a listener of configuration-status changes; returns its removal. */
+  addStatusListener(listener: () => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => void this.#statusListeners.delete(listener);
+  }
+
+  statusChange(): void {
+    for (const listener of this.#statusListeners) this.#safely(listener);
+  }
+
   /** Whether an Evaluation handler is set (so callers build its data only when needed). */
   get hasEvaluationHandler(): boolean {
     return this.#handlers.has(EventType.Evaluation);

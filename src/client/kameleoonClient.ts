@@ -2,6 +2,7 @@ import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableN
 import type { FeatureFlag } from '../config/parse.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
 import type { JSONType } from '../config/variables.ts';
+import type { ConfigurationJson } from '../config/types.ts';
 import { matchingAudiences, type Evaluation } from '../evaluation/evaluate.ts';
 import type { LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -68,6 +69,15 @@ export class KameleoonClient {
   /** Tracking counters: lines queued, sent, dropped (queue full, or rejected by the server), failed requests. */
   getTrackingStatus(): Readonly<OutboxStats> {
     return this.#c.outbox.stats;
+  }
+
+  /**
+   * Calls `listener` whenever the configuration status changes (see getConfigurationStatus).
+   * @returns a function that removes the listener
+   */
+  onStatusChange(listener: () => void): () => void {
+    if (typeof listener !== 'function') throw new InvalidArgument('onStatusChange(): listener must be a function.');
+    return this.#c.events.addStatusListener(listener);
   }
 
   /** Where the configuration stands: status, source, last update, last error, streaming. */
@@ -403,6 +413,11 @@ export class KameleoonClient {
     this.#c.tracker.recordData(id, matched.map((segment) => ({ kind: 'targetedSegment' as const, id: segment })));
     this.flush(visitorCode);
     return matched;
+  }
+
+  /** The configuration document in force (read-only), e.g. to embed in a server-rendered page. */
+  getConfigurationJson(): ConfigurationJson | undefined {
+    return this.#c.config?.raw;
   }
 
   /** The configuration's flags, their variations and rules, with parsed variables. */

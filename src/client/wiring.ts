@@ -88,6 +88,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
   };
   const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
   const logger = new Logger(externals.logger);
+  const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
   const visitors = new VisitorStore({
     sessionDurationMs: isServer ? options.sessionDuration * 60_000 : 0,
@@ -109,6 +110,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     logger,
     random,
     onUpdate: hooks.onConfiguration,
+    onStateChange: () => events.statusChange(),
   });
   const { type, version } = platform.packageInfo;
   const url = () => trackingUrl(dataApiBase(options, hooks.config()), siteCode, type.toLowerCase(), version);
@@ -128,7 +130,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     options,
     platform,
     logger,
-    events: new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`)),
+    events,
     visitors,
     env: { sdk: platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies },
     delivery,

@@ -74,6 +74,8 @@ export interface DeliveryOptions {
   random: () => number;
   /** Installs a configuration; `initial` is true for the first one. */
   onUpdate(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
+  /** Called after the state (status, source, last update or error, streaming) changed. */
+  onStateChange?: () => void;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -123,6 +125,17 @@ export class ConfigurationDelivery {
     return { ...this.#state };
   }
 
+  #emitted = '';
+
+  /** Tells `onStateChange` when something it can see changed. */
+  #emit(): void {
+    const { status, source, lastUpdate, lastError, streaming } = this.#state;
+    const key = `${status}|${source}|${lastUpdate}|${lastError?.message}|${streaming}`;
+    if (key === this.#emitted) return;
+    this.#emitted = key;
+    this.#o.onStateChange?.();
+  }
+
   get #closed(): boolean {
     return this.#state.status === 'closed';
   }
@@ -149,6 +162,7 @@ export class ConfigurationDelivery {
       if (age >= 0 && age <= CACHE_WINDOW_MS) {
         this.#install(cached.config, 'cache', undefined);
         this.#state.status = 'ready';
+        this.#emit();
         // Past updateInterval, the refresh starts on the next task: after the app's first render.
         this.#schedulePoll(Math.max(0, this.#o.updateIntervalMs - age));
         return;
@@ -156,12 +170,14 @@ export class ConfigurationDelivery {
       if (await this.refresh()) return;
       this.#install(cached.config, 'cache', undefined);
       this.#state.status = 'stale';
+      this.#emit();
       this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is older than 90 minutes and could not be refreshed.`);
       return;
     }
     if (this.#o.defaultDataFile !== undefined) {
       this.#install(parseConfiguration(this.#o.defaultDataFile), 'defaultDataFile', undefined);
       this.#state.status = 'ready';
+      this.#emit();
       this.#schedulePoll(0);
       return;
     }
@@ -212,6 +228,7 @@ export class ConfigurationDelivery {
       this.#state.lastUpdate = Date.now();
       this.#state.lastError = undefined;
       this.#state.status = 'ready';
+      this.#emit();
       this.#writeCache();
       if (!this.#state.streaming) this.#schedulePoll(this.#o.updateIntervalMs);
       return true;
@@ -220,6 +237,7 @@ export class ConfigurationDelivery {
       this.#failures++;
       this.#state.lastError = asKameleoonError(err);
       this.#state.status = this.#config ? 'stale' : 'failed';
+      this.#emit();
       const delay = Math.min(RETRY_CAP_MS, this.#o.updateIntervalMs, RETRY_BASE_MS * 2 ** (this.#failures - 1));
       const kept = this.#config ? 'the configuration in force stays' : 'no configuration yet';
       this.#o.logger.error(`${this.#state.lastError.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
@@ -232,6 +250,7 @@ export class ConfigurationDelivery {
     const initial = this.#config === undefined;
     this.#config = config;
     this.#state.source = source;
+    this.#emit();
     this.#o.onUpdate(config, initial, ts);
     this.#syncStream();
   }
@@ -286,6 +305,7 @@ export class ConfigurationDelivery {
       const reconnected = this.#streamFailures > 0;
       this.#streamFailures = 0;
       this.#state.streaming = true;
+      this.#emit();
       clearTimeout(this.#pollTimer);
       // Updates sent while the stream was down were missed: catch up once.
       if (reconnected) void this.refresh();
@@ -314,6 +334,7 @@ export class ConfigurationDelivery {
     const wasUp = this.#state.streaming;
     this.#stream = undefined;
     this.#state.streaming = false;
+    this.#emit();
     this.#streamFailures++;
     const delay = this.#jittered(Math.min(STREAM_RETRY_CAP_MS, STREAM_RETRY_BASE_MS * 2 ** (this.#streamFailures - 1)));
     this.#o.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
@@ -332,6 +353,7 @@ export class ConfigurationDelivery {
     this.#stream?.close();
     this.#stream = undefined;
     this.#state.streaming = false;
+    this.#emit();
   }
 
   #readCache(): { entry: CacheEntry; config: ParsedConfig } | undefined {
@@ -365,9 +387,10 @@ export class ConfigurationDelivery {
   close(): void {
     if (this.#closed) return;
     this.#state.status = 'closed';
+    this.#emit();
     clearTimeout(this.#pollTimer);
     this.#stopStream();
     this.#abort.abort();
-    if (this.#onVisibility) document.removeEventListener('visibilitychange', this.#onVisibility);
+    if (this.#onVisibility && typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 }

@@ -1,6 +1,7 @@
 import { KameleoonException, VisitorCodeInvalid } from '../errors.ts';
 import { parseCookieHeader } from './data.ts';
 import type { IExternalVisitorCodeManager } from '../platform/platform.ts';
+import { cryptoRandom } from '../platform/memory.ts';
 
 /** Cookie holding the visitor code. */
 export const VISITOR_CODE_COOKIE = 'kameleoonVisitorCode';
@@ -138,4 +139,17 @@ export class VisitorCodeCookies {
       this.#manager.setData({ visitorCode, key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
     }
   }
+}
+
+/**
+ * For a middleware (Next.js, or any Fetch/Node server) before anything renders: the request's
+ * visitor code, or a new one that is set on the response (365 days, Path=/) so that the next
+ * requests carry it. Needs no client (and so no configuration).
+ */
+export function ensureVisitorCodeCookie(params: { request: RequestLike; response: ResponseLike; domain?: string; random?: () => number }): string {
+  const existing = readRequestCookie(params.request, VISITOR_CODE_COOKIE);
+  if (existing && existing.length <= 255) return existing;
+  const visitorCode = generateVisitorCode(params.random ?? cryptoRandom);
+  appendSetCookie(params.response, visitorCodeSetCookie(visitorCode, params.domain));
+  return visitorCode;
 }

@@ -1,0 +1,152 @@
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useStore } from 'zustand';
+import type { KameleoonClient } from '../src/browser.ts';
+import type { Variable, Variation } from '../src/client/types.ts';
+import type { KameleoonDataType, CustomData } from '../src/visitor/data.ts';
+import type { StatusInfo } from '../src/store/kameleoonStore.ts';
+import { useKameleoonContext } from './provider.tsx';
+
+/** Options of the flag hooks. */
+export interface FlagOptions {
+  /** Visitor to evaluate for (default: the provider's visitor). */
+  visitorCode?: string;
+  /** Track the exposure (once, after the component is shown). Default true. */
+  track?: boolean;
+}
+
+/** What {@link useFeatureFlag} returns. */
+export interface FeatureFlagResult {
+  /** Whether the visitor gets a variation other than `off`. */
+  active: boolean;
+  /** The variation, or null while loading or when the flag cannot be evaluated. */
+  variation: Variation | null;
+  variables: ReadonlyMap<string, Variable>;
+  status: StatusInfo['status'];
+}
+
+const NO_VARIABLES: ReadonlyMap<string, Variable> = new Map();
+
+function useVisitor(hook: string, explicit: string | undefined): { visitorCode: string | undefined; context: ReturnType<typeof useKameleoonContext> } {
+  const context = useKameleoonContext(hook);
+  return { visitorCode: explicit ?? context.visitorCode, context };
+}
+
+/**
+ * The visitor's variation of `featureKey`: re-renders when it changes (a configuration update,
+ * new visitor data), and only then. Null while loading or when the flag cannot be evaluated.
+ */
+export function useVariation(featureKey: string, options: FlagOptions = {}): Variation | null {
+  const { visitorCode, context } = useVisitor('useVariation', options.visitorCode);
+  const { store } = context;
+  const variation = useStore(store.state, () => (visitorCode === undefined ? null : store.variation(visitorCode, featureKey)));
+  const track = options.track ?? true;
+  useEffect(() => {
+    if (track && visitorCode !== undefined && variation) store.trackExposure(visitorCode, featureKey);
+  }, [store, track, visitorCode, featureKey, variation]);
+  return variation;
+}
+
+/** Whether the flag is on for the visitor, with its variation and variables. */
+export function useFeatureFlag(featureKey: string, options: FlagOptions = {}): FeatureFlagResult {
+  const variation = useVariation(featureKey, options);
+  const { store } = useKameleoonContext('useFeatureFlag');
+  const status = useStore(store.state, (s) => s.status.status);
+  return useMemo(
+    () => ({ active: variation !== null && variation.key !== 'off', variation, variables: variation?.variables ?? NO_VARIABLES, status }),
+    [variation, status],
+  );
+}
+
+/** The value of one variable of the visitor's variation of `featureKey` (undefined when absent). */
+export function useFeatureVariable(featureKey: string, variableKey: string, options: FlagOptions = {}): Variable['value'] | undefined {
+  return useVariation(featureKey, options)?.variables.get(variableKey)?.value;
+}
+
+/**
+ * The visitor's variations of several flags (default: every flag of the configuration), as a Map.
+ * Re-renders when any of them changes.
+ */
+export function useVariations(featureKeys?: readonly string[], options: FlagOptions = {}): ReadonlyMap<string, Variation> {
+  const { visitorCode, context } = useVisitor('useVariations', options.visitorCode);
+  const { store } = context;
+  // The Map is rebuilt only when one of its variations (all stable objects) or the key list changes.
+  const cache = useRef<{ keys: string; values: (Variation | null)[]; map: ReadonlyMap<string, Variation> } | null>(null);
+  const select = (): ReadonlyMap<string, Variation> => {
+    const keys = featureKeys ?? (store.client?.isInitialized() ? store.client.getFeatureFlags().map((f) => f.key) : []);
+    const values = keys.map((key) => (visitorCode === undefined ? null : store.variation(visitorCode, key)));
+    const signature = keys.join('\u0000');
+    const previous = cache.current;
+    if (previous && previous.keys === signature && previous.values.every((v, i) => v === values[i])) return previous.map;
+    const map = new Map<string, Variation>();
+    keys.forEach((key, i) => {
+      const variation = values[i];
+      if (variation) map.set(key, variation);
+    });
+    cache.current = { keys: signature, values, map };
+    return map;
+  };
+  const result = useStore(store.state, select);
+  const track = options.track ?? true;
+  useEffect(() => {
+    if (!track || visitorCode === undefined) return;
+    for (const key of result.keys()) store.trackExposure(visitorCode, key);
+  }, [store, track, visitorCode, result]);
+  return result;
+}
+
+/** The provider's visitor code (the snapshot's on a server render, else the cookie's). */
+export function useVisitorCode(): string | undefined {
+  return useKameleoonContext('useVisitorCode').visitorCode;
+}
+
+/** The client's status: loading, ready, stale or error, with the reason of the last two. */
+export function useKameleoonStatus(): StatusInfo {
+  const { store } = useKameleoonContext('useKameleoonStatus');
+  return useStore(store.state, (s) => s.status);
+}
+
+/** What {@link useKameleoon} returns: the client and actions that re-render the flags they affect. */
+export interface KameleoonActions {
+  client: KameleoonClient | undefined;
+  visitorCode: string | undefined;
+  addData(...data: KameleoonDataType[]): void;
+  trackConversion(params: { goalId: number; revenue?: number; negative?: boolean; metadata?: CustomData[]; visitorCode?: string }): void;
+  flush(options?: { visitorCode?: string; instant?: boolean }): void;
+  setLegalConsent(consent: boolean, visitorCode?: string): void;
+}
+
+/**
+ * The client and the provider visitor's actions. `addData` and `setLegalConsent` re-evaluate the
+ * flags on screen; on a server render (no client) the actions do nothing.
+ */
+export function useKameleoon(): KameleoonActions {
+  const { store, visitorCode } = useKameleoonContext('useKameleoon');
+  const client = store.client as KameleoonClient | undefined;
+  const target = useCallback(
+    (explicit: string | undefined) => {
+      const code = explicit ?? visitorCode;
+      if (code === undefined) throw new Error('No visitor code: pass one, or give <KameleoonProvider> a visitorCode or snapshot.');
+      return code;
+    },
+    [visitorCode],
+  );
+  return useMemo(
+    () => ({
+      client,
+      visitorCode,
+      addData: (...data: KameleoonDataType[]) => {
+        if (!client) return;
+        client.addData(target(undefined), ...data);
+        store.invalidate();
+      },
+      trackConversion: ({ visitorCode: explicit, ...params }) => client?.trackConversion({ visitorCode: target(explicit), ...params }),
+      flush: (options = {}) => client?.flush({ visitorCode: options.visitorCode ?? visitorCode, instant: options.instant }),
+      setLegalConsent: (consent: boolean, explicit?: string) => {
+        if (!client) return;
+        client.setLegalConsent(target(explicit), consent);
+        store.invalidate();
+      },
+    }),
+    [client, visitorCode, store, target],
+  );
+}

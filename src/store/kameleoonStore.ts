@@ -1,0 +1,188 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { KameleoonClient } from '../client/kameleoonClient.ts';
+import type { Variation } from '../client/types.ts';
+import type { KameleoonError } from '../errors.ts';
+import { fromSnapshotVariation, type KameleoonSnapshot } from './snapshot.ts';
+
+/** Where a client stands, as hooks report it. */
+export type KameleoonStatus = 'loading' | 'ready' | 'stale' | 'error';
+
+/** Status with the reason of a `stale` or `error` status. */
+export interface StatusInfo {
+  status: KameleoonStatus;
+  reason: KameleoonError | undefined;
+}
+
+/** The reactive state: what can change under a rendered component. */
+export interface KameleoonState {
+  /** Bumped when a configuration update or new visitor data may change evaluated results. */
+  version: number;
+  status: StatusInfo;
+}
+
+interface Cached {
+  version: number;
+  value: Variation | null;
+}
+
+/** Two variations are the same result when everything a component could show is equal. */
+function sameVariation(a: Variation | null, b: Variation | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.key !== b.key || a.id !== b.id || a.experimentId !== b.experimentId || a.name !== b.name) return false;
+  if (a.variables.size !== b.variables.size) return false;
+  for (const [key, v] of a.variables) {
+    const w = b.variables.get(key);
+    if (!w || w.type !== v.type || JSON.stringify(w.value) !== JSON.stringify(v.value)) return false;
+  }
+  return true;
+}
+
+function statusOf(client: KameleoonClient | undefined): StatusInfo {
+  if (!client) return { status: 'loading', reason: undefined };
+  const { status, lastError } = client.getConfigurationStatus();
+  switch (status) {
+    case 'ready':
+      return { status: 'ready', reason: undefined };
+    case 'stale':
+      return { status: 'stale', reason: lastError };
+    case 'failed':
+      return { status: 'error', reason: lastError };
+    case 'closed':
+      return { status: 'stale', reason: undefined };
+    default:
+      return { status: 'loading', reason: undefined };
+  }
+}
+
+/** Delay before a store that nobody retains any more closes the client it started. */
+const RELEASE_DELAY_MS = 0;
+
+/**
+ * A client's evaluated results as a zustand vanilla store, for any UI layer (the React bindings
+ * use it; Node can too). The reactive state is small (a version and the status); results are read
+ * through {@link variation}, cached per version with structural sharing: after an update, a flag
+ * whose result did not change returns the very same object, so a selector on it does not fire.
+ * A server snapshot seeds the results for its visitor until the first configuration update, so
+ * the first browser render equals the server's.
+ */
+export class KameleoonStore {
+  readonly state: StoreApi<KameleoonState>;
+  readonly client: KameleoonClient | undefined;
+  readonly #owned: boolean;
+  readonly #cache = new Map<string, Cached>();
+  readonly #snapshot: KameleoonSnapshot | undefined;
+  readonly #tracked = new Set<string>();
+  #retained = 0;
+  #started = false;
+  #closed = false;
+  #unsubscribe: (() => void)[] = [];
+  #pendingExposures: [visitorCode: string, featureKey: string][] = [];
+  /** The snapshot's results stand until a configuration update or new visitor data. */
+  #seeded = true;
+
+  /**
+   * @param client - the client whose results are read; undefined on a server render from a snapshot
+   * @param options.owned - whether the store started the client, and so closes it when released
+   */
+  constructor(client: KameleoonClient | undefined, options: { snapshot?: KameleoonSnapshot | undefined; owned?: boolean } = {}) {
+    this.client = client;
+    this.#owned = options.owned ?? false;
+    this.#snapshot = options.snapshot;
+    for (const key of options.snapshot?.tracked ?? []) this.#tracked.add(`${options.snapshot!.visitorCode}\u0000${key}`);
+    const initial = options.snapshot && !client?.isInitialized() ? { status: 'ready' as const, reason: undefined } : statusOf(client);
+    this.state = createStore<KameleoonState>()(() => ({ version: 0, status: initial }));
+  }
+
+  /** Marks results as possibly changed (a configuration update, new visitor data, a forced variation...). */
+  invalidate(): void {
+    this.#seeded = false;
+    this.state.setState((s) => ({ version: s.version + 1 }));
+  }
+
+  /**
+   * The variation of `featureKey` for the visitor at the current version: null while nothing can
+   * be evaluated (loading, or an error such as an unknown flag). The same object until it changes.
+   */
+  variation(visitorCode: string, featureKey: string): Variation | null {
+    const version = this.state.getState().version;
+    const id = `${visitorCode}\u0000${featureKey}`;
+    const cached = this.#cache.get(id);
+    if (cached && cached.version === version) return cached.value;
+    let value: Variation | null = null;
+    const seeded = this.#seeded && this.#snapshot?.visitorCode === visitorCode ? this.#snapshot.results[featureKey] : undefined;
+    if (seeded) {
+      value = fromSnapshotVariation(seeded);
+    } else if (this.client?.isInitialized()) {
+      const { variation } = this.client.getVariationDetails({ visitorCode, featureKey, track: false });
+      value = variation;
+    }
+    if (cached && sameVariation(cached.value, value)) value = cached.value;
+    this.#cache.set(id, { version, value });
+    return value;
+  }
+
+  /**
+   * Tracks the exposure of `featureKey` for the visitor, once per store (a component rendered
+   * twice, or under StrictMode, tracks once); flags the server already tracked are skipped.
+   */
+  trackExposure(visitorCode: string, featureKey: string): void {
+    const id = `${visitorCode}\u0000${featureKey}`;
+    if (this.#tracked.has(id) || !this.client) return;
+    this.#tracked.add(id);
+    // Before initialization (a child's effect runs before the provider's), it waits for it.
+    if (this.client.isInitialized()) this.client.getVariationDetails({ visitorCode, featureKey, track: true });
+    else this.#pendingExposures.push([visitorCode, featureKey]);
+  }
+
+  /**
+   * Holds the client started (initialize, and listen to updates and status) while at least one
+   * holder retains the store; the last release closes a client the store owns. Releases are
+   * deferred a tick, so that React StrictMode's unmount-and-remount does not close anything.
+   * @returns the release function
+   */
+  retain(): () => void {
+    this.#retained++;
+    this.#start();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#retained--;
+      setTimeout(() => {
+        if (this.#retained === 0) void this.close();
+      }, RELEASE_DELAY_MS);
+    };
+  }
+
+  #start(): void {
+    const client = this.client;
+    if (this.#started || !client || this.#closed) return;
+    this.#started = true;
+    this.#unsubscribe.push(
+      client.onConfigurationUpdate(() => this.invalidate()),
+      client.onStatusChange(() => this.#refreshStatus()),
+    );
+    void client.waitInit().then((ready) => {
+      if (this.#closed) return;
+      if (ready) for (const [visitorCode, featureKey] of this.#pendingExposures.splice(0)) client.getVariationDetails({ visitorCode, featureKey, track: true });
+      // Flags the snapshot lacks (and every flag without one) can be evaluated now.
+      this.state.setState((s) => ({ version: s.version + 1 }));
+      this.#refreshStatus();
+    });
+  }
+
+  /** Replaces the status object only when it changed, so status selectors stay stable. */
+  #refreshStatus(): void {
+    const next = statusOf(this.client);
+    const current = this.state.getState().status;
+    if (next.status !== current.status || next.reason !== current.reason) this.state.setState({ status: next });
+  }
+
+  /** Stops listening and, when the store started the client, closes it. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    if (this.#owned) await this.client?.close();
+  }
+}

@@ -1,0 +1,118 @@
+// @vitest-environment node
+/**
+ * Server rendering and hydration: `renderToString` on a server (no window: no client, no timer),
+ * then `hydrateRoot` in a browser document (jsdom) with the serialized snapshot. The first browser
+ * render equals the server HTML (no hydration warning, the DOM unchanged), and the exposures the
+ * server tracked are not tracked again.
+ */
+import { JSDOM } from 'jsdom';
+import { renderToString } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { KameleoonClient, createSnapshot, type KameleoonSnapshot } from '../../src/node.ts';
+import { KameleoonProvider, useFeatureFlag, useVariation } from '../../react/index.ts';
+import { fakeBackend, twoFlags } from './helpers.tsx';
+
+function App() {
+  const alpha = useVariation('alpha');
+  const beta = useFeatureFlag('beta');
+  return (
+    <main>
+      <p id="alpha">{alpha?.key ?? 'loading'}</p>
+      <p id="label">{String(alpha?.variables.get('label')?.value ?? '')}</p>
+      <p id="beta">{beta.active ? 'beta on' : 'beta off'}</p>
+    </main>
+  );
+}
+
+async function serverRender(config: object, visitorCode: string, track: boolean): Promise<{ html: string; snapshot: KameleoonSnapshot; serverTracking: string[] }> {
+  const backend = fakeBackend(config);
+  const server = new KameleoonClient({ ...backend.params(), configuration: { defaultDataFile: config as never } });
+  await server.initialize();
+  const snapshot = JSON.parse(JSON.stringify(createSnapshot(server, { visitorCode, track }))) as KameleoonSnapshot;
+  const html = renderToString(
+    <KameleoonProvider sdkParameters={{ siteCode: 'react-site' }} snapshot={snapshot}>
+      <App />
+    </KameleoonProvider>,
+  );
+  await server.close();
+  return { html, snapshot, serverTracking: backend.trackingLines };
+}
+
+/** Hydrates the server HTML in a jsdom document; returns what happened. */
+async function hydrate(html: string, snapshot: KameleoonSnapshot, config: object): Promise<{ before: string; after: string; settled: string; errors: string[]; configRequests: number; exposures: string[] }> {
+  const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
+  const globals = globalThis as Record<string, unknown>;
+  const names = ['window', 'document', 'navigator', 'localStorage', 'HTMLElement', 'Node', 'Event'];
+  for (const name of names) {
+    Object.defineProperty(globals, name, { value: (dom.window as unknown as Record<string, unknown>)[name], configurable: true, writable: true });
+  }
+  globals.IS_REACT_ACT_ENVIRONMENT = true;
+  const errors: string[] = [];
+  const originalError = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
+  try {
+    const { hydrateRoot } = await import('react-dom/client');
+    const { act } = await import('react');
+    const backend = fakeBackend(config);
+    const container = dom.window.document.getElementById('root')!;
+    const before = container.innerHTML;
+    let root: ReturnType<typeof hydrateRoot> | undefined;
+    await act(async () => {
+      root = hydrateRoot(
+        container,
+        <KameleoonProvider sdkParameters={backend.params()} snapshot={snapshot}>
+          <App />
+        </KameleoonProvider>,
+      );
+    });
+    const after = container.innerHTML;
+    // The client starts from the snapshot's configuration and ticks every 100 ms: let it send.
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 300)));
+    const settled = container.innerHTML;
+    await act(async () => root!.unmount());
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the provider closes its client a tick later
+    return { before, after, settled, errors, configRequests: backend.configRequests, exposures: backend.trackingLines.filter((l) => l.startsWith('eventType=experiment')) };
+  } finally {
+    console.error = originalError;
+    for (const name of names) delete globals[name];
+  }
+}
+
+describe('SSR and hydration', () => {
+  it('hydrates without a warning, without changing the DOM, and without tracking again', async () => {
+    const config = twoFlags('a1', 'b1', false);
+    const { html, snapshot, serverTracking } = await serverRender(config, 'ssr-visitor', true);
+    expect(html).toContain('<p id="alpha">a1</p>');
+    expect(html).toContain('<p id="label">label-a1</p>');
+    expect(html).toContain('<p id="beta">beta on</p>');
+    expect(serverTracking.filter((l) => l.startsWith('eventType=experiment'))).toHaveLength(2);
+    const result = await hydrate(html, snapshot, config);
+    expect(result.after).toBe(result.before);
+    expect(result.settled).toBe(result.before);
+    expect(result.errors).toEqual([]);
+    expect(result.configRequests).toBe(1); // the background refresh after the snapshot's configuration, not a wait
+    expect(result.exposures).toEqual([]);
+  });
+
+  it('when the server did not track, the browser tracks each exposure once after hydration', async () => {
+    const config = twoFlags('a1', 'b1', false);
+    const { html, snapshot, serverTracking } = await serverRender(config, 'ssr-visitor', false);
+    expect(serverTracking).toEqual([]);
+    const result = await hydrate(html, snapshot, config);
+    expect(result.errors).toEqual([]);
+    expect(result.exposures.map((l) => l.replace(/&nonce=\w+/, ''))).toEqual([
+      'eventType=experiment&id=21&variationId=31&visitorCode=ssr-visitor',
+      'eventType=experiment&id=22&variationId=32&visitorCode=ssr-visitor',
+    ]);
+  });
+
+  it('a mismatching render would show (the comparison can fail)', async () => {
+    const { html } = await serverRender(twoFlags('a1', 'b1', false), 'ssr-visitor', false);
+    const wrong = renderToString(
+      <KameleoonProvider sdkParameters={{ siteCode: 'react-site' }} snapshot={{ visitorCode: 'other', configuration: undefined, results: {}, tracked: [] }}>
+        <App />
+      </KameleoonProvider>,
+    );
+    expect(wrong).not.toBe(html);
+  });
+});
