@@ -22,6 +22,8 @@ export default defineConfig({
     },
     rollupOptions: {
       external: [/^node:/, 'react', 'react/jsx-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
+      // Next.js needs the React entry marked as a client module (the directive must come first).
+      output: { banner: (chunk) => (chunk.name === 'react' ? "'use client';" : '') },
     },
   },
   test: {

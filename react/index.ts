@@ -1,4 +1,3 @@
-'use client';
 /**
  * React bindings (kameleoon-ts/react): `<KameleoonProvider>` and hooks that return values and
  * re-render only when their own result changes, over the core's zustand store. The core API is

@@ -9,11 +9,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type Connect, type Plugin } from 'vite';
 
 /** The repository root, which the page server serves. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const requireFromRoot = createRequire(new URL('../../package.json', import.meta.url));
 
 /** Debian's Chromium: the tests never download a browser. */
 const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -90,6 +93,9 @@ export async function startPageServer(options: PageServerOptions = {}): Promise<
     clearScreen: false,
     cacheDir,
     optimizeDeps: { noDiscovery: true, include: prebundle },
+    // The repository has a react/ directory (the bindings): the bare specifier 'react' must mean
+    // the package, for the dependency optimizer too.
+    resolve: { alias: [{ find: /^react$/, replacement: requireFromRoot.resolve('react') }] },
     server: { host: '127.0.0.1', port: 0, hmr: false, ws: false, watch: null },
     plugins: [withoutViteClient, ...(middleware ? [testMiddleware(middleware)] : [])],
   }).catch(async (err: unknown) => {
