@@ -17,13 +17,14 @@ export default defineConfig({
         browser: 'src/browser.ts',
         node: 'src/node.ts',
         react: 'react/index.ts',
+        cli: 'src/cli.ts',
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^node:/, 'react', 'react/jsx-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
+      external: [/^node:/, 'vite', 'react', 'react/jsx-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
       // Next.js needs the React entry marked as a client module (the directive must come first).
-      output: { banner: (chunk) => (chunk.name === 'react' ? "'use client';" : '') },
+      output: { banner: (chunk) => (chunk.name === 'react' ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },
   },
   test: {

@@ -1,53 +1,72 @@
 /**
- * `npm run demo`: evaluates the demo configuration (demo/demo-config.json) for a few visitors,
- * offline, and prints who gets which variation and why. It uses only the package's public
- * entry, as an application would.
+ * `npm run demo`: the SDK doing its whole job on this machine. Starts a local Kameleoon-compatible
+ * dev server on demo/flags.yaml, a React SPA (Vite), a Next.js App Router app rendered on the
+ * server, and a plain Node API, prints their URLs, and stops everything on Ctrl-C. Edit
+ * demo/flags.yaml while it runs: open pages update through the stream.
+ *
+ *   npm run demo                 start everything
+ *   npm run demo -- --check      the same headless in Chromium: check each app, print a summary, exit 0 or 1
+ *   npm run demo -- --table      the decision table of demo/demo-config.json, offline
+ *   npm run demo -- --no-next    without the Next.js app (it takes a while to build)
  */
-import { readFileSync } from 'node:fs';
-import { CustomData, KameleoonClient, type KameleoonDataType } from 'kameleoon-ts';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startDevServer, type DevServer } from '../src/devserver/server.ts';
+import { startApi } from './api.ts';
+import { startSpa } from './spaServer.ts';
+import { startNext } from './nextServer.ts';
+import { checkDemo } from './check.ts';
 
-const config = readFileSync(new URL('./demo-config.json', import.meta.url), 'utf8');
+const { values } = parseArgs({ options: { check: { type: 'boolean' }, table: { type: 'boolean' }, 'no-next': { type: 'boolean' } } });
 
-const visitors: { code: string; label: string; data: KameleoonDataType[] }[] = [
-  { code: 'alice-premium', label: 'premium plan', data: [new CustomData('plan', 'premium')] },
-  { code: 'bruno-fr-cart', label: 'FR, cart 250', data: [new CustomData('country', 'FR'), new CustomData('cartValue', '250')] },
-  { code: 'qa_chloe', label: 'QA account, DE, cart 300', data: [new CustomData('country', 'DE'), new CustomData('cartValue', '300')] },
-  { code: 'dmitri', label: 'no data', data: [] },
-  { code: 'emma-free', label: 'free plan', data: [new CustomData('plan', 'free')] },
-  { code: 'farid', label: 'no data', data: [] },
-];
+if (values.table) {
+  await import('./table.ts');
+  process.exit(0);
+}
 
-const client = new KameleoonClient({
-  siteCode: 'demo-site',
-  configuration: { defaultDataFile: config },
-  // Offline: the background refresh after defaultDataFile hears "not modified" instead of going to Kameleoon.
-  externals: { requester: { sendRequest: async () => new Response(null, { status: 304 }) } },
-});
-await client.initialize();
+const CONFIG = fileURLToPath(new URL('./flags.yaml', import.meta.url));
+const headless = values.check === true;
+const closers: (() => Promise<void>)[] = [];
+const stop = async () => {
+  for (const close of closers.reverse()) await close().catch(() => undefined);
+};
 
-const rows: string[][] = [['flag', 'visitor', 'data', 'variation', 'id', 'experiment', 'reason']];
-for (const visitor of visitors) {
-  if (visitor.data.length) client.addData(visitor.code, ...visitor.data);
-  for (const { key } of client.getFeatureFlags()) {
-    const { variation, reason } = client.getVariationDetails({ visitorCode: visitor.code, featureKey: key, track: false });
-    const why =
-      reason.kind === 'RULE_MATCH' ? `rule ${reason.ruleId} (${reason.ruleType === 'TARGETED_DELIVERY' ? 'targeted delivery' : 'experiment'})`
-      : reason.kind === 'DEFAULT' ? `default: ${reason.why.toLowerCase().replaceAll('_', ' ')}`
-      : reason.kind === 'ERROR' ? `error: ${reason.error.type}`
-      : reason.kind.toLowerCase();
-    rows.push([key, visitor.code, visitor.label, variation?.key ?? '-', String(variation?.id ?? '-'), String(variation?.experimentId ?? '-'), why]);
+let dev: DevServer;
+try {
+  // Fixed ports for a person (bookmarkable); any free port when checking headless.
+  dev = await startDevServer({ config: CONFIG, port: headless ? 0 : 8787, log: headless ? undefined : (m) => console.log(`[dev-server] ${m}`) });
+  closers.push(() => dev.close());
+  const api = await startApi(dev.url, headless ? 0 : 8788);
+  closers.push(() => api.close());
+  const spa = await startSpa(headless ? 0 : 5173);
+  closers.push(() => spa.close());
+  const next = values['no-next'] ? undefined : await startNext(dev.url, headless ? 0 : 3000);
+  if (next) closers.push(() => next.close());
+
+  const spaUrl = `${spa.url}/?devServer=${encodeURIComponent(dev.url)}`;
+  if (headless) {
+    const ok = await checkDemo({ dev, spaUrl, apiUrl: api.url, nextUrl: next?.url });
+    await stop();
+    process.exit(ok ? 0 : 1);
   }
-}
+  console.log(`
+kameleoon-ts demo is running:
+  dev server (flags, events) ${dev.url}
+  React SPA                   ${spaUrl}
+  Next.js (server-rendered)   ${next?.url ?? '(skipped: --no-next)'}
+  Node API                    ${api.url}/api/flags   (POST ${api.url}/api/convert?goal=1)
 
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ');
-console.log(`Kameleoon demo: ${visitors.length} visitors x ${client.getFeatureFlags().length} flags, configuration demo/demo-config.json (offline)\n`);
-console.log(line(rows[0]));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-let previous = '';
-for (const r of rows.slice(1)) {
-  if (previous && r[0] !== previous && r[1] !== rows[rows.indexOf(r) - 1][1]) console.log('');
-  previous = r[0];
-  console.log(line(r));
+Edit ${CONFIG}: open pages update through the stream. Ctrl-C stops everything.
+`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('\nstopping...');
+  await stop();
+  process.exit(0);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  await stop();
+  process.exit(1);
 }
-await client.close();

@@ -1,0 +1,106 @@
+/**
+ * `npm run demo -- --check`: opens each demo app in headless Chromium, checks what it shows
+ * against the SDK's own decisions for the same visitor and configuration, and prints a summary.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { KameleoonClient } from 'kameleoon-ts';
+import type { DevServer } from '../src/devserver/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+interface Check {
+  app: string;
+  what: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** The variation keys the SDK gives `visitorCode` on the dev server's configuration (no tracking). */
+async function expectedKeys(dev: DevServer, visitorCode: string): Promise<Record<string, string>> {
+  const client = new KameleoonClient({
+    siteCode: 'demo-site',
+    configuration: { defaultDataFile: dev.configuration() as never },
+    externals: { requester: { sendRequest: async () => new Response(null, { status: 304 }) }, logger: { log() {} } },
+  });
+  await client.initialize();
+  const keys = Object.fromEntries([...client.getVariations({ visitorCode, track: false })].map(([key, v]) => [key, v.key]));
+  await client.close();
+  return keys;
+}
+
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+async function checkSpa(browser: Browser, dev: DevServer, spaUrl: string, checks: Check[]): Promise<void> {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(spaUrl);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 15_000 });
+  const visitorCode = (await page.textContent('#visitor')) ?? '';
+  await page.waitForFunction(() => document.querySelectorAll('#flags [data-flag]').length > 0);
+  const shown = Object.fromEntries(await page.$$eval('#flags [data-flag]', (rows) => rows.map((r) => [r.getAttribute('data-flag'), r.querySelector('.variation')?.textContent])));
+  const expected = await expectedKeys(dev, visitorCode);
+  checks.push({ app: 'React SPA', what: 'flags shown = SDK decisions', ok: JSON.stringify(shown) === JSON.stringify(expected), detail: JSON.stringify(shown) });
+  await page.click('#buy');
+  const converted = await until(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'), 5_000);
+  checks.push({ app: 'React SPA', what: 'conversion reached the dev server', ok: converted, detail: visitorCode });
+  checks.push({ app: 'React SPA', what: 'no page error', ok: errors.length === 0, detail: errors.join('; ') || 'none' });
+  await page.context().close();
+}
+
+async function checkApi(dev: DevServer, apiUrl: string, checks: Check[]): Promise<void> {
+  const response = await fetch(`${apiUrl}/api/flags`);
+  const body = (await response.json()) as { visitorCode: string; flags: Record<string, string> };
+  const expected = await expectedKeys(dev, body.visitorCode);
+  checks.push({ app: 'Node API', what: 'GET /api/flags = SDK decisions', ok: JSON.stringify(body.flags) === JSON.stringify(expected), detail: JSON.stringify(body.flags) });
+  checks.push({ app: 'Node API', what: 'sets the visitor-code cookie', ok: (response.headers.get('set-cookie') ?? '').startsWith('kameleoonVisitorCode='), detail: body.visitorCode });
+}
+
+async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, checks: Check[]): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  const response = await page.goto(nextUrl);
+  const html = (await response?.text()) ?? '';
+  const cookie = (await context.cookies()).find((c) => c.name === 'kameleoonVisitorCode')?.value ?? '';
+  const expected = await expectedKeys(dev, cookie);
+  const inHtml = Object.values(expected).every((key) => html.includes(key));
+  checks.push({ app: 'Next.js', what: 'server HTML has the visitor’s variations', ok: cookie.length > 0 && inHtml, detail: `${cookie} ${JSON.stringify(expected)}` });
+  await page.waitForLoadState('networkidle');
+  checks.push({ app: 'Next.js', what: 'hydrated without error or warning', ok: errors.length === 0, detail: errors.join('; ') || 'none' });
+  await context.close();
+}
+
+/** Runs every check; prints a summary; true when all passed. */
+export async function checkDemo(apps: { dev: DevServer; spaUrl: string; apiUrl: string; nextUrl: string | undefined }): Promise<boolean> {
+  if (!existsSync(CHROMIUM)) {
+    console.error(`--check needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium).`);
+    return false;
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const checks: Check[] = [];
+  try {
+    await checkSpa(browser, apps.dev, apps.spaUrl, checks);
+    await checkApi(apps.dev, apps.apiUrl, checks);
+    if (apps.nextUrl) await checkNext(browser, apps.dev, apps.nextUrl, checks);
+  } catch (err) {
+    checks.push({ app: 'demo', what: 'checks ran to the end', ok: false, detail: err instanceof Error ? err.message : String(err) });
+  } finally {
+    await browser.close();
+  }
+  for (const c of checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.app.padEnd(10)} ${c.what}${c.ok ? '' : `: ${c.detail}`}`);
+  const passed = checks.filter((c) => c.ok).length;
+  console.log(`${passed}/${checks.length} checks passed; ${apps.dev.events().length} tracking events received by the dev server`);
+  return passed === checks.length;
+}

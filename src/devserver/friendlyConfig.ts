@@ -1,0 +1,278 @@
+import { parseConfiguration } from '../config/parse.ts';
+import type { ConfigurationJson, CustomDataJson, FeatureFlagJson, RuleJson, VariableJson, VariationByExpositionJson } from '../config/types.ts';
+import { VariableType } from '../config/variables.ts';
+import { ConfigurationError } from '../errors.ts';
+import { StableIds, parseYaml, type YamlValue } from './friendlyNodes.ts';
+import { convertSegments, type CustomDataIndexes } from './friendlySegments.ts';
+
+/**
+ * # Feature flags in YAML
+ *
+ * The dev server (`npx kameleoon-ts dev-server --config flags.yaml`) serves feature flags written
+ * in this small YAML format, converted to the configuration Kameleoon serves, so that offline
+ * development, demos and integration tests run the real evaluation engine. A Kameleoon
+ * configuration JSON file (starting with `{`) is accepted as well.
+ *
+ * ```yaml
+ * realTimeUpdate: true        # SDKs listen for changes (default true)
+ * consent: notRequired        # or `required`: full tracking after setLegalConsent(true) only, and
+ *                             # visitors who refused get the default variation of experiments
+ * holdout: 5                  # optional: percent of visitors kept out of every flag
+ *
+ * customData:                 # custom data by name; index = position unless `index:` is given
+ *   - plan                    # scope VISITOR (kept across visits) by default
+ *   - name: cart_value
+ *     scope: VISIT            # VISITOR or VISIT
+ *   - name: user_id
+ *     mappingIdentifier: true # also: localOnly: true
+ *
+ * segments:                   # a segment lists conditions that must all hold
+ *   premium:
+ *     - customData: plan
+ *       is: premium           # or contains, matches (regular expression), startsWith,
+ *                             # among: [a, b], greaterThan: 10, lowerThan: 10,
+ *                             # between: [10, 20], isSet: true
+ *   mobile_shopper:
+ *     - any:                  # at least one of these
+ *         - device: PHONE     # PHONE, TABLET, DESKTOP
+ *         - os: ANDROID       # WINDOWS_PHONE, WINDOWS, ANDROID, LINUX, MAC, IOS
+ *     - pageUrl: { contains: /shop }     # pageUrl, pageTitle, visitorCode: a text (exact) or
+ *                                        # { is | contains | matches | startsWith: text }
+ *     - not: { visitorCode: { startsWith: qa_ } }   # `not:` negates one condition
+ *   modern:
+ *     - browser: CHROME       # CHROME, FIREFOX, SAFARI, IE, OPERA, OTHER
+ *       version: { greaterThan: 100 }    # optional: a number, or { is | greaterThan | lowerThan }
+ *     - sdk: NODEJS           # the SDK evaluating the flag (JAVASCRIPT in browsers)
+ *       version: { greaterThan: 1.0.0 }  # optional, same form
+ *
+ * flags:
+ *   new_checkout:
+ *     enabled: true           # false: the flag is disabled in this environment (default true)
+ *     default: off            # variation of visitors no rule assigns (default `off`)
+ *     variations:             # default: `off` and `on`, without variables
+ *       off: {}
+ *       on:
+ *         name: New checkout
+ *         variables:          # a text, number or true/false gives a STRING, NUMBER or BOOLEAN
+ *           color: blue
+ *           steps: 2
+ *           express: true
+ *           layout: { type: JSON, value: { columns: 2 } }   # types BOOLEAN NUMBER STRING JSON JS CSS
+ *           script: { type: JS, value: "console.log('hi')" }
+ *     rules:                  # evaluated in order; the first that assigns a variation wins
+ *       - deliver: on         # a targeted delivery of one variation...
+ *         to: premium         # ...to a segment (everyone when omitted)
+ *         traffic: 100        # percent of the segment (default 100)
+ *       - experiment:         # an experiment: variation -> percent, adding up to 100
+ *           off: 50
+ *           on: 50
+ *         traffic: 80
+ *         to: mobile_shopper
+ *         name: checkout-ab   # optional, see "Stable ids"
+ *         respoolTime: 1      # optional: change this number to reassign the visitors
+ * ```
+ *
+ * A visitor not targeted by a delivery's segment goes on to the next rule; a targeted visitor
+ * outside the delivery's traffic gets the default variation.
+ *
+ * ## Stable ids
+ *
+ * Visitors are bucketed on the ids of rules, experiments and variations, which are derived here
+ * from names: the flag key and the rule's position (or its `name:`), and the variation key. The
+ * same file always gives the same ids, and editing one flag does not move the visitors of
+ * another. Inserting a rule before others changes their positions, hence their ids: give rules a
+ * `name:` to keep their visitors where they are when rules are added or reordered.
+ */
+
+const TOP_LEVEL = ['realTimeUpdate', 'consent', 'holdout', 'customData', 'segments', 'flags'] as const;
+const VARIABLE_TYPES = Object.values(VariableType);
+
+/**
+ * Converts the YAML format above into Kameleoon's configuration JSON, validated by the engine's
+ * own parser.
+ * @param file - named in error messages
+ * @throws ConfigurationError for malformed YAML or an invalid value, naming the file, the line
+ * and the path of the value (e.g. `flags.new_checkout.rules[1].experiment`)
+ */
+export function convertFriendlyConfig(text: string, file?: string): ConfigurationJson {
+  const root = parseYaml(text, file);
+  if (root.isNull) root.fail('the file is empty; it needs at least a `flags:` mapping.');
+  const top = root.fields(TOP_LEVEL, 'a mapping with flags:, segments:, customData:...');
+  if (!top.flags) return root.fail('missing `flags:`, the mapping of feature flag keys to their definitions.');
+  const ids = new StableIds();
+  const customData = convertCustomData(top.customData);
+  const indexes: CustomDataIndexes = new Map(customData.map((cd) => [cd.name as string, cd.index]));
+  const { segments, idByName } = convertSegments(top.segments, indexes, ids);
+  const featureFlags = top.flags.entries('a mapping of feature flag keys to their definitions').map(([key, flag]) => convertFlag(key, flag, idByName, ids));
+  const json: ConfigurationJson = {
+    configuration: {
+      realTimeUpdate: top.realTimeUpdate ? top.realTimeUpdate.boolean() : true,
+      consentType: top.consent?.oneOf(['notRequired', 'required']) === 'required' ? 'REQUIRED' : 'NOT_REQUIRED',
+      consentOptOutBehavior: 'PARTIALLY_BLOCK',
+    },
+    customData,
+    segments,
+    featureFlags,
+    holdout: top.holdout ? convertHoldout(top.holdout.percent(), ids) : null,
+  };
+  parseConfiguration(json);
+  return json;
+}
+
+/** Whether `text` is in the YAML format rather than Kameleoon JSON (which starts with `{`). */
+export function isFriendlyConfig(text: string): boolean {
+  return !text.replace(/^\uFEFF/, '').trimStart().startsWith('{');
+}
+
+/**
+ * Reads a configuration file's text in either format: Kameleoon JSON, returned as parsed after
+ * the engine's validation, or the YAML format, converted.
+ * @param file - named in error messages
+ * @throws ConfigurationError when the text is not a valid configuration
+ */
+export function loadConfigurationText(text: string, file?: string): ConfigurationJson {
+  if (isFriendlyConfig(text)) return convertFriendlyConfig(text, file);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new ConfigurationError(`${file ? `"${file}": ` : ''}Invalid configuration: not JSON (${(err as Error).message}).`, err);
+  }
+  try {
+    parseConfiguration(doc);
+  } catch (err) {
+    if (file === undefined) throw err;
+    throw new ConfigurationError(`"${file}": ${(err as Error).message}`, err);
+  }
+  return doc as ConfigurationJson;
+}
+
+function convertCustomData(value: YamlValue | undefined): CustomDataJson[] {
+  const result: CustomDataJson[] = [];
+  for (const [position, item] of (value?.items('a list of custom data names or definitions') ?? []).entries()) {
+    const f = item.isMap ? item.fields(['name', 'index', 'scope', 'localOnly', 'mappingIdentifier'], 'a custom data definition') : { name: item };
+    if (!f.name) return item.fail('a custom data definition needs a `name:`.');
+    const name = f.name.name('a custom data name');
+    const index = f.index ? f.index.number('an index (integer, 0 or more)') : position;
+    if (!Number.isInteger(index) || index < 0) f.index?.fail(`expected an index (integer, 0 or more), got ${index}.`);
+    const clash = result.find((cd) => cd.name === name || cd.index === index);
+    if (clash) item.fail(clash.name === name ? `custom data "${name}" is declared twice.` : `index ${index} is already used by custom data "${clash.name}".`);
+    const isMappingIdentifier = f.mappingIdentifier?.boolean() ?? false;
+    if (isMappingIdentifier && result.some((cd) => cd.isMappingIdentifier)) f.mappingIdentifier?.fail('only one custom data can be the mapping identifier.');
+    // The SDKs read "no mapping identifier" from index 0 (official behaviour).
+    if (isMappingIdentifier && index === 0) f.mappingIdentifier?.fail('the mapping identifier cannot have index 0, where SDKs ignore it: declare another custom data before it, or give it an `index:`.');
+    result.push({
+      index,
+      name,
+      localOnly: f.localOnly?.boolean() ?? false,
+      isMappingIdentifier,
+      scope: f.scope?.oneOf(['VISITOR', 'VISIT']) ?? 'VISITOR',
+    });
+  }
+  return result;
+}
+
+function convertFlag(key: string, flag: YamlValue, segmentIds: Map<string, number>, ids: StableIds): FeatureFlagJson {
+  const id = ids.id(`flag:${key}`);
+  const f = flag.isNull ? {} : flag.fields(['enabled', 'default', 'variations', 'rules'], 'a feature flag definition');
+  const variations = f.variations ? f.variations.entries('a mapping of variation keys to their definitions').map(([k, v]) => convertVariation(k, v)) : [{ key: 'off', name: 'off', variables: [] }, { key: 'on', name: 'on', variables: [] }];
+  const keys = variations.map((v) => v.key);
+  const defaultKey = f.default ? f.default.name('a variation key') : 'off';
+  if (!keys.includes(defaultKey)) (f.default ?? flag).fail(`the default variation "${defaultKey}" is not among the variations (${keys.join(', ')}); add it under variations: or set default: to one of them.`);
+  const names = new Set<string>();
+  const rules = (f.rules?.items('a list of rules') ?? []).map((rule, position) => {
+    const r = rule.fields(['deliver', 'experiment', 'to', 'traffic', 'name', 'respoolTime'], 'a rule (deliver: or experiment:)');
+    const name = r.name?.name('a rule name');
+    if (name !== undefined && names.has(name)) r.name?.fail(`another rule of this flag is named "${name}"; rule names must be unique within a flag.`);
+    if (name !== undefined) names.add(name);
+    const ruleKey = `${key}:${name === undefined ? `#${position}` : `name:${name}`}`;
+    return convertRule(rule, r, ruleKey, keys, segmentIds, ids, position);
+  });
+  return {
+    id,
+    featureKey: key,
+    environmentEnabled: f.enabled ? f.enabled.boolean() : true,
+    defaultVariationKey: defaultKey,
+    mutuallyExclusiveGroup: null,
+    bucketingCustomDataId: null,
+    variations,
+    rules,
+  };
+}
+
+function convertVariation(key: string, v: YamlValue): FeatureFlagJson['variations'][number] {
+  const f = v.isNull ? {} : v.fields(['name', 'variables'], 'a variation definition (name:, variables:) or {}');
+  const variables = (f.variables?.entries('a mapping of variable names to values') ?? []).map(([name, value]) => convertVariable(name, value));
+  return { key, name: f.name ? f.name.string('a variation name') : key, variables };
+}
+
+/** A variable: a plain text, number or boolean, or `{ type, value }`. */
+function convertVariable(key: string, v: YamlValue): VariableJson {
+  const plain = v.scalar;
+  if (typeof plain === 'string') return { key, type: 'STRING', value: plain };
+  if (typeof plain === 'number') return { key, type: 'NUMBER', value: v.number() };
+  if (typeof plain === 'boolean') return { key, type: 'BOOLEAN', value: plain };
+  if (!v.isMap) v.fail(`expected a text, a number, true/false or { type, value }, got ${v.describe()}.`);
+  const f = v.fields(['type', 'value'], 'a variable { type, value }');
+  if (!f.type || !f.value) v.fail('a typed variable needs both `type:` and `value:`, e.g. { type: JSON, value: { a: 1 } }.');
+  const type = f.type.oneOf(VARIABLE_TYPES);
+  switch (type) {
+    case 'BOOLEAN':
+      return { key, type, value: f.value.boolean() };
+    case 'NUMBER':
+      return { key, type, value: f.value.number() };
+    case 'JSON':
+      // Kameleoon serves JSON variables as JSON text.
+      return { key, type, value: JSON.stringify(f.value.toJS()) };
+    default:
+      return { key, type, value: f.value.string(`a text (the ${type} code)`) };
+  }
+}
+
+type RuleFields = Partial<Record<'deliver' | 'experiment' | 'to' | 'traffic' | 'name' | 'respoolTime', YamlValue>>;
+
+function convertRule(rule: YamlValue, r: RuleFields, ruleKey: string, variationKeys: string[], segmentIds: Map<string, number>, ids: StableIds, position: number): RuleJson {
+  if (Boolean(r.deliver) === Boolean(r.experiment)) rule.fail('a rule needs exactly one of `deliver: <variation>` or `experiment: { <variation>: <percent>, ... }`.');
+  const variation = (v: YamlValue, variationKey: string): string => {
+    if (!variationKeys.includes(variationKey)) v.fail(`unknown variation "${variationKey}"; the variations of this flag are: ${variationKeys.join(', ')}.`);
+    return variationKey;
+  };
+  let split: [string, number][];
+  if (r.deliver) {
+    split = [[variation(r.deliver, r.deliver.name('a variation key')), 100]];
+  } else {
+    const experiment = r.experiment as YamlValue;
+    split = experiment.entries('a mapping of variation keys to percentages').map(([k, percent]) => [variation(percent, k), percent.percent()]);
+    const total = split.reduce((sum, [, p]) => sum + p, 0);
+    if (Math.abs(total - 100) > 1e-9) experiment.fail(`the percentages add up to ${total}; they must add up to 100.`);
+  }
+  let segmentId: number | null = null;
+  if (r.to) {
+    const name = r.to.name('a segment name');
+    segmentId = segmentIds.get(name) ?? r.to.fail(`unknown segment "${name}"; the segments are: ${[...segmentIds.keys()].join(', ') || 'none (declare them under segments:)'}.`);
+  }
+  let respoolTime: number | null = null;
+  if (r.respoolTime) {
+    respoolTime = r.respoolTime.number('a positive integer');
+    if (!Number.isInteger(respoolTime) || respoolTime <= 0) r.respoolTime.fail(`expected a positive integer, got ${respoolTime}.`);
+  }
+  return {
+    id: ids.id(`rule:${ruleKey}`),
+    order: position + 1,
+    type: r.deliver ? 'TARGETED_DELIVERY' : 'EXPERIMENTATION',
+    exposition: r.traffic ? r.traffic.percent() / 100 : 1,
+    experimentId: ids.id(`experiment:${ruleKey}`),
+    respoolTime,
+    segmentId,
+    variationByExposition: split.map(([variationKey, percent]) => ({ variationKey, variationId: ids.id(`variation:${ruleKey}:${variationKey}`), exposition: percent / 100 })),
+  };
+}
+
+/** `holdout: 5` → 5 % of visitors in the `in-holdout` group, which gets every flag's default. */
+function convertHoldout(percent: number, ids: StableIds): NonNullable<ConfigurationJson['holdout']> {
+  const variationByExposition: VariationByExpositionJson[] = [
+    { variationKey: 'in-holdout', variationId: ids.id('holdout:in-holdout'), exposition: percent / 100 },
+    { variationKey: 'off', variationId: ids.id('holdout:off'), exposition: 1 - percent / 100 },
+  ];
+  return { experimentId: ids.id('holdout'), variationByExposition };
+}

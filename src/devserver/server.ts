@@ -1,0 +1,214 @@
+import { appendFileSync, readFileSync, watchFile, unwatchFile } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ConfigurationJson } from '../config/types.ts';
+import { decodeLine, visitsOf, type RecordedEvent } from './events.ts';
+import { loadConfigurationText } from './friendlyConfig.ts';
+import { indexPage } from './page.ts';
+
+/** Options of {@link startDevServer}. */
+export interface DevServerOptions {
+  /** Configuration file: Kameleoon's JSON, or the friendly YAML (see friendlyConfig.ts). */
+  config: string;
+  /** Port on 127.0.0.1 (0: any free port). Default 0. */
+  port?: number;
+  host?: string;
+  /** Tracking events are appended here, one JSON object per line. */
+  eventsFile?: string;
+  /** Remote data (`/map/map`): a JSON file whose top-level keys are the keys. */
+  dataFile?: string;
+  /** How often the config file is checked for changes (ms). Default 200. */
+  watchIntervalMs?: number;
+  /** Where the server says what it does. Default: nothing. */
+  log?: (message: string) => void;
+}
+
+/** A running dev server. */
+export interface DevServer {
+  /** Base URL, e.g. `http://127.0.0.1:8787`: give it to the SDK as every `endpoints` entry. */
+  readonly url: string;
+  /** Tracking events received (each nonce once), oldest first. */
+  events(): RecordedEvent[];
+  /** The configuration served now. */
+  configuration(): ConfigurationJson;
+  /** Re-reads the config file now (it is also watched). */
+  reload(): boolean;
+  close(): Promise<void>;
+}
+
+/** Events kept in memory (the events file keeps them all). */
+const MAX_EVENTS = 50_000;
+
+/** Reads a configuration file: Kameleoon's JSON (validated by the engine) or the friendly YAML. */
+export function loadConfigurationFile(path: string): ConfigurationJson {
+  return loadConfigurationText(readFileSync(path, 'utf8'), path);
+}
+
+function cors(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A local server that speaks Kameleoon's protocol to the SDK, on 127.0.0.1: the configuration
+ * (`/v3/<siteCode>`, with Last-Modified/304), the real-time stream (`/sse`: an update event when
+ * the config file changes), tracking (`/visit/events`, recorded, each nonce once), remote data
+ * (`/map/map`), remote visitor data rebuilt from what was tracked (`/visit/visitor`), an OAuth
+ * token endpoint, and a page at `/` listing the flags and the events as they arrive.
+ * @throws ConfigurationError when the configuration file is invalid at start
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const log = options.log ?? (() => undefined);
+  let config = loadConfigurationFile(options.config);
+  let lastModified = new Date().toUTCString();
+  const events: RecordedEvent[] = [];
+  const nonces = new Set<string>();
+  const streams = new Set<ServerResponse>();
+  const watchers = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+
+  const broadcast = (targets: Set<ServerResponse>, event: string, data: unknown) => {
+    for (const res of targets) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+
+  const reload = (): boolean => {
+    try {
+      config = loadConfigurationFile(options.config);
+    } catch (err) {
+      log(`config not reloaded, the previous one stays: ${(err as Error).message}`);
+      return false;
+    }
+    lastModified = new Date(Math.max(Date.now(), Date.parse(lastModified) + 1000)).toUTCString();
+    const ts = Date.now();
+    for (const res of streams) {
+      const siteCode = (res as ServerResponse & { siteCode?: string }).siteCode ?? '';
+      res.write(`event: configuration-update-event\ndata: ${JSON.stringify({ siteCode, ts })}\n\n`);
+    }
+    broadcast(watchers, 'config', config);
+    log(`config reloaded from ${options.config}: ${config.featureFlags.length} flag(s), ${streams.size} stream(s) told`);
+    return true;
+  };
+
+  const record = (body: string, siteCode: string) => {
+    const time = Date.now();
+    const fresh: RecordedEvent[] = [];
+    for (const line of body.split('\n')) {
+      const event = line ? decodeLine(line, siteCode, time) : undefined;
+      if (!event || (event.nonce && nonces.has(event.nonce))) continue;
+      if (event.nonce) nonces.add(event.nonce);
+      fresh.push(event);
+    }
+    if (!fresh.length) return;
+    events.push(...fresh);
+    if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
+    if (options.eventsFile) appendFileSync(options.eventsFile, fresh.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    broadcast(watchers, 'events', fresh);
+  };
+
+  const remoteData = (): Record<string, unknown> => {
+    if (!options.dataFile) return {};
+    try {
+      return JSON.parse(readFileSync(options.dataFile, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      log(`data file unreadable: ${(err as Error).message}`);
+      return {};
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      cors(res);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const siteCode = url.searchParams.get('siteCode') ?? '';
+      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+      if (url.pathname.startsWith('/v3/')) {
+        if (req.headers['if-modified-since'] === lastModified) return void res.writeHead(304).end();
+        res.setHeader('Last-Modified', lastModified);
+        return json(res, 200, config);
+      }
+      if (url.pathname === '/sse' || url.pathname === '/_events') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+        res.write(': kameleoon-ts dev server\n\n');
+        const set = url.pathname === '/sse' ? streams : watchers;
+        (res as ServerResponse & { siteCode?: string }).siteCode = siteCode;
+        set.add(res);
+        req.on('close', () => set.delete(res));
+        return;
+      }
+      if (url.pathname === '/visit/events' && req.method === 'POST') {
+        record(await readBody(req), siteCode);
+        return void res.writeHead(204).end();
+      }
+      if (url.pathname === '/map/map') {
+        const key = url.searchParams.get('key') ?? '';
+        return json(res, 200, remoteData()[key] ?? {});
+      }
+      if (url.pathname === '/visit/visitor') {
+        const visitor = url.searchParams.get('visitorCode') ?? url.searchParams.get('mappingValue') ?? '';
+        return json(res, 200, visitsOf(events, siteCode, visitor, Number(url.searchParams.get('maxNumberPreviousVisits') ?? 1)));
+      }
+      if (url.pathname === '/oauth/token' && req.method === 'POST') {
+        await readBody(req);
+        return json(res, 200, { access_token: `dev-token-${Date.now().toString(36)}`, token_type: 'Bearer', expires_in: 3600 });
+      }
+      if (url.pathname === '/api/events') return json(res, 200, events);
+      if (url.pathname === '/api/config') return json(res, 200, config);
+      if (url.pathname === '/') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        return void res.end(indexPage(config, events));
+      }
+      json(res, 404, { error: `no such endpoint: ${url.pathname}` });
+    })().catch((err: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: String(err) });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+
+  const onChange = (current: { mtimeMs: number }, previous: { mtimeMs: number }) => {
+    if (current.mtimeMs !== previous.mtimeMs) reload();
+  };
+  watchFile(options.config, { interval: options.watchIntervalMs ?? 200, persistent: false }, onChange);
+  const heartbeat = setInterval(() => {
+    for (const res of [...streams, ...watchers]) res.write(': heartbeat\n\n');
+  }, 30_000);
+  heartbeat.unref();
+  log(`dev server on ${url}, serving ${options.config}`);
+
+  return {
+    url,
+    events: () => [...events],
+    configuration: () => config,
+    reload,
+    close: async () => {
+      unwatchFile(options.config, onChange);
+      clearInterval(heartbeat);
+      for (const res of [...streams, ...watchers]) res.end();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * End to end, in headless Chromium: the demo's Next.js App Router app (demo/next, `next build` +
+ * `next start`) against the dev server on demo/flags.yaml. The server HTML holds the variations
+ * the SDK gives the visitor; hydration logs nothing and changes nothing; the hybrid-mode code
+ * reaches the (stubbed) front-end tag; each exposure, tracked by the server, arrives at the dev
+ * server exactly once (the browser does not track it again); a first visit gets a visitor-code
+ * cookie and the same rendering on both sides. Screenshot kept in test-artifacts/next.png.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JSDOM } from 'jsdom';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KameleoonClient } from '../../src/node.ts';
+import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
+import { launchBrowser, withPage } from '../browser/harness.ts';
+import { startNextApp, type NextApp } from './nextApp.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const SITE_CODE = 'demo-site';
+const COOKIE = 'kameleoonVisitorCode';
+
+let dev: DevServer;
+let app: NextApp;
+let browser: Browser;
+let configDir: string;
+const appOutput: string[] = [];
+
+beforeAll(async () => {
+  // A copy of the flags: the dev server watches its file, and demo/flags.yaml may be edited meanwhile.
+  configDir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-next-e2e-'));
+  const config = join(configDir, 'flags.yaml');
+  copyFileSync(fileURLToPath(new URL('../../demo/flags.yaml', import.meta.url)), config);
+  dev = await startDevServer({ config, port: 0 });
+  [app, browser] = await Promise.all([startNextApp({ devServerUrl: dev.url, siteCode: SITE_CODE, log: (line) => appOutput.push(line) }), launchBrowser()]);
+  console.log(`next build ${app.timings.buildMs} ms, next start ${app.timings.startMs} ms`);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), app?.close(), dev?.close()]);
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+/** One hybrid-mode call queued for the front-end tag. */
+type EngineCall = ['Experiments.assignVariation', number, number, boolean] | ['Experiments.trigger', number, boolean];
+
+/** What the SDK decides for the visitor on the dev server's configuration, computed here with no tracking sent anywhere. */
+interface Expected {
+  /** Variation key by feature key. */
+  keys: Record<string, string>;
+  /** The hybrid-mode calls after evaluating (and tracking) every flag. */
+  engineCalls: EngineCall[];
+  /** `experimentId:variationId` of each exposure the server must send once. */
+  exposures: string[];
+}
+
+async function expected(visitorCode: string): Promise<Expected> {
+  const client = new KameleoonClient({
+    siteCode: SITE_CODE,
+    configuration: { defaultDataFile: dev.configuration() as never, endpoints: { realTime: dev.url } },
+    externals: {
+      // Nothing leaves this client: the configuration is the dev server's, tracking goes nowhere.
+      requester: { sendRequest: async ({ requestType }) => new Response(null, { status: requestType === 'tracking' ? 204 : 304 }) },
+      logger: { log() {} },
+    },
+  });
+  await client.initialize();
+  try {
+    const keys: Record<string, string> = {};
+    for (const { key } of client.getFeatureFlags()) {
+      const { variation } = client.getVariationDetails({ visitorCode, featureKey: key, track: true });
+      if (variation) keys[key] = variation.key;
+    }
+    const engineCalls: EngineCall[] = [];
+    const window = { kameleoonQueue: { push: (...calls: EngineCall[]) => engineCalls.push(...calls) } };
+    new Function('window', client.getEngineTrackingCode(visitorCode))(window);
+    const exposures = engineCalls.filter((c) => c[0] === 'Experiments.assignVariation').map((c) => `${c[1]}:${c[2]}`);
+    return { keys, engineCalls, exposures };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Variation key by feature key, as rendered in `#flags` of an HTML document. */
+function flagsOf(root: ParentNode): Record<string, string> {
+  return Object.fromEntries([...root.querySelectorAll('#flags [data-flag]')].map((li) => [li.getAttribute('data-flag'), li.querySelector('[data-variation]')?.textContent ?? '']));
+}
+
+/** `#flags` of the server's HTML, as a browser parses it before any script runs. */
+function serverFlags(html: string): { outerHTML: string; text: string; keys: Record<string, string>; visitorCode: string | null } {
+  const { document } = new JSDOM(html).window;
+  const flags = document.getElementById('flags');
+  return { outerHTML: flags?.outerHTML ?? '', text: flags?.textContent ?? '', keys: flagsOf(document), visitorCode: document.querySelector('[data-visitor-code]')?.textContent ?? null };
+}
+
+async function eventually(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Experiment events the dev server received for the visitor, as `id:variationId`. */
+function exposuresAt(visitorCode: string): string[] {
+  return dev
+    .events()
+    .filter((e) => e.visitorCode === visitorCode && e.eventType === 'experiment')
+    .map((e) => `${e.params.id}:${e.params.variationId}`);
+}
+
+/**
+ * Each exposure arrived exactly once: once the expected ones are in, two more tracking intervals
+ * (server and browser clients flush every second) bring nothing more.
+ */
+async function expectTrackedOnce(visitorCode: string, exposures: string[]): Promise<void> {
+  await eventually(() => exposuresAt(visitorCode).length >= exposures.length);
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  expect(exposuresAt(visitorCode).sort()).toEqual([...exposures].sort());
+  const mine = dev.events().filter((e) => e.visitorCode === visitorCode);
+  expect(new Set(mine.map((e) => e.nonce)).size).toBe(mine.length);
+  expect(new Set(mine.map((e) => `${e.eventType}?${JSON.stringify(e.params)}`)).size).toBe(mine.length);
+}
+
+/**
+ * Records `#flags` at DOMContentLoaded and every change made to it afterwards: a hydration that
+ * matches the server HTML changes nothing (a mismatch makes React render the tree anew).
+ */
+const WATCH_FLAGS = `
+  window.__flagMutations = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    const flags = document.getElementById('flags');
+    window.__flagsAtDomContentLoaded = flags ? flags.outerHTML : null;
+    window.__flagsElement = flags;
+    if (flags) new MutationObserver((records) => {
+      for (const r of records) window.__flagMutations.push(r.type + ' ' + r.target.nodeName);
+    }).observe(flags, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+`;
+
+/** Waits until React has hydrated `#flags` (its fiber is attached to the element). */
+async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const flags = document.getElementById('flags');
+    return flags !== null && Object.keys(flags).some((key) => key.startsWith('__reactFiber$'));
+  }, undefined, { timeout: 15_000 });
+}
+
+/** What the page shows after hydration, and whether hydration left `#flags` untouched. */
+async function afterHydration(page: Page): Promise<{ outerHTML: string; text: string; keys: Record<string, string>; atDomContentLoaded: string | null; mutations: string[]; sameElement: boolean; visitorCode: string | null }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __flagsAtDomContentLoaded: string | null; __flagMutations: string[]; __flagsElement: Element | null };
+    const flags = document.getElementById('flags')!;
+    return {
+      outerHTML: flags.outerHTML,
+      text: flags.textContent ?? '',
+      keys: Object.fromEntries([...flags.querySelectorAll('[data-flag]')].map((li) => [li.getAttribute('data-flag')!, li.querySelector('[data-variation]')?.textContent ?? ''])),
+      atDomContentLoaded: w.__flagsAtDomContentLoaded,
+      mutations: w.__flagMutations,
+      sameElement: w.__flagsElement === flags,
+      visitorCode: document.querySelector('[data-visitor-code]')?.textContent ?? null,
+    };
+  });
+}
+
+/** A visitor code (fixed, so runs are reproducible) that gets the one-page checkout and so has variables to show. */
+async function visitorWithCheckout(prefix: string): Promise<{ visitorCode: string; expect: Expected }> {
+  for (let i = 0; i < 50; i++) {
+    const visitorCode = `${prefix}-${i}`;
+    const exp = await expected(visitorCode);
+    if (exp.keys.new_checkout === 'on' && exp.exposures.length >= 2) return { visitorCode, expect: exp };
+  }
+  throw new Error('no visitor among 50 gets new_checkout=on');
+}
+
+describe('Next.js App Router demo, end to end', () => {
+  it('server HTML holds the variations the Node SDK computes for the cookie visitor', async () => {
+    const { visitorCode, expect: exp } = await visitorWithCheckout('e2e-next-html');
+    const response = await fetch(`${app.url}/`, { headers: { cookie: `${COOKIE}=${visitorCode}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toBeNull(); // a returning visitor keeps the code
+    const server = serverFlags(await response.text());
+    expect(server.visitorCode).toBe(visitorCode);
+    expect(Object.keys(exp.keys).length).toBeGreaterThan(0);
+    expect(server.keys).toEqual(exp.keys);
+    await expectTrackedOnce(visitorCode, exp.exposures);
+  });
+
+  it('hydrates without a warning or a change, queues the hybrid-mode calls, and tracks each exposure once', async () => {
+    const { visitorCode, expect: exp } = await visitorWithCheckout('e2e-next-page');
+    await withPage(browser, async ({ page, context, errors }) => {
+      await context.addCookies([{ name: COOKIE, value: visitorCode, url: app.url }]);
+      await page.addInitScript(WATCH_FLAGS);
+      const response = await page.goto(`${app.url}/`);
+      expect(response?.status()).toBe(200);
+      const server = serverFlags((await response?.text()) ?? '');
+      expect(server.keys).toEqual(exp.keys);
+
+      await hydrated(page);
+      await page.waitForTimeout(1_500); // effects run, the browser client starts and would track now
+      const shown = await afterHydration(page);
+      expect(shown.keys).toEqual(exp.keys);
+      expect(shown.visitorCode).toBe(visitorCode);
+      expect(shown.atDomContentLoaded).toBe(shown.outerHTML);
+      expect(shown.outerHTML).toBe(server.outerHTML);
+      expect(shown.mutations).toEqual([]);
+      expect(shown.sameElement).toBe(true);
+
+      // Hybrid mode: the front-end tag got each experiment's assignment and trigger.
+      const engineCalls = await page.evaluate(() => (window as unknown as { __engineCalls: unknown[] }).__engineCalls);
+      expect(exp.engineCalls.length).toBeGreaterThanOrEqual(4);
+      expect(engineCalls).toEqual(exp.engineCalls);
+
+      // Tracked by the server on render, not again by the browser.
+      await expectTrackedOnce(visitorCode, exp.exposures);
+      expect(errors).toEqual([]);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'next.png'), fullPage: true });
+    });
+  });
+
+  it('a first visit gets a visitor-code cookie and the same rendering on the server and in the browser', async () => {
+    await withPage(browser, async ({ page, context, errors }) => {
+      await page.addInitScript(WATCH_FLAGS);
+      const response = await page.goto(`${app.url}/`);
+      expect(response?.status()).toBe(200);
+      const visitorCode = (await context.cookies(app.url)).find((c) => c.name === COOKIE)?.value ?? '';
+      expect(visitorCode).toMatch(/^[a-z0-9]{16}$/);
+      const server = serverFlags((await response?.text()) ?? '');
+      expect(server.visitorCode).toBe(visitorCode); // the page rendered for the code the middleware set
+
+      const exp = await expected(visitorCode);
+      expect(server.keys).toEqual(exp.keys);
+      await hydrated(page);
+      await page.waitForTimeout(1_500);
+      const shown = await afterHydration(page);
+      expect(shown.visitorCode).toBe(visitorCode);
+      expect(shown.outerHTML).toBe(server.outerHTML);
+      expect(shown.mutations).toEqual([]);
+      await expectTrackedOnce(visitorCode, exp.exposures);
+      expect(errors).toEqual([]);
+
+      // The next request carries the cookie: same visitor, no new cookie.
+      const again = await page.goto(`${app.url}/`);
+      expect(again?.headers()['set-cookie']).toBeUndefined();
+      expect(serverFlags((await again?.text()) ?? '').visitorCode).toBe(visitorCode);
+    });
+  });
+});

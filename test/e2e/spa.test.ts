@@ -1,0 +1,109 @@
+/**
+ * End to end, in headless Chromium: the demo's React SPA against the dev server. The SPA shows
+ * the SDK's decisions for its visitor; an edit of the config file reaches the open page through
+ * the stream within 2 seconds, without a reload; each exposure and the conversion arrive at the
+ * dev server exactly once; a conversion made as the page is left arrives. Screenshot kept in
+ * test-artifacts/spa.png.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KameleoonClient } from '../../src/node.ts';
+import type { ConfigurationJson } from '../../src/config/types.ts';
+import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
+import { startSpa, type SpaServer } from '../../demo/spaServer.ts';
+import { launchBrowser, withPage } from '../browser/harness.ts';
+
+let dev: DevServer;
+let spa: SpaServer;
+let browser: Browser;
+let configPath: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-e2e-'));
+  configPath = join(dir, 'flags.yaml');
+  copyFileSync(new URL('../../demo/flags.yaml', import.meta.url), configPath);
+  [dev, spa, browser] = await Promise.all([startDevServer({ config: configPath, port: 0, watchIntervalMs: 100 }), startSpa(0), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), spa?.close(), dev?.close()]);
+});
+
+/** What the SDK decides for the visitor on `config` (no tracking). */
+async function decisions(config: ConfigurationJson, visitorCode: string): Promise<Record<string, string>> {
+  const client = new KameleoonClient({
+    siteCode: 'demo-site',
+    configuration: { defaultDataFile: config as never },
+    externals: { requester: { sendRequest: async () => new Response(null, { status: 304 }) }, logger: { log() {} } },
+  });
+  await client.initialize();
+  const keys = Object.fromEntries([...client.getVariations({ visitorCode, track: false })].map(([key, v]) => [key, v.key]));
+  await client.close();
+  return keys;
+}
+
+async function shown(page: Page): Promise<Record<string, string>> {
+  return Object.fromEntries(await page.$$eval('#flags [data-flag]', (rows) => rows.map((r) => [r.getAttribute('data-flag')!, r.querySelector('.variation')?.textContent ?? ''])));
+}
+
+async function eventually(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('demo React SPA, end to end', () => {
+  it('shows the decisions, follows a config edit live, and tracks each event once', async () => {
+    await withPage(browser, async ({ page, errors }) => {
+      await page.goto(`${spa.url}/?devServer=${encodeURIComponent(dev.url)}`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => document.querySelectorAll('#flags [data-flag]').length > 0);
+      const visitorCode = (await page.textContent('#visitor'))!;
+      expect(visitorCode).toMatch(/^[a-z0-9]{16}$/);
+      expect(await shown(page)).toEqual(await decisions(dev.configuration(), visitorCode));
+
+      // Edit the config file: every flag's default becomes its rules' first variation... simplest
+      // visible change: disable every rule of one flag, so it falls back to its default.
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const edited = structuredClone(dev.configuration());
+      const target = edited.featureFlags.find((f) => (f.rules ?? []).length > 0 && (f.rules ?? []).some((r) => r.variationByExposition.some((v) => v.variationKey !== f.defaultVariationKey)))!;
+      target.rules = [];
+      writeFileSync(configPath, JSON.stringify(edited));
+      const expectedAfter = await decisions(edited, visitorCode);
+      expect(expectedAfter[target.featureKey]).toBe(target.defaultVariationKey);
+      await page.waitForFunction(
+        ([key, value]) => document.querySelector(`#flags [data-flag="${key}"] .variation`)?.textContent === value,
+        [target.featureKey, target.defaultVariationKey] as const,
+        { timeout: 2_000 },
+      );
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+      expect(await shown(page)).toEqual(expectedAfter);
+
+      await page.click('#buy');
+      await eventually(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'));
+      await page.waitForTimeout(600); // three more tracking ticks: nothing may arrive twice
+      const mine = dev.events().filter((e) => e.visitorCode === visitorCode);
+      const byContent = new Map<string, number>();
+      for (const e of mine) byContent.set(`${e.eventType}:${JSON.stringify(e.params)}`, (byContent.get(`${e.eventType}:${JSON.stringify(e.params)}`) ?? 0) + 1);
+      expect([...byContent.values()].every((n) => n === 1)).toBe(true);
+      expect(mine.filter((e) => e.eventType === 'conversion')).toHaveLength(1);
+      const experiments = Object.values(await decisions(dev.configuration(), visitorCode)).length;
+      expect(mine.filter((e) => e.eventType === 'experiment').length).toBeGreaterThan(0);
+      expect(mine.filter((e) => e.eventType === 'experiment').length).toBeLessThanOrEqual(experiments + 1); // + a holdout, if any
+
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: 'test-artifacts/spa.png', fullPage: true });
+
+      // A conversion made as the page is left still arrives.
+      await page.click('#buy');
+      await page.goto('about:blank');
+      await eventually(() => dev.events().filter((e) => e.visitorCode === visitorCode && e.eventType === 'conversion').length === 2);
+      expect(errors).toEqual([]);
+    });
+  });
+});
