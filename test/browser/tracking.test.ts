@@ -98,6 +98,7 @@ describe('tracking in headless Chromium', () => {
       await page.goto(pageUrl());
       await ready(page);
       await context.setOffline(true);
+      await page.waitForFunction(() => navigator.onLine === false);
       await page.evaluate(() => {
         const client = window.__client!;
         for (let i = 0; i < 5; i++) {
