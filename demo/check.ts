@@ -77,7 +77,12 @@ async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, chec
   const expected = await expectedKeys(dev, cookie);
   const inHtml = Object.values(expected).every((key) => html.includes(key));
   checks.push({ app: 'Next.js', what: 'server HTML has the visitor’s variations', ok: cookie.length > 0 && inHtml, detail: `${cookie} ${JSON.stringify(expected)}` });
-  await page.waitForLoadState('networkidle');
+  // The page keeps its live-update stream open (it never goes network-idle): wait for hydration.
+  await page.waitForFunction(() => {
+    const flags = document.getElementById('flags');
+    return !!flags && Object.keys(flags).some((key) => key.startsWith('__reactFiber$'));
+  }, undefined, { timeout: 15_000 });
+  await page.waitForTimeout(300);
   checks.push({ app: 'Next.js', what: 'hydrated without error or warning', ok: errors.length === 0, detail: errors.join('; ') || 'none' });
   await context.close();
 }

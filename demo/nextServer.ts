@@ -1,4 +1,2 @@
-/** Placeholder until the Next.js app lands: `npm run demo` then runs without it. */
-export async function startNext(_devServer: string, _port: number): Promise<{ url: string; close(): Promise<void> } | undefined> {
-  return undefined;
-}
+/** The demo's Next.js App Router app (demo/next), built and started against the dev server. */
+export { startNext } from '../test/e2e/nextApp.ts';

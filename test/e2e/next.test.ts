@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
@@ -25,6 +25,7 @@ const COOKIE = 'kameleoonVisitorCode';
 let dev: DevServer;
 let app: NextApp;
 let browser: Browser;
+let browserLaunch: Promise<Browser> | undefined;
 let configDir: string;
 const appOutput: string[] = [];
 
@@ -34,12 +35,20 @@ beforeAll(async () => {
   const config = join(configDir, 'flags.yaml');
   copyFileSync(fileURLToPath(new URL('../../demo/flags.yaml', import.meta.url)), config);
   dev = await startDevServer({ config, port: 0 });
-  [app, browser] = await Promise.all([startNextApp({ devServerUrl: dev.url, siteCode: SITE_CODE, log: (line) => appOutput.push(line) }), launchBrowser()]);
+  browserLaunch = launchBrowser(); // meanwhile
+  app = await startNextApp({ devServerUrl: dev.url, siteCode: SITE_CODE, log: (line) => appOutput.push(line) });
+  browser = await browserLaunch;
   console.log(`next build ${app.timings.buildMs} ms, next start ${app.timings.startMs} ms`);
 }, 180_000);
 
+// The app's own output (a server error behind a 500, say) is shown when a test fails.
+beforeEach(({ onTestFailed }) => {
+  const from = appOutput.length;
+  onTestFailed(() => console.log(`next start output during the test:\n${appOutput.slice(from).join('\n') || '(none)'}`));
+});
+
 afterAll(async () => {
-  await Promise.all([browser?.close(), app?.close(), dev?.close()]);
+  await Promise.all([browserLaunch?.then((b) => b.close(), () => undefined), app?.close(), dev?.close()]);
   if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
@@ -200,6 +209,7 @@ describe('Next.js App Router demo, end to end', () => {
 
       await hydrated(page);
       await page.waitForTimeout(1_500); // effects run, the browser client starts and would track now
+      expect(errors).toEqual([]); // React reports a hydration mismatch as a console error
       const shown = await afterHydration(page);
       expect(shown.keys).toEqual(exp.keys);
       expect(shown.visitorCode).toBe(visitorCode);
@@ -236,6 +246,7 @@ describe('Next.js App Router demo, end to end', () => {
       expect(server.keys).toEqual(exp.keys);
       await hydrated(page);
       await page.waitForTimeout(1_500);
+      expect(errors).toEqual([]);
       const shown = await afterHydration(page);
       expect(shown.visitorCode).toBe(visitorCode);
       expect(shown.outerHTML).toBe(server.outerHTML);

@@ -42,9 +42,14 @@ export interface NextApp {
   close(): Promise<void>;
 }
 
-/** Environment of the Next.js processes: no telemetry, no lockfile patching (it would run npm). */
+/**
+ * Environment of the Next.js processes: no telemetry, no lockfile patching (it would run npm), and
+ * no inherited NODE_ENV (vitest sets `test`): `next build` and `next start` set `production`.
+ */
 function nextEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_IGNORE_INCORRECT_LOCKFILE: '1', ...extra };
+  const env: Record<string, string | undefined> = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_IGNORE_INCORRECT_LOCKFILE: '1', ...extra };
+  delete env.NODE_ENV;
+  return env as NodeJS.ProcessEnv;
 }
 
 /** Kills a detached child's process group; true when there was one to signal. */
