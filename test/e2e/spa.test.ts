@@ -104,6 +104,12 @@ describe('demo React SPA, end to end', () => {
       await page.goto('about:blank');
       await eventually(() => dev.events().filter((e) => e.visitorCode === visitorCode && e.eventType === 'conversion').length === 2);
       expect(errors).toEqual([]);
+
+      // The dev server's page lists the flags and the events received.
+      await page.goto(dev.url);
+      expect(await page.textContent('#flags')).toContain('new_checkout');
+      expect(Number((await page.textContent('#count'))?.replace(/\D/g, ''))).toBe(dev.events().length);
+      await page.screenshot({ path: 'test-artifacts/dev-server.png', fullPage: true });
     });
   });
 });
