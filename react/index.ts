@@ -17,3 +17,7 @@ export {
   type FeatureFlagResult,
   type KameleoonActions,
 } from './hooks.ts';
+
+/** The zustand store of a client's results (the React bindings use it; so can any UI or Node code). */
+export { KameleoonStore } from '../src/store/kameleoonStore.ts';
+export type { KameleoonStatus, KameleoonState, StatusInfo } from '../src/store/kameleoonStore.ts';

@@ -67,8 +67,6 @@ export type {
   SetDataParametersType,
 } from './platform/platform.ts';
 export type { RequestLike, ResponseLike } from './visitor/visitorCode.ts';
-export { KameleoonStore } from './store/kameleoonStore.ts';
-export type { KameleoonStatus, KameleoonState, StatusInfo } from './store/kameleoonStore.ts';
 export { createSnapshot, visitorCodeFromCookies } from './store/snapshot.ts';
 export type { KameleoonSnapshot, SnapshotOptions, SnapshotVariation } from './store/snapshot.ts';
 export { ensureVisitorCodeCookie } from './visitor/visitorCode.ts';

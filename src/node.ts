@@ -19,3 +19,7 @@ export { readConfigurationFile };
 export { mergeConfiguration, DEFAULT_CONFIGURATION_PATH } from './platform/node/configFile.ts';
 export type { FileConfiguration } from './platform/node/configFile.ts';
 export type { ClientFactory, ClientFactoryOptions } from './client/factory.ts';
+
+/** The zustand store of a client's results (the React bindings use it; so can any UI or Node code). */
+export { KameleoonStore } from './store/kameleoonStore.ts';
+export type { KameleoonStatus, KameleoonState, StatusInfo } from './store/kameleoonStore.ts';

@@ -13,7 +13,7 @@ import { VisitorCodeCookies, validateVisitorCode } from '../visitor/visitorCode.
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { EventHub } from './events.ts';
 import type { SDKConfigurationType, SDKParameters } from './options.ts';
-import { RemoteAccess } from './remote.ts';
+import type { RemoteAccess } from './remote.ts';
 import { VariablesCache } from './variables.ts';
 import { wireClient } from './wiring.ts';
 
@@ -32,7 +32,8 @@ export class ClientCore {
   readonly delivery: ConfigurationDelivery;
   readonly tracker: Tracker;
   readonly outbox: Outbox;
-  readonly remote: RemoteAccess;
+  #remote: Promise<RemoteAccess> | undefined;
+  #siteCode: string;
   readonly variables = new VariablesCache();
   readonly cookies: VisitorCodeCookies;
   config: ParsedConfig | undefined;
@@ -60,8 +61,24 @@ export class ClientCore {
     this.delivery = s.delivery;
     this.tracker = s.tracker;
     this.outbox = s.outbox;
-    this.remote = new RemoteAccess({ siteCode: s.siteCode, options: s.options, requester: s.platform.requester, config: () => this.config, logger: s.logger });
+    this.#siteCode = s.siteCode;
     this.cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain);
+  }
+
+  /**
+   * The Data API access, loaded on first use: remote data is rarely needed, so its code (and the
+   * OAuth client) stay out of the core bundle until then.
+   */
+  remote(): Promise<RemoteAccess> {
+    this.#remote ??= import('./remote.ts').then(
+      ({ RemoteAccess: Access }) => new Access({ siteCode: this.#siteCode, options: this.options, requester: this.platform.requester, config: () => this.config, logger: this.logger }),
+    );
+    return this.#remote;
+  }
+
+  /** Abandons Data API requests in flight, if the access was ever loaded. */
+  closeRemote(): void {
+    void this.#remote?.then((access) => access.close());
   }
 
   requireConfig(method: string): ParsedConfig {

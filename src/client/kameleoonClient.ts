@@ -174,7 +174,7 @@ export class KameleoonClient {
   getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
     const { key, timeout } = typeof params === 'string' ? { key: params, timeout: undefined } : requireObject(params, 'getRemoteData', '{ key, timeout? }');
     if (typeof key !== 'string' || key === '') throw new InvalidArgument('getRemoteData(): key must be a non-empty string.');
-    return this.#c.remote.data(key, timeout);
+    return this.#c.remote().then((remote) => remote.data(key, timeout));
   }
 
   /**
@@ -189,7 +189,7 @@ export class KameleoonClient {
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('getRemoteVisitorData');
     const known = this.#c.visitors.peek(visitorCode);
-    const result = await this.#c.remote.visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : this.#c.visitors.dataOf(known)), timeout);
+    const result = await (await this.#c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : this.#c.visitors.dataOf(known)), timeout);
     const visitor = this.#c.visitors.touch(visitorCode);
     const toStore = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true) ? result.dataToStore : result.alwaysStored;
     applyData(visitor, toStore, config, this.#c.visitors, this.#c.logger);
@@ -213,7 +213,7 @@ export class KameleoonClient {
     validateVisitorCode(visitorCode);
     this.#c.requireConfig('getVisitorWarehouseAudience');
     if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument('getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.');
-    const audience = await this.#c.remote.warehouseAudience(visitorCode, customDataIndex, warehouseKey, timeout);
+    const audience = await (await this.#c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, timeout);
     if (audience) this.addData(visitorCode, audience);
     return audience;
   }
@@ -448,7 +448,7 @@ export class KameleoonClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#c.delivery.close();
-    this.#c.remote.close();
+    this.#c.closeRemote();
     await this.#c.tracker.close();
     this.#c.visitors.flushPersistence();
   }

@@ -4,7 +4,6 @@ import type { IExternalEventSource, IExternalRequester, IExternalStorage } from 
 import type { PackageInfo } from '../targeting/types.ts';
 import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
-import { FetchEventSource } from './stream.ts';
 
 /** A browser uses its cached configuration at once when it was fetched this recently. */
 export const CACHE_WINDOW_MS = 90 * 60_000;
@@ -111,6 +110,7 @@ export class ConfigurationDelivery {
   #inflight: Promise<boolean> | undefined;
   #pendingTs: number | undefined;
   #stream: IExternalEventSource | undefined;
+  #streamLoading = false;
   #streamTimer: Timer | undefined;
   #streamFailures = 0;
   #dueWhileHidden = false;
@@ -287,7 +287,7 @@ export class ConfigurationDelivery {
   #syncStream(): void {
     if (this.#closed) return;
     const wanted = this.#config?.realTimeUpdate === true;
-    if (wanted && !this.#stream && this.#streamTimer === undefined) {
+    if (wanted && !this.#stream && !this.#streamLoading && this.#streamTimer === undefined) {
       this.#openStream();
     } else if (!wanted && (this.#stream || this.#streamTimer !== undefined)) {
       this.#stopStream();
@@ -297,7 +297,17 @@ export class ConfigurationDelivery {
 
   #openStream(): void {
     this.#streamTimer = undefined;
-    const source = this.#o.eventSource ?? new FetchEventSource();
+    if (this.#o.eventSource) return this.#connect(this.#o.eventSource);
+    // The fetch-based event source is loaded when a configuration first asks for real time.
+    this.#streamLoading = true;
+    void import('./stream.ts').then(({ FetchEventSource }) => {
+      this.#streamLoading = false;
+      if (this.#closed || this.#stream || this.#config?.realTimeUpdate !== true) return;
+      this.#connect(new FetchEventSource());
+    });
+  }
+
+  #connect(source: IExternalEventSource): void {
     this.#stream = source;
     source.onError?.((err) => this.#onStreamError(source, err));
     const opened = () => {

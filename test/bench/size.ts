@@ -1,54 +1,76 @@
 /**
- * `npm run size`: the minified + gzipped size of each public entry as an application would ship
- * it (the entry and every chunk it imports; dependencies such as react, zustand and js-cookie are
- * external and not counted), and what the React bindings add over the browser core.
+ * `npm run size`: what each SDK costs a browser page, bundled the same way for all of them — an
+ * application module that re-exports the SDK's entry, bundled by esbuild for the browser,
+ * minified, with the SDK's own dependencies included and React left out (the page has it), then
+ * gzipped. Ours: the core entry, and core + React bindings; the official Kameleoon JavaScript and
+ * React SDKs; GrowthBook and GrowthBook + React, the smallest full-featured peer.
  */
 import { gzipSync } from 'node:zlib';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build, type Rollup } from 'vite';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
-/** Sizes of one entry. */
-export interface EntrySize {
-  entry: string;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One measured bundle. */
+export interface BundleSize {
+  name: string;
   minified: number;
   gzipped: number;
 }
 
-/** Builds the library minified into a temporary directory and measures each entry with its chunks. */
-export async function measureEntries(): Promise<EntrySize[]> {
-  const outDir = await mkdtemp(join(tmpdir(), 'kameleoon-ts-size-'));
-  try {
-    const result = (await build({ logLevel: 'silent', build: { outDir, minify: true, sourcemap: false, write: false } })) as Rollup.RollupOutput | Rollup.RollupOutput[];
-    const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
-    const chunks = new Map(outputs.filter((o): o is Rollup.OutputChunk => o.type === 'chunk').map((c) => [c.fileName, c]));
-    const closure = (chunk: Rollup.OutputChunk, seen = new Set<string>()): Set<string> => {
-      if (seen.has(chunk.fileName)) return seen;
-      seen.add(chunk.fileName);
-      for (const dep of chunk.imports) {
-        const next = chunks.get(dep);
-        if (next) closure(next, seen);
-      }
-      return seen;
-    };
-    return [...chunks.values()]
-      .filter((c) => c.isEntry)
-      .map((entry) => {
-        const code = [...closure(entry)].map((file) => chunks.get(file)!.code).join('\n');
-        return { entry: entry.name, minified: Buffer.byteLength(code), gzipped: gzipSync(code, { level: 9 }).length };
-      })
-      .sort((a, b) => a.entry.localeCompare(b.entry));
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+/** The bundles measured: an application entry each. */
+export const BUNDLES: { name: string; source: string }[] = [
+  { name: 'kameleoon-ts core', source: `export * from './src/browser.ts';` },
+  { name: 'kameleoon-ts core + react', source: `export * from './react/index.ts';` },
+  { name: '@kameleoon/javascript-sdk', source: `export * from '@kameleoon/javascript-sdk';` },
+  { name: '@kameleoon/react-sdk', source: `export * from '@kameleoon/react-sdk';` },
+  { name: '@growthbook/growthbook', source: `export * from '@growthbook/growthbook';` },
+  { name: '@growthbook/growthbook-react', source: `export * from '@growthbook/growthbook-react';` },
+];
+
+/** Bundles, minifies and gzips one application entry. */
+export async function bundleSize(name: string, source: string): Promise<BundleSize> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: ROOT, loader: 'ts', sourcefile: 'app.ts' },
+    bundle: true,
+    splitting: true,
+    outdir: '/virtual',
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    external: ['react', 'react-dom', 'react/jsx-runtime'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  // What the page loads up front: the entry chunk and what it imports statically. Code loaded
+  // with import() on first use (remote data, the event stream) is not counted.
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint !== undefined)!;
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const imported of outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  // Metafile paths are relative to the working directory; output files carry absolute paths.
+  const wanted = new Set([...files].map((file) => resolve(file)));
+  const code = result.outputFiles.filter((f) => wanted.has(f.path)).map((f) => f.text).join('\n');
+  return { name, minified: Buffer.byteLength(code), gzipped: gzipSync(code, { level: 9 }).length };
+}
+
+/** Every bundle of {@link BUNDLES}. */
+export async function measureBundles(): Promise<BundleSize[]> {
+  const sizes: BundleSize[] = [];
+  for (const { name, source } of BUNDLES) sizes.push(await bundleSize(name, source));
+  return sizes;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sizes = await measureEntries();
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-  for (const s of sizes) console.log(`${s.entry.padEnd(8)} ${kb(s.minified).padStart(9)} min  ${kb(s.gzipped).padStart(8)} min+gzip`);
-  const core = sizes.find((s) => s.entry === 'browser');
-  const react = sizes.find((s) => s.entry === 'react');
-  if (core && react) console.log(`react bindings over the browser core: +${kb(react.gzipped - core.gzipped)} min+gzip`);
+  for (const s of await measureBundles()) console.log(`${s.name.padEnd(30)} ${kb(s.minified).padStart(9)} min  ${kb(s.gzipped).padStart(8)} min+gzip`);
 }
