@@ -4,6 +4,8 @@
  */
 import { createBenchClient, FEATURE_KEY, loadSdk, visitorCode, type BenchHandle, type SdkName } from './harness.ts';
 
+/** The session duration of our SDK's default configuration. */
+const SESSION_MS = 30 * 60_000;
 /** Visitors per distinct-visitor pass and per heap measurement. */
 export const VISITORS = 100_000;
 /** Minimum timed duration of each throughput measurement. */
@@ -32,6 +34,8 @@ export interface ThroughputReport {
 export interface HeapReport {
   visitors: number;
   growthBytes: number;
+  /** Still retained (over the baseline) once the session duration has passed. */
+  afterExpiryBytes: number;
   bytesPerVisitor: number;
   trackingRequests: number;
   exposureLines: number;
@@ -121,6 +125,10 @@ export async function throughput(sdk: SdkName): Promise<ThroughputReport> {
  * are built inside the loop, so strings the SDK keeps are counted against it.
  */
 export async function heap(sdk: SdkName, track: boolean): Promise<HeapReport> {
+  // A clock that can jump, so that the session duration can pass without waiting for it.
+  const realNow = Date.now.bind(Date);
+  let skew = 0;
+  Date.now = () => realNow() + skew;
   const handle = await createBenchClient(sdk);
   for (let i = 0; i < WARMUP_VISITORS; i++) evaluate(handle, visitorCode('w', i), track);
   gc();
@@ -130,9 +138,15 @@ export async function heap(sdk: SdkName, track: boolean): Promise<HeapReport> {
   const after = retained();
   // Use the client after the second reading so it cannot be collected before it.
   evaluate(handle, visitorCode('h', 0), track);
+  // Past the session duration (30 minutes, our default), one new visitor: what is still held?
+  skew += SESSION_MS + 60_000;
+  evaluate(handle, visitorCode('x', 0), track);
+  gc();
+  const afterExpiry = retained();
   const report = {
     visitors: VISITORS,
     growthBytes: after - before,
+    afterExpiryBytes: afterExpiry - before,
     bytesPerVisitor: (after - before) / VISITORS,
     trackingRequests: handle.trackingRequests(),
     exposureLines: handle.exposureLines(),
