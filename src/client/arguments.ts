@@ -1,4 +1,5 @@
 import { InvalidArgument } from '../errors.ts';
+import { describeValue } from '../visitor/data.ts';
 
 /** Argument checks shared by the client's public methods: misuse throws InvalidArgument saying what to pass. */
 
@@ -8,12 +9,19 @@ export function requireObject<T extends object>(value: T, method: string, shape:
 }
 
 export function requireKey(featureKey: unknown, method: string): string {
-  if (typeof featureKey !== 'string' || featureKey === '') throw new InvalidArgument(`${method}(): featureKey must be a non-empty string, got ${JSON.stringify(featureKey) ?? typeof featureKey}.`);
+  if (typeof featureKey !== 'string' || featureKey === '') throw new InvalidArgument(`${method}(): featureKey must be a non-empty string, got ${describeValue(featureKey)}.`);
   return featureKey;
 }
 
 export function optionalBoolean(value: unknown, name: string, method: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new InvalidArgument(`${method}(): ${name} must be a boolean, got ${typeof value}.`);
+  return value;
+}
+
+/** A request timeout in milliseconds: undefined (the client's `requestTimeout`) or a non-negative finite number. */
+export function optionalTimeout(value: unknown, method: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InvalidArgument(`${method}(): timeout must be a non-negative number of milliseconds, got ${describeValue(value)}.`);
   return value;
 }

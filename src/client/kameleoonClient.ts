@@ -1,4 +1,4 @@
-import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError } from '../errors.ts';
+import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
 import type { FeatureFlag } from '../config/parse.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
 import type { JSONType } from '../config/variables.ts';
@@ -10,11 +10,11 @@ import type { RemoteVisitorDataFiltersType } from '../remote/remoteData.ts';
 import { engineTrackingCode } from '../tracking/engineCode.ts';
 import type { OutboxStats } from '../tracking/outbox.ts';
 import { applyData, resolveNames, storedKinds } from '../visitor/applyData.ts';
-import { Conversion, CustomData, isKameleoonData, type KameleoonDataType } from '../visitor/data.ts';
+import { Conversion, CustomData, describeValue, isKameleoonData, isValidData, type KameleoonDataType } from '../visitor/data.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
 import { emptyVisitorData } from '../visitor/visitorStore.ts';
-import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
+import { optionalBoolean, optionalTimeout, requireKey, requireObject } from './arguments.ts';
 import { ClientCore } from './core.ts';
 import { buildDataFile } from './dataFile.ts';
 import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
@@ -131,6 +131,7 @@ export class KameleoonClient {
     const config = this.#c.requireConfig('addData');
     data.forEach((item, i) => {
       if (!isKameleoonData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...).`);
+      if (!isValidData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
     });
     if (data.length === 0) return;
     const visitor = this.#c.visitor(visitorCode);
@@ -169,12 +170,14 @@ export class KameleoonClient {
 
   /**
    * The JSON stored in Kameleoon's Data API under `key`.
-   * @throws KameleoonError (RemoteData) on a network error, a timeout or an error status
+   * @throws KameleoonError (RemoteData) on a network error, a timeout or an error status; InvalidArgument
+   * (every error is a rejection, as in the official SDK)
    */
-  getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
+  async getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
     const { key, timeout } = typeof params === 'string' ? { key: params, timeout: undefined } : requireObject(params, 'getRemoteData', '{ key, timeout? }');
     if (typeof key !== 'string' || key === '') throw new InvalidArgument('getRemoteData(): key must be a non-empty string.');
-    return this.#c.remote().then((remote) => remote.data(key, timeout));
+    const ms = optionalTimeout(timeout, 'getRemoteData');
+    return (await this.#c.remote()).data(key, ms);
   }
 
   /**
@@ -188,8 +191,11 @@ export class KameleoonClient {
     const { visitorCode, shouldAddData, filters, timeout } = requireObject(params, 'getRemoteVisitorData', '{ visitorCode, shouldAddData?, filters?, timeout? }');
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('getRemoteVisitorData');
+    const ms = optionalTimeout(timeout, 'getRemoteVisitorData');
+    const amount = (filters as RemoteVisitorDataFiltersType | null | undefined)?.previousVisitAmount;
+    if (amount !== undefined && typeof amount !== 'number') throw new KameleoonError(KameleoonException.VisitAmount, `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from 1 to 25, got ${describeValue(amount)}.`);
     const known = this.#c.visitors.peek(visitorCode);
-    const result = await (await this.#c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : this.#c.visitors.dataOf(known)), timeout);
+    const result = await (await this.#c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : this.#c.visitors.dataOf(known)), ms);
     const visitor = this.#c.visitors.touch(visitorCode);
     const toStore = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true) ? result.dataToStore : result.alwaysStored;
     applyData(visitor, toStore, config, this.#c.visitors, this.#c.logger);
@@ -213,7 +219,9 @@ export class KameleoonClient {
     validateVisitorCode(visitorCode);
     this.#c.requireConfig('getVisitorWarehouseAudience');
     if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument('getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.');
-    const audience = await (await this.#c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, timeout);
+    if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
+    const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
+    const audience = await (await this.#c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
     if (audience) this.addData(visitorCode, audience);
     return audience;
   }
@@ -343,7 +351,7 @@ export class KameleoonClient {
     const { flag, evaluation } = this.#c.evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'), true);
     this.#requireVariation(flag, evaluation.variationKey, visitorCode);
     const variable = this.#c.variables.of(flag, evaluation.variationKey).get(variableKey);
-    if (!variable) throw new FeatureVariableNotFound(String(variableKey), featureKey, evaluation.variationKey);
+    if (!variable) throw new FeatureVariableNotFound(typeof variableKey === 'string' ? variableKey : describeValue(variableKey), featureKey, evaluation.variationKey);
     return { type: variable.type, value: variable.value };
   }
 
@@ -369,6 +377,7 @@ export class KameleoonClient {
     const { visitorCode, experimentId, variationKey, forceTargeting } = requireObject(params, 'setForcedVariation', '{ visitorCode, experimentId, variationKey, forceTargeting? }');
     validateVisitorCode(visitorCode);
     if (typeof experimentId !== 'number') throw new InvalidArgument('setForcedVariation(): experimentId must be a number.');
+    if (variationKey !== null && typeof variationKey !== 'string') throw new InvalidArgument(`setForcedVariation(): variationKey must be a string or null, got ${describeValue(variationKey)}.`);
     const config = this.#c.requireConfig('setForcedVariation');
     const visitor = this.#c.visitors.touch(visitorCode);
     if (variationKey === null) {
@@ -427,14 +436,14 @@ export class KameleoonClient {
 
   /** Registers the handler of an event type (one per type, as in the official SDK). */
   onEvent<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
-    if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${String(event)}.`);
+    if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${describeValue(event)}.`);
     if (typeof callback !== 'function') throw new InvalidArgument('onEvent(): callback must be a function.');
     this.#c.events.on(event, callback as (data: never) => void);
   }
 
   /** Sets how much the SDK logs. */
   setLogLevel(level: LogLevel): void {
-    if (typeof level !== 'number' || level < 0 || level > 4) throw new InvalidArgument('setLogLevel(): level must be a LogLevel (0 to 4).');
+    if (!Number.isInteger(level) || level < 0 || level > 4) throw new InvalidArgument('setLogLevel(): level must be a LogLevel (0 to 4).');
     this.#c.logger.level = level;
   }
 

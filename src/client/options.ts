@@ -3,6 +3,8 @@ import type { ConfigurationJson } from '../config/types.ts';
 import type { ExternalsType, IExternalPRNG } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { OutboxLimits } from '../tracking/outbox.ts';
+import { describeValue } from '../visitor/data.ts';
+import { toWellFormed } from '../visitor/visitorCode.ts';
 
 /** Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server). */
 export interface EndpointsType {
@@ -76,7 +78,25 @@ function optionalString(value: unknown, name: string): string | undefined {
 
 function numberOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgument(`configuration.${name} must be a number, got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgument(`configuration.${name} must be a number, got ${describeValue(value)}.`);
+  return value;
+}
+
+function endpointsOption(value: unknown): EndpointsType {
+  if (value == null) return {};
+  if (typeof value !== 'object') throw new InvalidArgument('configuration.endpoints must be an object of base URLs.');
+  const e = value as Record<keyof EndpointsType, unknown>;
+  const endpoints: EndpointsType = {};
+  for (const key of ['configuration', 'tracking', 'realTime', 'dataApi', 'api'] as const) {
+    const url = optionalString(e[key], `endpoints.${key}`);
+    if (url !== undefined) endpoints[key] = url;
+  }
+  return endpoints;
+}
+
+/** URLs are built with encodeURIComponent, which throws on a lone surrogate. */
+function requireWellFormed(value: string, name: string): string {
+  if (toWellFormed(value) !== value) throw new InvalidArgument(`${name} holds an unpaired surrogate (a character cut in half): ${describeValue(value)}.`);
   return value;
 }
 
@@ -90,22 +110,23 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
   }
   if (typeof params.siteCode !== 'string') throw new InvalidArgument(`siteCode must be a string, got ${typeof params.siteCode}.`);
   if (params.siteCode.trim() === '') throw new SiteCodeIsEmpty();
+  requireWellFormed(params.siteCode, 'siteCode');
   const c = params.configuration ?? {};
   if (typeof c !== 'object') throw new InvalidArgument('configuration must be an object.');
   const cleanup = c.targetingDataCleanupInterval;
   return {
     siteCode: params.siteCode,
     config: {
-      environment: typeof c.environment === 'string' && c.environment !== '' ? c.environment : 'production',
+      environment: typeof c.environment === 'string' && c.environment !== '' ? requireWellFormed(c.environment, 'configuration.environment') : 'production',
       updateInterval: Math.max(1, numberOption(c.updateInterval, 'updateInterval', 60)),
       requestTimeout: numberOption(c.requestTimeout, 'requestTimeout', 10_000),
       trackingInterval: Math.min(1000, Math.max(100, numberOption(c.trackingInterval, 'trackingInterval', 1000))),
       targetingDataCleanupInterval: cleanup === undefined ? undefined : Math.max(1, numberOption(cleanup, 'targetingDataCleanupInterval', 1)),
-      cookieDomain: normalizeDomain(c.cookieDomain),
-      networkDomain: normalizeDomain(c.networkDomain),
+      cookieDomain: normalizeDomain(optionalString(c.cookieDomain, 'cookieDomain')),
+      networkDomain: normalizeDomain(optionalString(c.networkDomain, 'networkDomain')),
       defaultDataFile: c.defaultDataFile,
       sessionDuration: numberOption(c.sessionDuration, 'sessionDuration', 30),
-      endpoints: { ...(c.endpoints ?? {}) },
+      endpoints: endpointsOption(c.endpoints),
       clientId: optionalString(c.clientId, 'clientId'),
       clientSecret: optionalString(c.clientSecret, 'clientSecret'),
     },

@@ -10,10 +10,12 @@ import {
   getRemoteVisitorData,
   getVisitorWarehouseAudience,
   type DataApiUrls,
+  type RemoteRequestParams,
   type RemoteVisitorDataFiltersType,
   type RemoteVisitorDataResult,
 } from '../remote/remoteData.ts';
 import type { CustomData } from '../visitor/data.ts';
+import { toWellFormed } from '../visitor/visitorCode.ts';
 import type { SDKConfigurationType } from './options.ts';
 
 /** Options of {@link RemoteAccess}. */
@@ -33,7 +35,9 @@ export interface RemoteAccessOptions {
 export class RemoteAccess {
   readonly #o: RemoteAccessOptions;
   readonly #token: TokenProvider | undefined;
-  readonly #abort = new AbortController();
+  /** One controller per request in flight: a shared signal would collect a listener per request (Node warns past 10). */
+  readonly #inflight = new Set<AbortController>();
+  #closed = false;
 
   constructor(options: RemoteAccessOptions) {
     this.#o = options;
@@ -48,34 +52,50 @@ export class RemoteAccess {
     return dataApiUrls({ siteCode: this.#o.siteCode, baseUrl: options.endpoints.dataApi, networkDomain: options.networkDomain, dataApiDomain: this.#o.config()?.dataApiDomain });
   }
 
-  #request(timeout: number | undefined) {
-    return { requester: this.#o.requester, timeoutMs: timeout ?? this.#o.options.requestTimeout, token: this.#token, signal: this.#abort.signal };
+  /** Runs one request under its own abort signal, which `close()` aborts while it is in flight. */
+  async #request<T>(timeout: number | undefined, send: (request: Omit<RemoteRequestParams, 'url'>) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (this.#closed) controller.abort();
+    this.#inflight.add(controller);
+    try {
+      // setTimeout takes at most 2^31 - 1 ms (a larger delay fires at once).
+      return await send({ requester: this.#o.requester, timeoutMs: Math.min(timeout ?? this.#o.options.requestTimeout, 2 ** 31 - 1), token: this.#token, signal: controller.signal });
+    } finally {
+      this.#inflight.delete(controller);
+    }
   }
+
+  // URLs are built with encodeURI(Component), which throws on lone surrogates: codes and keys are made well-formed.
 
   /** The JSON stored under `key` (`GET /map/map`). */
   data(key: string, timeout?: number): Promise<JSONType> {
-    return getRemoteData({ ...this.#request(timeout), url: this.#urls().remoteData(key) });
+    return this.#request(timeout, (request) => getRemoteData({ ...request, url: this.#urls().remoteData(toWellFormed(key)) }));
   }
 
   /** A visitor's visits, parsed (`GET /visit/visitor`). */
   visitorData(visitorCode: string, filters: RemoteVisitorDataFiltersType | undefined, storedKinds: ReadonlySet<string>, timeout?: number): Promise<RemoteVisitorDataResult> {
     const effective = filters ?? DEFAULT_VISITOR_DATA_FILTERS;
-    return getRemoteVisitorData({
-      ...this.#request(timeout),
-      url: this.#urls().visitorData({ visitorCode, filters: effective }),
-      filters: effective,
-      storedKinds,
-      visitorScopeIndexes: this.#o.config()?.customData.visitorScope,
-    });
+    return this.#request(timeout, (request) =>
+      getRemoteVisitorData({
+        ...request,
+        url: this.#urls().visitorData({ visitorCode: toWellFormed(visitorCode), filters: effective }),
+        filters: effective,
+        storedKinds,
+        visitorScopeIndexes: this.#o.config()?.customData.visitorScope,
+      }),
+    );
   }
 
   /** The warehouse audiences of a visitor as custom data at `customDataIndex`, or null. */
   warehouseAudience(visitorCode: string, customDataIndex: number, warehouseKey: string | undefined, timeout?: number): Promise<CustomData | null> {
-    return getVisitorWarehouseAudience({ ...this.#request(timeout), urls: this.#urls(), visitorCode, customDataIndex, warehouseKey });
+    return this.#request(timeout, (request) =>
+      getVisitorWarehouseAudience({ ...request, urls: this.#urls(), visitorCode: toWellFormed(visitorCode), customDataIndex, warehouseKey: warehouseKey && toWellFormed(warehouseKey) }),
+    );
   }
 
-  /** Abandons requests in flight. */
+  /** Abandons requests in flight, and those made later. */
   close(): void {
-    this.#abort.abort();
+    this.#closed = true;
+    for (const controller of this.#inflight) controller.abort();
   }
 }

@@ -1,5 +1,6 @@
 /** What `getRemoteVisitorData` may ask the Data API for, with the official defaults and bounds. */
 import { KameleoonError, KameleoonException } from '../errors.ts';
+import { describeValue } from '../visitor/data.ts';
 
 /**
  * What `getRemoteVisitorData` asks the Data API for (the official `VisitorDataFiltersType`).
@@ -71,7 +72,7 @@ export function validateVisitorDataFilters(filters: RemoteVisitorDataFiltersType
   if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < MIN_PREVIOUS_VISITS || amount > MAX_PREVIOUS_VISITS) {
     throw new KameleoonError(
       KameleoonException.VisitAmount,
-      `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from ${MIN_PREVIOUS_VISITS} to ${MAX_PREVIOUS_VISITS}, got ${String(amount)}.`,
+      `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from ${MIN_PREVIOUS_VISITS} to ${MAX_PREVIOUS_VISITS}, got ${describeValue(amount)}.`,
     );
   }
 }

@@ -58,6 +58,7 @@ export function fromSnapshotVariation(snapshot: SnapshotVariation): Variation {
 export function createSnapshot(client: KameleoonClient, options: SnapshotOptions): KameleoonSnapshot {
   if (options == null || typeof options !== 'object') throw new InvalidArgument('createSnapshot(client, { visitorCode, featureKeys?, track? })');
   const { visitorCode, track = false, includeConfiguration = true } = options;
+  if (options.featureKeys !== undefined && !Array.isArray(options.featureKeys)) throw new InvalidArgument('createSnapshot(): featureKeys must be an array of feature keys.');
   const featureKeys = options.featureKeys ?? client.getFeatureFlags().map((flag) => flag.key);
   const results: Record<string, SnapshotVariation> = {};
   const tracked: string[] = [];
@@ -75,8 +76,9 @@ export function createSnapshot(client: KameleoonClient, options: SnapshotOptions
  * undefined when the visitor has none yet (the middleware helper sets it on a first visit).
  */
 export function visitorCodeFromCookies(cookies: { get(name: string): { value: string } | undefined }): string | undefined {
-  const value = cookies.get(VISITOR_CODE_COOKIE)?.value;
-  if (!value) return undefined;
+  if (cookies == null || typeof cookies.get !== 'function') throw new InvalidArgument('visitorCodeFromCookies() takes a cookie store with get(name), such as the one of Next.js cookies().');
+  const value: unknown = cookies.get(VISITOR_CODE_COOKIE)?.value;
+  if (!value || typeof value !== 'string') return undefined;
   const decoded = decodeCookieValue(value);
   return decoded.length <= 255 ? decoded : undefined;
 }

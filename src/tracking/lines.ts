@@ -1,4 +1,5 @@
 import type { KameleoonDataType } from '../visitor/data.ts';
+import { toWellFormed } from '../visitor/visitorCode.ts';
 
 /**
  * Kameleoon's tracking lines, byte for byte as the official JavaScript SDK writes them: a line is
@@ -10,6 +11,9 @@ import type { KameleoonDataType } from '../visitor/data.ts';
 const BROWSER_INDEX: Record<string, number> = { CHROME: 0, IE: 1, FIREFOX: 2, SAFARI: 3, OPERA: 4, OTHER: 5 };
 const OS_INDEX: Record<string, number> = { WINDOWS: 0, MAC: 1, IOS: 2, LINUX: 3, ANDROID: 4, WINDOWS_PHONE: 5 };
 const HEX = '0123456789ABCDEF';
+
+/** encodeURIComponent, with lone surrogates (on which it throws) written as U+FFFD. */
+const encode = (value: string): string => encodeURIComponent(toWellFormed(value));
 
 /** A nonce: 16 upper-case hex characters, drawn as the official SDK draws them. */
 export function nonce(random: () => number): string {
@@ -32,7 +36,8 @@ export function segmentLine(segmentId: number): string {
 }
 
 function customDataLine(index: number, values: readonly string[], overwrite: boolean, isMappingIdentifier: boolean): string {
-  const counts: Record<string, 1> = {};
+  // No prototype: a value named `__proto__` is a key like any other.
+  const counts: Record<string, 1> = Object.create(null);
   for (const value of values) counts[value] = 1;
   return `eventType=customData&index=${index}&valuesCountMap=${encodeURIComponent(JSON.stringify(counts))}&overwrite=${overwrite}${isMappingIdentifier ? '&mappingIdentifier=true' : ''}`;
 }
@@ -72,9 +77,9 @@ export function dataLine(item: TrackedItem, ctx: LineContext): string | undefine
       return customDataLine(item.index, item.values, item.overwrite, item.index === ctx.mappingIdentifierIndex && Boolean(item.values[0]));
     case 'pageView': {
       if (!item.urlAddress) return undefined;
-      const title = item.title ? `&title=${encodeURIComponent(item.title)}` : '';
+      const title = item.title ? `&title=${encode(item.title)}` : '';
       const referrers = item.referrers?.length ? `&referrersIndices=${JSON.stringify(item.referrers)}` : '';
-      return `eventType=page&href=${encodeURIComponent(item.urlAddress)}${title}${referrers}`;
+      return `eventType=page&href=${encode(item.urlAddress)}${title}${referrers}`;
     }
     case 'conversion':
       return `eventType=conversion&goalId=${item.goalId}&revenue=${item.revenue}&negative=${item.negative}${item.metadata?.length ? metadataParam(item.metadata) : ''}`;
@@ -85,11 +90,11 @@ export function dataLine(item: TrackedItem, ctx: LineContext): string | undefine
     case 'operatingSystem':
       return `eventType=staticData&os=${item.operatingSystem}&osIndex=${OS_INDEX[item.operatingSystem]}`;
     case 'geolocation': {
-      const region = item.region ? `&region=${encodeURIComponent(item.region)}` : '';
-      const city = item.city ? `&city=${encodeURIComponent(item.city)}` : '';
-      const postalCode = item.postalCode ? `&postalCode=${encodeURIComponent(item.postalCode)}` : '';
+      const region = item.region ? `&region=${encode(item.region)}` : '';
+      const city = item.city ? `&city=${encode(item.city)}` : '';
+      const postalCode = item.postalCode ? `&postalCode=${encode(item.postalCode)}` : '';
       const coordinates = item.coordinates ? `&latitude=${item.coordinates[0]}&longitude=${item.coordinates[1]}` : '';
-      return `eventType=geolocation&country=${encodeURIComponent(item.country)}${region}${city}${postalCode}${coordinates}`;
+      return `eventType=geolocation&country=${encode(item.country)}${region}${city}${postalCode}${coordinates}`;
     }
     case 'targetedSegment':
       return segmentLine(item.id);
@@ -100,5 +105,5 @@ export function dataLine(item: TrackedItem, ctx: LineContext): string | undefine
 
 /** The identifier parameter closing each line of a visitor. */
 export function identifierParam(visitorCode: string, asMappingValue: boolean): string {
-  return `${asMappingValue ? '&mappingValue=' : '&visitorCode='}${encodeURIComponent(visitorCode)}`;
+  return `${asMappingValue ? '&mappingValue=' : '&visitorCode='}${encode(visitorCode)}`;
 }

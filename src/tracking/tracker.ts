@@ -116,10 +116,21 @@ export class Tracker {
       const flags = this.#flags[id];
       this.#flags[id] = 0;
       const code = this.#o.store.codeOf(id) as string | undefined;
-      if (code !== undefined) this.#composeVisitor(code, (flags & 2) !== 0, lines);
+      if (code !== undefined) this.#composeSafely(code, (flags & 2) !== 0, lines);
     }
-    for (const [code, consent] of unknown) this.#composeVisitor(code, consent, lines);
+    for (const [code, consent] of unknown) this.#composeSafely(code, consent, lines);
     this.#o.outbox.add(lines);
+  }
+
+  /** One visitor's lines; a bug there is logged and skips that visitor, never ends the tick (or the process). */
+  #composeSafely(code: string, consent: boolean, out: TrackingLine[]): void {
+    const before = out.length;
+    try {
+      this.#composeVisitor(code, consent, out);
+    } catch (err) {
+      out.length = before;
+      this.#o.logger.error(`Tracking lines for visitor ${JSON.stringify(code.slice(0, 64))} could not be built and are skipped: ${String(err)}`);
+    }
   }
 
   #composeVisitor(code: string, consent: boolean, out: TrackingLine[]): void {
@@ -143,7 +154,8 @@ export class Tracker {
     const identifier = identifierParam(code, asMappingValue);
     const userAgent = data?.userAgent;
     events.forEach((event, i) => {
-      const ua = i === 0 && userAgent ? `&userAgent=${userAgent}` : '';
+      // Written raw, as the official SDK does, but a CR or LF would end the line: another line could follow it.
+      const ua = i === 0 && userAgent ? `&userAgent=${userAgent.replace(/[\r\n]/g, ' ')}` : '';
       out.push({ text: `${event}&nonce=${nonce(this.#o.random)}${identifier}${ua}`, ua: ua !== '' });
     });
   }

@@ -35,6 +35,18 @@ export interface CookieType {
   value: string;
 }
 
+/**
+ * A short description of any value for an error message. Never throws: `String(value)` does for
+ * symbols, null-prototype objects and arrays holding them; JSON.stringify does for BigInts and cycles.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 50 ? `${value.slice(0, 50)}…` : value);
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? 'a function' : String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
 function requireString(value: unknown, what: string): string {
   if (typeof value !== 'string') throw new InvalidArgument(`${what} must be a string, got ${typeof value}.`);
   return value;
@@ -42,7 +54,7 @@ function requireString(value: unknown, what: string): string {
 
 function requireFinite(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidArgument(`${what} must be a finite number, got ${String(value)}.`);
+    throw new InvalidArgument(`${what} must be a finite number, got ${describeValue(value)}.`);
   }
   return value;
 }
@@ -50,7 +62,7 @@ function requireFinite(value: unknown, what: string): number {
 function requireOneOf<T extends string>(value: unknown, allowed: Record<string, T>, what: string): T {
   const values = Object.values(allowed) as string[];
   if (typeof value !== 'string' || !values.includes(value)) {
-    throw new InvalidArgument(`${what} must be one of ${values.join(', ')}, got ${String(value)}.`);
+    throw new InvalidArgument(`${what} must be one of ${values.join(', ')}, got ${describeValue(value)}.`);
   }
   return value as T;
 }
@@ -145,7 +157,7 @@ export class Conversion {
     this.revenue = requireFinite(revenue, 'Conversion revenue');
     if (typeof negative !== 'boolean') throw new InvalidArgument('Conversion negative must be a boolean.');
     this.negative = negative;
-    if (metadata !== undefined && (!Array.isArray(metadata) || metadata.some((m) => !(m instanceof CustomData)))) {
+    if (metadata !== undefined && (!Array.isArray(metadata) || metadata.some((m) => !(m instanceof CustomData) || !isValidData(m)))) {
       throw new InvalidArgument('Conversion metadata must be an array of CustomData.');
     }
     this.metadata = metadata;
@@ -193,6 +205,8 @@ export interface GeolocationInfoType {
   coordinates?: [number, number];
 }
 
+const isCoordinates = (c: unknown): c is [number, number] => Array.isArray(c) && c.length === 2 && c.every((n) => typeof n === 'number');
+
 /** Where the visitor is. */
 export class GeolocationData {
   readonly kind = 'geolocation';
@@ -207,7 +221,7 @@ export class GeolocationData {
     this.region = region === undefined ? undefined : requireString(region, 'GeolocationData region');
     this.city = city === undefined ? undefined : requireString(city, 'GeolocationData city');
     this.postalCode = postalCode === undefined ? undefined : requireString(postalCode, 'GeolocationData postalCode');
-    if (coordinates !== undefined && (!Array.isArray(coordinates) || coordinates.length !== 2)) {
+    if (coordinates !== undefined && !isCoordinates(coordinates)) {
       throw new InvalidArgument('GeolocationData coordinates must be [latitude, longitude].');
     }
     this.coordinates = coordinates;
@@ -297,4 +311,63 @@ const DATA_CLASSES = [CustomData, PageView, Conversion, Browser, Device, Operati
 /** Whether `value` is an instance of one of the data classes. */
 export function isKameleoonData(value: unknown): value is KameleoonDataType {
   return DATA_CLASSES.some((cls) => value instanceof cls);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isOptional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+const isOneOf = (v: unknown, allowed: Record<string, string>) => typeof v === 'string' && (Object.values(allowed) as string[]).includes(v);
+
+/**
+ * Whether a data instance still holds what its constructor checked: the fields are plain
+ * properties, so they can be changed after construction (or the object made with
+ * `Object.create(Class.prototype)`), and the SDK must not store what it cannot track or target.
+ */
+export function isValidData(item: KameleoonDataType): boolean {
+  const d = item as unknown as Record<string, unknown>;
+  switch (item.kind) {
+    case 'customData':
+      return (
+        item instanceof CustomData &&
+        ((Number.isInteger(d.index) && (d.index as number) >= 0) || (d.index === -1 && typeof d.name === 'string' && d.name !== '')) &&
+        typeof d.overwrite === 'boolean' &&
+        Array.isArray(d.values) &&
+        d.values.every(isString)
+      );
+    case 'pageView':
+      return item instanceof PageView && isString(d.urlAddress) && isString(d.title) && isOptional(d.referrers, (r) => Array.isArray(r) && r.every((n) => typeof n === 'number')) && isFiniteNumber(d.time);
+    case 'conversion':
+      return (
+        item instanceof Conversion &&
+        isFiniteNumber(d.goalId) &&
+        isFiniteNumber(d.revenue) &&
+        typeof d.negative === 'boolean' &&
+        isOptional(d.metadata, (m) => Array.isArray(m) && m.every((c) => c instanceof CustomData && isValidData(c)))
+      );
+    case 'browser':
+      return item instanceof Browser && isOneOf(d.browser, BrowserType) && isOptional(d.version, isFiniteNumber);
+    case 'device':
+      return item instanceof Device && isOneOf(d.device, DeviceType);
+    case 'operatingSystem':
+      return item instanceof OperatingSystem && isOneOf(d.operatingSystem, OperatingSystemType);
+    case 'geolocation':
+      return (
+        item instanceof GeolocationData &&
+        isString(d.country) &&
+        isOptional(d.region, isString) &&
+        isOptional(d.city, isString) &&
+        isOptional(d.postalCode, isString) &&
+        isOptional(d.coordinates, isCoordinates)
+      );
+    case 'cookie':
+      return item instanceof Cookie && Array.isArray(d.cookies) && d.cookies.every((c) => c !== null && typeof c === 'object' && isString(c.key) && isString(c.value));
+    case 'userAgent':
+      return item instanceof UserAgent && isString(d.value);
+    case 'applicationVersion':
+      return item instanceof ApplicationVersion && isString(d.version);
+    case 'uniqueIdentifier':
+      return item instanceof UniqueIdentifier && typeof d.value === 'boolean';
+    default:
+      return false;
+  }
 }

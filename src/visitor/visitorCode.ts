@@ -1,4 +1,4 @@
-import { KameleoonException, VisitorCodeInvalid } from '../errors.ts';
+import { InvalidArgument, KameleoonException, VisitorCodeInvalid } from '../errors.ts';
 import { parseCookieHeader } from './data.ts';
 import type { IExternalVisitorCodeManager } from '../platform/platform.ts';
 import { cryptoRandom } from '../platform/memory.ts';
@@ -35,9 +35,18 @@ export function generateVisitorCode(random: () => number): string {
   return code;
 }
 
+/**
+ * `value` with each lone surrogate replaced by U+FFFD, as `String.prototype.toWellFormed` does
+ * (not in every browser yet): encodeURIComponent throws a URIError on a lone surrogate, which a
+ * visitor code or a value cut in the middle of an emoji can hold.
+ */
+export function toWellFormed(value: string): string {
+  return value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (c) => (c.length === 2 ? c : '\uFFFD'));
+}
+
 /** Encodes a cookie value so that no character can end the pair or the header. */
 export function encodeCookieValue(value: string): string {
-  return encodeURIComponent(value);
+  return encodeURIComponent(toWellFormed(value));
 }
 
 /** Decodes a cookie value written by {@link encodeCookieValue} (or raw); undecodable values are kept raw. */
@@ -49,9 +58,13 @@ export function decodeCookieValue(value: string): string {
   }
 }
 
-/** A `Set-Cookie` header value for the visitor code. */
+/** A domain that can be written as the cookie's Domain attribute: nothing that ends the attribute or the header. */
+const COOKIE_DOMAIN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+
+/** A `Set-Cookie` header value for the visitor code (a domain that is not a plain host name is left out). */
 export function visitorCodeSetCookie(visitorCode: string, domain: string | undefined): string {
-  return `${VISITOR_CODE_COOKIE}=${encodeCookieValue(visitorCode)}; Max-Age=${VISITOR_CODE_MAX_AGE}; Path=/${domain ? `; Domain=${domain}` : ''}`;
+  const safeDomain = typeof domain === 'string' && COOKIE_DOMAIN.test(domain) ? domain : undefined;
+  return `${VISITOR_CODE_COOKIE}=${encodeCookieValue(visitorCode)}; Max-Age=${VISITOR_CODE_MAX_AGE}; Path=/${safeDomain ? `; Domain=${safeDomain}` : ''}`;
 }
 
 /** A request whose cookies can be read: Node's IncomingMessage, a Fetch `Request`, or `Headers`. */
@@ -67,27 +80,30 @@ export type ResponseLike =
 
 /** Reads one cookie from a request-like object. */
 export function readRequestCookie(request: RequestLike | undefined, name: string): string | null {
-  if (!request) return null;
-  let header: string | string[] | null | undefined;
+  if (!request || (typeof request !== 'object' && typeof request !== 'function')) return null;
+  let header: unknown;
   if ('get' in request && typeof request.get === 'function') {
     header = request.get('cookie');
-  } else if ('headers' in request && request.headers) {
-    const headers = request.headers as { cookie?: string | string[]; get?: (name: string) => string | null };
+  } else if ('headers' in request && request.headers && typeof request.headers === 'object') {
+    const headers = request.headers as { cookie?: unknown; get?: (name: string) => unknown };
     header = typeof headers.get === 'function' ? headers.get('cookie') : headers.cookie;
   }
-  if (!header) return null;
-  const joined = Array.isArray(header) ? header.join('; ') : header;
+  // Anything but a string (or Node's array of strings) is no Cookie header.
+  const joined = Array.isArray(header) ? header.filter((h) => typeof h === 'string').join('; ') : header;
+  if (!joined || typeof joined !== 'string') return null;
   const pair = parseCookieHeader(joined).find((p) => p.key === name);
   return pair ? decodeCookieValue(pair.value) : null;
 }
 
 /** Adds a Set-Cookie header to a response-like object, keeping the ones already set. */
 export function appendSetCookie(response: ResponseLike, value: string): void {
-  if ('setHeader' in response && typeof response.setHeader === 'function') {
-    const existing = response.getHeader('Set-Cookie');
-    const list = existing == null ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  if (!response || (typeof response !== 'object' && typeof response !== 'function')) return;
+  if ('setHeader' in response && typeof response.setHeader === 'function' && typeof response.getHeader === 'function') {
+    const existing: unknown = response.getHeader('Set-Cookie');
+    // Node keeps a header as a string, a number or an array of strings; anything else is not one.
+    const list = (Array.isArray(existing) ? existing : [existing]).filter((c): c is string | number => typeof c === 'string' || typeof c === 'number').map(String);
     response.setHeader('Set-Cookie', [...list.filter((c) => !c.startsWith(`${VISITOR_CODE_COOKIE}=`)), value]);
-  } else if ('headers' in response && response.headers && typeof response.headers.append === 'function') {
+  } else if ('headers' in response && response.headers && typeof response.headers === 'object' && typeof response.headers.append === 'function') {
     response.headers.append('Set-Cookie', value);
   } else if ('append' in response && typeof response.append === 'function') {
     response.append('Set-Cookie', value);
@@ -136,7 +152,8 @@ export class VisitorCodeCookies {
     if (response) {
       appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#domain));
     } else {
-      this.#manager.setData({ visitorCode, key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
+      // Cookie managers (js-cookie) URI-encode the value, which a lone surrogate would make throw.
+      this.#manager.setData({ visitorCode: toWellFormed(visitorCode), key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
     }
   }
 }
@@ -147,9 +164,10 @@ export class VisitorCodeCookies {
  * requests carry it. Needs no client (and so no configuration).
  */
 export function ensureVisitorCodeCookie(params: { request: RequestLike; response: ResponseLike; domain?: string; random?: () => number }): string {
+  if (params == null || typeof params !== 'object') throw new InvalidArgument('ensureVisitorCodeCookie() takes { request, response, domain?, random? }.');
   const existing = readRequestCookie(params.request, VISITOR_CODE_COOKIE);
   if (existing && existing.length <= 255) return existing;
-  const visitorCode = generateVisitorCode(params.random ?? cryptoRandom);
+  const visitorCode = generateVisitorCode(typeof params.random === 'function' ? params.random : cryptoRandom);
   appendSetCookie(params.response, visitorCodeSetCookie(visitorCode, params.domain));
   return visitorCode;
 }
