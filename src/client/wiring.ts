@@ -90,10 +90,12 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
   const logger = new Logger(externals.logger);
   const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
+  let tracker: Tracker | undefined;
   const visitors = new VisitorStore({
     sessionDurationMs: isServer ? options.sessionDuration * 60_000 : 0,
     clock: Date.now,
     persistence: !isServer && platform.storage ? createStoragePersistence(platform.storage) : undefined,
+    onForget: (id) => tracker?.rescue(id),
   });
   const delivery = new ConfigurationDelivery({
     siteCode,
@@ -123,7 +125,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     persistence: page && { save: (lines) => page.persist(siteCode, lines) },
     canSend: page && (() => !page.offline()),
   });
-  const tracker = new Tracker({ store: visitors, config: hooks.config, prepare: hooks.prepareTracking, isServer, outbox, random, intervalMs: options.trackingInterval, logger });
+  tracker = new Tracker({ store: visitors, config: hooks.config, prepare: hooks.prepareTracking, isServer, outbox, random, intervalMs: options.trackingInterval, logger });
   if (page) keepTrackingAcrossPages(page, siteCode, outbox, tracker, url);
   return {
     siteCode,

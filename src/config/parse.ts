@@ -134,7 +134,13 @@ export function parseConfiguration(input: unknown): ParsedConfig {
     }
   }
   if (!isObject(doc)) return fail('the configuration', 'an object', doc);
-  const raw = structuredClone(doc) as unknown as ConfigurationJson;
+  let raw: ConfigurationJson;
+  try {
+    raw = structuredClone(doc) as unknown as ConfigurationJson;
+  } catch (err) {
+    // Nesting too deep for the stack, or values that are not data (functions, symbols).
+    throw new ConfigurationError(`Invalid configuration: it cannot be copied (${(err as Error)?.message ?? String(err)}).`, err);
+  }
   const settings = isObject(raw.configuration) ? raw.configuration : {};
   const flagsJson = array<FeatureFlagJson>(raw.featureFlags, 'featureFlags');
   const customDataJson = array<Record<string, unknown>>(raw.customData ?? [], 'customData');

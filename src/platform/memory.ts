@@ -23,9 +23,15 @@ export const fetchRequester: IExternalRequester = {
   sendRequest: ({ url, parameters }) => fetch(url, parameters),
 };
 
+/** Random words drawn from the Web Crypto API at once: a nonce takes sixteen. */
+const pool = new Uint32Array(1024);
+let next = pool.length;
+
 /** Uniform random in [0, 1) from the Web Crypto API (browsers and Node 20 both have it). */
 export function cryptoRandom(): number {
-  const buf = new Uint32Array(1);
-  globalThis.crypto.getRandomValues(buf);
-  return buf[0] / 4294967296;
+  if (next === pool.length) {
+    globalThis.crypto.getRandomValues(pool);
+    next = 0;
+  }
+  return pool[next++] / 4294967296;
 }

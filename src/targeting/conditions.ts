@@ -10,7 +10,8 @@ import { compareVersions, textMatcher } from './matchers.ts';
  * condition counts as true whatever its `isInclude` (see tree.ts).
  */
 export function compileCondition(c: ConditionJson): ConditionFn | null {
-  const factory = FACTORIES[c.targetingType];
+  // Own entries only: a targeting type such as `constructor` or `toString` is unknown, not Object's.
+  const factory = Object.prototype.hasOwnProperty.call(FACTORIES, c.targetingType) ? FACTORIES[c.targetingType] : undefined;
   return factory ? factory(c) : null;
 }
 

@@ -1,4 +1,5 @@
 import { KameleoonException, TargetingError } from '../errors.ts';
+import { compileUserRegExp, type UserRegExp } from './regex.ts';
 
 /**
  * Text and version matching shared by conditions. A matcher is built once per condition, and its
@@ -6,24 +7,9 @@ import { KameleoonException, TargetingError } from '../errors.ts';
  */
 
 /**
- * Compiles a pattern as the official engine does: `/expr/flags` when it starts with a slash
- * (split on `/`, so a slash inside `expr` truncates it), else the whole string.
- */
-function toRegExp(pattern: string): RegExp {
-  try {
-    if (pattern[0] === '/') {
-      const [, expression, flags] = pattern.split('/');
-      return new RegExp(expression, flags);
-    }
-    return new RegExp(pattern);
-  } catch (err) {
-    throw new TargetingError(KameleoonException.TargetingCondition, `Invalid regular expression in a targeting condition: ${pattern}`, { cause: err });
-  }
-}
-
-/**
  * An EXACT / CONTAINS / REGULAR_EXPRESSION test against `expected`; any other match type never
- * matches. A bad pattern throws when first used, as the official engine does.
+ * matches. A bad pattern throws when first used, as the official engine does; patterns run in
+ * bounded time (see regex.ts).
  */
 export function textMatcher(matchType: unknown, expected: unknown): (actual: string) => boolean {
   if (matchType === 'EXACT') return (actual) => actual === expected;
@@ -32,13 +18,12 @@ export function textMatcher(matchType: unknown, expected: unknown): (actual: str
     return (actual) => actual.includes(needle);
   }
   if (matchType === 'REGULAR_EXPRESSION') {
-    let re: RegExp | undefined;
+    let re: UserRegExp | undefined;
     return (actual) => {
       if (typeof expected !== 'string') {
         throw new TargetingError(KameleoonException.TargetingCondition, 'A REGULAR_EXPRESSION condition has no pattern.');
       }
-      re ??= toRegExp(expected);
-      re.lastIndex = 0; // a `g` or `y` flag must not carry state between visitors
+      re ??= compileUserRegExp(expected);
       return re.test(actual);
     };
   }

@@ -39,14 +39,16 @@ function malformed(): never {
   throw new TargetingError(KameleoonException.TargetingCondition, 'A segment has more AND/OR operators than conditions, or an empty group.');
 }
 
+/** The fold runs as a loop: nested closures would overflow the stack on a group of 100,000 conditions. */
 function fold(nodes: ConditionFn[], operators: boolean[]): ConditionFn {
   if (nodes.length === 1) return nodes[0];
   if (nodes.length === 0 || operators.length > nodes.length - 1) return malformed;
-  let acc = nodes[0];
-  for (let i = 0; i < operators.length; i++) {
-    const left = acc;
-    const right = nodes[i + 1];
-    acc = operators[i] ? (ctx) => left(ctx) || right(ctx) : (ctx) => left(ctx) && right(ctx);
-  }
-  return acc;
+  if (operators.length === 0) return nodes[0];
+  return (ctx) => {
+    let acc = nodes[0](ctx);
+    for (let i = 0; i < operators.length; i++) {
+      if (operators[i] ? !acc : acc) acc = nodes[i + 1](ctx);
+    }
+    return acc;
+  };
 }

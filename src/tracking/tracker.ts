@@ -114,6 +114,7 @@ export class Tracker {
     const lines: TrackingLine[] = [];
     for (const id of ids) {
       const flags = this.#flags[id];
+      if ((flags & 1) === 0) continue; // composed early, as the visitor was forgotten
       this.#flags[id] = 0;
       const code = this.#o.store.codeOf(id) as string | undefined;
       if (code !== undefined) this.#composeSafely(code, (flags & 2) !== 0, lines);
@@ -227,6 +228,21 @@ export class Tracker {
 
   #lineContext(config: ParsedConfig | undefined): LineContext {
     return { mappingIdentifierIndex: config?.customData.mappingIdentifierIndex ?? null, localOnly: config?.customData.localOnly ?? NO_INDEXES };
+  }
+
+  /**
+   * A scheduled visitor the store is about to forget (a session ended before the next tick: a
+   * clock step, a stalled event loop): its lines are composed now, so nothing it owes is lost.
+   */
+  rescue(id: number): void {
+    const flags = id < this.#flags.length ? this.#flags[id] : 0;
+    if ((flags & 1) === 0) return;
+    this.#flags[id] = 0;
+    const code = this.#o.store.codeOf(id) as string | undefined;
+    if (code === undefined) return;
+    const lines: TrackingLine[] = [];
+    this.#composeSafely(code, (flags & 2) !== 0, lines);
+    this.#o.outbox.add(lines);
   }
 
   /** Schedules every visitor with unsent exposures or data (`flush()` without a visitor). */

@@ -53,6 +53,8 @@ export interface VisitorStoreOptions {
   sessionDurationMs: number;
   clock: () => number;
   persistence?: VisitorPersistence | undefined;
+  /** Called just before a visitor is forgotten (tracking sends what it still owes). */
+  onForget?: ((id: number) => void) | undefined;
 }
 
 /** Codes this long or longer may be cons or sliced strings that pin more memory than themselves. */
@@ -277,6 +279,7 @@ export class VisitorStore implements AssignmentOwner {
   }
 
   #release(id: number): void {
+    this.#options.onForget?.(id);
     this.pool.release(this.#heads[id]);
     this.#heads[id] = NONE;
     this.#codes[id] = undefined;

@@ -130,6 +130,20 @@ describe('tracking under faults', () => {
     expect(rejectedLines).toHaveLength(10);
   });
 
+  it('a visitor forgotten before the next tick (the clock jumped past the session) still has its exposure sent', async () => {
+    const short = serverClient(server, { configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100, sessionDuration: 1 } });
+    await short.initialize();
+    short.getVariation({ visitorCode: 'jumped-a', featureKey: 'switch', track: true });
+    vi.setSystemTime(Date.now() + 62_000); // no timer runs: the tick has not come
+    short.getVariation({ visitorCode: 'jumped-b', featureKey: 'switch', track: true });
+    expect(short.visitorCount).toBe(1); // jumped-a was forgotten
+    await advance(300, 100);
+    const lines = server.trackingLines.map(content);
+    expect(lines.filter((l) => l.endsWith('visitorCode=jumped-a'))).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith('visitorCode=jumped-b'))).toHaveLength(1);
+    await short.close();
+  });
+
   it('close() sends what is queued before it resolves', async () => {
     const codes = produce('closing', 10);
     await client.close();
