@@ -87,14 +87,14 @@ export class ClientCore {
   }
 
   /** The visitor's id, marked active; in browsers, visits are counted as the official SDK does. */
-  visitor(visitorCode: string): number {
-    const visitor = this.visitors.touch(visitorCode);
+  visitor(visitorCode: string, now = Date.now()): number {
+    const visitor = this.visitors.touch(visitorCode, now);
     if (!this.platform.packageInfo.isServer && this.currentVisitor !== visitorCode) {
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
       // A linked user id's visits go on the anonymous visitor's data it reads.
       this.currentVisitor = visitorCode;
       const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
-      this.visitStats = owner?.data ? recordVisitActivity(owner, Date.now()) : undefined;
+      this.visitStats = owner?.data ? recordVisitActivity(owner, now) : undefined;
     }
     return visitor;
   }
@@ -147,13 +147,15 @@ export class ClientCore {
   }
 
   evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean): Evaluation {
-    const visitor = this.visitor(visitorCode);
-    this.env.now = Date.now();
+    // One clock reading per evaluation: activity, targeting time and the hybrid-mode stamp.
+    const now = Date.now();
+    const visitor = this.visitor(visitorCode, now);
+    this.env.now = now;
     const evaluation = evaluateFlag(config, flag, this.evaluationVisitor(visitor), this.env, save, track);
     if (save && this.visitors.headOf(visitor) !== NONE) this.visitors.changed(visitor);
     if (!evaluation.simulated) {
       if (evaluation.experimentId !== null && evaluation.variationId !== null) {
-        this.visitors.markReturned(visitor, evaluation.experimentId, flag.variations.get(evaluation.variationKey)?.hasJsCss === true);
+        this.visitors.markReturned(visitor, evaluation.experimentId, flag.variations.get(evaluation.variationKey)?.hasJsCss === true, now);
       }
       if (track) this.tracker.schedule(visitorCode, this.consentProvided(visitor), visitor);
     }

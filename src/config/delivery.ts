@@ -125,15 +125,15 @@ export class ConfigurationDelivery {
     return { ...this.#state };
   }
 
-  #emitted = '';
-
-  /** Tells `onStateChange` when something it can see changed. */
-  #emit(): void {
-    const { status, source, lastUpdate, lastError, streaming } = this.#state;
-    const key = `${status}|${source}|${lastUpdate}|${lastError?.message}|${streaming}`;
-    if (key === this.#emitted) return;
-    this.#emitted = key;
-    this.#o.onStateChange?.();
+  /** Changes the state; tells `onStateChange` when a field really changed. */
+  #update(patch: Partial<ConfigurationState>): void {
+    let changed = false;
+    for (const [key, value] of Object.entries(patch) as [keyof ConfigurationState, never][]) {
+      if (this.#state[key] === value) continue;
+      this.#state[key] = value;
+      changed = true;
+    }
+    if (changed) this.#o.onStateChange?.();
   }
 
   get #closed(): boolean {
@@ -157,27 +157,24 @@ export class ConfigurationDelivery {
     const cached = this.#readCache();
     if (cached) {
       this.#lastModified = cached.entry.lastModified;
-      this.#state.lastUpdate = cached.entry.fetchedAt;
+      this.#update({ lastUpdate: cached.entry.fetchedAt });
       const age = Date.now() - cached.entry.fetchedAt;
       if (age >= 0 && age <= CACHE_WINDOW_MS) {
         this.#install(cached.config, 'cache', undefined);
-        this.#state.status = 'ready';
-        this.#emit();
+        this.#update({ status: 'ready' });
         // Past updateInterval, the refresh starts on the next task: after the app's first render.
         this.#schedulePoll(Math.max(0, this.#o.updateIntervalMs - age));
         return;
       }
       if (await this.refresh()) return;
       this.#install(cached.config, 'cache', undefined);
-      this.#state.status = 'stale';
-      this.#emit();
+      this.#update({ status: 'stale' });
       this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is older than 90 minutes and could not be refreshed.`);
       return;
     }
     if (this.#o.defaultDataFile !== undefined) {
       this.#install(parseConfiguration(this.#o.defaultDataFile), 'defaultDataFile', undefined);
-      this.#state.status = 'ready';
-      this.#emit();
+      this.#update({ status: 'ready' });
       this.#schedulePoll(0);
       return;
     }
@@ -225,22 +222,18 @@ export class ConfigurationDelivery {
         this.#install(result.config, 'network', ts);
       }
       this.#failures = 0;
-      this.#state.lastUpdate = Date.now();
-      this.#state.lastError = undefined;
-      this.#state.status = 'ready';
-      this.#emit();
+      this.#update({ lastUpdate: Date.now(), lastError: undefined, status: 'ready' });
       this.#writeCache();
       if (!this.#state.streaming) this.#schedulePoll(this.#o.updateIntervalMs);
       return true;
     } catch (err) {
       if (this.#closed) return false;
       this.#failures++;
-      this.#state.lastError = asKameleoonError(err);
-      this.#state.status = this.#config ? 'stale' : 'failed';
-      this.#emit();
+      const error = asKameleoonError(err);
+      this.#update({ lastError: error, status: this.#config ? 'stale' : 'failed' });
       const delay = Math.min(RETRY_CAP_MS, this.#o.updateIntervalMs, RETRY_BASE_MS * 2 ** (this.#failures - 1));
       const kept = this.#config ? 'the configuration in force stays' : 'no configuration yet';
-      this.#o.logger.error(`${this.#state.lastError.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
+      this.#o.logger.error(`${error.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
       this.#schedulePoll(delay);
       return false;
     }
@@ -249,8 +242,7 @@ export class ConfigurationDelivery {
   #install(config: ParsedConfig, source: ConfigurationSource, ts: number | undefined): void {
     const initial = this.#config === undefined;
     this.#config = config;
-    this.#state.source = source;
-    this.#emit();
+    this.#update({ source });
     this.#o.onUpdate(config, initial, ts);
     this.#syncStream();
   }
@@ -314,8 +306,7 @@ export class ConfigurationDelivery {
       if (this.#stream !== source || this.#closed) return;
       const reconnected = this.#streamFailures > 0;
       this.#streamFailures = 0;
-      this.#state.streaming = true;
-      this.#emit();
+      this.#update({ streaming: true });
       clearTimeout(this.#pollTimer);
       // Updates sent while the stream was down were missed: catch up once.
       if (reconnected) void this.refresh();
@@ -343,8 +334,7 @@ export class ConfigurationDelivery {
     source.close();
     const wasUp = this.#state.streaming;
     this.#stream = undefined;
-    this.#state.streaming = false;
-    this.#emit();
+    this.#update({ streaming: false });
     this.#streamFailures++;
     const delay = this.#jittered(Math.min(STREAM_RETRY_CAP_MS, STREAM_RETRY_BASE_MS * 2 ** (this.#streamFailures - 1)));
     this.#o.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
@@ -362,8 +352,7 @@ export class ConfigurationDelivery {
     this.#streamTimer = undefined;
     this.#stream?.close();
     this.#stream = undefined;
-    this.#state.streaming = false;
-    this.#emit();
+    this.#update({ streaming: false });
   }
 
   #readCache(): { entry: CacheEntry; config: ParsedConfig } | undefined {
@@ -396,8 +385,7 @@ export class ConfigurationDelivery {
   /** Stops every timer, request and connection; idempotent. */
   close(): void {
     if (this.#closed) return;
-    this.#state.status = 'closed';
-    this.#emit();
+    this.#update({ status: 'closed' });
     clearTimeout(this.#pollTimer);
     this.#stopStream();
     this.#abort.abort();

@@ -13,6 +13,8 @@ import {
   OperatingSystem,
   OperatingSystemType,
   PageView,
+  BROWSER_INDEXES,
+  OS_INDEXES,
   type KameleoonDataType,
 } from '../visitor/data.ts';
 import { DEFAULT_VISITOR_DATA_FILTERS, type RemoteVisitorDataFiltersType } from './filters.ts';
@@ -117,17 +119,6 @@ function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Official index tables (same as the tracking `browserIndex` / `osIndex`). */
-const BROWSER_BY_INDEX: readonly BrowserType[] = [BrowserType.Chrome, BrowserType.InternetExplorer, BrowserType.Firefox, BrowserType.Safari, BrowserType.Opera, BrowserType.Other];
-const OS_BY_INDEX: readonly OperatingSystemType[] = [
-  OperatingSystemType.Windows,
-  OperatingSystemType.Mac,
-  OperatingSystemType.IOS,
-  OperatingSystemType.Linux,
-  OperatingSystemType.Android,
-  OperatingSystemType.WindowsPhone,
-];
-
 function oneOf<T extends string>(value: unknown, allowed: Record<string, T>): T | undefined {
   return typeof value === 'string' && (Object.values(allowed) as string[]).includes(value) ? (value as T) : undefined;
 }
@@ -139,7 +130,7 @@ function staticDataOf(visit: Json): Json | undefined {
 function browserOf(visit: Json): Browser | undefined {
   const s = staticDataOf(visit);
   if (!s) return undefined;
-  const type = s.browser ? oneOf(s.browser, BrowserType) : typeof s.browserIndex === 'number' ? BROWSER_BY_INDEX[s.browserIndex] : undefined;
+  const type = s.browser ? oneOf(s.browser, BrowserType) : typeof s.browserIndex === 'number' ? BROWSER_INDEXES[s.browserIndex] : undefined;
   if (!type) return undefined;
   const version = finiteNumber(s.browserVersion);
   return version ? new Browser(type, version) : new Browser(type);
@@ -153,7 +144,7 @@ function deviceOf(visit: Json): Device | undefined {
 function operatingSystemOf(visit: Json): OperatingSystem | undefined {
   const s = staticDataOf(visit);
   if (!s) return undefined;
-  const type = s.os ? oneOf(s.os, OperatingSystemType) : typeof s.osIndex === 'number' ? OS_BY_INDEX[s.osIndex] : undefined;
+  const type = s.os ? oneOf(s.os, OperatingSystemType) : typeof s.osIndex === 'number' ? OS_INDEXES[s.osIndex] : undefined;
   return type ? new OperatingSystem(type) : undefined;
 }
 

@@ -2,7 +2,7 @@ import type { KameleoonClient } from '../client/kameleoonClient.ts';
 import type { Variable, Variation } from '../client/types.ts';
 import type { ConfigurationJson } from '../config/types.ts';
 import { InvalidArgument } from '../errors.ts';
-import { decodeCookieValue, VISITOR_CODE_COOKIE } from '../visitor/visitorCode.ts';
+import { cookieVisitorCode, decodeCookieValue, VISITOR_CODE_COOKIE } from '../visitor/visitorCode.ts';
 
 /** A variation as plain JSON (its variables as `[key, type, value]` entries). */
 export interface SnapshotVariation {
@@ -79,6 +79,5 @@ export function visitorCodeFromCookies(cookies: { get(name: string): { value: st
   if (cookies == null || typeof cookies.get !== 'function') throw new InvalidArgument('visitorCodeFromCookies() takes a cookie store with get(name), such as the one of Next.js cookies().');
   const value: unknown = cookies.get(VISITOR_CODE_COOKIE)?.value;
   if (!value || typeof value !== 'string') return undefined;
-  const decoded = decodeCookieValue(value);
-  return decoded.length <= 255 ? decoded : undefined;
+  return cookieVisitorCode(decodeCookieValue(value));
 }

@@ -1,4 +1,5 @@
-import type { KameleoonDataType } from '../visitor/data.ts';
+import { BROWSER_INDEXES, OS_INDEXES, type BrowserType, type KameleoonDataType, type OperatingSystemType } from '../visitor/data.ts';
+import type { VisitorData } from '../targeting/types.ts';
 import { toWellFormed } from '../visitor/visitorCode.ts';
 
 /**
@@ -8,8 +9,6 @@ import { toWellFormed } from '../visitor/visitorCode.ts';
  * where the official SDK writes them raw (referrer indices, coordinates, the user agent).
  */
 
-const BROWSER_INDEX: Record<string, number> = { CHROME: 0, IE: 1, FIREFOX: 2, SAFARI: 3, OPERA: 4, OTHER: 5 };
-const OS_INDEX: Record<string, number> = { WINDOWS: 0, MAC: 1, IOS: 2, LINUX: 3, ANDROID: 4, WINDOWS_PHONE: 5 };
 const HEX = '0123456789ABCDEF';
 
 /** encodeURIComponent, with lone surrogates (on which it throws) written as U+FFFD. */
@@ -57,6 +56,23 @@ export interface TargetedSegmentItem {
 /** Everything that becomes a data line. */
 export type TrackedItem = KameleoonDataType | TargetedSegmentItem;
 
+const browserParams = (browser: string, version: number | undefined) =>
+  `&browser=${browser}&browserIndex=${BROWSER_INDEXES.indexOf(browser as BrowserType)}${version ? `&browserVersion=${version}` : ''}`;
+const osParams = (os: string) => `&os=${os}&osIndex=${OS_INDEXES.indexOf(os as OperatingSystemType)}`;
+
+/**
+ * The browser SDK's `staticData` summary line of a visitor: browser, visit figures, OS, device
+ * (each only when known).
+ */
+export function staticSummaryLine(data: VisitorData | undefined, visits: { visitNumber: number; timeSincePreviousVisit: number } | undefined): string {
+  let line = 'eventType=staticData';
+  if (data?.browser) line += browserParams(data.browser.browser, data.browser.version);
+  if (visits) line += `&visitNumber=${visits.visitNumber}&timeSincePreviousVisit=${visits.timeSincePreviousVisit}`;
+  if (data?.os) line += osParams(data.os);
+  if (data?.device) line += `&deviceType=${data.device}`;
+  return line;
+}
+
 /** What a data line needs from the configuration. */
 export interface LineContext {
   /** Index of the mapping-identifier custom data, if any. */
@@ -86,9 +102,9 @@ export function dataLine(item: TrackedItem, ctx: LineContext): string | undefine
     case 'device':
       return `eventType=staticData&deviceType=${item.device}`;
     case 'browser':
-      return `eventType=staticData&browser=${item.browser}&browserIndex=${BROWSER_INDEX[item.browser]}${item.version ? `&browserVersion=${item.version}` : ''}`;
+      return `eventType=staticData${browserParams(item.browser, item.version)}`;
     case 'operatingSystem':
-      return `eventType=staticData&os=${item.operatingSystem}&osIndex=${OS_INDEX[item.operatingSystem]}`;
+      return `eventType=staticData${osParams(item.operatingSystem)}`;
     case 'geolocation': {
       const region = item.region ? `&region=${encode(item.region)}` : '';
       const city = item.city ? `&city=${encode(item.city)}` : '';

@@ -1,9 +1,9 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
-import { NONE, SENT, TARGETED, UNSENT } from '../visitor/assignments.ts';
+import { NONE, TARGETED, UNSENT } from '../visitor/assignments.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
-import { ACTIVITY_LINE, dataLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';
+import { ACTIVITY_LINE, dataLine, staticSummaryLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';
 import type { Outbox, TrackingLine } from './outbox.ts';
 
 /** Kinds of data that become tracking lines. */
@@ -143,7 +143,7 @@ export class Tracker {
     if (id !== undefined) {
       this.#exposures(id, consent, events);
       this.#data(id, consent, config, events);
-      if (!this.#o.isServer && consent && store.dataOf(id)) events.push(this.#staticSummary(id, stats));
+      if (!this.#o.isServer && consent && store.dataOf(id)) events.push(staticSummaryLine(store.dataOf(id), stats));
     }
     if (events.length === 0) {
       if (!consent) return;
@@ -169,7 +169,7 @@ export class Tracker {
       const flags = pool.flags(node);
       if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
       const variationId = pool.variationId(node);
-      pool.setFlags(node, (flags & ~UNSENT) | SENT);
+      pool.markSent(node);
       due.push([pool.experimentId(node), variationId]);
     }
     due.sort((a, b) => a[0] - b[0]);
@@ -212,18 +212,6 @@ export class Tracker {
         if (line) events.push(line);
       }
     }
-  }
-
-  /** The browser SDK's `staticData` summary line: browser, visits, OS, device of the visitor. */
-  #staticSummary(id: number, stats: VisitStats | undefined): string {
-    const data = this.#o.store.dataOf(id);
-    const browser = data?.browser;
-    let line = 'eventType=staticData';
-    if (browser) line += `&browser=${browser.browser}&browserIndex=${['CHROME', 'IE', 'FIREFOX', 'SAFARI', 'OPERA', 'OTHER'].indexOf(browser.browser)}${browser.version ? `&browserVersion=${browser.version}` : ''}`;
-    if (stats) line += `&visitNumber=${stats.visitNumber}&timeSincePreviousVisit=${stats.timeSincePreviousVisit}`;
-    if (data?.os) line += `&os=${data.os}&osIndex=${['WINDOWS', 'MAC', 'IOS', 'LINUX', 'ANDROID', 'WINDOWS_PHONE'].indexOf(data.os)}`;
-    if (data?.device) line += `&deviceType=${data.device}`;
-    return line;
   }
 
   #lineContext(config: ParsedConfig | undefined): LineContext {

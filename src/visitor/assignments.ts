@@ -76,6 +76,11 @@ export class AssignmentPool {
     this.#nodes[node + 2] = (this.#nodes[node + 2] & ~FLAG_BITS) | flags;
   }
 
+  /** The exposure was handed to tracking: not unsent any more, and never sent again for this variation. */
+  markSent(node: number): void {
+    this.setFlags(node, (this.flags(node) & ~UNSENT) | SENT);
+  }
+
   next(node: number): number {
     return this.#nodes[node + 3];
   }

@@ -29,6 +29,18 @@ export const OperatingSystemType = {
 /** One of {@link OperatingSystemType}. */
 export type OperatingSystemType = (typeof OperatingSystemType)[keyof typeof OperatingSystemType];
 
+/** Kameleoon's index of each browser (`browserIndex` in tracking and visit data) is its position here. */
+export const BROWSER_INDEXES: readonly BrowserType[] = [BrowserType.Chrome, BrowserType.InternetExplorer, BrowserType.Firefox, BrowserType.Safari, BrowserType.Opera, BrowserType.Other];
+/** Kameleoon's index of each operating system (`osIndex`) is its position here. */
+export const OS_INDEXES: readonly OperatingSystemType[] = [
+  OperatingSystemType.Windows,
+  OperatingSystemType.Mac,
+  OperatingSystemType.IOS,
+  OperatingSystemType.Linux,
+  OperatingSystemType.Android,
+  OperatingSystemType.WindowsPhone,
+];
+
 /** A cookie name and value. */
 export interface CookieType {
   key: string;

@@ -11,6 +11,14 @@ export const SIMULATION_COOKIE = 'kameleoonSimulationFFData';
 export const VISITOR_CODE_MAX_AGE = 365 * 24 * 60 * 60;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+/** The longest visitor code the official SDK accepts. */
+const MAX_LENGTH = 255;
+
+/** A code read from a cookie, when it is one the SDK accepts (1 to 255 characters); else undefined. */
+export function cookieVisitorCode(value: string | null | undefined): string | undefined {
+  return value && value.length <= MAX_LENGTH ? value : undefined;
+}
+
 /**
  * Checks a visitor code as the official SDK accepts it: any string of 1 to 255 characters.
  * @throws VisitorCodeInvalid with what to fix
@@ -22,8 +30,8 @@ export function validateVisitorCode(visitorCode: unknown): string {
   if (visitorCode.length === 0) {
     throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, 'The visitor code is empty. Use client.getVisitorCode() to get one.');
   }
-  if (visitorCode.length > 255) {
-    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeMaxLength, `The visitor code is ${visitorCode.length} characters long; at most 255 are allowed.`);
+  if (visitorCode.length > MAX_LENGTH) {
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeMaxLength, `The visitor code is ${visitorCode.length} characters long; at most ${MAX_LENGTH} are allowed.`);
   }
   return visitorCode;
 }
@@ -143,8 +151,7 @@ export class VisitorCodeCookies {
    */
   resolve(source: VisitorCodeSource): string {
     if (source.defaultVisitorCode !== undefined) validateVisitorCode(source.defaultVisitorCode);
-    const existing = this.read(source, VISITOR_CODE_COOKIE);
-    return existing && existing.length <= 255 ? existing : (source.defaultVisitorCode ?? generateVisitorCode(this.#random));
+    return cookieVisitorCode(this.read(source, VISITOR_CODE_COOKIE)) ?? source.defaultVisitorCode ?? generateVisitorCode(this.#random);
   }
 
   /** Writes the cookie (365 days, path /, the configured domain). */
@@ -165,8 +172,8 @@ export class VisitorCodeCookies {
  */
 export function ensureVisitorCodeCookie(params: { request: RequestLike; response: ResponseLike; domain?: string; random?: () => number }): string {
   if (params == null || typeof params !== 'object') throw new InvalidArgument('ensureVisitorCodeCookie() takes { request, response, domain?, random? }.');
-  const existing = readRequestCookie(params.request, VISITOR_CODE_COOKIE);
-  if (existing && existing.length <= 255) return existing;
+  const existing = cookieVisitorCode(readRequestCookie(params.request, VISITOR_CODE_COOKIE));
+  if (existing) return existing;
   const visitorCode = generateVisitorCode(typeof params.random === 'function' ? params.random : cryptoRandom);
   appendSetCookie(params.response, visitorCodeSetCookie(visitorCode, params.domain));
   return visitorCode;

@@ -1,7 +1,7 @@
 import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluation/evaluate.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
-import { AssignmentPool, Assignments, JS_CSS, NONE, SENT, STAMP_MASK, UNSENT, type AssignmentOwner } from './assignments.ts';
+import { AssignmentPool, Assignments, JS_CSS, NONE, STAMP_MASK, type AssignmentOwner } from './assignments.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;
@@ -103,20 +103,20 @@ export class VisitorStore implements AssignmentOwner {
   }
 
   /** Seconds since the store was created. */
-  #seconds(): number {
-    return Math.floor((this.#options.clock() - this.#epoch) / 1000);
+  #seconds(now: number): number {
+    return Math.floor((now - this.#epoch) / 1000);
   }
 
   /** Tenths of a second since the store was created, as a 27-bit stamp that is never 0 ("never"). */
-  tenths(): number {
-    return (Math.floor((this.#options.clock() - this.#epoch) / 100) % STAMP_MASK) + 1;
+  tenths(now = this.#options.clock()): number {
+    return (Math.floor((now - this.#epoch) / 100) % STAMP_MASK) + 1;
   }
 
-  /** Notes that the visitor's variation of `experimentId` was just returned (hybrid mode). */
-  markReturned(id: number, experimentId: number, hasJsCss: boolean): void {
+  /** Notes that the visitor's variation of `experimentId` was returned at `now` (epoch ms; hybrid mode). */
+  markReturned(id: number, experimentId: number, hasJsCss: boolean, now = this.#options.clock()): void {
     const node = this.pool.find(this.#heads[id], experimentId);
     if (node === NONE) return;
-    this.pool.setReturnedAt(node, this.tenths());
+    this.pool.setReturnedAt(node, this.tenths(now));
     const flags = this.pool.flags(node);
     this.pool.setFlags(node, hasJsCss ? flags | JS_CSS : flags & ~JS_CSS);
   }
@@ -125,7 +125,7 @@ export class VisitorStore implements AssignmentOwner {
   markSent(id: number, experimentIds: readonly number[]): void {
     for (const experimentId of experimentIds) {
       const node = this.pool.find(this.#heads[id], experimentId);
-      if (node !== NONE) this.pool.setFlags(node, (this.pool.flags(node) & ~UNSENT) | SENT);
+      if (node !== NONE) this.pool.markSent(node);
     }
   }
 
@@ -166,9 +166,9 @@ export class VisitorStore implements AssignmentOwner {
     return id;
   }
 
-  /** The visitor's id, created when absent; marks it active now. */
-  touch(code: string): number {
-    const now = this.#seconds();
+  /** The visitor's id, created when absent; marks it active at `at` (epoch ms, default now). */
+  touch(code: string, at = this.#options.clock()): number {
+    const now = this.#seconds(at);
     let id = this.#ids.get(code);
     if (id !== undefined) {
       if (this.#activity[id] !== now && this.#options.sessionDurationMs > 0) {

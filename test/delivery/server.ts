@@ -2,8 +2,8 @@
  * A real HTTP server on 127.0.0.1 that plays Kameleoon's configuration CDN and event stream, with
  * switchable faults. Tests drive it; nothing here uses timers, so it works under fake timers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocally, type LocalServer } from '../support/localServer.ts';
 
 /** How the configuration endpoint answers. */
 export type ConfigMode = 'ok' | 'error500' | 'hang' | 'malformed' | 'truncated' | 'invalid';
@@ -68,9 +68,8 @@ export class KameleoonTestServer {
   #config: object;
   #lastModified: string;
   #version = 0;
-  #server: Server | undefined;
+  #local: LocalServer | undefined;
   #port = 0;
-  #sockets = new Set<Socket>();
   #streams = new Set<ServerResponse>();
   #hung: ServerResponse[] = [];
 
@@ -106,29 +105,19 @@ export class KameleoonTestServer {
 
   /** Starts listening; on `port` when given (a restart keeps its port). */
   async start(port = this.#port): Promise<this> {
-    const server = createServer((req, res) => this.#handle(req, res));
-    server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.#server = server;
-    this.#port = (server.address() as AddressInfo).port;
+    this.#local = await listenLocally(createServer((req, res) => this.#handle(req, res)), port);
+    this.#port = this.#local.port;
     return this;
   }
 
   /** Stops listening and cuts every connection (streams included). */
   async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (!server) return;
-    for (const socket of this.#sockets) socket.destroy();
+    const local = this.#local;
+    this.#local = undefined;
+    if (!local) return;
     this.#streams.clear();
     this.#hung = [];
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await local.close();
   }
 
   /** Sends a configuration-update event to every open stream. */

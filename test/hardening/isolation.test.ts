@@ -10,10 +10,10 @@
  * times in this process and 200 times in a child process: no timer, socket, stream or process
  * listener is left behind, and the child exits on its own.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomData, KameleoonClient, KameleoonError, KameleoonException } from '../../src/node.ts';
 import { until } from '../delivery/helpers.ts';
+import { runScript } from '../support/localServer.ts';
 import { LOOP_SITES, activeResources, loopConfig, processListeners, runLoop, settle, watchAsyncResources } from './fixtures/lifecycle.ts';
 import { SiteServer } from './siteServer.ts';
 
@@ -272,15 +272,8 @@ describe('close-and-recreate loop', () => {
   });
 
   it('200 times in a child process, which then exits on its own', async () => {
-    const script = new URL('./fixtures/closeLoop.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', script, loopServer.url, '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
-    child.stderr.on('data', (chunk) => (output += String(chunk)));
     // A process that does not exit is killed after 30 s, and the test fails with its output.
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    clearTimeout(killer);
+    const { code, output } = await runScript(new URL('./fixtures/closeLoop.ts', import.meta.url), [loopServer.url, '200']);
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const report = JSON.parse(output.trim().split('\n').pop()!) as { sent: number; before: { resources: Record<string, number>; listeners: Record<string, number> }; after: { resources: Record<string, number>; listeners: Record<string, number> }; live: Record<string, number> };
     expect(report.sent).toBe(600);

@@ -6,8 +6,8 @@
  * answer closes its connection (no keep-alive), so a socket still open afterwards is one the SDK
  * left open. No timers: it works under fake timers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocally, type LocalServer } from '../support/localServer.ts';
 
 /** A tracking request as received. */
 export interface TrackingRequest {
@@ -23,12 +23,10 @@ export class SiteServer {
   readonly #configs = new Map<string, string>();
   readonly #failing = new Set<string>();
   readonly #streams = new Map<string, Set<ServerResponse>>();
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-  #port = 0;
+  #local: LocalServer | undefined;
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#local?.port ?? 0}`;
   }
 
   /** Sets what `/v3/<siteCode>` answers: an object is sent as JSON, a string as it is. */
@@ -62,31 +60,20 @@ export class SiteServer {
 
   /** Connections open right now (server side). */
   get openSockets(): number {
-    return this.#sockets.size;
+    return this.#local?.openSockets ?? 0;
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => this.#handle(req, res));
-    server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#server = server;
-    this.#port = (server.address() as AddressInfo).port;
+    this.#local = await listenLocally(createServer((req, res) => this.#handle(req, res)));
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (!server) return;
-    for (const socket of this.#sockets) socket.destroy();
+    const local = this.#local;
+    this.#local = undefined;
+    if (!local) return;
     this.#streams.clear();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await local.close();
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

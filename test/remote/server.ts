@@ -3,8 +3,8 @@
  * and the OAuth token endpoint (`/oauth/token`). Each route answers through a handler the test
  * sets; every request is recorded. No timers, so it also works with fake timers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocally, type LocalServer } from '../support/localServer.ts';
 
 /** A request as the server saw it. */
 export interface SeenRequest {
@@ -24,13 +24,11 @@ export type Handler = (req: SeenRequest) => Answer | Promise<Answer>;
 export class DataApiTestServer {
   readonly requests: SeenRequest[] = [];
   readonly handlers = new Map<string, Handler>();
-  #server: Server | undefined;
-  #port = 0;
-  #sockets = new Set<Socket>();
+  #local: LocalServer | undefined;
   #hung: ServerResponse[] = [];
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#local?.port ?? 0}`;
   }
 
   /** Requests to `path`. */
@@ -50,19 +48,12 @@ export class DataApiTestServer {
   }
 
   async start(): Promise<void> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.#port = (this.#server.address() as AddressInfo).port;
+    this.#local = await listenLocally(createServer((req, res) => void this.#handle(req, res)));
   }
 
   async stop(): Promise<void> {
     this.#releaseHung();
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await this.#local?.close();
   }
 
   #releaseHung(): void {
