@@ -14,11 +14,11 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as browserEntry from '../../src/browser.ts';
 import { KameleoonClient, KameleoonError, ensureVisitorCodeCookie, visitorCodeFromCookies } from '../../src/node.ts';
 import { basicConfig } from '../client/helpers.ts';
+import { useJsdomPage } from '../support/jsdomPage.ts';
 import { HOSTILE_STRINGS, PROTO_OBJECTS, notKameleoonError, pollutionReport, prototypeSnapshot, show, silentLogger, unavailableRequester } from './fuzzKit.ts';
 
 const FRESH_CODE = /^[a-z0-9]{16}$/;
@@ -500,19 +500,7 @@ describe('getEngineTrackingCode with hostile visitor codes and a hostile configu
 // Browsers: js-cookie on a jsdom page
 
 describe('the browser client: hostile document.cookie', () => {
-  let dom: JSDOM;
-  const installed: string[] = [];
-  beforeAll(() => {
-    dom = new JSDOM('<!doctype html><html><body></body></html>', { url: 'https://www.example.com/page' });
-    for (const name of ['document', 'localStorage'] as const) {
-      if (name in globalThis) continue;
-      Object.defineProperty(globalThis, name, { value: dom.window[name], configurable: true, writable: true });
-      installed.push(name);
-    }
-  });
-  afterAll(() => {
-    for (const name of installed) delete (globalThis as Record<string, unknown>)[name];
-  });
+  useJsdomPage();
 
   /** Every cookie of the page, by name. */
   const pageCookies = () => document.cookie.split('; ').filter(Boolean).map((pair) => pair.slice(0, pair.indexOf('=')));

@@ -20,12 +20,12 @@
  * call alone on a fresh client: FUZZ_ONLY=<iteration> with the same seed (each call draws its
  * arguments from its own seed, derived from the suite seed and the iteration).
  */
-import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as browserEntry from '../../src/browser.ts';
 import * as nodeEntry from '../../src/node.ts';
 import { CustomData, EventType, GeolocationData, KameleoonError, PageView, UserAgent, createSnapshot, ensureVisitorCodeCookie, visitorCodeFromCookies } from '../../src/node.ts';
 import { basicConfig } from '../client/helpers.ts';
+import { useJsdomPage } from '../support/jsdomPage.ts';
 import { Hostile, TRACKING_LINE, iterationSeed, notKameleoonError, pollutionReport, prototypeSnapshot, recordingUnavailableRequester, show, showCall, silentLogger } from './fuzzKit.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x6b616d65);
@@ -148,6 +148,15 @@ interface MethodSpec {
 
 const isVariation = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { key: unknown }).key === 'string' && (v as { variables: unknown }).variables instanceof Map;
 
+/** A visitor code came back (1 to 255 characters) and every Set-Cookie written is well-formed. */
+function checkVisitorCodeCall(result: unknown, args: unknown[]): string | undefined {
+  if (typeof result !== 'string' || result.length === 0 || result.length > 255) return `returned ${show(result)}`;
+  const res = (args[0] as { response?: unknown } | undefined)?.response as ReturnType<typeof recordingResponse> | undefined;
+  const set = res && typeof res === 'object' && Array.isArray((res as { set?: unknown }).set) ? res.set : [];
+  const bad = set.find((c) => !SET_COOKIE.test(c));
+  return bad === undefined ? undefined : `wrote Set-Cookie ${show(bad)}`;
+}
+
 const METHODS: Record<string, MethodSpec> = {
   getVisitorCode: {
     args: (h) =>
@@ -156,13 +165,7 @@ const METHODS: Record<string, MethodSpec> = {
         () => [h.or(FUZZ_CODES, 0.6)],
         () => [params(h, { request: () => request(h), response: () => response(h), defaultVisitorCode: () => (h.chance(0.5) ? undefined : h.or(FUZZ_CODES)) })],
       ])(),
-    check: (result, args) => {
-      if (typeof result !== 'string' || result.length === 0 || result.length > 255) return `returned ${show(result)}`;
-      const res = (args[0] as { response?: unknown } | undefined)?.response as ReturnType<typeof recordingResponse> | undefined;
-      const set = res && typeof res === 'object' && Array.isArray((res as { set?: unknown }).set) ? res.set : [];
-      const bad = set.find((c) => !SET_COOKIE.test(c));
-      return bad === undefined ? undefined : `wrote Set-Cookie ${show(bad)}`;
-    },
+    check: checkVisitorCodeCall,
   },
   addData: {
     args: (h) => [vc(h), ...Array.from({ length: h.pick([0, 1, 1, 2, 3]) }, () => (h.chance(0.8) ? h.dataInstance() : h.value()))],
@@ -308,13 +311,7 @@ const METHODS: Record<string, MethodSpec> = {
   ensureVisitorCodeCookie: {
     call: (_client, args) => ensureVisitorCodeCookie(args[0] as never),
     args: (h) => [params(h, { request: () => request(h), response: () => response(h), domain: () => (h.chance(0.5) ? undefined : h.or(['example.com', 'example.com; Secure', 'a\r\nb'])), random: () => (h.chance(0.7) ? undefined : h.chance(0.5) ? () => 0.5 : h.pick([42, 'random', null, {}])) })],
-    check: (result, args) => {
-      if (typeof result !== 'string' || result.length === 0 || result.length > 255) return `returned ${show(result)}`;
-      const res = (args[0] as { response?: unknown } | undefined)?.response as ReturnType<typeof recordingResponse> | undefined;
-      const set = res && typeof res === 'object' && Array.isArray((res as { set?: unknown }).set) ? res.set : [];
-      const bad = set.find((c) => !SET_COOKIE.test(c));
-      return bad === undefined ? undefined : `wrote Set-Cookie ${show(bad)}`;
-    },
+    check: checkVisitorCodeCall,
   },
   getVisitorWarehouseAudience: {
     async: true,
@@ -539,18 +536,7 @@ describe(`fuzzing the Node client (seed ${SEED})`, () => {
 });
 
 describe(`fuzzing the browser client in jsdom (seed ${SEED})`, () => {
-  const installed: string[] = [];
-  beforeAll(() => {
-    const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: 'https://www.example.com/page' });
-    for (const name of ['document', 'localStorage'] as const) {
-      if (name in globalThis) continue;
-      Object.defineProperty(globalThis, name, { value: dom.window[name], configurable: true, writable: true });
-      installed.push(name);
-    }
-  });
-  afterAll(() => {
-    for (const name of installed) delete (globalThis as Record<string, unknown>)[name];
-  });
+  useJsdomPage();
 
   suite(
     'browser',
