@@ -71,4 +71,4 @@ export { createSnapshot, visitorCodeFromCookies } from './store/snapshot.ts';
 export type { KameleoonSnapshot, SnapshotOptions, SnapshotVariation } from './store/snapshot.ts';
 export { ensureVisitorCodeCookie } from './visitor/visitorCode.ts';
 export type { ConfigurationState, ConfigurationStatus } from './config/delivery.ts';
-export type { OutboxStats as TrackingStatus } from './tracking/outbox.ts';
+export type { TrackingStatus } from './client/trackingHandle.ts';

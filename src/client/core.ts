@@ -4,8 +4,6 @@ import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
 import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
-import type { Outbox } from '../tracking/outbox.ts';
-import type { Tracker } from '../tracking/tracker.ts';
 import { NONE } from '../visitor/assignments.ts';
 import { applyData, recordVisitActivity, type VisitStats } from '../visitor/applyData.ts';
 import { CustomData } from '../visitor/data.ts';
@@ -14,6 +12,7 @@ import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { EventHub } from './events.ts';
 import type { SDKConfigurationType, SDKParameters } from './options.ts';
 import type { RemoteAccess } from './remote.ts';
+import type { TrackingHandle } from './trackingHandle.ts';
 import { VariablesCache } from './variables.ts';
 import { wireClient } from './wiring.ts';
 
@@ -30,8 +29,7 @@ export class ClientCore {
   readonly env: EvaluationEnv;
   readonly events: EventHub;
   readonly delivery: ConfigurationDelivery;
-  readonly tracker: Tracker;
-  readonly outbox: Outbox;
+  readonly tracker: TrackingHandle;
   #remote: Promise<RemoteAccess> | undefined;
   #siteCode: string;
   readonly variables = new VariablesCache();
@@ -60,7 +58,6 @@ export class ClientCore {
     this.events = s.events;
     this.delivery = s.delivery;
     this.tracker = s.tracker;
-    this.outbox = s.outbox;
     this.#siteCode = s.siteCode;
     this.cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain);
   }

@@ -1,4 +1,4 @@
-import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
+import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError } from '../errors.ts';
 import type { FeatureFlag } from '../config/parse.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
 import type { JSONType } from '../config/variables.ts';
@@ -8,17 +8,16 @@ import type { LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { RemoteVisitorDataFiltersType } from '../remote/remoteData.ts';
 import { engineTrackingCode } from '../tracking/engineCode.ts';
-import type { OutboxStats } from '../tracking/outbox.ts';
-import { applyData, resolveNames, storedKinds } from '../visitor/applyData.ts';
+import { applyData, resolveNames } from '../visitor/applyData.ts';
 import { Conversion, CustomData, describeValue, isKameleoonData, isValidData, type KameleoonDataType } from '../visitor/data.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
-import { emptyVisitorData } from '../visitor/visitorStore.ts';
-import { optionalBoolean, optionalTimeout, requireKey, requireObject } from './arguments.ts';
+import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
 import { ClientCore } from './core.ts';
 import { buildDataFile } from './dataFile.ts';
 import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
 import type { SDKParameters } from './options.ts';
+import type { TrackingStatus } from './trackingHandle.ts';
 import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
 export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
 
@@ -66,9 +65,9 @@ export class KameleoonClient {
     }
   }
 
-  /** Tracking counters: lines queued, sent, dropped (queue full, or rejected by the server), failed requests. */
-  getTrackingStatus(): Readonly<OutboxStats> {
-    return this.#c.outbox.stats;
+  /** Tracking counters: lines queued, sent, dropped (queue full, or rejected by the server), failed requests; whether tracking runs yet. */
+  getTrackingStatus(): Readonly<TrackingStatus> {
+    return this.#c.tracker.stats;
   }
 
   /**
@@ -174,10 +173,7 @@ export class KameleoonClient {
    * (every error is a rejection, as in the official SDK)
    */
   async getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
-    const { key, timeout } = typeof params === 'string' ? { key: params, timeout: undefined } : requireObject(params, 'getRemoteData', '{ key, timeout? }');
-    if (typeof key !== 'string' || key === '') throw new InvalidArgument('getRemoteData(): key must be a non-empty string.');
-    const ms = optionalTimeout(timeout, 'getRemoteData');
-    return (await this.#c.remote()).data(key, ms);
+    return (await import('./remoteMethods.ts')).getRemoteData(this.#c, params);
   }
 
   /**
@@ -188,26 +184,7 @@ export class KameleoonClient {
    * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData, VisitAmount)
    */
   async getRemoteVisitorData(params: { visitorCode: string; shouldAddData?: boolean; filters?: RemoteVisitorDataFiltersType; timeout?: number }): Promise<KameleoonDataType[]> {
-    const { visitorCode, shouldAddData, filters, timeout } = requireObject(params, 'getRemoteVisitorData', '{ visitorCode, shouldAddData?, filters?, timeout? }');
-    validateVisitorCode(visitorCode);
-    const config = this.#c.requireConfig('getRemoteVisitorData');
-    const ms = optionalTimeout(timeout, 'getRemoteVisitorData');
-    const amount = (filters as RemoteVisitorDataFiltersType | null | undefined)?.previousVisitAmount;
-    if (amount !== undefined && typeof amount !== 'number') throw new KameleoonError(KameleoonException.VisitAmount, `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from 1 to 25, got ${describeValue(amount)}.`);
-    const known = this.#c.visitors.peek(visitorCode);
-    const result = await (await this.#c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : this.#c.visitors.dataOf(known)), ms);
-    const visitor = this.#c.visitors.touch(visitorCode);
-    const toStore = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true) ? result.dataToStore : result.alwaysStored;
-    applyData(visitor, toStore, config, this.#c.visitors, this.#c.logger);
-    this.#c.tracker.recordData(visitor, toStore.filter((item) => !result.sent.has(item)));
-    const assignments = this.#c.visitors.assignments(visitor);
-    for (const [experimentId, variationId] of result.experiments) if (!assignments.has(experimentId)) assignments.set(experimentId, variationId, false, false);
-    this.#c.visitors.markSent(visitor, [...result.experiments.keys()]);
-    const data = this.#c.visitors.extraOf(this.#c.visitors.ownerOf(visitor));
-    if (result.kcs) (data.data ??= emptyVisitorData()).kcs = result.kcs;
-    if (result.cbScores) (data.data ??= emptyVisitorData()).cbScores = result.cbScores;
-    this.#c.visitors.changed(visitor);
-    return result.visitorData;
+    return (await import('./remoteMethods.ts')).getRemoteVisitorData(this.#c, params);
   }
 
   /**
@@ -215,14 +192,8 @@ export class KameleoonClient {
    * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData)
    */
   async getVisitorWarehouseAudience(params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
-    const { visitorCode, customDataIndex, warehouseKey, timeout } = requireObject(params, 'getVisitorWarehouseAudience', '{ visitorCode, customDataIndex, warehouseKey?, timeout? }');
-    validateVisitorCode(visitorCode);
-    this.#c.requireConfig('getVisitorWarehouseAudience');
-    if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument('getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.');
-    if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
-    const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
-    const audience = await (await this.#c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
-    if (audience) this.addData(visitorCode, audience);
+    const audience = await (await import('./remoteMethods.ts')).getVisitorWarehouseAudience(this.#c, params);
+    if (audience) this.addData(params.visitorCode, audience);
     return audience;
   }
 

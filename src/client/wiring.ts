@@ -3,14 +3,12 @@ import type { ParsedConfig } from '../config/parse.ts';
 import type { EvaluationEnv } from '../evaluation/evaluate.ts';
 import { HashMemo } from '../hashing/memo.ts';
 import { Logger } from '../logging/logger.ts';
-import type { PageLifecycle, Platform } from '../platform/platform.ts';
-import { Outbox, type TrackingLine } from '../tracking/outbox.ts';
-import { Tracker } from '../tracking/tracker.ts';
-import { createTrackingSender, trackingUrl } from '../tracking/transport.ts';
+import type { Platform } from '../platform/platform.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { VisitorStore } from '../visitor/visitorStore.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import { EventHub } from './events.ts';
+import { TrackingHandle } from './trackingHandle.ts';
 import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
 
 /** Everything a client is made of, wired for its platform. */
@@ -23,8 +21,7 @@ export interface ClientServices {
   visitors: VisitorStore;
   env: EvaluationEnv;
   delivery: ConfigurationDelivery;
-  outbox: Outbox;
-  tracker: Tracker;
+  tracker: TrackingHandle;
   /** Random numbers for nonces and jitter (`_internals.prng` when given). */
   random: () => number;
 }
@@ -35,39 +32,6 @@ export interface WiringHooks {
   /** Called as each visitor is tracked (see TrackerOptions.prepare). */
   prepareTracking(visitorCode: string): VisitStats | undefined;
   onConfiguration(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
-}
-
-/** The Data API host the tracking goes to: the configuration's `dataApiDomain`, else `data.<networkDomain>`. */
-function dataApiBase(options: SDKConfigurationType, config: ParsedConfig | undefined): string {
-  if (options.endpoints.tracking) return options.endpoints.tracking;
-  return `https://${config?.dataApiDomain ?? `data.${options.networkDomain ?? 'kameleoon.io'}`}`;
-}
-
-/** Beacons stay under the browsers' 64 KiB limit. */
-const BEACON_CHARS = 60_000;
-
-/**
- * Browsers: lines earlier pages left unsent are sent first; when the page is hidden or left, what
- * is queued goes by beacon (and stays stored until a request confirms it: a beacon cannot tell);
- * while offline nothing is attempted, and the queue leaves when the browser is back online.
- */
-function keepTrackingAcrossPages(page: PageLifecycle, siteCode: string, outbox: Outbox, tracker: Tracker, url: () => string): void {
-  void page.recover(siteCode).then((lines) => {
-    outbox.add(lines, true);
-    void outbox.flush();
-  });
-  // pagehide and visibilitychange both fire when a page is left: each line goes by beacon once.
-  const beaconed = new WeakSet<TrackingLine>();
-  page.onLeave(() => {
-    tracker.compose();
-    for (const chunk of outbox.chunks(BEACON_CHARS)) {
-      const fresh = chunk.filter((line) => !beaconed.has(line));
-      if (fresh.length === 0) continue;
-      if (!page.beacon(url() + (fresh.some((l) => l.ua) ? '&bodyUa=true' : ''), fresh.map((l) => l.text).join('\n'))) break;
-      for (const line of fresh) beaconed.add(line);
-    }
-  });
-  page.onOnline(() => void outbox.flush());
 }
 
 /**
@@ -90,7 +54,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
   const logger = new Logger(externals.logger);
   const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
-  let tracker: Tracker | undefined;
+  let tracker: TrackingHandle | undefined;
   const visitors = new VisitorStore({
     sessionDurationMs: isServer ? options.sessionDuration * 60_000 : 0,
     clock: Date.now,
@@ -114,19 +78,21 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     onUpdate: hooks.onConfiguration,
     onStateChange: () => events.statusChange(),
   });
-  const { type, version } = platform.packageInfo;
-  const url = () => trackingUrl(dataApiBase(options, hooks.config()), siteCode, type.toLowerCase(), version);
-  const page = platform.page;
-  const outbox = new Outbox({
-    send: createTrackingSender({ requester: platform.requester, url, timeoutMs: options.requestTimeout, logger }),
+  tracker = new TrackingHandle(platform.tracking, {
+    siteCode,
+    trackingEndpoint: options.endpoints.tracking,
+    networkDomain: options.networkDomain,
+    sdk: platform.packageInfo,
+    requester: platform.requester,
+    requestTimeoutMs: options.requestTimeout,
+    trackingIntervalMs: options.trackingInterval,
+    limits: internals.trackingLimits,
+    store: visitors,
+    config: hooks.config,
+    prepare: hooks.prepareTracking,
     logger,
     random,
-    limits: internals.trackingLimits,
-    persistence: page && { save: (lines) => page.persist(siteCode, lines) },
-    canSend: page && (() => !page.offline()),
-  });
-  tracker = new Tracker({ store: visitors, config: hooks.config, prepare: hooks.prepareTracking, isServer, outbox, random, intervalMs: options.trackingInterval, logger });
-  if (page) keepTrackingAcrossPages(page, siteCode, outbox, tracker, url);
+  }, logger);
   return {
     siteCode,
     options,
@@ -134,9 +100,8 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     logger,
     events,
     visitors,
-    env: { sdk: platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies },
+    env: { sdk: platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies, regex: platform.compileRegex },
     delivery,
-    outbox,
     tracker,
     random,
   };

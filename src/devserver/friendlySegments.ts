@@ -1,5 +1,5 @@
 import type { ConditionJson, SegmentJson } from '../config/types.ts';
-import { textMatcher } from '../targeting/matchers.ts';
+import { compileUserRegExp } from '../targeting/regex.ts';
 import { BrowserType, DeviceType, OperatingSystemType } from '../visitor/data.ts';
 import type { StableIds, YamlValue } from './friendlyNodes.ts';
 
@@ -172,7 +172,7 @@ function textTest(v: YamlValue, op?: (typeof TEXT_OPERATORS)[number]): [string, 
       return ['REGULAR_EXPRESSION', `^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`];
     case 'matches':
       try {
-        textMatcher('REGULAR_EXPRESSION', text)(''); // compiles the pattern as the engine will
+        compileUserRegExp(text); // compiles the pattern as the server engine will
       } catch (err) {
         value.fail(`invalid regular expression ${JSON.stringify(text)} (${(err as Error).cause ?? (err as Error).message}).`);
       }

@@ -2,6 +2,8 @@ import type { IExternalLogger } from '../logging/logger.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { CookieType } from '../visitor/data.ts';
 import type { TrackingLine } from '../tracking/outbox.ts';
+import type { RegexCompiler } from '../targeting/nativeRegex.ts';
+import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
 /** Interfaces between the isomorphic core and its environment. Types only. */
 
@@ -106,6 +108,19 @@ export interface Platform {
   random: () => number;
   /** Cookies of the current page (browsers; empty on servers). */
   documentCookies: () => CookieType[];
-  /** Browsers: tracking that survives the page. */
-  page?: PageLifecycle;
+  /**
+   * The tracking pipeline: built with the client (servers), or loaded after the client is built,
+   * so that a page's first variation does not wait for tracking code (browsers).
+   */
+  tracking: TrackingSource;
+  /** Compiles the REGULAR_EXPRESSION patterns of targeting conditions. */
+  compileRegex: RegexCompiler;
 }
+
+/** How a platform provides the tracking pipeline (see tracking/pipeline.ts). */
+export type TrackingSource =
+  | { create: TrackingFactory }
+  | { load: () => Promise<TrackingFactory> };
+
+/** Builds a client's tracking pipeline. */
+export type TrackingFactory = (deps: TrackingDeps) => TrackingPipeline;

@@ -2,6 +2,7 @@ import { KameleoonException, TargetingError } from '../errors.ts';
 import type { ConditionJson } from '../config/types.ts';
 import type { ConditionFn, PageViewRecord, TargetingContext } from './types.ts';
 import { compareVersions, textMatcher } from './matchers.ts';
+import type { RegexCompiler } from './nativeRegex.ts';
 
 /**
  * Compiles one condition of the configuration into a function of the visitor. The semantics are
@@ -87,7 +88,7 @@ function customDatum(c: ConditionJson): ConditionFn {
   const expected = c.value;
   if (matchType === 'UNDEFINED') return (ctx) => !ctx.data?.customData.get(index);
 
-  let test: (values: string[]) => boolean;
+  let test: (values: string[], compile: RegexCompiler) => boolean;
   if (matchType === 'RANGE') {
     const range = c.range;
     test = (values) => {
@@ -116,15 +117,15 @@ function customDatum(c: ConditionJson): ConditionFn {
     };
   } else {
     const one = singleValueTest(matchType, expected as string);
-    test = (values) => values.some(one);
+    test = (values, compile) => values.some((v) => one(v, compile));
   }
   return (ctx) => {
     const entry = ctx.data?.customData.get(index);
-    return entry ? test(entry.values) : false;
+    return entry ? test(entry.values, ctx.regex) : false;
   };
 }
 
-function singleValueTest(matchType: unknown, expected: string): (value: string) => boolean {
+function singleValueTest(matchType: unknown, expected: string): (value: string, compile: RegexCompiler) => boolean {
   switch (matchType) {
     case 'CONTAINS':
     case 'EXACT':
@@ -154,7 +155,7 @@ function textCondition(field: string, read: (ctx: TargetingContext) => string | 
     return (ctx) => {
       const actual = read(ctx);
       if (actual == null || !matchType || !expected) return false;
-      return matches(actual);
+      return matches(actual, ctx.regex);
     };
   };
 }
@@ -181,12 +182,12 @@ function cookie(c: ConditionJson): ConditionFn {
   const { nameMatchType, valueMatchType } = c;
   const valueMatches = textMatcher(valueMatchType, value);
   const nameMatches = textMatcher(nameMatchType, name);
-  const pairMatches = ({ key, value: actual }: { key: string; value: string }): boolean => {
-    if (nameMatchType === 'OPTIONAL') return value !== undefined && valueMatches(actual);
-    return nameMatches(key) && valueMatches(actual);
-  };
   return (ctx) => {
     if ((!name && !value) || !valueMatchType || !nameMatchType) return false;
+    const pairMatches = ({ key, value: actual }: { key: string; value: string }): boolean => {
+      if (nameMatchType === 'OPTIONAL') return value !== undefined && valueMatches(actual, ctx.regex);
+      return nameMatches(key, ctx.regex) && valueMatches(actual, ctx.regex);
+    };
     return ctx.documentCookies().some(pairMatches) || (ctx.data?.cookies ?? []).some(pairMatches);
   };
 }

@@ -1,5 +1,5 @@
 import { KameleoonException, TargetingError } from '../errors.ts';
-import { compileUserRegExp, type UserRegExp } from './regex.ts';
+import type { RegexCompiler, UserRegExp } from './nativeRegex.ts';
 
 /**
  * Text and version matching shared by conditions. A matcher is built once per condition, and its
@@ -9,9 +9,9 @@ import { compileUserRegExp, type UserRegExp } from './regex.ts';
 /**
  * An EXACT / CONTAINS / REGULAR_EXPRESSION test against `expected`; any other match type never
  * matches. A bad pattern throws when first used, as the official engine does; patterns run in
- * bounded time (see regex.ts).
+ * the time the platform's compiler bounds (see `Platform.compileRegex`).
  */
-export function textMatcher(matchType: unknown, expected: unknown): (actual: string) => boolean {
+export function textMatcher(matchType: unknown, expected: unknown): (actual: string, compile: RegexCompiler) => boolean {
   if (matchType === 'EXACT') return (actual) => actual === expected;
   if (matchType === 'CONTAINS') {
     const needle = String(expected);
@@ -19,11 +19,11 @@ export function textMatcher(matchType: unknown, expected: unknown): (actual: str
   }
   if (matchType === 'REGULAR_EXPRESSION') {
     let re: UserRegExp | undefined;
-    return (actual) => {
+    return (actual, compile) => {
       if (typeof expected !== 'string') {
         throw new TargetingError(KameleoonException.TargetingCondition, 'A REGULAR_EXPRESSION condition has no pattern.');
       }
-      re ??= compileUserRegExp(expected);
+      re ??= compile(expected);
       return re.test(actual);
     };
   }

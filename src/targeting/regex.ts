@@ -15,12 +15,10 @@
  * shape is unsafe is refused with a TargetingError, like an invalid one.
  */
 import { KameleoonException, TargetingError } from '../errors.ts';
+import { userPattern, type UserRegExp } from './nativeRegex.ts';
 import { END, MAX_CHOICES, Parser, START, WORD_EDGE, isLineTerminator, measure, type Node, type Shape } from './regexSyntax.ts';
 
-/** A compiled user regular expression. */
-export interface UserRegExp {
-  test(text: string): boolean;
-}
+export type { UserRegExp } from './nativeRegex.ts';
 
 /**
  * A native pattern with one unbounded repetition costs up to about n² steps on a text of n
@@ -321,29 +319,8 @@ const refused = (pattern: string, why: string): TargetingError =>
  * that can take exponential time
  */
 export function compileUserRegExp(pattern: string, engine?: 'automaton'): UserRegExp {
-  let expression = pattern;
-  let flags = '';
-  let native: RegExp;
-  try {
-    if (pattern[0] === '/') {
-      const parts = pattern.split('/');
-      [expression, flags] = [parts[1], parts[2] ?? ''];
-      native = new RegExp(expression, flags);
-    } else {
-      native = new RegExp(pattern);
-    }
-  } catch (err) {
-    throw new TargetingError(KameleoonException.TargetingCondition, `Invalid regular expression in a targeting condition: ${pattern.slice(0, 200)}`, { cause: err });
-  }
-  const nativeTest = (text: string): boolean => {
-    native.lastIndex = 0; // a `g` or `y` flag must not carry state between visitors
-    try {
-      return native.test(text);
-    } catch (err) {
-      // V8 compiles a pattern when first run: "too large" comes then, or a backtracking stack overflow.
-      throw new TargetingError(KameleoonException.TargetingCondition, `The regular expression of a targeting condition failed: ${pattern.slice(0, 200)}`, { cause: err });
-    }
-  };
+  const { expression, flags, native } = userPattern(pattern);
+  const nativeTest = native.test;
   let root: Node;
   const shape: Shape = { nested: false, unbounded: 0, choices: 1, backrefs: false };
   try {

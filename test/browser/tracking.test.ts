@@ -63,6 +63,10 @@ describe('tracking in headless Chromium', () => {
       await page.goto(pageUrl('?tag=leaving'));
       await ready(page);
       expect(linesOf(accepted, 'leaving')).toEqual([]); // the tick is a second away
+      // Tracking's code loads right after the client is built (a few module requests from Vite
+      // here); the beacon needs it.
+      await page.waitForFunction(() => window.__client!.getTrackingStatus().loaded, undefined, { timeout: 10_000 });
+      expect(linesOf(accepted, 'leaving')).toEqual([]);
       await page.goto('about:blank');
       // Per visitor: the exposure, the custom data, and the browser SDK's staticData summary.
       await eventually(() => linesOf(accepted, 'leaving').length >= 15, 'the beacon');

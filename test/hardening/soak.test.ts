@@ -42,7 +42,7 @@ afterAll(async () => {
 
 it('every line reaches the tracking server exactly once', () => {
   const total = result.warmUpLines + result.expectedLines;
-  expect(result.client).toEqual({ queued: 0, sentLines: total, droppedOverflow: 0, droppedRejected: 0, failures: 0 });
+  expect(result.client).toEqual({ queued: 0, sentLines: total, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: true });
   expect(result.server).toMatchObject({ lines: total, unique: total, duplicates: 0, withoutNonce: 0, siteCodes: { 'soak-site': result.server.requests } });
   // One custom data line per visitor (and the warm-up's), one conversion per four visitors.
   expect(result.server.byEvent.customData).toBe(VISITORS + 1);

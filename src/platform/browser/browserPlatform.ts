@@ -2,7 +2,7 @@ import Cookies from 'js-cookie';
 import { COMPATIBLE_VERSIONS } from '../../version.ts';
 import { parseCookieHeader, type CookieType } from '../../visitor/data.ts';
 import { cryptoRandom, fetchRequester } from '../memory.ts';
-import { createPageLifecycle } from './pageLifecycle.ts';
+import { nativeUserRegExp } from '../../targeting/nativeRegex.ts';
 import type { IExternalStorage, IExternalVisitorCodeManager, Platform } from '../platform.ts';
 
 /** document.cookie through js-cookie, which encodes values so they cannot break the header. */
@@ -54,6 +54,15 @@ export function createBrowserPlatform(): Platform {
     visitorCodeManager: cookieManager,
     random: cryptoRandom,
     documentCookies,
-    page: createPageLifecycle(),
+    compileRegex: nativeUserRegExp,
+    // Tracking (with IndexedDB recovery and beacons) loads after the client is built: the first
+    // variation never waits for its code.
+    tracking: {
+      load: () =>
+        Promise.all([import('../../tracking/pipeline.ts'), import('./pageLifecycle.ts')]).then(([{ createTracking }, { createPageLifecycle }]) => {
+          const page = createPageLifecycle();
+          return (deps) => createTracking(deps, page);
+        }),
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { COMPATIBLE_VERSIONS } from '../../version.ts';
 import { cryptoRandom, fetchRequester } from '../memory.ts';
 import type { IExternalVisitorCodeManager, Platform } from '../platform.ts';
+import { createTracking } from '../../tracking/pipeline.ts';
+import { compileUserRegExp } from '../../targeting/regex.ts';
 
 /**
  * A server has no cookie jar of its own: visitor codes come from the request passed to
@@ -20,5 +22,8 @@ export function createNodePlatform(): Platform {
     visitorCodeManager: noCookies,
     random: cryptoRandom,
     documentCookies: () => [],
+    tracking: { create: createTracking },
+    // One visitor's text must not stall every other request: patterns run in bounded time.
+    compileRegex: compileUserRegExp,
   };
 }

@@ -1,0 +1,62 @@
+/**
+ * Bundle budgets, checked on every run: the browser core and core + React, bundled as
+ * `npm run size` does (esbuild, minified, dependencies in, React out, es2022), must stay within
+ * their budgets, and the code that loads after the first variation must stay out of the up-front
+ * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
+ *
+ * The budgets are ratchets at the sizes reached so far (24.9 KB and 27.0 KB min+gzip when set):
+ * issue 7 asks for 12 KB and 14 KB, which the core does not reach yet (see README, "Figures").
+ * Lower them as the core shrinks; never raise them without saying why in the commit.
+ */
+import { describe, expect, it } from 'vitest';
+import { bundleSize, type BundleSize } from '../bench/size.ts';
+
+const KB = 1024;
+const BUDGETS = {
+  core: { source: `export * from './src/browser.ts';`, gzipped: 25.5 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 27.5 * KB },
+};
+
+/** Modules that load with import() after the client is built, never up front. */
+const LAZY = [
+  'src/tracking/tracker.ts',
+  'src/tracking/outbox.ts',
+  'src/tracking/lines.ts',
+  'src/tracking/transport.ts',
+  'src/tracking/pipeline.ts',
+  'src/platform/browser/pageLifecycle.ts',
+  'node_modules/idb-keyval/dist/index.js',
+  'src/config/stream.ts',
+  'node_modules/eventsource-parser/dist/index.js',
+  'src/client/remote.ts',
+  'src/client/remoteMethods.ts',
+  'src/remote/remoteData.ts',
+  'src/remote/visitorData.ts',
+  'src/remote/oauth.ts',
+];
+
+/** Server-only modules (the bounded-time regular expressions, the YAML file): never in a browser bundle. */
+const SERVER_ONLY = ['src/targeting/regex.ts', 'src/targeting/regexSyntax.ts', 'src/platform/node/', 'node_modules/yaml'];
+
+describe('bundle budgets', () => {
+  const sizes = new Map<string, Promise<BundleSize>>();
+  const measure = (name: keyof typeof BUDGETS) => {
+    if (!sizes.has(name)) sizes.set(name, bundleSize(name, BUDGETS[name].source));
+    return sizes.get(name)!;
+  };
+
+  it.each(Object.keys(BUDGETS) as (keyof typeof BUDGETS)[])('%s: up-front chunks within the budget', async (name) => {
+    const size = await measure(name);
+    console.log(`[size] ${name}: ${(size.gzipped / KB).toFixed(1)} KB min+gzip up front (budget ${BUDGETS[name].gzipped / KB} KB), ${(size.totalGzipped / KB).toFixed(1)} KB with the lazy chunks`);
+    expect(size.gzipped).toBeLessThanOrEqual(BUDGETS[name].gzipped);
+    // The measure is real: the up-front chunks hold the client and the engine.
+    expect(size.initialInputs).toEqual(expect.arrayContaining(['src/client/kameleoonClient.ts', 'src/evaluation/evaluate.ts', 'src/targeting/conditions.ts']));
+  });
+
+  it.each(Object.keys(BUDGETS) as (keyof typeof BUDGETS)[])('%s: tracking, streaming and remote data load later; server-only code is left out', async (name) => {
+    const { initialInputs } = await measure(name);
+    const upFront = (module: string) => initialInputs.some((input) => input.startsWith(module));
+    expect(LAZY.filter(upFront)).toEqual([]);
+    expect(SERVER_ONLY.filter(upFront)).toEqual([]);
+  });
+});
