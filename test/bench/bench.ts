@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: getVariation throughput and heap per visitor, our SDK against the official
- * `@kameleoon/javascript-sdk`, both fully offline on `fixtures/sample-config.json`.
+ * `@kameleoon/javascript-sdk`, both fully offline on `fixtures/sample-config.json`; tracking
+ * delivery and the browser rows (`browser.ts`: first variation and real-time updates in headless
+ * Chromium) over HTTP to servers on 127.0.0.1; bundle sizes.
  *
- *   node --expose-gc --import tsx test/bench/bench.ts [--json]
+ *   node --expose-gc --import tsx test/bench/bench.ts [--json] [--only <group>[,<group>...]]
  *
+ * Groups: throughput, heap, tracking, size, browser (default: all of them).
  * The parent process runs a sanity check (both SDKs must agree on variation keys), then starts one
  * child process per measurement group (same node flags, `--child <task>`), one at a time: two
  * throughput runs per SDK, interleaved, of which the best counts, then one heap run per SDK and
- * track value. It prints a table, or with `--json` an array of
- * `{ name, ours, official, ratio, unit, target, pass }`.
+ * track value, one tracking run per SDK, and one browser run for both SDKs. It prints a table, or
+ * with `--json` an array of `{ name, ours, official, ratio, unit, target, pass }`.
  * Any SDK error, in the parent or a child, ends the run with exit code 1.
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +21,7 @@ import {
   createBenchClient, FEATURE_KEY, loadSdk, oursIsOfficial, OURS_OVERRIDE_ENV, visitorCode, type SdkName,
 } from './harness.ts';
 import { measureBundles, type BundleSize } from './size.ts';
+import { measureBrowser, quantile, type BrowserReport } from './browser.ts';
 import { heap, throughput, trackingDelivery, TRACKING_VISITORS, type HeapReport, type ThroughputReport, type ThroughputResult, type TrackingReport } from './measure.ts';
 
 /** One line of the report. `ratio` > 1 always means our SDK is better. */
@@ -36,6 +40,21 @@ const SANITY_VISITORS = 40;
 /** Throughput children per SDK, interleaved (official, ours, official, ours); the best run counts. */
 const THROUGHPUT_RUNS = 2;
 const MiB = 1024 * 1024;
+
+/** Measurement groups, in the order they run; `--only` picks some of them. */
+const GROUPS = ['throughput', 'heap', 'tracking', 'size', 'browser'] as const;
+type Group = (typeof GROUPS)[number];
+
+/** The groups named by `--only a,b` (or `--only=a,b`); all of them without the flag. */
+function selectedGroups(argv: string[]): Set<Group> {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return new Set(GROUPS);
+  const value = argv[at].startsWith('--only=') ? argv[at].slice('--only='.length) : (argv[at + 1] ?? '');
+  const names = value.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(GROUPS as readonly string[]).includes(name));
+  if (!names.length || unknown.length) throw new Error(`--only takes a comma-separated list of ${GROUPS.join(', ')}; got '${value}'`);
+  return new Set(names as Group[]);
+}
 
 /** Evaluates the same visitors on both SDKs and throws on the first differing variation key. */
 async function sanityCheck(): Promise<string> {
@@ -98,6 +117,10 @@ function runChild<T>(task: string): Promise<T> {
 
 /** Child side: run one task and print its result as a single JSON line. */
 async function childMain(task: string): Promise<void> {
+  if (task === 'browser') {
+    const report = await measureBrowser((msg) => process.stderr.write(`${msg}\n`));
+    return writeOut(`${JSON.stringify(report)}\n`);
+  }
   const [kind, sdk, track] = task.split(':') as [string, SdkName, string | undefined];
   if (sdk !== 'ours' && sdk !== 'official') throw new Error(`unknown SDK in task '${task}'`);
   let report: unknown;
@@ -118,7 +141,7 @@ function best(reports: ThroughputReport[]): ThroughputReport {
   };
 }
 
-function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport>, k: Record<SdkName, TrackingReport>, sizes: BundleSize[]): BenchRow[] {
+function throughputRows(t: Record<SdkName, ThroughputReport>): BenchRow[] {
   const out: BenchRow[] = [];
   const speed = (name: string, ours: number, official: number, target: number) => {
     const ratio = ours / official;
@@ -128,6 +151,11 @@ function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport
   speed('getVariation, one visitor, track=true', t.ours.oneVisitor.trackTrue.callsPerSecond, t.official.oneVisitor.trackTrue.callsPerSecond, 10);
   speed('getVariation, 100k distinct visitors, track=false', t.ours.distinct.trackFalse.callsPerSecond, t.official.distinct.trackFalse.callsPerSecond, 5);
   speed('getVariation, 100k distinct visitors, track=true', t.ours.distinct.trackTrue.callsPerSecond, t.official.distinct.trackTrue.callsPerSecond, 5);
+  return out;
+}
+
+function heapRows(h: Record<string, HeapReport>): BenchRow[] {
+  const out: BenchRow[] = [];
   for (const track of [false, true]) {
     const ours = h[`ours:${track}`].growthBytes / MiB;
     const official = h[`official:${track}`].growthBytes / MiB;
@@ -143,10 +171,20 @@ function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport
     const ratio = official / Math.max(ours, 0.01);
     out.push({ name: 'heap after the session duration passed, track=false', ours, official, ratio, unit: 'MiB', target: 4, pass: ratio >= 4 });
   }
+  return out;
+}
+
+function trackingRows(k: Record<SdkName, TrackingReport>): BenchRow[] {
+  const out: BenchRow[] = [];
   // Tracking has no target in the issues: reported for comparison (target 1 = at least as fast).
   const events = (name: string, ours: number, official: number) => out.push({ name, ours, official, ratio: ours / official, unit: 'events/s', target: 1, pass: ours >= official });
   events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events queued`, k.ours.queuedPerSecond, k.official.queuedPerSecond);
   events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events delivered to 127.0.0.1`, k.ours.deliveredPerSecond, k.official.deliveredPerSecond);
+  return out;
+}
+
+function sizeRows(sizes: BundleSize[]): BenchRow[] {
+  const out: BenchRow[] = [];
   // Sizes: smaller is better, so the ratio is official / ours. Targets: 12 KB core, 14 KB with React
   // (official about 41 KB): ratios of 41/12 and 42/14.
   const size = (name: string) => sizes.find((b) => b.name === name)!.gzipped / 1024;
@@ -157,6 +195,37 @@ function rows(t: Record<SdkName, ThroughputReport>, h: Record<string, HeapReport
   bytes('bundle min+gzip, core vs @kameleoon/javascript-sdk', 'kameleoon-ts core', '@kameleoon/javascript-sdk', size('@kameleoon/javascript-sdk') / 12);
   bytes('bundle min+gzip, core + react vs @kameleoon/react-sdk', 'kameleoon-ts core + react', '@kameleoon/react-sdk', size('@kameleoon/react-sdk') / 14);
   return out;
+}
+
+function browserRows(b: BrowserReport): BenchRow[] {
+  // Times: smaller is better, so the ratio is official / ours; target 1 = at least as fast.
+  const time = (name: string, ours: number, official: number, pass = true): BenchRow => {
+    const ratio = official / ours;
+    return { name, ours, official, ratio, unit: 'ms', target: 1, pass: pass && ratio >= 1 };
+  };
+  return [
+    // Issue 7: with a warm cache the first variation is there before the first render, with no
+    // network wait: no request at all before it.
+    time('first variation in Chromium, warm cache, no request before it', b.ours.warmMs, b.official.warmMs, b.ours.warmRequests === 0),
+    time('first variation in Chromium, cold cache, config from 127.0.0.1', b.ours.coldMs, b.official.coldMs),
+    time('config change to getVariation in Chromium, real-time stream', b.ours.updateMs, b.official.updateMs),
+  ];
+}
+
+/** The header lines that say how the browser rows were measured, what the pages did, and the spread. */
+function browserHeader(b: BrowserReport): string[] {
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const spread = (values: number[]) => `${quantile(values, 0.25).toFixed(1)}-${quantile(values, 0.75).toFixed(1)}`;
+  const kinds = { warm: 'warm', cold: 'cold', update: 'stream update' } as const;
+  return [
+    `browser (headless Chromium ${b.chromium}, pages bundled by esbuild, our dev server on 127.0.0.1): medians of ${b.warmLoads} warm loads ` +
+      `(${b.warmLoads / b.loads} returning visits after each first visit), ${b.loads} cold loads and ${b.updates} stream updates per SDK; ` +
+      `requests before the first variation: warm ours ${b.ours.warmRequests} / official ${b.official.warmRequests} (most in any load), ` +
+      `cold ours ${b.ours.coldRequests} / official ${b.official.coldRequests}; script start to SDK code evaluated: ` +
+      `warm ours ${ms(b.ours.warmEvaluatedMs)} / official ${ms(b.official.warmEvaluatedMs)}, cold ours ${ms(b.ours.coldEvaluatedMs)} / official ${ms(b.official.coldEvaluatedMs)}; ` +
+      `'${b.ours.firstKey}' from both, '${b.ours.updatedKey}' after the change`,
+    `browser spread (middle half, ms): ${(Object.keys(kinds) as (keyof typeof kinds)[]).map((key) => `${kinds[key]} ours ${spread(b.ours.samples[key])} / official ${spread(b.official.samples[key])}`).join(', ')}`,
+  ];
 }
 
 function formatNumber(value: number, unit: string): string {
@@ -195,9 +264,10 @@ function formatTable(data: BenchRow[], header: string[], seconds: number): strin
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const json = process.argv.includes('--json');
+  const groups = selectedGroups(process.argv);
   const progress = (msg: string) => process.stderr.write(`${msg}\n`);
   const header = [
-    `kameleoon-ts bench: '${FEATURE_KEY}' on fixtures/sample-config.json, all I/O faked in memory`,
+    `kameleoon-ts bench: '${FEATURE_KEY}' on fixtures/sample-config.json; getVariation and heap with all I/O faked in memory`,
     `node ${process.version}, ${cpus().length}x ${cpus()[0]?.model ?? 'unknown CPU'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];
   if (oursIsOfficial()) header.push(`WARNING: ${OURS_OVERRIDE_ENV}=official, 'ours' is the official SDK (harness validation only)`);
@@ -206,32 +276,49 @@ async function main(): Promise<void> {
   if (json) progress(sanity);
   else header.push(sanity);
 
-  const runs: Record<SdkName, ThroughputReport[]> = { ours: [], official: [] };
-  for (let rep = 1; rep <= THROUGHPUT_RUNS; rep++) {
-    for (const sdk of ['official', 'ours'] as const) {
-      progress(`throughput: ${sdk}, run ${rep}/${THROUGHPUT_RUNS}...`);
-      runs[sdk].push(await runChild<ThroughputReport>(`throughput:${sdk}`));
+  const data: BenchRow[] = [];
+  if (groups.has('throughput')) {
+    const runs: Record<SdkName, ThroughputReport[]> = { ours: [], official: [] };
+    for (let rep = 1; rep <= THROUGHPUT_RUNS; rep++) {
+      for (const sdk of ['official', 'ours'] as const) {
+        progress(`throughput: ${sdk}, run ${rep}/${THROUGHPUT_RUNS}...`);
+        runs[sdk].push(await runChild<ThroughputReport>(`throughput:${sdk}`));
+      }
     }
+    data.push(...throughputRows({ ours: best(runs.ours), official: best(runs.official) }));
   }
-  const t = { ours: best(runs.ours), official: best(runs.official) };
-  const h: Record<string, HeapReport> = {};
-  for (const track of [false, true]) {
-    for (const sdk of ['official', 'ours'] as const) {
-      progress(`heap: ${sdk}, track=${track}...`);
-      h[`${sdk}:${track}`] = await runChild<HeapReport>(`heap:${sdk}:${track}`);
+  if (groups.has('heap')) {
+    const h: Record<string, HeapReport> = {};
+    for (const track of [false, true]) {
+      for (const sdk of ['official', 'ours'] as const) {
+        progress(`heap: ${sdk}, track=${track}...`);
+        h[`${sdk}:${track}`] = await runChild<HeapReport>(`heap:${sdk}:${track}`);
+      }
     }
+    data.push(...heapRows(h));
   }
-  const k = {} as Record<SdkName, TrackingReport>;
-  for (const sdk of ['official', 'ours'] as const) {
-    progress(`tracking: ${sdk}...`);
-    k[sdk] = await runChild<TrackingReport>(`tracking:${sdk}`);
+  if (groups.has('tracking')) {
+    const k = {} as Record<SdkName, TrackingReport>;
+    for (const sdk of ['official', 'ours'] as const) {
+      progress(`tracking: ${sdk}...`);
+      k[sdk] = await runChild<TrackingReport>(`tracking:${sdk}`);
+    }
+    header.push(`tracking (${TRACKING_VISITORS} visitors, to a server on 127.0.0.1): ours ${k.ours.events} events in ${k.ours.requests} requests, data of ${k.ours.visitorsDelivered} visitors; official ${k.official.events} events in ${k.official.requests} requests, data of ${k.official.visitorsDelivered} visitors`);
+    data.push(...trackingRows(k));
   }
-  header.push(`tracking (${TRACKING_VISITORS} visitors, to a server on 127.0.0.1): ours ${k.ours.events} events in ${k.ours.requests} requests, data of ${k.ours.visitorsDelivered} visitors; official ${k.official.events} events in ${k.official.requests} requests, data of ${k.official.visitorsDelivered} visitors`);
-  progress('bundle sizes...');
-  const sizes = await measureBundles();
-  const growthbook = (name: string) => sizes.find((b) => b.name === name)!;
-  header.push(`bundles (esbuild, deps in, React out, min+gzip): @growthbook/growthbook ${(growthbook('@growthbook/growthbook').gzipped / 1024).toFixed(1)} KB, @growthbook/growthbook-react ${(growthbook('@growthbook/growthbook-react').gzipped / 1024).toFixed(1)} KB`);
-  const data = rows(t, h, k, sizes);
+  if (groups.has('size')) {
+    progress('bundle sizes...');
+    const sizes = await measureBundles();
+    const growthbook = (name: string) => sizes.find((b) => b.name === name)!;
+    header.push(`bundles (esbuild, deps in, React out, min+gzip): @growthbook/growthbook ${(growthbook('@growthbook/growthbook').gzipped / 1024).toFixed(1)} KB, @growthbook/growthbook-react ${(growthbook('@growthbook/growthbook-react').gzipped / 1024).toFixed(1)} KB`);
+    data.push(...sizeRows(sizes));
+  }
+  if (groups.has('browser')) {
+    progress('browser: headless Chromium...');
+    const b = await runChild<BrowserReport>('browser');
+    header.push(...browserHeader(b));
+    data.push(...browserRows(b));
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await writeOut(json ? `${JSON.stringify(data, null, 2)}\n` : formatTable(data, header, seconds));
 }

@@ -1,0 +1,32 @@
+/**
+ * Bench page of our SDK: the browser entry with every endpoint on the local dev server, and the
+ * browser platform's defaults otherwise (fetch, the fetch-based event source, localStorage cache).
+ */
+import { EventType, KameleoonClient } from '../../../src/browser.ts';
+import { benchSettings, runBenchPage } from './benchPage.ts';
+
+const settings = benchSettings();
+const dev = settings.devServer;
+const client = new KameleoonClient({
+  siteCode: settings.siteCode,
+  configuration: { endpoints: { configuration: dev, realTime: dev, tracking: dev, dataApi: dev } },
+});
+
+void runBenchPage({
+  async ready() {
+    const initializing = client.initialize();
+    // A configuration from a fresh cache is in force as soon as initialize() is called (README,
+    // "Configuration delivery"): the app can render from it without waiting for the promise.
+    if (!client.isInitialized()) await initializing;
+  },
+  variation: () => client.getVariation({ visitorCode: settings.visitorCode, featureKey: settings.featureKey, track: false }).key,
+  streamOpen: () =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (client.getConfigurationStatus().streaming) resolve();
+      };
+      client.onStatusChange(check);
+      check();
+    }),
+  onUpdate: (listener) => client.onEvent(EventType.ConfigurationUpdate, listener),
+});
