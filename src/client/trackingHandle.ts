@@ -39,9 +39,9 @@ export class TrackingHandle {
       this.#ready = Promise.resolve(build(source.create));
       return;
     }
-    // On the next task: an app builds the client and calls initialize() in one go, so the
-    // configuration request leaves before the tracking code is requested.
-    this.#ready = new Promise((next) => setTimeout(next, 0)).then(source.load).then(build, (err: unknown) => {
+    // After the current task's code: an app builds the client and calls initialize() in one go,
+    // so the configuration request leaves before the tracking code is requested.
+    this.#ready = Promise.resolve().then(source.load).then(build, (err: unknown) => {
       logger.error(`Tracking could not be loaded, nothing will be sent: ${String(err)}`);
       return undefined;
     });
