@@ -47,6 +47,7 @@ export class ClientCore {
       onConfiguration: (next, initial, ts) => {
         this.config = next;
         this.variables.clear();
+        this.tracker.load();
         if (!initial) this.events.configurationUpdate({ timestamp: ts ?? Date.now() });
       },
     });

@@ -7,9 +7,9 @@ import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 /** `getTrackingStatus()`: the outbox's counters, and whether tracking runs yet. */
 export interface TrackingStatus extends OutboxStats {
   /**
-   * Whether the tracking code is loaded and running. Browsers load it right after the client is
-   * built; until then what is tracked waits in the visitor store, and a page left meanwhile keeps
-   * its exposures in localStorage for a later page instead of sending them by beacon.
+   * Whether the tracking code is loaded and running. Browsers load it once the first configuration
+   * is in force; until then what is tracked waits in the visitor store, and a page left meanwhile
+   * keeps its exposures in localStorage for a later page instead of sending them by beacon.
    */
   loaded: boolean;
 }
@@ -18,14 +18,16 @@ const NOTHING_YET: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLin
 
 /**
  * The client's side of tracking. Where the platform builds the pipeline at once (servers), calls
- * go straight to it; where it loads the pipeline's code later (browsers), calls wait in order
- * and run as it arrives. Nothing is lost meanwhile: what is tracked lives in the visitor store
+ * go straight to it; where it loads the pipeline's code later (browsers, see {@link load}), calls
+ * wait in order and run as it arrives. Nothing is lost meanwhile: what is tracked lives in the visitor store
  * (unsent assignments, pending data) until the tracker composes it.
  */
 export class TrackingHandle {
   #pipeline: TrackingPipeline | undefined;
   #waiting: ((pipeline: TrackingPipeline) => void)[] = [];
-  readonly #ready: Promise<TrackingPipeline | undefined>;
+  /** Set once the pipeline is built or its code requested. */
+  #ready: Promise<TrackingPipeline | undefined> | undefined;
+  readonly #load: () => void;
 
   constructor(source: TrackingSource, deps: TrackingDeps, logger: Logger) {
     const build = (create: TrackingFactory) => {
@@ -37,24 +39,31 @@ export class TrackingHandle {
     };
     if ('create' in source) {
       this.#ready = Promise.resolve(build(source.create));
+      this.#load = () => undefined;
       return;
     }
-    // After the current task's code: an app builds the client and calls initialize() in one go,
-    // so the configuration request leaves before the tracking code is requested.
-    this.#ready = Promise.resolve().then(source.load).then(build, (err: unknown) => {
-      logger.error(`Tracking could not be loaded, nothing will be sent: ${String(err)}`);
-      return undefined;
-    });
+    this.#load = () => {
+      // After the current task's code: a cached configuration is installed as the app starts,
+      // whose first render comes before the request for tracking code.
+      this.#ready ??= Promise.resolve().then(source.load).then(build, (err: unknown) => {
+        logger.error(`Tracking could not be loaded, nothing will be sent: ${String(err)}`);
+        return undefined;
+      });
+    };
+  }
+
+  /**
+   * Requests the pipeline's code, where the platform loads it (idempotent). The client calls it
+   * once a configuration is in force: on a cold start the tracking code would otherwise compete
+   * with the configuration request, and nothing is tracked before a configuration anyway.
+   */
+  load(): void {
+    this.#load();
   }
 
   #run(call: (pipeline: TrackingPipeline) => void): void {
     if (this.#pipeline) call(this.#pipeline);
     else this.#waiting.push(call);
-  }
-
-  /** Resolves once the pipeline is there (or could not be loaded). */
-  get ready(): Promise<void> {
-    return this.#ready.then(() => undefined);
   }
 
   /** Counters of the outbox (all zero until the pipeline is there). */
@@ -83,12 +92,12 @@ export class TrackingHandle {
     this.#pipeline?.tracker.rescue(id);
   }
 
-  /** Composes now (once the pipeline is there) and sends. */
+  /** Composes now (once the pipeline is there) and sends; nothing to do before it was requested. */
   tick(): Promise<void> {
-    return this.#pipeline ? this.#pipeline.tracker.tick() : this.#ready.then((p) => p?.tracker.tick());
+    return this.#pipeline ? this.#pipeline.tracker.tick() : Promise.resolve(this.#ready).then((p) => p?.tracker.tick());
   }
 
   close(): Promise<void> {
-    return this.#pipeline ? this.#pipeline.tracker.close() : this.#ready.then((p) => p?.tracker.close());
+    return this.#pipeline ? this.#pipeline.tracker.close() : Promise.resolve(this.#ready).then((p) => p?.tracker.close());
   }
 }

@@ -109,7 +109,7 @@ export interface Platform {
   /** Cookies of the current page (browsers; empty on servers). */
   documentCookies: () => CookieType[];
   /**
-   * The tracking pipeline: built with the client (servers), or loaded after the client is built,
+   * The tracking pipeline: built with the client (servers), or loaded once a configuration is in force,
    * so that a page's first variation does not wait for tracking code (browsers).
    */
   tracking: TrackingSource;

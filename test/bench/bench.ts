@@ -218,7 +218,7 @@ function browserHeader(b: BrowserReport): string[] {
   const spread = (values: number[]) => `${quantile(values, 0.25).toFixed(1)}-${quantile(values, 0.75).toFixed(1)}`;
   const kinds = { warm: 'warm', cold: 'cold', update: 'stream update' } as const;
   return [
-    `browser (headless Chromium ${b.chromium}, pages bundled by esbuild, our dev server on 127.0.0.1): medians of ${b.warmLoads} warm loads ` +
+    `browser (headless Chromium ${b.chromium}, pages built by Vite, our dev server on 127.0.0.1): medians of ${b.warmLoads} warm loads ` +
       `(${b.warmLoads / b.loads} returning visits after each first visit), ${b.loads} cold loads and ${b.updates} stream updates per SDK; ` +
       `requests before the first variation: warm ours ${b.ours.warmRequests} / official ${b.official.warmRequests} (most in any load), ` +
       `cold ours ${b.ours.coldRequests} / official ${b.official.coldRequests}; script start to SDK code evaluated: ` +

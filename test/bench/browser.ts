@@ -9,7 +9,7 @@
  * - real-time update: from asking the dev server to change its configuration to `getVariation`
  *   returning the new variation, through each SDK's real-time stream (`/sse`).
  *
- * Each SDK's page (`pages/oursPage.ts`, `pages/officialPage.ts`) is bundled by esbuild like an
+ * Each SDK's page (`pages/oursPage.ts`, `pages/officialPage.ts`) is bundled by Vite like an
  * application would (minified, dependencies in, code loaded with import() in its own chunk) and
  * served from a node:http server. An inline script before the bundle's script tag stamps the
  * script start and wraps fetch, EventSource, XMLHttpRequest and sendBeacon to record every request
@@ -21,16 +21,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build as viteBuild, type Rollup } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { FEATURE_KEY, oursIsOfficial, visitorCode, type SdkName } from './harness.ts';
 import type { BenchPageResult, BenchPageSettings } from './pages/benchPage.ts';
 
 /** Counted first visits per SDK (a fresh browser context each): one cold figure each. */
-export const BROWSER_LOADS = 11;
+export const BROWSER_LOADS = 21;
 /** Returning visits after each first visit: one warm figure each. */
 export const WARM_VISITS = 3;
 /** Counted configuration changes per SDK. */
@@ -42,8 +42,6 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/sample-config.json', import.me
 const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM_PATH = '/usr/bin/chromium';
-/** Where esbuild pretends to write the bundles (nothing is written). */
-const OUT_DIR = join(tmpdir(), 'kameleoon-ts-bench-pages');
 const SITE_CODE = 'bench';
 const PAGE_TIMEOUT_MS = 15_000;
 
@@ -95,43 +93,38 @@ interface PageBundle {
 }
 
 /**
- * Bundles one SDK's page like an application build: minified, dependencies in, code loaded with
- * import() in chunks of its own. esbuild moves the code that the entry shares with those chunks
- * into shared chunks that the entry imports statically (where Rollup would keep it in the entry);
- * the page preloads them, as Vite's builds do, so that they load in parallel with the entry
- * rather than after it.
+ * Bundles one SDK's page as a Vite application build does (Rollup, minified, es2022, dependencies
+ * in, code loaded with import() in chunks of its own); the page preloads the chunks the entry
+ * imports statically, as Vite's HTML does.
  */
 async function bundlePage(sdk: SdkName): Promise<PageBundle> {
   const page = sdk === 'ours' && !oursIsOfficial() ? 'oursPage.ts' : 'officialPage.ts';
-  const result = await build({
-    entryPoints: [join(PAGES, page)],
-    absWorkingDir: ROOT,
-    bundle: true,
-    splitting: true,
-    outdir: OUT_DIR,
-    entryNames: 'page',
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
+  const result = (await viteBuild({
+    configFile: false,
+    root: ROOT,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
-  });
-  // Metafile paths are relative to the working directory.
-  const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint !== undefined)!;
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      modulePreload: false,
+      copyPublicDir: false,
+      rollupOptions: { input: join(PAGES, page), output: { entryFileNames: 'page.js', chunkFileNames: '[name]-[hash].js' } },
+    },
+  })) as Rollup.RollupOutput;
+  const chunks = result.output.filter((item): item is Rollup.OutputChunk => item.type === 'chunk');
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
   const preload = new Set<string>();
   const visit = (file: string) => {
-    for (const imported of outputs[file]?.imports ?? []) {
-      if (imported.kind !== 'import-statement' || imported.external || preload.has(basename(imported.path))) continue;
-      preload.add(basename(imported.path));
-      visit(imported.path);
+    for (const imported of byName.get(file)?.imports ?? []) {
+      if (preload.has(imported)) continue;
+      preload.add(imported);
+      visit(imported);
     }
   };
-  visit(entry);
-  return { files: new Map(result.outputFiles.map((file) => [basename(file.path), file.text])), preload: [...preload] };
+  visit('page.js');
+  return { files: new Map(chunks.map((chunk) => [chunk.fileName, chunk.code])), preload: [...preload] };
 }
 
 /**

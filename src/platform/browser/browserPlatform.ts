@@ -55,8 +55,8 @@ export function createBrowserPlatform(): Platform {
     random: cryptoRandom,
     documentCookies,
     compileRegex: nativeUserRegExp,
-    // Tracking (with IndexedDB recovery and beacons) loads after the client is built: the first
-    // variation never waits for its code.
+    // Tracking (with IndexedDB recovery and beacons) loads once a configuration is in force: the
+    // first variation never waits for its code.
     tracking: {
       load: () =>
         Promise.all([import('../../tracking/pipeline.ts'), import('./pageLifecycle.ts')]).then(([{ createTracking }, { createPageLifecycle }]) => {
