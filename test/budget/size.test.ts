@@ -4,7 +4,8 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (24.9 KB and 27.0 KB min+gzip when set):
+ * The budgets are ratchets at the sizes reached so far (24.9 KB and 27.0 KB min+gzip up front,
+ * 35.3 KB and 37.5 KB with the lazy chunks, when set):
  * issue 7 asks for 12 KB and 14 KB, which the core does not reach yet (see README, "Figures").
  * Lower them as the core shrinks; never raise them without saying why in the commit.
  */
@@ -13,8 +14,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 25.5 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 27.5 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 25.5 * KB, totalGzipped: 36 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 27.5 * KB, totalGzipped: 38 * KB },
 };
 
 /** Modules that load with import() after the client is built, never up front. */
@@ -49,6 +50,8 @@ describe('bundle budgets', () => {
     const size = await measure(name);
     console.log(`[size] ${name}: ${(size.gzipped / KB).toFixed(1)} KB min+gzip up front (budget ${BUDGETS[name].gzipped / KB} KB), ${(size.totalGzipped / KB).toFixed(1)} KB with the lazy chunks`);
     expect(size.gzipped).toBeLessThanOrEqual(BUDGETS[name].gzipped);
+    // Code moved to lazy chunks still costs the page later: the whole stays within its own budget.
+    expect(size.totalGzipped).toBeLessThanOrEqual(BUDGETS[name].totalGzipped);
     // The measure is real: the up-front chunks hold the client and the engine.
     expect(size.initialInputs).toEqual(expect.arrayContaining(['src/client/kameleoonClient.ts', 'src/evaluation/evaluate.ts', 'src/targeting/conditions.ts']));
   });

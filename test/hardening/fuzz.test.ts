@@ -280,7 +280,11 @@ const METHODS: Record<string, MethodSpec> = {
   },
   getTrackingStatus: {
     args: () => [],
-    check: (result) => (result !== null && typeof result === 'object' && Object.values(result).every((n) => Number.isInteger(n) && (n as number) >= 0) ? undefined : `returned ${show(result)}`),
+    check: (result) => {
+      if (result === null || typeof result !== 'object') return `returned ${show(result)}`;
+      const { loaded, ...counters } = result as Record<string, unknown>;
+      return typeof loaded === 'boolean' && Object.values(counters).every((n) => Number.isInteger(n) && (n as number) >= 0) ? undefined : `returned ${show(result)}`;
+    },
   },
   getRemoteData: {
     async: true,
