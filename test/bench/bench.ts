@@ -179,7 +179,7 @@ function trackingRows(k: Record<SdkName, TrackingReport>): BenchRow[] {
   // Tracking has no target in the issues: reported for comparison (target 1 = at least as fast).
   const events = (name: string, ours: number, official: number) => out.push({ name, ours, official, ratio: ours / official, unit: 'events/s', target: 1, pass: ours >= official });
   events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events queued`, k.ours.queuedPerSecond, k.official.queuedPerSecond);
-  events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events delivered to 127.0.0.1`, k.ours.deliveredPerSecond, k.official.deliveredPerSecond);
+  events(`tracking, ${TRACKING_VISITORS / 1000}k visitors: events delivered to the dev server`, k.ours.deliveredPerSecond, k.official.deliveredPerSecond);
   return out;
 }
 
@@ -303,7 +303,7 @@ async function main(): Promise<void> {
       progress(`tracking: ${sdk}...`);
       k[sdk] = await runChild<TrackingReport>(`tracking:${sdk}`);
     }
-    header.push(`tracking (${TRACKING_VISITORS} visitors, to a server on 127.0.0.1): ours ${k.ours.events} events in ${k.ours.requests} requests, data of ${k.ours.visitorsDelivered} visitors; official ${k.official.events} events in ${k.official.requests} requests, data of ${k.official.visitorsDelivered} visitors`);
+    header.push(`tracking (${TRACKING_VISITORS} visitors, to our dev server on 127.0.0.1): ours ${k.ours.events} events in ${k.ours.requests} requests, data of ${k.ours.visitorsDelivered} visitors; official ${k.official.events} events in ${k.official.requests} requests, data of ${k.official.visitorsDelivered} visitors`);
     data.push(...trackingRows(k));
   }
   if (groups.has('size')) {

@@ -175,26 +175,36 @@ export interface TrackingReport {
 
 /**
  * Tracking end to end: {@link TRACKING_VISITORS} visitors each get a tracked getVariation, a
- * custom data item and a flush; the SDK's tracking requests go to a real HTTP server on
- * 127.0.0.1 (tracking interval 100 ms, the official minimum). Measures how fast events are
- * queued and how fast they are all delivered.
+ * custom data item and a flush; the SDK's tracking requests go to our dev server on 127.0.0.1
+ * (tracking interval 100 ms, the official minimum), which records each event once per nonce in
+ * its events file. Measures how fast events are queued and how fast they are all delivered.
  */
 export async function trackingDelivery(sdk: SdkName): Promise<TrackingReport> {
-  const { createServer } = await import('node:http');
-  const seen = new Set<string>();
-  let requests = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      requests++;
-      for (const line of body.split('\n')) if (line) seen.add(line.replace(/&nonce=[0-9A-F]{16}/, ''));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const handle = await createBenchClient(sdk, undefined, { trackingServer: `http://127.0.0.1:${port}`, trackingInterval: 100 });
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { statSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const { startDevServer } = await import('../../src/devserver/server.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'kameleoon-ts-bench-'));
+  const eventsFile = join(dir, 'events.jsonl');
+  const server = await startDevServer({ config: fileURLToPath(new URL('./fixtures/sample-config.json', import.meta.url)), eventsFile, watchIntervalMs: 3_600_000 });
+  const recorded = () => {
+    try {
+      return statSync(eventsFile).size;
+    } catch {
+      return 0;
+    }
+  };
+  // Distinct events: lines without their nonce (the official SDK sends an exposure per evaluation).
+  const distinctEvents = (): Set<string> => {
+    const lines = new Set<string>();
+    for (const row of readFileSync(eventsFile, 'utf8').split('\n')) {
+      if (row) lines.add((JSON.parse(row) as { line: string }).line.replace(/&nonce=[0-9A-F]{16}/, ''));
+    }
+    return lines;
+  };
+  const handle = await createBenchClient(sdk, undefined, { trackingServer: server.url, trackingInterval: 100 });
   const { CustomData } = await loadSdk(sdk);
   const start = process.hrtime.bigint();
   for (let i = 0; i < TRACKING_VISITORS; i++) {
@@ -204,17 +214,17 @@ export async function trackingDelivery(sdk: SdkName): Promise<TrackingReport> {
     handle.client.flush?.({ visitorCode: code, instant: false });
   }
   const queuedNs = process.hrtime.bigint() - start;
-  // Done when nothing new came for a second (at most 3 in 10,000 visitors' lines never come from
-  // the official SDK in this run; the report says how many did).
-  const customDataLines = () => [...seen].filter((line) => line.startsWith('eventType=customData')).length;
+  // Done when the events file has not grown for a second (at most 3 in 10,000 visitors' lines never
+  // come from the official SDK in this run; the report says how many did).
   let last = -1;
   let lastChange = process.hrtime.bigint();
   let doneNs = 0n;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const now = process.hrtime.bigint();
-    if (seen.size !== last) {
-      last = seen.size;
+    const size = recorded();
+    if (size !== last) {
+      last = size;
       lastChange = now;
       doneNs = now - start;
     }
@@ -222,6 +232,10 @@ export async function trackingDelivery(sdk: SdkName): Promise<TrackingReport> {
     if (now - start > BigInt(TRACKING_DEADLINE_MS) * 1_000_000n) throw new Error(`${sdk}: deliveries still going after ${TRACKING_DEADLINE_MS / 1000} s`);
   }
   await handle.dispose();
-  await new Promise((resolve) => server.close(resolve));
-  return { events: seen.size, visitorsDelivered: customDataLines(), queuedPerSecond: seen.size / (Number(queuedNs) / 1e9), deliveredPerSecond: seen.size / (Number(doneNs) / 1e9), requests };
+  await server.close();
+  const seen = distinctEvents();
+  await rm(dir, { recursive: true, force: true });
+  const requests = handle.trackingRequests();
+  const customDataLines = [...seen].filter((line) => line.startsWith('eventType=customData')).length;
+  return { events: seen.size, visitorsDelivered: customDataLines, queuedPerSecond: seen.size / (Number(queuedNs) / 1e9), deliveredPerSecond: seen.size / (Number(doneNs) / 1e9), requests };
 }
