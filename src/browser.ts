@@ -2,12 +2,29 @@
 import { KameleoonClient as CoreClient } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createBrowserPlatform } from './platform/browser/browserPlatform.ts';
+import { onPageLeave } from './platform/browser/pageLeave.ts';
+import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
 export * from './index.ts';
 
-/** The Kameleoon client for browsers: cookies through js-cookie, data in localStorage. */
+/** The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, tracking loaded after the first configuration. */
 export class KameleoonClient extends CoreClient {
   constructor(params: SDKParameters) {
-    super(params, createBrowserPlatform());
+    super(params, {
+      ...createBrowserPlatform(),
+      // Tracking (with IndexedDB recovery and beacons) loads once a configuration is in force: the
+      // first variation never waits for its code.
+      tracking: {
+        load: () =>
+          Promise.all([import('./tracking/pipeline.ts'), import('./platform/browser/pageLifecycle.ts')]).then(([{ createTracking }, { createPageLifecycle }]) => {
+            const page = createPageLifecycle();
+            return (deps) => createTracking(deps, page);
+          }),
+        onLeave: onPageLeave,
+      },
+      // As the official SDK: a pattern of the project's own configuration that backtracks badly can
+      // only slow the visitor's own page (the bounded-time compiler would cost 3.5 KB).
+      compileRegex: nativeUserRegExp,
+    });
   }
 }

@@ -2,6 +2,8 @@
 import { KameleoonClient as CoreClient } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createNodePlatform } from './platform/node/nodePlatform.ts';
+import { compileUserRegExp } from './targeting/regex.ts';
+import { createTracking } from './tracking/pipeline.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
@@ -9,7 +11,12 @@ export * from './index.ts';
 /** The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response. */
 export class KameleoonClient extends CoreClient {
   constructor(params: SDKParameters) {
-    super(params, createNodePlatform());
+    super(params, {
+      ...createNodePlatform(),
+      tracking: { create: createTracking },
+      // One visitor's text must not stall every other request: patterns run in bounded time.
+      compileRegex: compileUserRegExp,
+    });
   }
 }
 

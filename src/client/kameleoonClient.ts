@@ -173,7 +173,7 @@ export class KameleoonClient {
    * (every error is a rejection, as in the official SDK)
    */
   async getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
-    return (await import('./remoteMethods.ts')).getRemoteData(this.#c, params);
+    return (await import('./remote.ts')).getRemoteData(this.#c, params);
   }
 
   /**
@@ -184,7 +184,7 @@ export class KameleoonClient {
    * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData, VisitAmount)
    */
   async getRemoteVisitorData(params: { visitorCode: string; shouldAddData?: boolean; filters?: RemoteVisitorDataFiltersType; timeout?: number }): Promise<KameleoonDataType[]> {
-    return (await import('./remoteMethods.ts')).getRemoteVisitorData(this.#c, params);
+    return (await import('./remote.ts')).getRemoteVisitorData(this.#c, params);
   }
 
   /**
@@ -192,7 +192,7 @@ export class KameleoonClient {
    * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData)
    */
   async getVisitorWarehouseAudience(params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
-    const audience = await (await import('./remoteMethods.ts')).getVisitorWarehouseAudience(this.#c, params);
+    const audience = await (await import('./remote.ts')).getVisitorWarehouseAudience(this.#c, params);
     if (audience) this.addData(params.visitorCode, audience);
     return audience;
   }

@@ -6,9 +6,9 @@ import { TokenProvider } from '../remote/oauth.ts';
 import {
   DEFAULT_VISITOR_DATA_FILTERS,
   dataApiUrls,
-  getRemoteData,
-  getRemoteVisitorData,
-  getVisitorWarehouseAudience,
+  getRemoteData as requestRemoteData,
+  getRemoteVisitorData as requestRemoteVisitorData,
+  getVisitorWarehouseAudience as requestWarehouseAudience,
   type DataApiUrls,
   type RemoteRequestParams,
   type RemoteVisitorDataFiltersType,
@@ -17,6 +17,13 @@ import {
 import type { CustomData } from '../visitor/data.ts';
 import { toWellFormed } from '../visitor/visitorCode.ts';
 import type { SDKConfigurationType } from './options.ts';
+import { InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
+import { applyData, storedKinds } from '../visitor/applyData.ts';
+import { describeValue, type KameleoonDataType } from '../visitor/data.ts';
+import { validateVisitorCode } from '../visitor/visitorCode.ts';
+import { emptyVisitorData } from '../visitor/visitorStore.ts';
+import { optionalBoolean, optionalTimeout, requireObject } from './arguments.ts';
+import type { ClientCore } from './core.ts';
 
 /** Options of {@link RemoteAccess}. */
 export interface RemoteAccessOptions {
@@ -69,14 +76,14 @@ export class RemoteAccess {
 
   /** The JSON stored under `key` (`GET /map/map`). */
   data(key: string, timeout?: number): Promise<JSONType> {
-    return this.#request(timeout, (request) => getRemoteData({ ...request, url: this.#urls().remoteData(toWellFormed(key)) }));
+    return this.#request(timeout, (request) => requestRemoteData({ ...request, url: this.#urls().remoteData(toWellFormed(key)) }));
   }
 
   /** A visitor's visits, parsed (`GET /visit/visitor`). */
   visitorData(visitorCode: string, filters: RemoteVisitorDataFiltersType | undefined, storedKinds: ReadonlySet<string>, timeout?: number): Promise<RemoteVisitorDataResult> {
     const effective = filters ?? DEFAULT_VISITOR_DATA_FILTERS;
     return this.#request(timeout, (request) =>
-      getRemoteVisitorData({
+      requestRemoteVisitorData({
         ...request,
         url: this.#urls().visitorData({ visitorCode: toWellFormed(visitorCode), filters: effective }),
         filters: effective,
@@ -89,7 +96,7 @@ export class RemoteAccess {
   /** The warehouse audiences of a visitor as custom data at `customDataIndex`, or null. */
   warehouseAudience(visitorCode: string, customDataIndex: number, warehouseKey: string | undefined, timeout?: number): Promise<CustomData | null> {
     return this.#request(timeout, (request) =>
-      getVisitorWarehouseAudience({ ...request, urls: this.#urls(), visitorCode: toWellFormed(visitorCode), customDataIndex, warehouseKey: warehouseKey && toWellFormed(warehouseKey) }),
+      requestWarehouseAudience({ ...request, urls: this.#urls(), visitorCode: toWellFormed(visitorCode), customDataIndex, warehouseKey: warehouseKey && toWellFormed(warehouseKey) }),
     );
   }
 
@@ -98,4 +105,47 @@ export class RemoteAccess {
     this.#closed = true;
     for (const controller of this.#inflight) controller.abort();
   }
+}
+
+/** `KameleoonClient.getRemoteData`: arguments checked, then the request. */
+export async function getRemoteData(c: ClientCore, params: string | { key: string; timeout?: number }): Promise<JSONType> {
+  const { key, timeout } = typeof params === 'string' ? { key: params, timeout: undefined } : requireObject(params, 'getRemoteData', '{ key, timeout? }');
+  if (typeof key !== 'string' || key === '') throw new InvalidArgument('getRemoteData(): key must be a non-empty string.');
+  const ms = optionalTimeout(timeout, 'getRemoteData');
+  return (await c.remote()).data(key, ms);
+}
+
+/** `KameleoonClient.getRemoteVisitorData`: the request, then the data stored as the official SDK does. */
+export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode: string; shouldAddData?: boolean; filters?: RemoteVisitorDataFiltersType; timeout?: number }): Promise<KameleoonDataType[]> {
+  const { visitorCode, shouldAddData, filters, timeout } = requireObject(params, 'getRemoteVisitorData', '{ visitorCode, shouldAddData?, filters?, timeout? }');
+  validateVisitorCode(visitorCode);
+  const config = c.requireConfig('getRemoteVisitorData');
+  const ms = optionalTimeout(timeout, 'getRemoteVisitorData');
+  const amount = (filters as RemoteVisitorDataFiltersType | null | undefined)?.previousVisitAmount;
+  if (amount !== undefined && typeof amount !== 'number') throw new KameleoonError(KameleoonException.VisitAmount, `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from 1 to 25, got ${describeValue(amount)}.`);
+  const known = c.visitors.peek(visitorCode);
+  const result = await (await c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : c.visitors.dataOf(known)), ms);
+  const visitor = c.visitors.touch(visitorCode);
+  const toStore = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true) ? result.dataToStore : result.alwaysStored;
+  applyData(visitor, toStore, config, c.visitors, c.logger);
+  c.tracker.recordData(visitor, toStore.filter((item) => !result.sent.has(item)));
+  const assignments = c.visitors.assignments(visitor);
+  for (const [experimentId, variationId] of result.experiments) if (!assignments.has(experimentId)) assignments.set(experimentId, variationId, false, false);
+  c.visitors.markSent(visitor, [...result.experiments.keys()]);
+  const data = c.visitors.extraOf(c.visitors.ownerOf(visitor));
+  if (result.kcs) (data.data ??= emptyVisitorData()).kcs = result.kcs;
+  if (result.cbScores) (data.data ??= emptyVisitorData()).cbScores = result.cbScores;
+  c.visitors.changed(visitor);
+  return result.visitorData;
+}
+
+/** `KameleoonClient.getVisitorWarehouseAudience`: arguments checked, then the request (the client adds the audience). */
+export async function getVisitorWarehouseAudience(c: ClientCore, params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
+  const { visitorCode, customDataIndex, warehouseKey, timeout } = requireObject(params, 'getVisitorWarehouseAudience', '{ visitorCode, customDataIndex, warehouseKey?, timeout? }');
+  validateVisitorCode(visitorCode);
+  c.requireConfig('getVisitorWarehouseAudience');
+  if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument('getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.');
+  if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
+  const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
+  return (await c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
 }

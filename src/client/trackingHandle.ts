@@ -1,69 +1,105 @@
-import type { Logger } from '../logging/logger.ts';
 import type { TrackingFactory, TrackingSource } from '../platform/platform.ts';
 import type { OutboxStats } from '../tracking/outbox.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
+import { earlyTrackingKey, type EarlyVisitor } from '../tracking/early.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
 /** `getTrackingStatus()`: the outbox's counters, and whether tracking runs yet. */
 export interface TrackingStatus extends OutboxStats {
   /**
    * Whether the tracking code is loaded and running. Browsers load it once the first configuration
-   * is in force; until then what is tracked waits in the visitor store, and a page left meanwhile
-   * keeps its exposures in localStorage for a later page instead of sending them by beacon.
+   * is in force; what is tracked before it arrives waits, and a page left meanwhile keeps it in
+   * localStorage for the next page of the site.
    */
   loaded: boolean;
 }
 
 const NOTHING_YET: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: false });
 
+
+
+/** Calls kept while the tracking code loads; past this many, the oldest data items go. */
+const MAX_EARLY_ITEMS = 10_000;
+/** A failed load of the tracking code is tried again this long after, on the next tracked call. */
+const RETRY_LOAD_MS = 30_000;
+
 /**
  * The client's side of tracking. Where the platform builds the pipeline at once (servers), calls
- * go straight to it; where it loads the pipeline's code later (browsers, see {@link load}), calls
- * wait in order and run as it arrives. Nothing is lost meanwhile: what is tracked lives in the visitor store
- * (unsent assignments, pending data) until the tracker composes it.
+ * go straight to it. Where it loads the pipeline's code later (browsers, see {@link load}), what
+ * is tracked meanwhile is kept as data, per visitor, and handed to the pipeline when it arrives;
+ * a page left before then writes it to storage, and the next page's pipeline sends it.
  */
 export class TrackingHandle {
+  readonly #deps: TrackingDeps;
+  readonly #source: TrackingSource;
   #pipeline: TrackingPipeline | undefined;
-  #waiting: ((pipeline: TrackingPipeline) => void)[] = [];
-  /** Set once the pipeline is built or its code requested. */
-  #ready: Promise<TrackingPipeline | undefined> | undefined;
-  readonly #load: () => void;
+  /** Lazy sources: the request for the code, once made (undefined again after a failure). */
+  #loading: Promise<TrackingPipeline | undefined> | undefined;
+  #failedAt = -Infinity;
+  #early = new Map<string, EarlyVisitor>();
+  #earlyItems = 0;
+  #scheduleAll: ((visitor: number) => boolean) | undefined;
+  #started = false;
+  #closed = false;
+  #stopWatchingLeave: (() => void) | undefined;
 
-  constructor(source: TrackingSource, deps: TrackingDeps, logger: Logger) {
-    const build = (create: TrackingFactory) => {
-      const pipeline = create(deps);
-      this.#pipeline = pipeline;
-      for (const call of this.#waiting) call(pipeline);
-      this.#waiting = [];
-      return pipeline;
-    };
-    if ('create' in source) {
-      this.#ready = Promise.resolve(build(source.create));
-      this.#load = () => undefined;
-      return;
-    }
-    this.#load = () => {
-      // After the current task's code: a cached configuration is installed as the app starts,
-      // whose first render comes before the request for tracking code.
-      this.#ready ??= Promise.resolve().then(source.load).then(build, (err: unknown) => {
-        logger.error(`Tracking could not be loaded, nothing will be sent: ${String(err)}`);
-        return undefined;
-      });
-    };
+  constructor(source: TrackingSource, deps: TrackingDeps) {
+    this.#deps = deps;
+    this.#source = source;
+    if ('create' in source) this.#pipeline = source.create(deps);
+    else this.#stopWatchingLeave = source.onLeave?.(() => this.#saveEarly());
   }
 
   /**
-   * Requests the pipeline's code, where the platform loads it (idempotent). The client calls it
-   * once a configuration is in force: on a cold start the tracking code would otherwise compete
-   * with the configuration request, and nothing is tracked before a configuration anyway.
+   * Requests the pipeline's code where the platform loads it (idempotent; after a failure, again
+   * once {@link RETRY_LOAD_MS} passed). The client calls it once a configuration is in force: on a
+   * cold start the tracking code would otherwise compete with the configuration request, and
+   * nothing is tracked before a configuration anyway.
    */
   load(): void {
-    this.#load();
+    const source = this.#source;
+    if (this.#pipeline || this.#loading || this.#closed || !('load' in source) || Date.now() - this.#failedAt < RETRY_LOAD_MS) return;
+    // After the current task's code: a cached configuration is installed as the app starts,
+    // whose first render comes before the request for tracking code.
+    this.#loading = Promise.resolve()
+      .then(source.load)
+      .then((create) => this.#build(create))
+      .catch((err: unknown) => {
+        this.#deps.logger.error(`The tracking code could not be loaded (tried again in ${RETRY_LOAD_MS / 1000} s): ${String(err)}`);
+        this.#failedAt = Date.now();
+        this.#loading = undefined;
+        return undefined;
+      });
   }
 
-  #run(call: (pipeline: TrackingPipeline) => void): void {
-    if (this.#pipeline) call(this.#pipeline);
-    else this.#waiting.push(call);
+  #build(create: TrackingFactory): TrackingPipeline {
+    const pipeline = create(this.#deps);
+    this.#pipeline = pipeline;
+    this.#stopWatchingLeave?.();
+    pipeline.resume([...this.#early.values()], this.#scheduleAll);
+    this.#early.clear();
+    this.#earlyItems = 0;
+    this.#scheduleAll = undefined;
+    if (this.#started && !this.#closed) pipeline.tracker.start();
+    return pipeline;
+  }
+
+  /** A page left before the pipeline arrived: its calls go to storage, for the next page. */
+  #saveEarly(): void {
+    const storage = this.#deps.storage;
+    if (this.#pipeline || this.#early.size === 0 || !storage) return;
+    const key = earlyTrackingKey(this.#deps.siteCode);
+    const saved = storage.read(key);
+    storage.write(key, [...(Array.isArray(saved) ? saved : []), ...this.#early.values()]);
+    // Whoever loads the pipeline first (this page, if it comes back, or the next one) sends them.
+    this.#early.clear();
+    this.#earlyItems = 0;
+  }
+
+  #earlyVisitor(code: string): EarlyVisitor {
+    let visitor = this.#early.get(code);
+    if (!visitor) this.#early.set(code, (visitor = { code, items: [] }));
+    return visitor;
   }
 
   /** Counters of the outbox (all zero until the pipeline is there). */
@@ -71,20 +107,40 @@ export class TrackingHandle {
     return this.#pipeline ? { ...this.#pipeline.outbox.stats, loaded: true } : NOTHING_YET;
   }
 
+  /** Starts the tracking tick (now, or as the pipeline arrives). */
   start(): void {
-    this.#run((p) => p.tracker.start());
+    this.#started = true;
+    this.#pipeline?.tracker.start();
   }
 
+  /** Notes data items of the visitor to send (see Tracker.recordData). */
   recordData(visitor: number, items: readonly TrackedItem[]): void {
-    this.#run((p) => p.tracker.recordData(visitor, items));
+    if (this.#pipeline) return this.#pipeline.tracker.recordData(visitor, items);
+    this.load();
+    this.#earlyVisitor(this.#deps.store.codeOf(visitor)).items.push(...items);
+    this.#earlyItems += items.length;
+    while (this.#earlyItems > MAX_EARLY_ITEMS) {
+      const oldest = this.#early.values().next().value!;
+      this.#deps.logger.warn(`Tracking is not loaded yet and holds too much: the data of visitor ${JSON.stringify(oldest.code)} was dropped.`);
+      this.#earlyItems -= oldest.items.length;
+      this.#early.delete(oldest.code);
+    }
   }
 
+  /** Schedules the visitor for the next tick (see Tracker.schedule). */
   schedule(visitorCode: string, consentProvided: boolean, id?: number): void {
-    this.#run((p) => p.tracker.schedule(visitorCode, consentProvided, id));
+    if (this.#pipeline) return this.#pipeline.tracker.schedule(visitorCode, consentProvided, id);
+    this.load();
+    const visitor = this.#earlyVisitor(visitorCode);
+    visitor.scheduled = true;
+    visitor.consent = consentProvided;
   }
 
+  /** Schedules every visitor with something unsent (see Tracker.scheduleAll). */
   scheduleAll(consentOf: (visitor: number) => boolean): void {
-    this.#run((p) => p.tracker.scheduleAll(consentOf));
+    if (this.#pipeline) return this.#pipeline.tracker.scheduleAll(consentOf);
+    this.load();
+    this.#scheduleAll = consentOf;
   }
 
   /** Composes a visitor about to be forgotten (servers, where the pipeline is always built). */
@@ -92,12 +148,20 @@ export class TrackingHandle {
     this.#pipeline?.tracker.rescue(id);
   }
 
-  /** Composes now (once the pipeline is there) and sends; nothing to do before it was requested. */
-  tick(): Promise<void> {
-    return this.#pipeline ? this.#pipeline.tracker.tick() : Promise.resolve(this.#ready).then((p) => p?.tracker.tick());
+  /** Composes now and sends (once the pipeline is there); nothing to do before it was requested. */
+  async tick(): Promise<void> {
+    const pipeline = this.#pipeline ?? (await this.#loading);
+    await pipeline?.tracker.tick();
   }
 
-  close(): Promise<void> {
-    return this.#pipeline ? this.#pipeline.tracker.close() : Promise.resolve(this.#ready).then((p) => p?.tracker.close());
+  /** Stops the tick and sends what is left; a pipeline still loading is waited for. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stopWatchingLeave?.();
+    const pipeline = this.#pipeline ?? (await this.#loading);
+    if (!pipeline) return this.#saveEarly();
+    await pipeline.tracker.close();
+    pipeline.dispose();
   }
 }

@@ -36,7 +36,7 @@ export interface WiringHooks {
 
 /**
  * Validates the parameters and builds the client's parts: externals over platform defaults,
- * the visitor store, configuration delivery, and the tracking pipeline.
+ * the visitor store, configuration delivery, and the tracking handle (see trackingHandle.ts).
  * @throws SiteCodeIsEmpty, InvalidArgument
  */
 export function wireClient(params: SDKParameters, base: Platform, hooks: WiringHooks): ClientServices {
@@ -84,6 +84,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     networkDomain: options.networkDomain,
     sdk: platform.packageInfo,
     requester: platform.requester,
+    storage: isServer ? undefined : platform.storage,
     requestTimeoutMs: options.requestTimeout,
     trackingIntervalMs: options.trackingInterval,
     limits: internals.trackingLimits,
@@ -92,7 +93,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     prepare: hooks.prepareTracking,
     logger,
     random,
-  }, logger);
+  });
   return {
     siteCode,
     options,

@@ -88,16 +88,16 @@ export interface PageLifecycle {
   recover(siteCode: string): Promise<TrackingLine[]>;
   /** Keeps this page's unsent lines (coalesced, asynchronous). */
   persist(siteCode: string, lines: readonly TrackingLine[]): void;
-  /** Calls back when the page is hidden or left. */
-  onLeave(callback: () => void): void;
-  /** Calls back when the browser comes back online. */
-  onOnline(callback: () => void): void;
+  /** Calls back when the page is hidden or left; returns the function that stops it. */
+  onLeave(callback: () => void): () => void;
+  /** Calls back when the browser comes back online; returns the function that stops it. */
+  onOnline(callback: () => void): () => void;
   offline(): boolean;
   /** Hands a body to the browser for delivery after the page is gone; false when it could not. */
   beacon(url: string, body: string): boolean;
 }
 
-/** What an entry (browser or node) wires into the client. */
+/** What an entry (browser or node) wires into the client: its platform's adapters and services. */
 export interface Platform {
   packageInfo: PackageInfo;
   requester: IExternalRequester;
@@ -117,10 +117,17 @@ export interface Platform {
   compileRegex: RegexCompiler;
 }
 
+/** A platform's runtime adapters, before its entry adds the services it carries (tracking, regular expressions). */
+export type PlatformBase = Omit<Platform, 'tracking' | 'compileRegex'>;
+
 /** How a platform provides the tracking pipeline (see tracking/pipeline.ts). */
 export type TrackingSource =
   | { create: TrackingFactory }
-  | { load: () => Promise<TrackingFactory> };
+  | {
+      load: () => Promise<TrackingFactory>;
+      /** Calls back when the page is hidden or left (before the code arrives); returns the stop function. */
+      onLeave?: (callback: () => void) => () => void;
+    };
 
 /** Builds a client's tracking pipeline. */
 export type TrackingFactory = (deps: TrackingDeps) => TrackingPipeline;

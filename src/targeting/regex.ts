@@ -18,7 +18,6 @@ import { KameleoonException, TargetingError } from '../errors.ts';
 import { userPattern, type UserRegExp } from './nativeRegex.ts';
 import { END, MAX_CHOICES, Parser, START, WORD_EDGE, isLineTerminator, measure, type Node, type Shape } from './regexSyntax.ts';
 
-export type { UserRegExp } from './nativeRegex.ts';
 
 /**
  * A native pattern with one unbounded repetition costs up to about n² steps on a text of n
@@ -320,7 +319,6 @@ const refused = (pattern: string, why: string): TargetingError =>
  */
 export function compileUserRegExp(pattern: string, engine?: 'automaton'): UserRegExp {
   const { expression, flags, native } = userPattern(pattern);
-  const nativeTest = native.test;
   let root: Node;
   const shape: Shape = { nested: false, unbounded: 0, choices: 1, backrefs: false };
   try {
@@ -329,7 +327,7 @@ export function compileUserRegExp(pattern: string, engine?: 'automaton'): UserRe
   } catch {
     // Syntax beyond what the parser follows (rare legacy escapes), or nesting deeper than the
     // stack: native, as before.
-    return { test: nativeTest };
+    return native;
   }
   // The automaton cannot run backreferences, nor `v`-flag classes (which can match strings).
   const build = (): Automaton | undefined => {
@@ -345,15 +343,15 @@ export function compileUserRegExp(pattern: string, engine?: 'automaton'): UserRe
     return automaton;
   }
   const safe = !shape.nested && shape.unbounded <= 1 && shape.choices <= MAX_CHOICES;
-  if (safe && shape.unbounded === 0) return { test: nativeTest };
+  if (safe && shape.unbounded === 0) return native;
   if (safe) {
     // Quadratic at worst: native on short texts, the automaton (built when first needed) on long ones.
     let automaton: Automaton | undefined | null = null;
     return {
       test: (text) => {
-        if (text.length <= QUADRATIC_LIMIT) return nativeTest(text);
+        if (text.length <= QUADRATIC_LIMIT) return native.test(text);
         if (automaton === null) automaton = build();
-        return automaton ? automaton.test(text) : nativeTest(text);
+        return automaton ? automaton.test(text) : native.test(text);
       },
     };
   }

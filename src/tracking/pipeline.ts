@@ -1,10 +1,12 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { IExternalRequester, PageLifecycle } from '../platform/platform.ts';
+import type { IExternalRequester, IExternalStorage, PageLifecycle } from '../platform/platform.ts';
+import type { PackageInfo } from '../targeting/types.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import { Outbox, type OutboxLimits, type TrackingLine } from './outbox.ts';
 import { Tracker } from './tracker.ts';
+import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { createTrackingSender, trackingUrl } from './transport.ts';
 
 /** What the tracking pipeline needs from the client. */
@@ -13,7 +15,9 @@ export interface TrackingDeps {
   /** The tracking base URL (`endpoints.tracking`), else the configuration's Data API host. */
   trackingEndpoint: string | undefined;
   networkDomain: string | undefined;
-  sdk: { type: string; version: string; isServer: boolean };
+  sdk: PackageInfo;
+  /** Browsers: where a page left before its tracking code arrived keeps what it tracked. */
+  storage: IExternalStorage | undefined;
   requester: IExternalRequester;
   requestTimeoutMs: number;
   trackingIntervalMs: number;
@@ -30,6 +34,13 @@ export interface TrackingDeps {
 export interface TrackingPipeline {
   tracker: Tracker;
   outbox: Outbox;
+  /**
+   * Takes over what was tracked before the pipeline existed: first what earlier pages left in
+   * storage (read and removed), then this page's own visitors, then a pending `scheduleAll`.
+   */
+  resume(early: readonly EarlyVisitor[], scheduleAll: ((visitor: number) => boolean) | undefined): void;
+  /** Removes the page listeners; lines recovered from earlier pages after this stay stored. */
+  dispose(): void;
 }
 
 /** Beacons stay under the browsers' 64 KiB limit. */
@@ -63,14 +74,17 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     intervalMs: deps.trackingIntervalMs,
     logger,
   });
+  const stops: (() => void)[] = [];
+  let disposed = false;
   if (page) {
     void page.recover(siteCode).then((lines) => {
+      if (disposed) return void page.persist(siteCode, lines);
       outbox.add(lines, true);
       void outbox.flush();
     });
     // pagehide and visibilitychange both fire when a page is left: each line goes by beacon once.
     const beaconed = new WeakSet<TrackingLine>();
-    page.onLeave(() => {
+    stops.push(page.onLeave(() => {
       tracker.compose();
       for (const chunk of outbox.chunks(BEACON_CHARS)) {
         const fresh = chunk.filter((line) => !beaconed.has(line));
@@ -78,8 +92,36 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
         if (!page.beacon(url() + (fresh.some((l) => l.ua) ? '&bodyUa=true' : ''), fresh.map((l) => l.text).join('\n'))) break;
         for (const line of fresh) beaconed.add(line);
       }
-    });
-    page.onOnline(() => void outbox.flush());
+    }));
+    stops.push(page.onOnline(() => void outbox.flush()));
   }
-  return { tracker, outbox };
+  const replay = (early: readonly EarlyVisitor[]) => {
+    for (const { code, items, scheduled, consent } of early) {
+      try {
+        const id = deps.store.touch(code);
+        if (items.length) tracker.recordData(id, items);
+        if (scheduled) tracker.schedule(code, consent === true, id);
+      } catch (err) {
+        logger.error(`Tracking of visitor ${JSON.stringify(code)} could not be resumed: ${String(err)}`);
+      }
+    }
+  };
+  return {
+    tracker,
+    outbox,
+    resume(early, scheduleAll) {
+      const storage = deps.storage;
+      const saved = storage?.read(earlyTrackingKey(siteCode));
+      if (storage && saved != null) {
+        storage.write(earlyTrackingKey(siteCode), null);
+        if (Array.isArray(saved)) replay(saved.filter((v: Partial<EarlyVisitor> | null) => typeof v?.code === 'string' && Array.isArray(v.items)));
+      }
+      replay(early);
+      if (scheduleAll) tracker.scheduleAll(scheduleAll);
+    },
+    dispose: () => {
+      disposed = true;
+      for (const stop of stops.splice(0)) stop();
+    },
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Tracking in a real headless Chromium: events queued just before the page is left arrive (by
- * beacon), and events queued while the tracking server is down arrive after a reload once it is
- * back (kept in IndexedDB, recovered by the next page).
+ * beacon), events of a page left before its tracking code arrived are sent by the next page
+ * (kept in localStorage), and events queued while the tracking server is down arrive after a
+ * reload once it is back (kept in IndexedDB, recovered by the next page).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
@@ -63,8 +64,8 @@ describe('tracking in headless Chromium', () => {
       await page.goto(pageUrl('?tag=leaving'));
       await ready(page);
       expect(linesOf(accepted, 'leaving')).toEqual([]); // the tick is a second away
-      // Tracking's code loads right after the client is built (a few module requests from Vite
-      // here); the beacon needs it.
+      // Tracking's code loads once the configuration is in force (a few module requests from Vite
+      // here); the beacon needs it. (A page left before it arrives: see the next test.)
       await page.waitForFunction(() => window.__client!.getTrackingStatus().loaded, undefined, { timeout: 10_000 });
       expect(linesOf(accepted, 'leaving')).toEqual([]);
       await page.goto('about:blank');
@@ -74,6 +75,37 @@ describe('tracking in headless Chromium', () => {
       const kinds = linesOf(accepted, 'leaving').map((line) => line.split('&')[0]).sort();
       expect(kinds).toEqual([...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment'), ...Array(5).fill('eventType=staticData')]);
       expect(errors.filter((e) => !e.includes('503'))).toEqual([]);
+    });
+  });
+
+  it('events of a page left before its tracking code arrived are sent by the next page, once', async () => {
+    await withPage(browser, async ({ page }) => {
+      // The tracking code is held back until the page is gone.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const pipeline = /\/src\/tracking\/pipeline\.ts/;
+      await page.route(pipeline, async (route) => {
+        await held;
+        await route.continue().catch(() => undefined); // the page may be gone
+      });
+      await page.goto(pageUrl('?tag=early'));
+      await ready(page);
+      expect(await page.evaluate(() => window.__client!.getTrackingStatus().loaded)).toBe(false);
+      await page.goto('about:blank');
+      release();
+      await page.unroute(pipeline);
+      await page.waitForTimeout(300);
+      expect(linesOf(accepted, 'early')).toEqual([]);
+      await page.goto(pageUrl());
+      await ready(page);
+      await eventually(() => linesOf(accepted, 'early').length >= 10, 'the lines of the page left early');
+      await page.waitForTimeout(1_500); // a tick later: nothing more
+      const lines = linesOf(accepted, 'early');
+      expect(new Set(lines.map((line) => /&nonce=(\w+)/.exec(line)?.[1])).size).toBe(lines.length);
+      // Per visitor: the exposure (its assignment was stored unsent) and the custom data (saved
+      // as the page was left); the next page's summary line goes for its own visitors only.
+      const kinds = lines.map((line) => line.split('&')[0]).sort();
+      expect(kinds.filter((k) => k !== 'eventType=staticData')).toEqual([...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment')]);
     });
   });
 

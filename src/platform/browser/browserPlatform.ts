@@ -2,8 +2,7 @@ import Cookies from 'js-cookie';
 import { COMPATIBLE_VERSIONS } from '../../version.ts';
 import { parseCookieHeader, type CookieType } from '../../visitor/data.ts';
 import { cryptoRandom, fetchRequester } from '../memory.ts';
-import { nativeUserRegExp } from '../../targeting/nativeRegex.ts';
-import type { IExternalStorage, IExternalVisitorCodeManager, Platform } from '../platform.ts';
+import type { IExternalStorage, IExternalVisitorCodeManager, PlatformBase } from '../platform.ts';
 
 /** document.cookie through js-cookie, which encodes values so they cannot break the header. */
 const cookieManager: IExternalVisitorCodeManager = {
@@ -46,7 +45,7 @@ function documentCookies(): CookieType[] {
 }
 
 /** The browser platform: fetch, localStorage, js-cookie, crypto random. */
-export function createBrowserPlatform(): Platform {
+export function createBrowserPlatform(): PlatformBase {
   return {
     packageInfo: { type: 'JAVASCRIPT', version: COMPATIBLE_VERSIONS.JAVASCRIPT, isServer: false },
     requester: fetchRequester,
@@ -54,15 +53,5 @@ export function createBrowserPlatform(): Platform {
     visitorCodeManager: cookieManager,
     random: cryptoRandom,
     documentCookies,
-    compileRegex: nativeUserRegExp,
-    // Tracking (with IndexedDB recovery and beacons) loads once a configuration is in force: the
-    // first variation never waits for its code.
-    tracking: {
-      load: () =>
-        Promise.all([import('../../tracking/pipeline.ts'), import('./pageLifecycle.ts')]).then(([{ createTracking }, { createPageLifecycle }]) => {
-          const page = createPageLifecycle();
-          return (deps) => createTracking(deps, page);
-        }),
-    },
   };
 }

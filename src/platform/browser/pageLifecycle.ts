@@ -1,6 +1,7 @@
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { TrackingLine } from '../../tracking/outbox.ts';
 import type { PageLifecycle } from '../platform.ts';
+import { onPageLeave } from './pageLeave.ts';
 
 /** Key prefix of a site's unsent tracking lines; each tab writes its own key. */
 const keyPrefix = (siteCode: string) => `tracking.${siteCode}.`;
@@ -75,15 +76,11 @@ export function createPageLifecycle(): PageLifecycle {
       scheduled = true;
       setTimeout(() => void write(), WRITE_DELAY_MS);
     },
-    onLeave(callback) {
-      if (typeof addEventListener !== 'function') return;
-      addEventListener('pagehide', callback);
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'hidden') callback();
-      });
-    },
+    onLeave: onPageLeave,
     onOnline(callback) {
-      if (typeof addEventListener === 'function') addEventListener('online', callback);
+      if (typeof addEventListener !== 'function') return () => undefined;
+      addEventListener('online', callback);
+      return () => removeEventListener('online', callback);
     },
     offline: () => typeof navigator !== 'undefined' && navigator.onLine === false,
     beacon(url, body) {

@@ -1,8 +1,6 @@
 import { COMPATIBLE_VERSIONS } from '../../version.ts';
 import { cryptoRandom, fetchRequester } from '../memory.ts';
-import type { IExternalVisitorCodeManager, Platform } from '../platform.ts';
-import { createTracking } from '../../tracking/pipeline.ts';
-import { compileUserRegExp } from '../../targeting/regex.ts';
+import type { IExternalVisitorCodeManager, PlatformBase } from '../platform.ts';
 
 /**
  * A server has no cookie jar of its own: visitor codes come from the request passed to
@@ -14,7 +12,7 @@ const noCookies: IExternalVisitorCodeManager = {
 };
 
 /** The Node.js platform: fetch, RAM, crypto random, cookies through request and response. */
-export function createNodePlatform(): Platform {
+export function createNodePlatform(): PlatformBase {
   return {
     packageInfo: { type: 'NODEJS', version: COMPATIBLE_VERSIONS.NODEJS, isServer: true },
     requester: fetchRequester,
@@ -22,8 +20,5 @@ export function createNodePlatform(): Platform {
     visitorCodeManager: noCookies,
     random: cryptoRandom,
     documentCookies: () => [],
-    tracking: { create: createTracking },
-    // One visitor's text must not stall every other request: patterns run in bounded time.
-    compileRegex: compileUserRegExp,
   };
 }

@@ -1,0 +1,197 @@
+/**
+ * TrackingHandle, the client's side of tracking, with fake pipelines: servers hand calls straight
+ * over; browsers keep what is tracked before the code arrives and hand it over in order, save it
+ * for the next page when the page is left first, survive a failed or throwing load, and close
+ * without waiting for code never requested.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TrackingHandle } from '../../src/client/trackingHandle.ts';
+import { earlyTrackingKey, type EarlyVisitor } from '../../src/tracking/early.ts';
+import { Logger } from '../../src/logging/logger.ts';
+import { createMemoryStorage } from '../../src/platform/memory.ts';
+import type { IExternalStorage, TrackingFactory } from '../../src/platform/platform.ts';
+import type { TrackedItem } from '../../src/tracking/lines.ts';
+import type { TrackingDeps, TrackingPipeline } from '../../src/tracking/pipeline.ts';
+import { CustomData, Conversion } from '../../src/visitor/data.ts';
+
+const SITE = 'handle-site';
+
+/** A pipeline that records what it is asked, in order. */
+function fakePipeline(calls: string[]): TrackingPipeline {
+  const tracker = {
+    start: () => calls.push('start'),
+    recordData: (id: number, items: readonly TrackedItem[]) => calls.push(`data ${id} ${items.map((i) => i.kind).join(',')}`),
+    schedule: (code: string, consent: boolean, id?: number) => calls.push(`schedule ${code} ${consent} ${id}`),
+    scheduleAll: () => calls.push('scheduleAll'),
+    rescue: (id: number) => calls.push(`rescue ${id}`),
+    tick: async () => void calls.push('tick'),
+    close: async () => void calls.push('close'),
+  };
+  const outbox = { stats: { queued: 1, sentLines: 2, droppedOverflow: 0, droppedRejected: 0, failures: 0 } };
+  const resume = (early: readonly EarlyVisitor[], scheduleAll: unknown) => {
+    const visitors = early.map((v) => `${v.code}: ${v.items.map((i) => i.kind).join(',')}${v.scheduled ? ` scheduled ${v.consent}` : ''}`);
+    calls.push(`resume [${visitors.join('; ')}]${scheduleAll ? ' + scheduleAll' : ''}`);
+  };
+  return { tracker, outbox, resume, dispose: () => calls.push('dispose') } as unknown as TrackingPipeline;
+}
+
+/** Deps with a two-way visitor-code table in place of the visitor store. */
+function deps(storage: IExternalStorage | undefined, errors: string[] = []): TrackingDeps {
+  const codes: string[] = [];
+  const store = {
+    touch: (code: string) => (codes.includes(code) ? codes.indexOf(code) : codes.push(code) - 1),
+    codeOf: (id: number) => codes[id],
+  };
+  return {
+    siteCode: SITE,
+    storage,
+    store,
+    logger: new Logger({ log: (_level: number, message: string) => errors.push(message) }),
+  } as unknown as TrackingDeps;
+}
+
+/** A `{ load }` source whose code arrives when `arrive()` is called. */
+function deferredSource(create: TrackingFactory) {
+  let arrive!: () => void;
+  let fail!: (err: unknown) => void;
+  const loads: number[] = [];
+  const leave: (() => void)[] = [];
+  const source = {
+    load: () => {
+      loads.push(Date.now());
+      return new Promise<TrackingFactory>((resolve, reject) => {
+        arrive = () => resolve(create);
+        fail = reject;
+      });
+    },
+    onLeave: (callback: () => void) => {
+      leave.push(callback);
+      return () => leave.splice(leave.indexOf(callback), 1);
+    },
+  };
+  return { source, loads, leave, arrive: () => arrive(), fail: (err: unknown) => fail(err) };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('TrackingHandle', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('servers: the pipeline is built at once and calls go straight to it', async () => {
+    const calls: string[] = [];
+    const handle = new TrackingHandle({ create: () => fakePipeline(calls) }, deps(undefined));
+    handle.start();
+    handle.schedule('a', true, 0);
+    handle.rescue(0);
+    await handle.tick();
+    expect(calls).toEqual(['start', 'schedule a true 0', 'rescue 0', 'tick']);
+    expect(handle.stats).toEqual({ queued: 1, sentLines: 2, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: true });
+    await handle.close();
+    expect(calls.slice(-2)).toEqual(['close', 'dispose']);
+  });
+
+  it('browsers: nothing is requested before load(); what is tracked meanwhile is handed over in order', async () => {
+    const calls: string[] = [];
+    const d = deps(createMemoryStorage());
+    const { source, loads, arrive } = deferredSource(() => fakePipeline(calls));
+    const handle = new TrackingHandle(source, d);
+    handle.start();
+    await flush();
+    expect(loads).toEqual([]);
+    expect(handle.stats.loaded).toBe(false);
+    handle.load();
+    handle.load();
+    const id = d.store.touch('visitor');
+    handle.recordData(id, [new CustomData(1, 'x')]);
+    handle.schedule('visitor', true, id);
+    handle.recordData(id, [new Conversion({ goalId: 7 })]);
+    await flush();
+    expect(loads).toHaveLength(1);
+    expect(calls).toEqual([]);
+    arrive();
+    await flush();
+    expect(calls).toEqual(['resume [visitor: customData,conversion scheduled true]', 'start']);
+    expect(handle.stats.loaded).toBe(true);
+  });
+
+  it('browsers: a page left before the code arrives saves what it tracked to storage, and keeps none of it', async () => {
+    const storage = createMemoryStorage();
+    const calls: string[] = [];
+    const first = deferredSource(() => fakePipeline(calls));
+    const d = deps(storage);
+    const page = new TrackingHandle(first.source, d);
+    page.load();
+    const id = d.store.touch('buyer');
+    page.recordData(id, [new Conversion({ goalId: 42, revenue: 10 })]);
+    page.schedule('buyer', false, id);
+    await flush();
+    for (const leave of [...first.leave]) leave();
+    const saved = JSON.parse(JSON.stringify(storage.read(earlyTrackingKey(SITE)))) as unknown;
+    expect(saved).toEqual([{ code: 'buyer', items: [expect.objectContaining({ kind: 'conversion', goalId: 42, revenue: 10 })], scheduled: true, consent: false }]);
+    // The page comes back and its code arrives: what it saved is the pipeline's to send (from storage).
+    first.arrive();
+    await flush();
+    expect(calls).toEqual(['resume []']);
+    expect(first.leave).toEqual([]); // stopped watching
+  });
+
+  it('a failed load is logged, retried 30 s later on the next tracked call, and keeps what waits', async () => {
+    const errors: string[] = [];
+    const calls: string[] = [];
+    const d = deps(createMemoryStorage(), errors);
+    const src = deferredSource(() => fakePipeline(calls));
+    const handle = new TrackingHandle(src.source, d);
+    handle.load();
+    await flush();
+    src.fail(new Error('chunk 404'));
+    await flush();
+    expect(errors.join('\n')).toMatch(/tracking code could not be loaded .*chunk 404/);
+    handle.schedule('v', true, d.store.touch('v'));
+    await flush();
+    expect(src.loads).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 30_001);
+    handle.schedule('v', true, 0);
+    await flush();
+    expect(src.loads).toHaveLength(2);
+    src.arrive();
+    await flush();
+    expect(calls).toEqual(['resume [v:  scheduled true]']);
+  });
+
+  it('a pipeline that throws as it is built is logged; close() still resolves', async () => {
+    const errors: string[] = [];
+    const src = deferredSource(() => {
+      throw new Error('boom');
+    });
+    const handle = new TrackingHandle(src.source, deps(createMemoryStorage(), errors));
+    handle.load();
+    await flush();
+    src.arrive();
+    await flush();
+    expect(errors.join('\n')).toMatch(/boom/);
+    await expect(handle.close()).resolves.toBeUndefined();
+  });
+
+  it('close() waits for code being loaded, closes and disposes the pipeline; without a request it resolves at once', async () => {
+    const calls: string[] = [];
+    const src = deferredSource(() => fakePipeline(calls));
+    const handle = new TrackingHandle(src.source, deps(createMemoryStorage()));
+    handle.start();
+    handle.load();
+    await flush();
+    const closing = handle.close();
+    src.arrive();
+    await closing;
+    expect(calls).toEqual(['resume []', 'close', 'dispose']); // started, but closed before the code came: no tick
+    expect(src.leave).toEqual([]);
+
+    const idle = new TrackingHandle(deferredSource(() => fakePipeline([])).source, deps(createMemoryStorage()));
+    await expect(idle.close()).resolves.toBeUndefined();
+    await expect(idle.tick()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The tracking pipeline's take-over of what was tracked before it existed (browsers): what earlier
+ * pages saved in storage comes first and is removed, then this page's own visitors; malformed
+ * saved entries are skipped; the lines then leave once.
+ */
+import { describe, expect, it } from 'vitest';
+import { Logger } from '../../src/logging/logger.ts';
+import { createMemoryStorage } from '../../src/platform/memory.ts';
+import { earlyTrackingKey } from '../../src/tracking/early.ts';
+import { createTracking, type TrackingDeps } from '../../src/tracking/pipeline.ts';
+import { Conversion, CustomData } from '../../src/visitor/data.ts';
+import { VisitorStore } from '../../src/visitor/visitorStore.ts';
+
+describe('createTracking().resume', () => {
+  it('sends what earlier pages saved, then this page\'s own, once; storage is emptied', async () => {
+    const storage = createMemoryStorage();
+    // As a page left before its code arrived saved it (JSON: data objects lose their class).
+    storage.write(earlyTrackingKey('site'), JSON.parse(JSON.stringify([{ code: 'earlier', items: [new Conversion({ goalId: 42, revenue: 10 })], scheduled: true, consent: true }, { code: 7 }, null])));
+    const bodies: string[] = [];
+    const deps = {
+      siteCode: 'site',
+      trackingEndpoint: 'http://127.0.0.1:9',
+      networkDomain: undefined,
+      sdk: { type: 'JAVASCRIPT', version: '4.17.1', isServer: true },
+      requester: {
+        sendRequest: async ({ parameters }: { parameters: RequestInit }) => {
+          bodies.push(String(parameters.body));
+          return { ok: true, status: 204, json: async () => null, text: async () => '' };
+        },
+      },
+      storage,
+      requestTimeoutMs: 1_000,
+      trackingIntervalMs: 1_000,
+      limits: undefined,
+      store: new VisitorStore({ sessionDurationMs: 0, clock: Date.now, persistence: undefined, onForget: () => undefined }),
+      config: () => undefined,
+      prepare: () => undefined,
+      logger: new Logger({ log: () => undefined }),
+      random: Math.random,
+    } as unknown as TrackingDeps;
+    const pipeline = createTracking(deps);
+    pipeline.resume([{ code: 'own', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], undefined);
+    expect(storage.read(earlyTrackingKey('site'))).toBeNull();
+    await pipeline.tracker.tick();
+    const lines = bodies.join('\n').split('\n').map((line) => `${line.split('&')[0]} ${/visitorCode=([^&]+)/.exec(line)?.[1]}`);
+    expect(lines).toEqual(['eventType=conversion earlier', 'eventType=customData own']);
+    // Nothing twice: a second resume and tick find nothing left.
+    pipeline.resume([], undefined);
+    await pipeline.tracker.tick();
+    expect(bodies).toHaveLength(1);
+    await pipeline.tracker.close();
+    pipeline.dispose();
+  });
+});
