@@ -2,6 +2,7 @@ import { ConfigurationError, KameleoonError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalEventSource, IExternalRequester, IExternalStorage } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
+import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
 
@@ -67,6 +68,8 @@ export interface DeliveryOptions {
   requester: IExternalRequester;
   /** Browsers: where the configuration is cached. Servers keep it in RAM only. */
   cache: IExternalStorage | undefined;
+  /** Compiles the REGULAR_EXPRESSION patterns of the configurations it parses. */
+  compileRegex: RegexCompiler;
   /** The user's event source; by default a {@link FetchEventSource} per connection. */
   eventSource: IExternalEventSource | undefined;
   logger: Logger;
@@ -173,7 +176,7 @@ export class ConfigurationDelivery {
       return;
     }
     if (this.#o.defaultDataFile !== undefined) {
-      this.#install(parseConfiguration(this.#o.defaultDataFile), 'defaultDataFile', undefined);
+      this.#install(parseConfiguration(this.#o.defaultDataFile, this.#o.compileRegex), 'defaultDataFile', undefined);
       this.#update({ status: 'ready' });
       this.#schedulePoll(0);
       return;
@@ -215,6 +218,7 @@ export class ConfigurationDelivery {
         timeoutMs: this.#o.requestTimeoutMs,
         ifModifiedSince: this.#config ? this.#lastModified : undefined,
         signal: this.#abort.signal,
+        compileRegex: this.#o.compileRegex,
       });
       if (this.#closed) return false;
       if (result.kind === 'updated') {
@@ -362,7 +366,7 @@ export class ConfigurationDelivery {
       const entry = storage.read(cacheKey(this.#o.siteCode)) as CacheEntry | null;
       if (!entry || typeof entry !== 'object' || typeof entry.fetchedAt !== 'number') return undefined;
       if (entry.siteCode !== this.#o.siteCode || entry.environment !== this.#o.environment) return undefined;
-      return { entry, config: parseConfiguration(entry.json) };
+      return { entry, config: parseConfiguration(entry.json, this.#o.compileRegex) };
     } catch (err) {
       this.#o.logger.warn(`Ignored the cached configuration: ${(err as Error)?.message ?? String(err)}`);
       return undefined;

@@ -2,6 +2,7 @@ import { ConfigurationError, KameleoonError } from '../errors.ts';
 import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
+import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 
 /** What a configuration request brought. */
 export type FetchResult =
@@ -18,6 +19,8 @@ export interface FetchParams {
   ifModifiedSince?: string | undefined;
   /** Aborts the request (the client is closing). */
   signal?: AbortSignal | undefined;
+  /** Compiles the REGULAR_EXPRESSION patterns of the configuration. */
+  compileRegex?: RegexCompiler;
 }
 
 function header(response: KameleoonResponseType, name: string): string | undefined {
@@ -36,7 +39,7 @@ function header(response: KameleoonResponseType, name: string): string | undefin
  * truncated or malformed body
  */
 export async function fetchConfiguration(params: FetchParams): Promise<FetchResult> {
-  const { requester, url, sdk, timeoutMs, ifModifiedSince, signal } = params;
+  const { requester, url, sdk, timeoutMs, ifModifiedSince, signal, compileRegex } = params;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   const onAbort = () => controller.abort(signal?.reason);
@@ -55,7 +58,7 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
     const text = await response.text();
     // The body is read under the same timeout: a server that stalls mid-body is a failure too.
     if (controller.signal.aborted) throw controller.signal.reason;
-    return { kind: 'updated', config: parseConfiguration(text), lastModified: header(response, 'Last-Modified') };
+    return { kind: 'updated', config: parseConfiguration(text, compileRegex), lastModified: header(response, 'Last-Modified') };
   } catch (err) {
     if (err instanceof KameleoonError) throw err;
     const reason = controller.signal.aborted && !signal?.aborted ? `no answer within ${timeoutMs} ms` : ((err as Error)?.message ?? String(err));

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.ts';
 import { compileSegment } from '../targeting/tree.ts';
+import { nativeUserRegExp, type RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { CompiledSegment, MappedRule } from '../targeting/types.ts';
 import type { ConfigurationJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './types.ts';
 import { ruleSalt } from '../hashing/hash.ts';
@@ -124,7 +125,7 @@ function checkSegment(s: unknown, path: string): SegmentJson {
  * checked before anything is built, so a bad document is rejected as a whole.
  * @throws ConfigurationError naming the first offending field
  */
-export function parseConfiguration(input: unknown): ParsedConfig {
+export function parseConfiguration(input: unknown, compile: RegexCompiler = nativeUserRegExp): ParsedConfig {
   let doc: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -156,7 +157,7 @@ export function parseConfiguration(input: unknown): ParsedConfig {
     : null;
 
   const segments = new Map<string, CompiledSegment>();
-  for (const s of segmentsJson ?? []) segments.set(String(s.id), compileSegment(s));
+  for (const s of segmentsJson ?? []) segments.set(String(s.id), compileSegment(s, compile));
 
   const flags = new Map<string, FeatureFlag>();
   flagsJson.forEach((f, i) => {
@@ -170,7 +171,7 @@ export function parseConfiguration(input: unknown): ParsedConfig {
       mutuallyExclusiveGroup: f.mutuallyExclusiveGroup ? text(f.mutuallyExclusiveGroup, `${path}.mutuallyExclusiveGroup`) : null,
       bucketingCustomDataIndex: f.bucketingCustomDataId != null && indexById ? (indexById.get(f.bucketingCustomDataId) ?? null) : null,
       variations: new Map(),
-      rules: array<RuleJson>(f.rules, `${path}.rules`).map((r, j) => parseRule(r, `${path}.rules[${j}]`, segmentsJson, segments)),
+      rules: array<RuleJson>(f.rules, `${path}.rules`).map((r, j) => parseRule(r, `${path}.rules[${j}]`, segmentsJson, segments, compile)),
     };
     array<Record<string, unknown>>(f.variations, `${path}.variations`).forEach((v, j) => {
       if (!isObject(v)) fail(`${path}.variations[${j}]`, 'an object', v);
@@ -260,13 +261,13 @@ export function parseConfiguration(input: unknown): ParsedConfig {
   };
 }
 
-function parseRule(r: RuleJson, path: string, segmentsJson: SegmentJson[] | null, segments: Map<string, CompiledSegment>): Rule {
+function parseRule(r: RuleJson, path: string, segmentsJson: SegmentJson[] | null, segments: Map<string, CompiledSegment>, compile: RegexCompiler): Rule {
   if (!isObject(r)) fail(path, 'an object', r);
   let segment: CompiledSegment | null = null;
   if (segmentsJson) {
     segment = r.segmentId != null ? (segments.get(String(r.segmentId)) ?? null) : null;
   } else if (r.segment != null) {
-    segment = compileSegment(checkSegment(r.segment, `${path}.segment`));
+    segment = compileSegment(checkSegment(r.segment, `${path}.segment`), compile);
   }
   const id = finite(r.id, `${path}.id`);
   const experimentId = id32(r.experimentId, `${path}.experimentId`);

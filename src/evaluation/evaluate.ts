@@ -3,7 +3,6 @@ import type { FeatureFlag, ParsedConfig, Rule } from '../config/parse.ts';
 import type { VariationByExpositionJson } from '../config/types.ts';
 import type { HashMemo } from '../hashing/memo.ts';
 import type { CookieType } from '../visitor/data.ts';
-import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { PackageInfo, TargetingContext, VisitorData } from '../targeting/types.ts';
 import type { Assignments } from '../visitor/assignments.ts';
 
@@ -65,7 +64,6 @@ export interface EvaluationEnv {
   /** Bucketing hashes of recent identifiers. */
   hashes: HashMemo;
   documentCookies: () => CookieType[];
-  regex: RegexCompiler;
 }
 
 /** First entry whose cumulative exposition reaches `hash`, in order; null when none does. */
@@ -184,7 +182,6 @@ export function targetingContext(config: ParsedConfig, visitor: EvaluationVisito
     now: env.now,
     tables: { segments: config.segments, ruleMap: config.ruleMap },
     documentCookies: env.documentCookies,
-    regex: env.regex,
     segmentsAvailable: false,
     ruleMapAvailable: false,
     depth: 0,

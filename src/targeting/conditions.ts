@@ -10,13 +10,13 @@ import type { RegexCompiler } from './nativeRegex.ts';
  * happens with missing fields. Returns null for a type the engine does not evaluate: such a
  * condition counts as true whatever its `isInclude` (see tree.ts).
  */
-export function compileCondition(c: ConditionJson): ConditionFn | null {
+export function compileCondition(c: ConditionJson, compile: RegexCompiler): ConditionFn | null {
   // Own entries only: a targeting type such as `constructor` or `toString` is unknown, not Object's.
   const factory = Object.prototype.hasOwnProperty.call(FACTORIES, c.targetingType) ? FACTORIES[c.targetingType] : undefined;
-  return factory ? factory(c) : null;
+  return factory ? factory(c, compile) : null;
 }
 
-type Factory = (c: ConditionJson) => ConditionFn;
+type Factory = (c: ConditionJson, compile: RegexCompiler) => ConditionFn;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -82,13 +82,13 @@ function visitAge(c: ConditionJson, pick: (visits: number[], isServer: boolean) 
   };
 }
 
-function customDatum(c: ConditionJson): ConditionFn {
+function customDatum(c: ConditionJson, compile: RegexCompiler): ConditionFn {
   const index = c.customDataIndex ? Number(c.customDataIndex) : -1;
   const matchType = c.valueMatchType;
   const expected = c.value;
   if (matchType === 'UNDEFINED') return (ctx) => !ctx.data?.customData.get(index);
 
-  let test: (values: string[], compile: RegexCompiler) => boolean;
+  let test: (values: string[]) => boolean;
   if (matchType === 'RANGE') {
     const range = c.range;
     test = (values) => {
@@ -116,21 +116,21 @@ function customDatum(c: ConditionJson): ConditionFn {
       return values.some((v) => set.has(v));
     };
   } else {
-    const one = singleValueTest(matchType, expected as string);
-    test = (values, compile) => values.some((v) => one(v, compile));
+    const one = singleValueTest(matchType, expected as string, compile);
+    test = (values) => values.some(one);
   }
   return (ctx) => {
     const entry = ctx.data?.customData.get(index);
-    return entry ? test(entry.values, ctx.regex) : false;
+    return entry ? test(entry.values) : false;
   };
 }
 
-function singleValueTest(matchType: unknown, expected: string): (value: string, compile: RegexCompiler) => boolean {
+function singleValueTest(matchType: unknown, expected: string, compile: RegexCompiler): (value: string) => boolean {
   switch (matchType) {
     case 'CONTAINS':
     case 'EXACT':
     case 'REGULAR_EXPRESSION':
-      return textMatcher(matchType, expected);
+      return textMatcher(matchType, expected, compile);
     case 'LOWER':
       return (v) => Number(v) < Number(expected);
     case 'EQUAL':
@@ -148,14 +148,14 @@ function singleValueTest(matchType: unknown, expected: string): (value: string, 
 
 /** PAGE_URL, PAGE_TITLE, PREVIOUS_PAGE, VISITOR_CODE: a text matched EXACT/CONTAINS/REGULAR_EXPRESSION. */
 function textCondition(field: string, read: (ctx: TargetingContext) => string | undefined | null): Factory {
-  return (c) => {
+  return (c, compile) => {
     const matchType = c.matchType;
     const expected = str(c[field]);
-    const matches = textMatcher(matchType, expected);
+    const matches = textMatcher(matchType, expected, compile);
     return (ctx) => {
       const actual = read(ctx);
       if (actual == null || !matchType || !expected) return false;
-      return matches(actual, ctx.regex);
+      return matches(actual);
     };
   };
 }
@@ -176,18 +176,18 @@ function browser(c: ConditionJson): ConditionFn {
   };
 }
 
-function cookie(c: ConditionJson): ConditionFn {
+function cookie(c: ConditionJson, compile: RegexCompiler): ConditionFn {
   const name = c.name ?? undefined;
   const value = c.value ?? undefined;
   const { nameMatchType, valueMatchType } = c;
-  const valueMatches = textMatcher(valueMatchType, value);
-  const nameMatches = textMatcher(nameMatchType, name);
+  const valueMatches = textMatcher(valueMatchType, value, compile);
+  const nameMatches = textMatcher(nameMatchType, name, compile);
+  const pairMatches = ({ key, value: actual }: { key: string; value: string }): boolean => {
+    if (nameMatchType === 'OPTIONAL') return value !== undefined && valueMatches(actual);
+    return nameMatches(key) && valueMatches(actual);
+  };
   return (ctx) => {
     if ((!name && !value) || !valueMatchType || !nameMatchType) return false;
-    const pairMatches = ({ key, value: actual }: { key: string; value: string }): boolean => {
-      if (nameMatchType === 'OPTIONAL') return value !== undefined && valueMatches(actual, ctx.regex);
-      return nameMatches(key, ctx.regex) && valueMatches(actual, ctx.regex);
-    };
     return ctx.documentCookies().some(pairMatches) || (ctx.data?.cookies ?? []).some(pairMatches);
   };
 }

@@ -9,9 +9,9 @@ import type { RegexCompiler, UserRegExp } from './nativeRegex.ts';
 /**
  * An EXACT / CONTAINS / REGULAR_EXPRESSION test against `expected`; any other match type never
  * matches. A bad pattern throws when first used, as the official engine does; patterns run in
- * the time the platform's compiler bounds (see `Platform.compileRegex`).
+ * the time `compile` bounds (see `Platform.compileRegex`).
  */
-export function textMatcher(matchType: unknown, expected: unknown): (actual: string, compile: RegexCompiler) => boolean {
+export function textMatcher(matchType: unknown, expected: unknown, compile: RegexCompiler): (actual: string) => boolean {
   if (matchType === 'EXACT') return (actual) => actual === expected;
   if (matchType === 'CONTAINS') {
     const needle = String(expected);
@@ -19,7 +19,7 @@ export function textMatcher(matchType: unknown, expected: unknown): (actual: str
   }
   if (matchType === 'REGULAR_EXPRESSION') {
     let re: UserRegExp | undefined;
-    return (actual, compile) => {
+    return (actual) => {
       if (typeof expected !== 'string') {
         throw new TargetingError(KameleoonException.TargetingCondition, 'A REGULAR_EXPRESSION condition has no pattern.');
       }

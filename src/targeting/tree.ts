@@ -2,6 +2,7 @@ import { KameleoonException, TargetingError } from '../errors.ts';
 import type { ConditionJson, SegmentJson } from '../config/types.ts';
 import { compileCondition } from './conditions.ts';
 import type { CompiledSegment, ConditionFn } from './types.ts';
+import type { RegexCompiler } from './nativeRegex.ts';
 
 /**
  * Compiles a segment into one function. Conditions inside a group, and groups at the top level,
@@ -10,11 +11,12 @@ import type { CompiledSegment, ConditionFn } from './types.ts';
  * different tree; its code builds this one). `orOperators[i]` true means OR, false AND. Operators
  * beyond `nodes - 1` make the official engine crash; here such a segment fails with a
  * TargetingError when evaluated, and operators missing at the end leave the last nodes out.
+ * REGULAR_EXPRESSION patterns are compiled by `compile`, on first use.
  */
-export function compileSegment(segment: SegmentJson): CompiledSegment {
+export function compileSegment(segment: SegmentJson, compile: RegexCompiler): CompiledSegment {
   const types = new Set<string>();
   const groups = segment.conditionsData.firstLevel;
-  const groupFns = groups.map((group) => fold(group.conditions.map((c) => leaf(c, types)), group.orOperators));
+  const groupFns = groups.map((group) => fold(group.conditions.map((c) => leaf(c, types, compile)), group.orOperators));
   const evaluate = groups.length === 0 ? () => true : fold(groupFns, segment.conditionsData.firstLevelOrOperators);
   return {
     id: String(segment.id),
@@ -27,9 +29,9 @@ export function compileSegment(segment: SegmentJson): CompiledSegment {
 
 const always: ConditionFn = () => true;
 
-function leaf(condition: ConditionJson, types: Set<string>): ConditionFn {
+function leaf(condition: ConditionJson, types: Set<string>, compile: RegexCompiler): ConditionFn {
   types.add(condition.targetingType);
-  const fn = compileCondition(condition);
+  const fn = compileCondition(condition, compile);
   // An unsupported condition counts as true, even when negated (official behaviour).
   if (!fn) return always;
   return condition.isInclude === false ? (ctx) => !fn(ctx) : fn;

@@ -1,5 +1,4 @@
 import type { CookieType } from '../visitor/data.ts';
-import type { RegexCompiler } from './nativeRegex.ts';
 
 /** What the SDK says about itself; SDK_LANGUAGE conditions and visit counting read it. */
 export interface PackageInfo {
@@ -92,8 +91,6 @@ export interface TargetingContext {
   tables: TargetingTables;
   /** Cookies of the page (browser only). */
   documentCookies: () => CookieType[];
-  /** Compiles REGULAR_EXPRESSION patterns (native in browsers, bounded time on servers). */
-  regex: RegexCompiler;
   /** Whether SEGMENT / TARGET_FEATURE_FLAG conditions may look up the tables (see tree.ts). */
   segmentsAvailable: boolean;
   ruleMapAvailable: boolean;
