@@ -1,43 +1,31 @@
 /**
- * Hostile cookies and headers: the visitor-code cookie (`kameleoonVisitorCode`) and the simulation
- * cookie (`kameleoonSimulationFFData`) with malformed JSON, `__proto__`/`constructor` keys, 10 KB
- * values, CR/LF, `;`, quotes and percent-encoding garbage; malformed Cookie headers (duplicates, no
- * `=`, empty names, 1000 pairs); read through Node's IncomingMessage, plain `{ headers }` objects,
- * Fetch `Request` and `Headers`, and written through Node's ServerResponse (which refuses invalid
- * header characters), Fetch `Headers`/`Response`, and js-cookie in a jsdom page.
+ * Hostile cookies and headers on the server: the visitor-code cookie (`kameleoonVisitorCode`) with
+ * 10 KB values, CR/LF, `;`, quotes and percent-encoding garbage; malformed Cookie headers
+ * (duplicates, no `=`, empty names, 1000 pairs); read through Node's IncomingMessage, plain
+ * `{ headers }` objects, Fetch `Request` and `Headers`, and written through Node's ServerResponse
+ * (which refuses invalid header characters) and Fetch `Headers`/`Response`; the middleware helpers;
+ * codes the application passes; hostile visitor codes and names in `getEngineTrackingCode`. (The
+ * simulation cookie, and js-cookie in a jsdom page: browserCookies.test.ts.)
  *
  * Properties: nothing but KameleoonErrors is thrown; no prototype is polluted; the Set-Cookie
  * written never carries a CR, LF, `;`, `,`, space or quote taken from the input (no header or
  * attribute injection) and reads back as the code returned; a cookie code longer than 255
- * characters is replaced by a fresh code; `defaultVisitorCode` is validated; a hostile simulation
- * cookie changes no decision; `getEngineTrackingCode` stays made of its fixed text and integers.
+ * characters is replaced by a fresh code; `defaultVisitorCode` is validated;
+ * `getEngineTrackingCode` stays made of its fixed text and integers.
  */
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as browserEntry from '../../src/browser.ts';
 import { KameleoonClient, KameleoonError, ensureVisitorCodeCookie, visitorCodeFromCookies } from '../../src/node.ts';
 import { basicConfig } from '../client/helpers.ts';
-import { useJsdomPage } from '../support/jsdomPage.ts';
-import { HOSTILE_STRINGS, PROTO_OBJECTS, notKameleoonError, pollutionReport, prototypeSnapshot, show, silentLogger, unavailableRequester } from './fuzzKit.ts';
+import { FRESH_CODE, RAW_VALUES, REQUESTS, RESPONSES, cookieClient, headerSafe, requestOrSkip, thrown, wellFormed } from './cookieKit.ts';
+import { PROTO_OBJECTS, notKameleoonError, pollutionReport, prototypeSnapshot, show, silentLogger, unavailableRequester } from './fuzzKit.ts';
 
-const FRESH_CODE = /^[a-z0-9]{16}$/;
 /** The only Set-Cookie the SDK may write: an encoded value (no CR, LF, `;`, `,`, space or quote), then fixed attributes. */
 const SET_COOKIE = /^kameleoonVisitorCode=([A-Za-z0-9\-_.!~*'()%]+); Max-Age=31536000; Path=\/(; Domain=[a-z0-9.-]+)?$/;
 const ENGINE_CODE = /^window\.kameleoonQueue=window\.kameleoonQueue\|\|\[\];(window\.kameleoonQueue\.push\(\['Experiments\.assignVariation',\d+,\d+,true\]\);window\.kameleoonQueue\.push\(\['Experiments\.trigger',\d+,(true|false)\]\);)*$/;
 
 let prototypes: ReturnType<typeof prototypeSnapshot>;
 let client: KameleoonClient;
-
-beforeAll(async () => {
-  prototypes = prototypeSnapshot();
-  client = new KameleoonClient({
-    siteCode: 'cookie-site',
-    configuration: { defaultDataFile: basicConfig() as never, cookieDomain: 'example.com' },
-    externals: { logger: silentLogger, requester: unavailableRequester },
-  });
-  await client.initialize();
-});
+beforeAll(async () => void ({ prototypes, client } = await cookieClient()));
 afterAll(() => client.close());
 
 /** What the SDK should make of a raw cookie value: decoded when it decodes, raw otherwise. */
@@ -46,89 +34,6 @@ function decoded(raw: string): string {
     return decodeURIComponent(raw);
   } catch {
     return raw;
-  }
-}
-
-/** A lone surrogate cannot be percent-encoded: the SDK writes it as U+FFFD (what the browser would send). */
-function wellFormed(value: string): string {
-  return value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (c) => (c.length === 2 ? c : '\uFFFD'));
-}
-
-// -------------------------------------------------------------------------------------------
-// Requests and responses of every kind the SDK accepts
-
-type RequestKind = [name: string, make: (cookieHeader: string) => unknown];
-const REQUESTS: RequestKind[] = [
-  [
-    'Node IncomingMessage',
-    (cookie) => {
-      const req = new IncomingMessage(new Socket());
-      req.headers = { cookie };
-      return req;
-    },
-  ],
-  ['plain { headers: { cookie } }', (cookie) => ({ headers: { cookie } })],
-  ['plain { headers: { cookie: [..] } }', (cookie) => ({ headers: { cookie: ['unrelated=1', cookie] } })],
-  ['Fetch Request', (cookie) => new Request('http://localhost/', { headers: { cookie } })],
-  ['Fetch Headers', (cookie) => new Headers({ cookie })],
-];
-
-interface WrittenResponse {
-  response: unknown;
-  setCookies(): string[];
-}
-type ResponseKind = [name: string, make: () => WrittenResponse];
-const RESPONSES: ResponseKind[] = [
-  [
-    'Node ServerResponse',
-    () => {
-      const response = new ServerResponse(new IncomingMessage(new Socket()));
-      response.setHeader('Set-Cookie', ['session=keep-me; Path=/']);
-      return { response, setCookies: () => ([] as string[]).concat((response.getHeader('set-cookie') as string[]) ?? []) };
-    },
-  ],
-  [
-    'Fetch Headers',
-    () => {
-      const headers = new Headers();
-      return { response: headers, setCookies: () => headers.getSetCookie() };
-    },
-  ],
-  [
-    'Fetch Response',
-    () => {
-      const response = new Response(null);
-      return { response, setCookies: () => response.headers.getSetCookie() };
-    },
-  ],
-  [
-    '{ headers: Headers } (Next.js)',
-    () => {
-      const headers = new Headers();
-      return { response: { headers }, setCookies: () => headers.getSetCookie() };
-    },
-  ],
-];
-
-/** A Cookie header can only carry what a client can send; Fetch refuses CR, LF and NUL in it. */
-const headerSafe = (value: string) => !/[\r\n\0]/.test(value);
-
-/** The request, or undefined when its kind cannot carry this header (Fetch headers are ByteStrings). */
-function requestOrSkip(make: (cookieHeader: string) => unknown, header: string): unknown {
-  try {
-    return make(header);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Calls `fn`, and returns what it threw (undefined when nothing). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    return err;
   }
 }
 
@@ -144,32 +49,6 @@ function expectCleanSetCookie(setCookies: string[], code: string, context: strin
   // Nothing else was added or replaced (the existing session cookie of the ServerResponse stays).
   for (const other of setCookies) if (other !== header) expect(other, context).toBe('session=keep-me; Path=/');
 }
-
-// -------------------------------------------------------------------------------------------
-
-/** Raw values of the visitor-code cookie, as they may arrive in a Cookie header. */
-const RAW_VALUES: string[] = [
-  ...HOSTILE_STRINGS.filter((s) => !s.includes(';') && s.trim() === s),
-  'x'.repeat(255),
-  'x'.repeat(256),
-  '%78'.repeat(255), // 765 characters that decode to 255
-  '%78'.repeat(256), // ...and to 256
-  'z'.repeat(10_240),
-  encodeURIComponent('x; Domain=evil.com\r\nSet-Cookie: admin=1'),
-  encodeURIComponent('a,b;c d"e\'f'),
-  '"quoted"',
-  '"',
-  "'single'",
-  '%22%3B%0D%0A',
-  '%E2%80%A8', // U+2028 decoded
-  '%F0%9F%8E%89', // an emoji
-  '%ED%A0%80', // an encoded lone surrogate: not decodable, kept raw
-  '%uD800',
-  'a=b=c',
-  '__proto__',
-  'constructor',
-  encodeURIComponent('</script><script>alert(1)</script>'),
-];
 
 describe('the visitor-code cookie from hostile requests', () => {
   it.each(REQUESTS)('%s: a code of 1 to 255 characters is kept, a longer or empty one is replaced, the Set-Cookie is clean', (_name, makeRequest) => {
@@ -400,70 +279,6 @@ describe('defaultVisitorCode, and codes the application passes', () => {
 });
 
 // -------------------------------------------------------------------------------------------
-// The simulation cookie
-
-/** Simulation cookie values (already encoded as a browser would send them) that must change nothing. */
-const HOSTILE_SIMULATIONS: string[] = [
-  '{', '%7B', '%7B%22ff_50_50%22%3A', 'null', 'true', '42', '"string"', '[]', '[1,2]', '%5B%7B%22ff_50_50%22%3A1%7D%5D',
-  '%E0%A4%A', '%ZZ', '%', '%00', '%0D%0A', '"', "'", 'x'.repeat(10_240),
-  ...[
-    '{"__proto__": {"expId": 2001, "varId": 3001}}',
-    '{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}',
-    '{"ff_50_50": {"__proto__": {"expId": 2001, "varId": 3001}}}',
-    '{"ff_50_50": {"constructor": {"prototype": {"expId": 2001}}}}',
-    '{"ff_50_50": {"expId": "2001", "varId": "3001"}}',
-    '{"ff_50_50": {"expId": 2001, "varId": {"__proto__": 3001}}}',
-    '{"ff_50_50": {"expId": 2001, "varId": 999999}}',
-    '{"ff_50_50": {"expId": 999999, "varId": 3001}}',
-    '{"ff_50_50": {"expId": NaN}}',
-    '{"ff_50_50": {"expId": 1e400, "varId": 3001}}',
-    '{"ff_50_50": null, "ff_respool": [], "ff_segmented": "x", "me_a": 5}',
-    '{"hasOwnProperty": {"expId": 0}, "toString": {"expId": 0}, "__proto__": {"expId": 0}}',
-    '{"ff_50_50\\r\\n": {"expId": 0}}',
-    `{"ff_50_50": {"expId": 2001, "varId": 3001, "pad": "${'p'.repeat(10_000)}"}, "ff_50_50": {"expId": 1}}`,
-    '['.repeat(5_000) + ']'.repeat(5_000),
-    '{"a":'.repeat(2_000) + '1' + '}'.repeat(2_000),
-  ].map(encodeURIComponent),
-];
-
-describe('the simulation cookie (kameleoonSimulationFFData)', () => {
-  const decide = (visitorCode: string) => client.getVariations({ visitorCode, track: false });
-  const keys = (variations: Map<string, { key: string }>) => [...variations].map(([k, v]) => `${k}=${v.key}`).join(' ');
-
-  it('hostile values throw nothing, pollute nothing and change no decision', () => {
-    let i = 0;
-    for (const raw of HOSTILE_SIMULATIONS) {
-      for (const [name, makeRequest] of REQUESTS) {
-        const visitorCode = `simulated-${i++}`;
-        const before = keys(decide(visitorCode));
-        const header = `kameleoonVisitorCode=${encodeURIComponent(visitorCode)}; kameleoonSimulationFFData=${raw}`;
-        const request = requestOrSkip(makeRequest, header);
-        if (!headerSafe(header) || request === undefined) continue;
-        let code = '';
-        const err = thrown(() => (code = client.getVisitorCode({ request: request as never })));
-        expect(err, `${show(raw)} in ${name}: ${show(err)}`).toBeUndefined();
-        expect(code).toBe(visitorCode);
-        expect(keys(decide(visitorCode)), `${show(raw)} in ${name}`).toBe(before);
-      }
-    }
-    expect(pollutionReport(prototypes)).toEqual([]);
-    expect(({} as Record<string, unknown>).expId).toBeUndefined();
-  });
-
-  it('a valid simulation cookie does apply (the property above can fail), and a later hostile one clears it', () => {
-    const visitorCode = 'simulation-control';
-    const natural = client.getVariation({ visitorCode, featureKey: 'ff_50_50', track: false }).key;
-    const forced = natural === 'on' ? 'off' : 'on';
-    const varId = basicConfig().featureFlags.find((f: { featureKey: string }) => f.featureKey === 'ff_50_50').rules[0].variationByExposition.find((v: { variationKey: string }) => v.variationKey === forced).variationId;
-    const valid = encodeURIComponent(JSON.stringify({ ff_50_50: { expId: 2001, varId } }));
-    client.getVisitorCode({ request: { headers: { cookie: `kameleoonVisitorCode=${visitorCode}; kameleoonSimulationFFData=${valid}` } } });
-    expect(client.getVariation({ visitorCode, featureKey: 'ff_50_50', track: false }).key).toBe(forced);
-    client.getVisitorCode({ request: { headers: { cookie: `kameleoonVisitorCode=${visitorCode}; kameleoonSimulationFFData=${encodeURIComponent('{"__proto__": {"expId": 2001}}')}` } } });
-    expect(client.getVariation({ visitorCode, featureKey: 'ff_50_50', track: false }).key).toBe(natural);
-  });
-});
-
-// -------------------------------------------------------------------------------------------
 // Hybrid mode
 
 describe('getEngineTrackingCode with hostile visitor codes and a hostile configuration', () => {
@@ -493,47 +308,5 @@ describe('getEngineTrackingCode with hostile visitor codes and a hostile configu
       expect(notKameleoonError(thrown(() => c.getEngineTrackingCode(bad as never))), show(bad)).toBeUndefined();
     }
     await c.close();
-  });
-});
-
-// -------------------------------------------------------------------------------------------
-// Browsers: js-cookie on a jsdom page
-
-describe('the browser client: hostile document.cookie', () => {
-  useJsdomPage();
-
-  /** Every cookie of the page, by name. */
-  const pageCookies = () => document.cookie.split('; ').filter(Boolean).map((pair) => pair.slice(0, pair.indexOf('=')));
-
-  it('reads hostile page cookies without throwing, and writes only its own cookie, encoded', async () => {
-    const c = new browserEntry.KameleoonClient({ siteCode: 'browser-site', configuration: { defaultDataFile: basicConfig() as never }, externals: { logger: silentLogger, requester: unavailableRequester } });
-    await c.initialize();
-    const expire = () => {
-      for (const name of pageCookies()) document.cookie = `${name}=; Max-Age=0; Path=/`;
-    };
-    for (const raw of RAW_VALUES) {
-      if (/[\r\n\0]/.test(raw)) continue;
-      expire();
-      document.cookie = `kameleoonVisitorCode=${raw}; Path=/`;
-      document.cookie = `kameleoonSimulationFFData=${encodeURIComponent('{"__proto__": {"expId": 2001, "varId": 3001}}')}; Path=/`;
-      let code = '';
-      const err = thrown(() => (code = c.getVisitorCode()));
-      expect(err, `${show(raw)}: ${show(err)}`).toBeUndefined();
-      expect(code.length, show(raw)).toBeGreaterThan(0);
-      expect(code.length, show(raw)).toBeLessThanOrEqual(255);
-      if (raw.length > 255 * 3) expect(code, show(raw)).toMatch(FRESH_CODE);
-      expect(pageCookies().sort(), show(raw)).toEqual(['kameleoonSimulationFFData', 'kameleoonVisitorCode']);
-    }
-    // Codes given by the application cannot add cookies or attributes either.
-    for (const defaultVisitorCode of ['x; Domain=evil.com; admin=1', 'a,b=c', 'a\r\nb', '"q"', 'a\uD800b']) {
-      expire();
-      expect(thrown(() => c.getVisitorCode(defaultVisitorCode))).toBeUndefined();
-      expect(pageCookies(), show(defaultVisitorCode)).toEqual(['kameleoonVisitorCode']);
-      expect(c.getVisitorCode(), show(defaultVisitorCode)).toBe(wellFormed(defaultVisitorCode));
-      expect(thrown(() => c.setLegalConsent(defaultVisitorCode, true))).toBeUndefined();
-      expect(pageCookies(), show(defaultVisitorCode)).toEqual(['kameleoonVisitorCode']);
-    }
-    await c.close();
-    expect(pollutionReport(prototypes)).toEqual([]);
   });
 });

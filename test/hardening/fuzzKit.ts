@@ -1,5 +1,5 @@
 /**
- * Shared by the API hardening suites (fuzz.test.ts, cookies.test.ts): a seeded generator of hostile
+ * Shared by the API hardening suites (fuzz, cookies, configs): a seeded generator of hostile
  * values, a printer that shows any value without throwing (so a failing call can be read and
  * replayed), the "only KameleoonErrors" check, requesters that answer 503 to everything, the shape
  * of a tracking line, and a prototype-pollution probe.
