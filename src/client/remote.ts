@@ -1,5 +1,6 @@
 import type { JSONType } from '../config/variables.ts';
 import type { ParsedConfig } from '../config/parse.ts';
+import { InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalRequester } from '../platform/platform.ts';
 import { TokenProvider } from '../remote/oauth.ts';
@@ -14,16 +15,13 @@ import {
   type RemoteVisitorDataFiltersType,
   type RemoteVisitorDataResult,
 } from '../remote/remoteData.ts';
-import type { CustomData } from '../visitor/data.ts';
-import { toWellFormed } from '../visitor/visitorCode.ts';
-import type { SDKConfigurationType } from './options.ts';
-import { InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
 import { applyData, storedKinds } from '../visitor/applyData.ts';
-import { describeValue, type KameleoonDataType } from '../visitor/data.ts';
-import { validateVisitorCode } from '../visitor/visitorCode.ts';
+import { describeValue, type CustomData, type KameleoonDataType } from '../visitor/data.ts';
+import { toWellFormed, validateVisitorCode } from '../visitor/visitorCode.ts';
 import { emptyVisitorData } from '../visitor/visitorStore.ts';
 import { optionalBoolean, optionalTimeout, requireObject } from './arguments.ts';
 import type { ClientCore } from './core.ts';
+import type { SDKConfigurationType } from './options.ts';
 
 /** Options of {@link RemoteAccess}. */
 export interface RemoteAccessOptions {

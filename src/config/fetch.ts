@@ -20,7 +20,7 @@ export interface FetchParams {
   /** Aborts the request (the client is closing). */
   signal?: AbortSignal | undefined;
   /** Compiles the REGULAR_EXPRESSION patterns of the configuration. */
-  compileRegex?: RegexCompiler;
+  compileRegex: RegexCompiler;
 }
 
 function header(response: KameleoonResponseType, name: string): string | undefined {

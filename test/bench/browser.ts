@@ -16,7 +16,6 @@
  * the page starts. Every figure is the median of several page loads, alternating which SDK goes
  * first; one round of each kind runs first and is not counted (Chromium and the servers warm up).
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild, type Rollup } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../browser/harness.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { FEATURE_KEY, oursIsOfficial, visitorCode, type SdkName } from './harness.ts';
 import type { BenchPageResult, BenchPageSettings } from './pages/benchPage.ts';
@@ -41,7 +41,6 @@ export const UPDATED_KEY = 'rt_update';
 const FIXTURE = fileURLToPath(new URL('./fixtures/sample-config.json', import.meta.url));
 const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const SITE_CODE = 'bench';
 const PAGE_TIMEOUT_MS = 15_000;
 
@@ -299,7 +298,7 @@ export async function measureBrowser(progress: (message: string) => void = () =>
     };
     const pages = await startPageServer(bundles, () => switchTo(after));
     cleanups.push(() => pages.close());
-    const browser = await launchChromium();
+    const browser = await launchBrowser();
     cleanups.push(() => browser.close());
 
     const samples: Record<SdkName, Samples> = { ours: { cold: [], warm: [], stream: [] }, official: { cold: [], warm: [], stream: [] } };
@@ -348,14 +347,3 @@ export async function measureBrowser(progress: (message: string) => void = () =>
   }
 }
 
-/**
- * Debian's Chromium, headless, with the background services that would reach the internet off.
- * @throws Error when /usr/bin/chromium is not installed
- */
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`The browser rows need Chromium at ${CHROMIUM_PATH}, which is missing: apt-get install chromium, or run the bench with --only and the other groups.`);
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}

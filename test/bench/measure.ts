@@ -2,6 +2,12 @@
  * The measurements themselves. Each one runs inside a child process started by `bench.ts`, so the
  * two SDKs never share a heap or a JIT profile. Every function returns plain JSON-able numbers.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevServer } from '../../src/devserver/server.ts';
 import { createBenchClient, FEATURE_KEY, loadSdk, visitorCode, type BenchHandle, type SdkName } from './harness.ts';
 
 /** The session duration of our SDK's default configuration. */
@@ -180,12 +186,6 @@ export interface TrackingReport {
  * its events file. Measures how fast events are queued and how fast they are all delivered.
  */
 export async function trackingDelivery(sdk: SdkName): Promise<TrackingReport> {
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { statSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
-  const { startDevServer } = await import('../../src/devserver/server.ts');
   const dir = await mkdtemp(join(tmpdir(), 'kameleoon-ts-bench-'));
   const eventsFile = join(dir, 'events.jsonl');
   const server = await startDevServer({ config: fileURLToPath(new URL('./fixtures/sample-config.json', import.meta.url)), eventsFile, watchIntervalMs: 3_600_000 });

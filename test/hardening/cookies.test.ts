@@ -17,11 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KameleoonClient, KameleoonError, ensureVisitorCodeCookie, visitorCodeFromCookies } from '../../src/node.ts';
 import { basicConfig } from '../client/helpers.ts';
 import { FRESH_CODE, RAW_VALUES, REQUESTS, RESPONSES, cookieClient, headerSafe, requestOrSkip, thrown, wellFormed } from './cookieKit.ts';
-import { PROTO_OBJECTS, notKameleoonError, pollutionReport, prototypeSnapshot, show, silentLogger, unavailableRequester } from './fuzzKit.ts';
+import { ENGINE_CODE, PROTO_OBJECTS, notKameleoonError, pollutionReport, prototypeSnapshot, show, silentLogger, unavailableRequester } from './fuzzKit.ts';
 
 /** The only Set-Cookie the SDK may write: an encoded value (no CR, LF, `;`, `,`, space or quote), then fixed attributes. */
 const SET_COOKIE = /^kameleoonVisitorCode=([A-Za-z0-9\-_.!~*'()%]+); Max-Age=31536000; Path=\/(; Domain=[a-z0-9.-]+)?$/;
-const ENGINE_CODE = /^window\.kameleoonQueue=window\.kameleoonQueue\|\|\[\];(window\.kameleoonQueue\.push\(\['Experiments\.assignVariation',\d+,\d+,true\]\);window\.kameleoonQueue\.push\(\['Experiments\.trigger',\d+,(true|false)\]\);)*$/;
 
 let prototypes: ReturnType<typeof prototypeSnapshot>;
 let client: KameleoonClient;

@@ -2,7 +2,7 @@
  * Shared by the API hardening suites (fuzz, cookies, configs): a seeded generator of hostile
  * values, a printer that shows any value without throwing (so a failing call can be read and
  * replayed), the "only KameleoonErrors" check, requesters that answer 503 to everything, the shape
- * of a tracking line, and a prototype-pollution probe.
+ * of a tracking line and of the engine tracking code, and a prototype-pollution probe.
  */
 import { KameleoonError, KameleoonException } from '../../src/errors.ts';
 import { ApplicationVersion, Browser, Conversion, Cookie, CustomData, Device, GeolocationData, OperatingSystem, PageView, UniqueIdentifier, UserAgent } from '../../src/visitor/data.ts';
@@ -413,3 +413,6 @@ export const VALID_DATA: (() => unknown)[] = [
   () => new UniqueIdentifier(false),
   () => new UniqueIdentifier(true),
 ];
+
+/** What getEngineTrackingCode may return: the queue setup, then assignVariation/trigger pairs. */
+export const ENGINE_CODE = /^window\.kameleoonQueue=window\.kameleoonQueue\|\|\[\];(window\.kameleoonQueue\.push\(\['Experiments\.assignVariation',\d+,\d+,true\]\);window\.kameleoonQueue\.push\(\['Experiments\.trigger',\d+,(true|false)\]\);)*$/;

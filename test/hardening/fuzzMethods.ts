@@ -7,7 +7,7 @@
 import type * as nodeEntry from '../../src/node.ts';
 import { CustomData, EventType, KameleoonError, createSnapshot, ensureVisitorCodeCookie, visitorCodeFromCookies } from '../../src/node.ts';
 import { basicConfig } from '../client/helpers.ts';
-import { Hostile, notKameleoonError, show } from './fuzzKit.ts';
+import { ENGINE_CODE, Hostile, notKameleoonError, show } from './fuzzKit.ts';
 
 export type Client = nodeEntry.KameleoonClient;
 
@@ -20,7 +20,6 @@ export const VARIATION_KEYS: string[] = [...new Set<string>(config.featureFlags.
 /** Visitor codes the fuzz uses (valid ones, hostile in content); the sentinels of fuzz.test.ts are never among them. */
 export const FUZZ_CODES = ['fuzz-v1', 'fuzz-v2', 'fuzz-v3', 'a', '訪問者🎉', '__proto__', 'constructor', 'toString', 'x'.repeat(255), 'semi;colon,comma', 'cr\r\nlf', '</script><script>alert(1)</script>', '%41%ZZ', ' '];
 
-const ENGINE_CODE = /^window\.kameleoonQueue=window\.kameleoonQueue\|\|\[\];(window\.kameleoonQueue\.push\(\['Experiments\.assignVariation',\d+,\d+,true\]\);window\.kameleoonQueue\.push\(\['Experiments\.trigger',\d+,(true|false)\]\);)*$/;
 const SET_COOKIE = /^kameleoonVisitorCode=[A-Za-z0-9\-_.!~*'()%]+; Max-Age=\d+; Path=\/(; Domain=[A-Za-z0-9.-]+)?$/;
 
 /** A ServerResponse stand-in that records what the SDK sets. */
