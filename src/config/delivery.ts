@@ -5,19 +5,15 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
+import type { StreamLink } from './streamLink.ts';
 
 /** A browser uses its cached configuration at once when it was fetched this recently. */
 export const CACHE_WINDOW_MS = 90 * 60_000;
 /** First retry after a failed fetch; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 10_000;
 const RETRY_CAP_MS = 5 * 60_000;
-/** First reconnection of a dropped stream; doubles on each failure in a row, up to the cap. */
-const STREAM_RETRY_BASE_MS = 1_000;
-const STREAM_RETRY_CAP_MS = 60_000;
 /** Every delay is spread by ±10 % so that a fleet of servers does not act in lockstep. */
 const JITTER = 0.1;
-/** The event the Kameleoon stream sends when a configuration changes. */
-export const UPDATE_EVENT = 'configuration-update-event';
 
 /** Where the configuration in force came from. */
 export type ConfigurationSource = 'network' | 'cache' | 'defaultDataFile';
@@ -112,10 +108,8 @@ export class ConfigurationDelivery {
   #failures = 0;
   #inflight: Promise<boolean> | undefined;
   #pendingTs: number | undefined;
-  #stream: IExternalEventSource | undefined;
+  #stream: StreamLink | undefined;
   #streamLoading = false;
-  #streamTimer: Timer | undefined;
-  #streamFailures = 0;
   #dueWhileHidden = false;
   #onVisibility: (() => void) | undefined;
 
@@ -281,79 +275,36 @@ export class ConfigurationDelivery {
 
   /** Opens or closes the stream as the configuration's `realTimeUpdate` says. */
   #syncStream(): void {
-    if (this.#closed) return;
-    const wanted = this.#config?.realTimeUpdate === true;
-    if (wanted && !this.#stream && !this.#streamLoading && this.#streamTimer === undefined) {
-      this.#openStream();
-    } else if (!wanted && (this.#stream || this.#streamTimer !== undefined)) {
+    const wanted = () => !this.#closed && this.#config?.realTimeUpdate === true;
+    if (wanted() && !this.#stream && !this.#streamLoading) {
+      // The stream's code is loaded when a configuration first asks for real time.
+      this.#streamLoading = true;
+      void import('./streamLink.ts').then(({ StreamLink }) => {
+        this.#streamLoading = false;
+        if (!wanted() || this.#stream) return;
+        const o = this.#o;
+        this.#stream = new StreamLink({
+          url: o.streamUrl,
+          siteCode: o.siteCode,
+          eventSource: o.eventSource,
+          logger: o.logger,
+          jittered: (ms) => this.#jittered(ms),
+          refresh: (ts) => void this.refresh(ts),
+          setStreaming: (up) => {
+            this.#update({ streaming: up });
+            if (up) clearTimeout(this.#pollTimer);
+          },
+          // After a failed fetch, a retry is already due.
+          resumePolling: () => this.#failures === 0 && this.#schedulePoll(o.updateIntervalMs),
+        });
+      });
+    } else if (!wanted() && this.#stream) {
       this.#stopStream();
       this.#schedulePoll(this.#o.updateIntervalMs);
     }
   }
 
-  #openStream(): void {
-    this.#streamTimer = undefined;
-    if (this.#o.eventSource) return this.#connect(this.#o.eventSource);
-    // The fetch-based event source is loaded when a configuration first asks for real time.
-    this.#streamLoading = true;
-    void import('./stream.ts').then(({ FetchEventSource }) => {
-      this.#streamLoading = false;
-      if (this.#closed || this.#stream || this.#config?.realTimeUpdate !== true) return;
-      this.#connect(new FetchEventSource());
-    });
-  }
-
-  #connect(source: IExternalEventSource): void {
-    this.#stream = source;
-    source.onError?.((err) => this.#onStreamError(source, err));
-    const opened = () => {
-      if (this.#stream !== source || this.#closed) return;
-      const reconnected = this.#streamFailures > 0;
-      this.#streamFailures = 0;
-      this.#update({ streaming: true });
-      clearTimeout(this.#pollTimer);
-      // Updates sent while the stream was down were missed: catch up once.
-      if (reconnected) void this.refresh();
-    };
-    if (source.onOpen) source.onOpen(opened);
-    source.open({ url: this.#o.streamUrl, eventType: UPDATE_EVENT, onEvent: (data) => this.#onStreamEvent(data) });
-    if (!source.onOpen) opened();
-  }
-
-  #onStreamEvent(data: string): void {
-    let message: { siteCode?: unknown; ts?: unknown };
-    try {
-      message = JSON.parse(data) as typeof message;
-    } catch {
-      this.#o.logger.warn(`Ignored a malformed real-time event: ${data.slice(0, 200)}`);
-      return;
-    }
-    if (message?.siteCode !== undefined && message.siteCode !== this.#o.siteCode) return;
-    const ts = typeof message?.ts === 'number' && Number.isFinite(message.ts) ? message.ts : Date.now();
-    void this.refresh(ts);
-  }
-
-  #onStreamError(source: IExternalEventSource, err: unknown): void {
-    if (this.#stream !== source || this.#closed) return;
-    source.close();
-    const wasUp = this.#state.streaming;
-    this.#stream = undefined;
-    this.#update({ streaming: false });
-    this.#streamFailures++;
-    const delay = this.#jittered(Math.min(STREAM_RETRY_CAP_MS, STREAM_RETRY_BASE_MS * 2 ** (this.#streamFailures - 1)));
-    this.#o.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
-    // Polling resumes when a live stream drops (a failing reconnection must not push it back);
-    // after a failed fetch, a retry is already due.
-    if (wasUp && this.#failures === 0) this.#schedulePoll(this.#o.updateIntervalMs);
-    this.#streamTimer = later(() => {
-      if (!this.#closed && this.#config?.realTimeUpdate) this.#openStream();
-      else this.#streamTimer = undefined;
-    }, delay);
-  }
-
   #stopStream(): void {
-    clearTimeout(this.#streamTimer);
-    this.#streamTimer = undefined;
     this.#stream?.close();
     this.#stream = undefined;
     this.#update({ streaming: false });

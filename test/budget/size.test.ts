@@ -28,6 +28,7 @@ const LAZY = [
   'src/platform/browser/pageLifecycle.ts',
   'node_modules/idb-keyval/dist/index.js',
   'src/config/stream.ts',
+  'src/config/streamLink.ts',
   'node_modules/eventsource-parser/dist/index.js',
   'src/client/remote.ts',
   'src/remote/remoteData.ts',

@@ -174,6 +174,8 @@ describe('a user-provided eventSource (official externals)', () => {
     });
     try {
       await custom.initialize();
+      // The stream's code loads once a configuration asks for real time: the source opens just after.
+      await until(() => opened.length > 0, 'the stream');
       expect(opened).toEqual([{ url: `${server.url}/sse?siteCode=site-a`, eventType: 'configuration-update-event' }]);
       expect(custom.getConfigurationStatus().streaming).toBe(true);
       server.setConfig(switchConfig('v2', true));

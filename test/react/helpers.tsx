@@ -2,6 +2,7 @@
  * A browser client wired to in-memory fakes for React tests: a configuration the test can change,
  * an event source the test can fire, tracking lines recorded.
  */
+import { expect, vi } from 'vitest';
 import { KameleoonClient, type SDKParameters } from '../../src/browser.ts';
 import { switchConfig } from '../delivery/server.ts';
 
@@ -19,8 +20,8 @@ export interface FakeBackend {
   config: object;
   configRequests: number;
   trackingLines: string[];
-  /** Fires a configuration-update event on the open stream. */
-  push(ts: number): void;
+  /** Fires a configuration-update event once the stream is open (its code loads after the first configuration). */
+  push(ts: number): Promise<void>;
   params(extra?: Partial<SDKParameters>): SDKParameters;
 }
 
@@ -30,7 +31,10 @@ export function fakeBackend(config: object): FakeBackend {
     config,
     configRequests: 0,
     trackingLines: [],
-    push: (ts) => deliver?.(JSON.stringify({ siteCode: 'react-site', ts })),
+    push: async (ts) => {
+      await vi.waitFor(() => expect(deliver).toBeDefined());
+      deliver!(JSON.stringify({ siteCode: 'react-site', ts }));
+    },
     params: (extra = {}) => ({
       siteCode: 'react-site',
       ...extra,
