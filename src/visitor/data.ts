@@ -59,24 +59,67 @@ export function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-function requireString(value: unknown, what: string): string {
-  if (typeof value !== 'string') throw new InvalidArgument(`${what} must be a string, got ${typeof value}.`);
-  return value;
+/** A field check: the test, and what the field must be (for the error message). */
+type Check = readonly [test: (value: unknown) => boolean, expected: string];
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const STRING: Check = [isString, 'a string'];
+const FINITE: Check = [isFiniteNumber, 'a finite number'];
+const BOOLEAN: Check = [(v) => typeof v === 'boolean', 'a boolean'];
+const optional = ([test, expected]: Check): Check => [(v) => v === undefined || test(v), expected];
+const oneOf = (allowed: Record<string, string>): Check => {
+  const values: unknown[] = Object.values(allowed);
+  return [(v) => values.includes(v), `one of ${values.join(', ')}`];
+};
+const arrayOf = (test: (value: unknown) => boolean, expected: string): Check => [(v) => Array.isArray(v) && v.every(test), expected];
+const isCoordinates = (c: unknown): c is [number, number] => Array.isArray(c) && c.length === 2 && c.every((n) => typeof n === 'number');
+
+/**
+ * What each data class's fields must hold, by `kind`: checked when an instance is made, and again
+ * when it is added (see {@link isValidData}). The first entry is the class's name.
+ */
+const SCHEMAS: Record<string, [name: string, fields: Record<string, Check>]> = {
+  customData: ['CustomData', {
+    index: [(v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
+    overwrite: BOOLEAN,
+    values: arrayOf(isString, 'strings'),
+  }],
+  pageView: ['PageView', { urlAddress: STRING, title: STRING, referrers: optional(arrayOf((n) => typeof n === 'number', 'an array of numbers')), time: FINITE }],
+  conversion: ['Conversion', {
+    goalId: FINITE,
+    revenue: FINITE,
+    negative: BOOLEAN,
+    metadata: optional(arrayOf((c) => c instanceof CustomData && isValidData(c), 'an array of CustomData')),
+  }],
+  browser: ['Browser', { browser: oneOf(BrowserType), version: optional(FINITE) }],
+  device: ['Device', { device: oneOf(DeviceType) }],
+  operatingSystem: ['OperatingSystem', { operatingSystem: oneOf(OperatingSystemType) }],
+  geolocation: ['GeolocationData', { country: STRING, region: optional(STRING), city: optional(STRING), postalCode: optional(STRING), coordinates: optional([isCoordinates, '[latitude, longitude]']) }],
+  cookie: ['Cookie', { cookies: arrayOf((c) => c !== null && typeof c === 'object' && isString((c as CookieType).key) && isString((c as CookieType).value), 'an array of { key: string, value: string }') }],
+  userAgent: ['UserAgent', { value: STRING }],
+  applicationVersion: ['ApplicationVersion', { version: STRING }],
+  uniqueIdentifier: ['UniqueIdentifier', { value: BOOLEAN }],
+};
+
+/** What is wrong with a data instance's fields, as an error message; undefined when nothing is. */
+function fault(item: { kind: string }): string | undefined {
+  const [name, fields] = SCHEMAS[item.kind] ?? ['Data', {}];
+  const d = item as unknown as Record<string, unknown>;
+  // A CustomData made by name has index -1 until the configuration resolves the name.
+  const byName = item.kind === 'customData' && d.name !== undefined;
+  if (byName && !(d.index === -1 && isString(d.name) && d.name !== '')) return 'CustomData needs an index (number) or a name (non-empty string) first.';
+  for (const field in fields) {
+    const [test, expected] = fields[field];
+    if (!test(d[field]) && !(byName && field === 'index')) return `${name} ${field} must be ${expected}, got ${describeValue(d[field])}.`;
+  }
+  return undefined;
 }
 
-function requireFinite(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidArgument(`${what} must be a finite number, got ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-function requireOneOf<T extends string>(value: unknown, allowed: Record<string, T>, what: string): T {
-  const values = Object.values(allowed) as string[];
-  if (typeof value !== 'string' || !values.includes(value)) {
-    throw new InvalidArgument(`${what} must be one of ${values.join(', ')}, got ${describeValue(value)}.`);
-  }
-  return value as T;
+/** @throws InvalidArgument naming the first field that does not hold what it must */
+function check(item: { kind: string }): void {
+  const message = fault(item);
+  if (message) throw new InvalidArgument(message);
 }
 
 /**
@@ -101,23 +144,13 @@ export class CustomData {
   constructor(name: string, ...values: string[]);
   constructor(name: string, overwrite: boolean, ...values: string[]);
   constructor(indexOrName: number | string, second?: boolean | string, ...rest: string[]) {
-    if (typeof indexOrName === 'number') {
-      if (!Number.isInteger(indexOrName) || indexOrName < 0) {
-        throw new InvalidArgument(`CustomData index must be a non-negative integer, got ${indexOrName}.`);
-      }
-      this.index = indexOrName;
-      this.name = undefined;
-    } else if (typeof indexOrName === 'string' && indexOrName !== '') {
-      this.index = -1;
-      this.name = indexOrName;
-    } else {
-      throw new InvalidArgument('CustomData needs an index (number) or a name (non-empty string) first.');
-    }
+    const byName = typeof indexOrName === 'string';
+    this.index = byName ? -1 : indexOrName;
+    this.name = byName ? indexOrName : undefined;
     const hasOverwrite = typeof second === 'boolean';
     this.overwrite = hasOverwrite ? second : true;
-    const values = hasOverwrite ? rest : [second, ...rest].filter((v) => v != null);
-    for (const v of values) requireString(v, 'CustomData values');
-    this.values = values as string[];
+    this.values = hasOverwrite ? rest : ([second, ...rest].filter((v) => v != null) as string[]);
+    check(this);
   }
 }
 
@@ -135,16 +168,13 @@ export class PageView {
   readonly title: string;
   readonly referrers: number[] | undefined;
   /** Epoch milliseconds of the view. */
-  readonly time: number;
+  readonly time = Date.now();
 
   constructor({ urlAddress, title, referrers }: PageViewParametersType) {
-    this.urlAddress = requireString(urlAddress, 'PageView urlAddress');
-    this.title = title == null ? '' : requireString(title, 'PageView title');
-    if (referrers !== undefined && (!Array.isArray(referrers) || referrers.some((r) => typeof r !== 'number'))) {
-      throw new InvalidArgument('PageView referrers must be an array of numbers.');
-    }
+    this.urlAddress = urlAddress;
+    this.title = title ?? '';
     this.referrers = referrers;
-    this.time = Date.now();
+    check(this);
   }
 }
 
@@ -165,14 +195,11 @@ export class Conversion {
   readonly metadata: CustomData[] | undefined;
 
   constructor({ goalId, revenue = 0, negative = false, metadata }: ConversionParametersType) {
-    this.goalId = requireFinite(goalId, 'Conversion goalId');
-    this.revenue = requireFinite(revenue, 'Conversion revenue');
-    if (typeof negative !== 'boolean') throw new InvalidArgument('Conversion negative must be a boolean.');
+    this.goalId = goalId;
+    this.revenue = revenue;
     this.negative = negative;
-    if (metadata !== undefined && (!Array.isArray(metadata) || metadata.some((m) => !(m instanceof CustomData) || !isValidData(m)))) {
-      throw new InvalidArgument('Conversion metadata must be an array of CustomData.');
-    }
     this.metadata = metadata;
+    check(this);
   }
 }
 
@@ -183,8 +210,9 @@ export class Browser {
   readonly version: number | undefined;
 
   constructor(browser: BrowserType, version?: number) {
-    this.browser = requireOneOf(browser, BrowserType, 'Browser type');
-    this.version = version === undefined ? undefined : requireFinite(version, 'Browser version');
+    this.browser = browser;
+    this.version = version;
+    check(this);
   }
 }
 
@@ -194,7 +222,8 @@ export class Device {
   readonly device: DeviceType;
 
   constructor(device: DeviceType) {
-    this.device = requireOneOf(device, DeviceType, 'Device type');
+    this.device = device;
+    check(this);
   }
 }
 
@@ -204,7 +233,8 @@ export class OperatingSystem {
   readonly operatingSystem: OperatingSystemType;
 
   constructor(operatingSystem: OperatingSystemType) {
-    this.operatingSystem = requireOneOf(operatingSystem, OperatingSystemType, 'Operating system type');
+    this.operatingSystem = operatingSystem;
+    check(this);
   }
 }
 
@@ -217,8 +247,6 @@ export interface GeolocationInfoType {
   coordinates?: [number, number];
 }
 
-const isCoordinates = (c: unknown): c is [number, number] => Array.isArray(c) && c.length === 2 && c.every((n) => typeof n === 'number');
-
 /** Where the visitor is. */
 export class GeolocationData {
   readonly kind = 'geolocation';
@@ -229,14 +257,12 @@ export class GeolocationData {
   readonly coordinates: [number, number] | undefined;
 
   constructor({ country, region, city, postalCode, coordinates }: GeolocationInfoType) {
-    this.country = requireString(country, 'GeolocationData country');
-    this.region = region === undefined ? undefined : requireString(region, 'GeolocationData region');
-    this.city = city === undefined ? undefined : requireString(city, 'GeolocationData city');
-    this.postalCode = postalCode === undefined ? undefined : requireString(postalCode, 'GeolocationData postalCode');
-    if (coordinates !== undefined && !isCoordinates(coordinates)) {
-      throw new InvalidArgument('GeolocationData coordinates must be [latitude, longitude].');
-    }
+    this.country = country;
+    this.region = region;
+    this.city = city;
+    this.postalCode = postalCode;
     this.coordinates = coordinates;
+    check(this);
   }
 }
 
@@ -246,18 +272,16 @@ export class Cookie {
   readonly cookies: CookieType[];
 
   constructor(cookies: CookieType[]) {
-    if (!Array.isArray(cookies)) throw new InvalidArgument('Cookie takes an array of { key, value }.');
-    for (const c of cookies) {
-      if (c == null || typeof c.key !== 'string' || typeof c.value !== 'string') {
-        throw new InvalidArgument('Cookie takes an array of { key: string, value: string }.');
-      }
-    }
+    this.cookies = cookies;
+    check(this);
+    // A copy of the pairs: the caller's objects may change later.
     this.cookies = cookies.map(({ key, value }) => ({ key, value }));
   }
 
   /** Parses a Cookie header value such as `a=1; b=2`. */
   static fromString(cookieHeader: string): Cookie {
-    return new Cookie(parseCookieHeader(requireString(cookieHeader, 'Cookie string')));
+    if (!isString(cookieHeader)) throw new InvalidArgument(`Cookie.fromString() takes a string, got ${describeValue(cookieHeader)}.`);
+    return new Cookie(parseCookieHeader(cookieHeader));
   }
 }
 
@@ -279,7 +303,8 @@ export class UserAgent {
   readonly value: string;
 
   constructor(value: string) {
-    this.value = requireString(value, 'UserAgent');
+    this.value = value;
+    check(this);
   }
 }
 
@@ -289,7 +314,8 @@ export class ApplicationVersion {
   readonly version: string;
 
   constructor(version: string) {
-    this.version = requireString(version, 'ApplicationVersion');
+    this.version = version;
+    check(this);
   }
 }
 
@@ -299,8 +325,8 @@ export class UniqueIdentifier {
   readonly value: boolean;
 
   constructor(value: boolean) {
-    if (typeof value !== 'boolean') throw new InvalidArgument('UniqueIdentifier takes a boolean.');
     this.value = value;
+    check(this);
   }
 }
 
@@ -318,17 +344,25 @@ export type KameleoonDataType =
   | ApplicationVersion
   | UniqueIdentifier;
 
-const DATA_CLASSES = [CustomData, PageView, Conversion, Browser, Device, OperatingSystem, GeolocationData, Cookie, UserAgent, ApplicationVersion, UniqueIdentifier];
+/** The data classes by `kind`. */
+const DATA_CLASSES: Record<string, abstract new (...args: never[]) => unknown> = {
+  customData: CustomData,
+  pageView: PageView,
+  conversion: Conversion,
+  browser: Browser,
+  device: Device,
+  operatingSystem: OperatingSystem,
+  geolocation: GeolocationData,
+  cookie: Cookie,
+  userAgent: UserAgent,
+  applicationVersion: ApplicationVersion,
+  uniqueIdentifier: UniqueIdentifier,
+};
 
 /** Whether `value` is an instance of one of the data classes. */
 export function isKameleoonData(value: unknown): value is KameleoonDataType {
-  return DATA_CLASSES.some((cls) => value instanceof cls);
+  return Object.values(DATA_CLASSES).some((cls) => value instanceof cls);
 }
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isOptional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
-const isOneOf = (v: unknown, allowed: Record<string, string>) => typeof v === 'string' && (Object.values(allowed) as string[]).includes(v);
 
 /**
  * Whether a data instance still holds what its constructor checked: the fields are plain
@@ -336,50 +370,6 @@ const isOneOf = (v: unknown, allowed: Record<string, string>) => typeof v === 's
  * `Object.create(Class.prototype)`), and the SDK must not store what it cannot track or target.
  */
 export function isValidData(item: KameleoonDataType): boolean {
-  const d = item as unknown as Record<string, unknown>;
-  switch (item.kind) {
-    case 'customData':
-      return (
-        item instanceof CustomData &&
-        ((Number.isInteger(d.index) && (d.index as number) >= 0) || (d.index === -1 && typeof d.name === 'string' && d.name !== '')) &&
-        typeof d.overwrite === 'boolean' &&
-        Array.isArray(d.values) &&
-        d.values.every(isString)
-      );
-    case 'pageView':
-      return item instanceof PageView && isString(d.urlAddress) && isString(d.title) && isOptional(d.referrers, (r) => Array.isArray(r) && r.every((n) => typeof n === 'number')) && isFiniteNumber(d.time);
-    case 'conversion':
-      return (
-        item instanceof Conversion &&
-        isFiniteNumber(d.goalId) &&
-        isFiniteNumber(d.revenue) &&
-        typeof d.negative === 'boolean' &&
-        isOptional(d.metadata, (m) => Array.isArray(m) && m.every((c) => c instanceof CustomData && isValidData(c)))
-      );
-    case 'browser':
-      return item instanceof Browser && isOneOf(d.browser, BrowserType) && isOptional(d.version, isFiniteNumber);
-    case 'device':
-      return item instanceof Device && isOneOf(d.device, DeviceType);
-    case 'operatingSystem':
-      return item instanceof OperatingSystem && isOneOf(d.operatingSystem, OperatingSystemType);
-    case 'geolocation':
-      return (
-        item instanceof GeolocationData &&
-        isString(d.country) &&
-        isOptional(d.region, isString) &&
-        isOptional(d.city, isString) &&
-        isOptional(d.postalCode, isString) &&
-        isOptional(d.coordinates, isCoordinates)
-      );
-    case 'cookie':
-      return item instanceof Cookie && Array.isArray(d.cookies) && d.cookies.every((c) => c !== null && typeof c === 'object' && isString(c.key) && isString(c.value));
-    case 'userAgent':
-      return item instanceof UserAgent && isString(d.value);
-    case 'applicationVersion':
-      return item instanceof ApplicationVersion && isString(d.version);
-    case 'uniqueIdentifier':
-      return item instanceof UniqueIdentifier && typeof d.value === 'boolean';
-    default:
-      return false;
-  }
+  const cls = typeof item.kind === 'string' && Object.hasOwn(DATA_CLASSES, item.kind) ? DATA_CLASSES[item.kind] : undefined;
+  return cls !== undefined && item instanceof cls && fault(item) === undefined;
 }
