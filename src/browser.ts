@@ -3,11 +3,12 @@ import { KameleoonClient as CoreClient } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createBrowserPlatform } from './platform/browser/browserPlatform.ts';
 import { onPageLeave } from './platform/browser/pageLeave.ts';
+import { createPlatformAnalyzer } from './platform/browser/platformAnalyzer.ts';
 import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
 export * from './index.ts';
 
-/** The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, tracking loaded after the first configuration. */
+/** The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, the visitor's browser, system, device and page collected, tracking loaded after the first configuration. */
 export class KameleoonClient extends CoreClient {
   constructor(params: SDKParameters) {
     super(params, {
@@ -25,6 +26,8 @@ export class KameleoonClient extends CoreClient {
       // As the official SDK: a pattern of the project's own configuration that backtracks badly can
       // only slow the visitor's own page (the bounded-time compiler would cost 3.5 KB).
       compileRegex: nativeUserRegExp,
+      // As the official SDK: the browser, system, device and page of the visitor, for targeting.
+      platformAnalyzer: createPlatformAnalyzer(),
     });
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import { NONE } from '../visitor/assignments.ts';
 import { applyData, recordVisitActivity, type VisitStats } from '../visitor/applyData.ts';
-import { CustomData } from '../visitor/data.ts';
+import { Browser, CustomData, Device, OperatingSystem, PageView, type KameleoonDataType } from '../visitor/data.ts';
 import { VisitorCodeCookies, validateVisitorCode } from '../visitor/visitorCode.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { EventHub } from './events.ts';
@@ -84,17 +84,44 @@ export class ClientCore {
     return this.config;
   }
 
-  /** The visitor's id, marked active; in browsers, visits are counted as the official SDK does. */
+  /**
+   * The visitor's id, marked active. In browsers, as the official SDK does when it switches to
+   * another visitor: what the platform analyzer reports is added to the visitor's data (again at
+   * each switch: the page view counts once more), and visits are counted.
+   */
   visitor(visitorCode: string, now = Date.now()): number {
     const visitor = this.visitors.touch(visitorCode, now);
     if (!this.platform.packageInfo.isServer && this.currentVisitor !== visitorCode) {
+      this.currentVisitor = visitorCode;
+      this.#collect(visitor);
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
       // A linked user id's visits go on the anonymous visitor's data it reads.
-      this.currentVisitor = visitorCode;
       const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
       this.visitStats = owner?.data ? recordVisitActivity(owner, now) : undefined;
     }
     return visitor;
+  }
+
+  /** The platform analyzer's browser, system, device and page, stored and tracked as `addData` would. */
+  #collect(visitor: number): void {
+    try {
+      const { os, platform, browser, pageView } = this.platform.platformAnalyzer?.getResult() ?? {};
+      const items = [
+        os?.name && new OperatingSystem(os.name),
+        platform?.type && new Device(platform.type),
+        browser?.name && new Browser(browser.name, browser.version),
+        pageView instanceof PageView && pageView,
+      ].filter(Boolean) as KameleoonDataType[];
+      if (items.length) {
+        // Only custom data reads the configuration, and the analyzer gives none.
+        applyData(visitor, items, this.config!, this.visitors, this.logger);
+        this.tracker.recordData(visitor, items);
+        this.visitors.changed(visitor);
+      }
+    } catch (err) {
+      // A replaced analyzer that throws, or reports what is not Kameleoon's, adds nothing.
+      this.logger.error(`The platform analyzer failed: ${String(err)}`);
+    }
   }
 
   /**

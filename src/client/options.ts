@@ -47,8 +47,11 @@ export interface SDKConfigurationType {
 export interface InternalsType {
   packageInfo?: PackageInfo;
   prng?: IExternalPRNG;
-  /** Accepted for compatibility with the official SDK; automatic platform data is not collected yet. */
-  platformAnalyzer?: unknown;
+  /**
+   * Replaces the browser's analyzer of the user agent and page (the official SDK's): an object with
+   * `getResult()`; `{ getResult: () => ({}) }` collects nothing. Servers collect nothing either way.
+   */
+  platformAnalyzer?: import('../platform/platform.ts').IPlatformAnalyzer;
   /** Bounds of the tracking queue (tests). */
   trackingLimits?: Partial<OutboxLimits>;
 }

@@ -49,6 +49,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     requester: externals.requester ?? base.requester,
     storage: externals.storage ?? base.storage,
     visitorCodeManager: externals.visitorCodeManager ?? base.visitorCodeManager,
+    platformAnalyzer: internals.platformAnalyzer ?? base.platformAnalyzer,
   };
   const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
   const logger = new Logger(externals.logger);

@@ -1,6 +1,6 @@
 import type { IExternalLogger } from '../logging/logger.ts';
 import type { PackageInfo } from '../targeting/types.ts';
-import type { CookieType } from '../visitor/data.ts';
+import type { BrowserType, CookieType, DeviceType, OperatingSystemType, PageView } from '../visitor/data.ts';
 import type { TrackingLine } from '../tracking/outbox.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
@@ -73,6 +73,25 @@ export interface IExternalPRNG {
   getRandomNumber(): number;
 }
 
+/** What a platform analyzer found (the official `PlatformAnalysisResult`): each part when known. */
+export interface PlatformAnalysisResult {
+  browser?: { name?: BrowserType; version?: number };
+  /** The official analyzer also gives a `version` of some systems, which the SDK does not use. */
+  os?: { name?: OperatingSystemType; version?: string };
+  platform?: { type?: DeviceType };
+  /** The page being viewed. */
+  pageView?: PageView;
+}
+
+/**
+ * Describes the visitor's platform (the official `IPlatformAnalyzer`). In browsers, each time the
+ * SDK switches to another visitor (see `ClientCore.visitor`), what it reports is added to that
+ * visitor's data: browser, operating system, device, and a page view.
+ */
+export interface IPlatformAnalyzer {
+  getResult(): PlatformAnalysisResult;
+}
+
 /** Everything the user may replace (the official `externals`). */
 export interface ExternalsType {
   requester?: IExternalRequester;
@@ -115,6 +134,8 @@ export interface Platform {
   tracking: TrackingSource;
   /** Compiles the REGULAR_EXPRESSION patterns of targeting conditions. */
   compileRegex: RegexCompiler;
+  /** Browsers: describes the visitor's browser, system, device and page (`_internals.platformAnalyzer` replaces it). */
+  platformAnalyzer?: IPlatformAnalyzer;
 }
 
 /** A platform's runtime adapters, before its entry adds the services it carries (tracking, regular expressions). */
