@@ -44,6 +44,7 @@ export class ClientCore {
     const s = wireClient(params, platform, {
       config: () => this.config,
       prepareTracking: (code) => this.prepareTracking(code),
+      activity: () => this.activity(),
       onConfiguration: (next, initial, ts) => {
         this.config = next;
         this.variables.clear();
@@ -87,19 +88,36 @@ export class ClientCore {
   /**
    * The visitor's id, marked active. In browsers, as the official SDK does when it switches to
    * another visitor: what the platform analyzer reports is added to the visitor's data (again at
-   * each switch: the page view counts once more), and visits are counted.
+   * each switch: the page view counts once more), and visits are counted. `active`: the current
+   * visitor's visit goes on (the activity tick), without a switch.
    */
-  visitor(visitorCode: string, now = Date.now()): number {
+  visitor(visitorCode: string, now = Date.now(), active?: boolean): number {
     const visitor = this.visitors.touch(visitorCode, now);
-    if (!this.platform.packageInfo.isServer && this.currentVisitor !== visitorCode) {
-      this.currentVisitor = visitorCode;
-      this.#collect(visitor);
+    if (!this.platform.packageInfo.isServer && (active || this.currentVisitor !== visitorCode)) {
+      if (!active) {
+        this.currentVisitor = visitorCode;
+        this.#collect(visitor);
+      }
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
       // A linked user id's visits go on the anonymous visitor's data it reads.
       const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
-      this.visitStats = owner?.data ? recordVisitActivity(owner, now) : undefined;
+      const stats = owner?.data ? recordVisitActivity(owner, now) : undefined;
+      // Within a visit, the activity tick keeps the time since the previous visit (the official
+      // SDK computes it once per switch).
+      if (!active || stats?.visitNumber !== this.visitStats?.visitNumber) this.visitStats = stats;
     }
     return visitor;
+  }
+
+  /**
+   * Browsers, every 15 seconds (the official `ACTIVITY_INTERVAL`): the current visitor's visit goes
+   * on, and the visitor is scheduled (a `staticData` summary line, or an `activity` line).
+   */
+  activity(): void {
+    const code = this.currentVisitor;
+    if (!code) return;
+    const visitor = this.visitor(code, Date.now(), true);
+    this.tracker.schedule(code, this.consentProvided(visitor), visitor);
   }
 
   /** The platform analyzer's browser, system, device and page, stored and tracked as `addData` would. */

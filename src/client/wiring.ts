@@ -31,6 +31,8 @@ export interface WiringHooks {
   config(): ParsedConfig | undefined;
   /** Called as each visitor is tracked (see TrackerOptions.prepare). */
   prepareTracking(visitorCode: string): VisitStats | undefined;
+  /** Browsers: the official SDK's activity of the current visitor (see TrackingDeps.activity). */
+  activity(): void;
   onConfiguration(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
 }
 
@@ -93,6 +95,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     store: visitors,
     config: hooks.config,
     prepare: hooks.prepareTracking,
+    activity: hooks.activity,
     logger,
     random,
   });

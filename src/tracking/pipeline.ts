@@ -26,6 +26,8 @@ export interface TrackingDeps {
   config: () => ParsedConfig | undefined;
   /** See TrackerOptions.prepare. */
   prepare: (visitorCode: string) => VisitStats | undefined;
+  /** Browsers: schedules the visitor the client last switched to, its visit going on (every {@link ACTIVITY_MS}). */
+  activity: () => void;
   logger: Logger;
   random: () => number;
 }
@@ -43,6 +45,9 @@ export interface TrackingPipeline {
   dispose(): void;
 }
 
+/** The official browser SDK's `ACTIVITY_INTERVAL`. */
+const ACTIVITY_MS = 15_000;
+
 /** Beacons stay under the browsers' 64 KiB limit. */
 const BEACON_CHARS = 60_000;
 
@@ -50,7 +55,8 @@ const BEACON_CHARS = 60_000;
  * Builds the tracking pipeline; with a `page` (browsers), lines earlier pages left unsent are sent
  * first; when the page is hidden or left, what is queued goes by beacon (and stays stored until a
  * request confirms it: a beacon cannot tell); while offline nothing is attempted, and the queue
- * leaves when the browser is back online.
+ * leaves when the browser is back online; every 15 seconds the visitor the client last switched to is
+ * scheduled, as the official browser SDK does.
  */
 export function createTracking(deps: TrackingDeps, page?: PageLifecycle): TrackingPipeline {
   const { siteCode, logger, random } = deps;
@@ -94,6 +100,9 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
       }
     }));
     stops.push(page.onOnline(() => void outbox.flush()));
+    // As the official browser SDK: the current visitor is reported active while the page is open.
+    const activity = setInterval(deps.activity, ACTIVITY_MS);
+    stops.push(() => clearInterval(activity));
   }
   const replay = (early: readonly EarlyVisitor[]) => {
     for (const { code, items, scheduled, consent } of early) {
