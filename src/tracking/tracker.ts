@@ -143,6 +143,9 @@ export class Tracker {
     if (id !== undefined) {
       this.#exposures(id, consent, events);
       this.#data(id, consent, config, events);
+      // What was sent must not be sent again by the next page (browsers keep visitors in storage).
+      store.changed(id);
+      store.changed(store.ownerOf(id));
       if (!this.#o.isServer && consent && store.dataOf(id)) events.push(staticSummaryLine(store.dataOf(id), stats));
     }
     if (events.length === 0) {
