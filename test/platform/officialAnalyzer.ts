@@ -16,7 +16,24 @@ export interface OfficialAnalysis {
   device?: string;
 }
 
-type AnalyzerClass = new () => { getResult(): { browser?: { name?: string; version?: number }; os?: { name?: string }; platform?: { type?: string } } };
+/** An analyzer's result (the official one's shape, which ours follows). */
+export interface AnalyzerResult {
+  browser?: { name?: string; version?: number };
+  os?: { name?: string };
+  platform?: { type?: string };
+}
+
+/** A result in the flat shape the tables compare. */
+export function analysisOf({ browser, os, platform }: AnalyzerResult): OfficialAnalysis {
+  const out: OfficialAnalysis = {};
+  if (browser?.name) out.browser = browser.name;
+  if (browser?.version !== undefined) out.version = browser.version;
+  if (os?.name) out.os = os.name;
+  if (platform?.type) out.device = platform.type;
+  return out;
+}
+
+type AnalyzerClass = new () => { getResult(): AnalyzerResult };
 
 let analyzerClass: AnalyzerClass | undefined;
 
@@ -47,13 +64,7 @@ export function officialAnalysis(userAgent: string): OfficialAnalysis {
   vi.stubGlobal('navigator', { userAgent });
   vi.stubGlobal('window', {});
   try {
-    const { browser, os, platform } = new Analyzer().getResult();
-    const out: OfficialAnalysis = {};
-    if (browser?.name) out.browser = browser.name;
-    if (browser?.version !== undefined) out.version = browser.version;
-    if (os?.name) out.os = os.name;
-    if (platform?.type) out.device = platform.type;
-    return out;
+    return analysisOf(new Analyzer().getResult());
   } finally {
     vi.unstubAllGlobals();
   }

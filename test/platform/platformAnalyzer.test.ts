@@ -8,18 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzeUserAgent, createPlatformAnalyzer } from '../../src/platform/browser/platformAnalyzer.ts';
 import { PageView } from '../../src/browser.ts';
 import { Rng } from '../differential/rng.ts';
-import { officialAnalysis, type OfficialAnalysis } from './officialAnalyzer.ts';
+import { analysisOf, officialAnalysis, type OfficialAnalysis } from './officialAnalyzer.ts';
 
 /** Ours, in the oracle's shape. */
-function ours(userAgent: string): OfficialAnalysis {
-  const { browser, os, platform } = analyzeUserAgent(userAgent);
-  const out: OfficialAnalysis = {};
-  if (browser?.name) out.browser = browser.name;
-  if (browser?.version !== undefined) out.version = browser.version;
-  if (os?.name) out.os = os.name;
-  if (platform?.type) out.device = platform.type;
-  return out;
-}
+const ours = (userAgent: string): OfficialAnalysis => analysisOf(analyzeUserAgent(userAgent));
 
 /** Name, user agent, and what the official analyzer says of it. */
 const USER_AGENTS: [string, string, OfficialAnalysis][] = [

@@ -32,7 +32,7 @@ async function openPage(storage: IExternalStorage): Promise<KameleoonClient> {
           lines.push(...String(parameters.body).split('\n').map((line) => line.replace(/&nonce=.*/, '')));
           return new Response(null, { status: 204 });
         },
-      } as never,
+      },
     },
     // The user agent's data would add lines of its own; this file counts the app's.
     _internals: { platformAnalyzer: { getResult: () => ({}) } },
