@@ -45,6 +45,7 @@ export class ClientCore {
       config: () => this.config,
       prepareTracking: (code) => this.prepareTracking(code),
       activity: () => this.activity(),
+      consentOf: (visitor) => this.consentProvided(visitor),
       onConfiguration: (next, initial, ts) => {
         this.config = next;
         this.variables.clear();

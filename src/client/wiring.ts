@@ -33,6 +33,8 @@ export interface WiringHooks {
   prepareTracking(visitorCode: string): VisitStats | undefined;
   /** Browsers: the official SDK's activity of the current visitor (see TrackingDeps.activity). */
   activity(): void;
+  /** Whether the visitor's data may be tracked in full (see TrackingDeps.consentOf). */
+  consentOf(visitor: number): boolean;
   onConfiguration(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
 }
 
@@ -96,6 +98,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     config: hooks.config,
     prepare: hooks.prepareTracking,
     activity: hooks.activity,
+    consentOf: hooks.consentOf,
     logger,
     random,
   });

@@ -28,6 +28,8 @@ export interface TrackingDeps {
   prepare: (visitorCode: string) => VisitStats | undefined;
   /** Browsers: schedules the visitor the client last switched to, its visit going on (every {@link ACTIVITY_MS}). */
   activity: () => void;
+  /** Whether the visitor's data may be tracked in full (consent given, or not required). */
+  consentOf: (visitor: number) => boolean;
   logger: Logger;
   random: () => number;
 }
@@ -91,6 +93,9 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     // pagehide and visibilitychange both fire when a page is left: each line goes by beacon once.
     const beaconed = new WeakSet<TrackingLine>();
     stops.push(page.onLeave(() => {
+      // What was added and never flushed leaves with the page too: the next page cannot send it
+      // (another tab, or this page restored from the back-forward cache, would send it twice).
+      tracker.scheduleAll(deps.consentOf);
       tracker.compose();
       for (const chunk of outbox.chunks(BEACON_CHARS)) {
         const fresh = chunk.filter((line) => !beaconed.has(line));
@@ -102,6 +107,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     stops.push(page.onOnline(() => void outbox.flush()));
     // As the official browser SDK: the current visitor is reported active while the page is open.
     const activity = setInterval(deps.activity, ACTIVITY_MS);
+    (activity as { unref?: () => void }).unref?.();
     stops.push(() => clearInterval(activity));
   }
   const replay = (early: readonly EarlyVisitor[]) => {

@@ -1,6 +1,5 @@
 import type { IExternalStorage } from '../platform/platform.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import type { TrackedItem } from '../tracking/lines.ts';
 import type { PersistedVisitor, VisitorPersistence } from './visitorStore.ts';
 
 /** Storage key of one visitor: one entry each, so reading a visitor never parses the others. */
@@ -19,8 +18,6 @@ interface SerializedVisitor {
   c?: 'unknown' | 'given' | 'notGiven';
   v?: number;
   p?: number;
-  /** Data added and not sent yet: items (as plain objects), kinds in first-added order, kinds this code owes. */
-  u?: [TrackedItem[] | undefined, string[] | undefined, string[] | undefined];
   t: number;
 }
 
@@ -44,14 +41,12 @@ function serialize(visitor: PersistedVisitor): SerializedVisitor {
   if (extra.consent !== 'unknown') out.c = extra.consent;
   if (extra.visitActivity) out.v = extra.visitActivity;
   if (extra.previousVisitActivity) out.p = extra.previousVisitActivity;
-  // Kept so that a page left before its data was sent leaves it to the next flush of the visitor.
-  if (extra.pending || extra.unsentKinds?.length) out.u = [extra.pending, extra.kindOrder, extra.unsentKinds];
   return out;
 }
 
 function deserialize(s: SerializedVisitor): PersistedVisitor {
   const visitor: PersistedVisitor = { lastActivity: s.t, assignments: Array.isArray(s.s) ? s.s : [], extra: undefined };
-  if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p || s.u) {
+  if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p) {
     visitor.extra = {
       data: s.d
         ? {
@@ -67,9 +62,6 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
       consent: s.c ?? 'unknown',
       visitActivity: s.v ?? 0,
       previousVisitActivity: s.p,
-      pending: s.u?.[0] ?? undefined,
-      kindOrder: s.u?.[1] ?? undefined,
-      unsentKinds: s.u?.[2] ?? undefined,
     };
   }
   return visitor;
