@@ -8,6 +8,7 @@ import { Outbox, type OutboxLimits, type TrackingLine } from './outbox.ts';
 import { Tracker } from './tracker.ts';
 import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { createTrackingSender, trackingUrl } from './transport.ts';
+import { isSoundItem } from '../visitor/data.ts';
 
 /** What the tracking pipeline needs from the client. */
 export interface TrackingDeps {
@@ -129,7 +130,11 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
       const saved = storage?.read(earlyTrackingKey(siteCode));
       if (storage && saved != null) {
         storage.write(earlyTrackingKey(siteCode), null);
-        if (Array.isArray(saved)) replay(saved.filter((v: Partial<EarlyVisitor> | null) => typeof v?.code === 'string' && Array.isArray(v.items)));
+        // Storage can be tampered with: only well-formed visitors and items are replayed.
+        if (Array.isArray(saved)) {
+          const visitors = saved.filter((v: Partial<EarlyVisitor> | null) => typeof v?.code === 'string' && v.code.length > 0 && v.code.length <= 255 && Array.isArray(v.items));
+          replay(visitors.map((v: EarlyVisitor) => ({ ...v, items: v.items.filter(isSoundItem), consent: v.consent === true })));
+        }
       }
       replay(early);
       if (scheduleAll) tracker.scheduleAll(scheduleAll);

@@ -60,7 +60,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** A field check: the test, and what the field must be (for the error message). */
-type Check = readonly [test: (value: unknown) => boolean, expected: string];
+type Check = readonly [test: (value: unknown) => boolean, expected: string, item?: Check];
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -72,7 +72,9 @@ const oneOf = (allowed: Record<string, string>): Check => {
   const values: unknown[] = Object.values(allowed);
   return [(v) => values.includes(v), `one of ${values.join(', ')}`];
 };
-const arrayOf = (test: (value: unknown) => boolean, expected: string): Check => [(v) => Array.isArray(v) && v.every(test), expected];
+/** An array whose every item passes `item` (a message names the first item that does not). */
+const arrayOf = (item: Check): Check => [(v) => Array.isArray(v) && v.every(item[0]), 'an array', item];
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isCoordinates = (c: unknown): c is [number, number] => Array.isArray(c) && c.length === 2 && c.every((n) => typeof n === 'number');
 
 /**
@@ -83,23 +85,26 @@ const SCHEMAS: Record<string, [name: string, fields: Record<string, Check>]> = {
   customData: ['CustomData', {
     index: [(v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
     overwrite: BOOLEAN,
-    values: arrayOf(isString, 'strings'),
+    values: arrayOf(STRING),
   }],
-  pageView: ['PageView', { urlAddress: STRING, title: STRING, referrers: optional(arrayOf((n) => typeof n === 'number', 'an array of numbers')), time: FINITE }],
+  pageView: ['PageView', { urlAddress: STRING, title: STRING, referrers: optional(arrayOf([(n) => typeof n === 'number', 'a number'])), time: FINITE }],
   conversion: ['Conversion', {
     goalId: FINITE,
     revenue: FINITE,
     negative: BOOLEAN,
-    metadata: optional(arrayOf((c) => c instanceof CustomData && isValidData(c), 'an array of CustomData')),
+    // By shape: items read back from storage (tracked before the tracking code loaded) are plain objects.
+    metadata: optional(arrayOf([(c) => isObject(c) && c.kind === 'customData' && fault(c as { kind: string }) === undefined, 'a CustomData'])),
   }],
   browser: ['Browser', { browser: oneOf(BrowserType), version: optional(FINITE) }],
   device: ['Device', { device: oneOf(DeviceType) }],
   operatingSystem: ['OperatingSystem', { operatingSystem: oneOf(OperatingSystemType) }],
   geolocation: ['GeolocationData', { country: STRING, region: optional(STRING), city: optional(STRING), postalCode: optional(STRING), coordinates: optional([isCoordinates, '[latitude, longitude]']) }],
-  cookie: ['Cookie', { cookies: arrayOf((c) => c !== null && typeof c === 'object' && isString((c as CookieType).key) && isString((c as CookieType).value), 'an array of { key: string, value: string }') }],
+  cookie: ['Cookie', { cookies: arrayOf([(c) => isObject(c) && isString(c.key) && isString(c.value), '{ key: string, value: string }']) }],
   userAgent: ['UserAgent', { value: STRING }],
   applicationVersion: ['ApplicationVersion', { version: STRING }],
   uniqueIdentifier: ['UniqueIdentifier', { value: BOOLEAN }],
+  // Not a class: the segments evaluateAudiences records for tracking.
+  targetedSegment: ['TargetedSegment', { id: [Number.isInteger, 'an integer'] }],
 };
 
 /** What is wrong with a data instance's fields, as an error message; undefined when nothing is. */
@@ -110,10 +115,21 @@ function fault(item: { kind: string }): string | undefined {
   const byName = item.kind === 'customData' && d.name !== undefined;
   if (byName && !(d.index === -1 && isString(d.name) && d.name !== '')) return 'CustomData needs an index (number) or a name (non-empty string) first.';
   for (const field in fields) {
-    const [test, expected] = fields[field];
-    if (!test(d[field]) && !(byName && field === 'index')) return `${name} ${field} must be ${expected}, got ${describeValue(d[field])}.`;
+    const [test, expected, item] = fields[field];
+    const value = d[field];
+    if (test(value) || (byName && field === 'index')) continue;
+    const at = item && Array.isArray(value) ? value.findIndex((v) => !item[0](v)) : -1;
+    return at < 0 ? `${name} ${field} must be ${expected}, got ${describeValue(value)}.` : `${name} ${field}[${at}] must be ${item![1]}, got ${describeValue((value as unknown[])[at])}.`;
   }
   return undefined;
+}
+
+/**
+ * Whether a value read back from storage is a data item the SDK could have recorded itself
+ * (anything else is ignored, never tracked: its fields end up in tracking lines).
+ */
+export function isSoundItem(value: unknown): boolean {
+  return isObject(value) && typeof value.kind === 'string' && Object.hasOwn(SCHEMAS, value.kind) && fault(value as { kind: string }) === undefined;
 }
 
 /** @throws InvalidArgument naming the first field that does not hold what it must */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomData, KameleoonClient, KameleoonError, KameleoonException, SiteCodeIsEmpty } from '../../src/node.ts';
+import { Conversion, Cookie, CustomData, Device, KameleoonClient, KameleoonError, KameleoonException, SiteCodeIsEmpty } from '../../src/node.ts';
 import { clientFor, notModifiedRequester } from './helpers.ts';
 
 let client: KameleoonClient;
@@ -50,6 +50,19 @@ describe('bad arguments give a KameleoonError that says what to fix', () => {
     expect(thrown).toBeInstanceOf(KameleoonError);
     expect((thrown as KameleoonError).type).toBe(type);
     expect((thrown as KameleoonError).message.length).toBeGreaterThan(20);
+  });
+});
+
+describe('data objects name the field that is wrong', () => {
+  it.each([
+    ['a value that is not a string', () => new CustomData(1, 'a', 5 as never), 'CustomData values[1] must be a string, got 5.'],
+    ['a negative index', () => new CustomData(-1, 'a'), 'CustomData index must be a non-negative integer, got -1.'],
+    ['an empty name', () => new CustomData('', 'a'), 'CustomData needs an index (number) or a name (non-empty string) first.'],
+    ['a cookie pair without a value', () => new Cookie([{ key: 'a', value: 'b' }, { key: 'c' } as never]), 'Cookie cookies[1] must be { key: string, value: string }, got an object.'],
+    ['a goal id that is a string', () => new Conversion({ goalId: '5' as never }), 'Conversion goalId must be a finite number, got "5".'],
+    ['an unknown device', () => new Device('WATCH' as never), 'Device device must be one of PHONE, TABLET, DESKTOP, got "WATCH".'],
+  ])('%s', (_name, make, message) => {
+    expect(make).toThrow(expect.objectContaining({ type: 'InvalidArgument', message }));
   });
 });
 

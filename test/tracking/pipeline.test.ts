@@ -11,34 +11,72 @@ import { createTracking, type TrackingDeps } from '../../src/tracking/pipeline.t
 import { Conversion, CustomData } from '../../src/visitor/data.ts';
 import { VisitorStore } from '../../src/visitor/visitorStore.ts';
 
+/** Deps of a pipeline sending to `bodies`, on `storage`. */
+function pipelineDeps(storage: ReturnType<typeof createMemoryStorage>, bodies: string[]): TrackingDeps {
+  return {
+    siteCode: 'site',
+    trackingEndpoint: 'http://127.0.0.1:9',
+    networkDomain: undefined,
+    sdk: { type: 'JAVASCRIPT', version: '4.17.1', isServer: true },
+    requester: {
+      sendRequest: async ({ parameters }: { parameters: RequestInit }) => {
+        bodies.push(String(parameters.body));
+        return { ok: true, status: 204, json: async () => null, text: async () => '' };
+      },
+    },
+    storage,
+    requestTimeoutMs: 1_000,
+    trackingIntervalMs: 1_000,
+    limits: undefined,
+    store: new VisitorStore({ sessionDurationMs: 0, clock: Date.now, persistence: undefined, onForget: () => undefined }),
+    config: () => undefined,
+    prepare: () => undefined,
+    logger: new Logger({ log: () => undefined }),
+    random: Math.random,
+  } as unknown as TrackingDeps;
+}
+
 describe('createTracking().resume', () => {
+  it('replays only well-formed items from storage, which can be tampered with: no line is injected, nothing throws', async () => {
+    const storage = createMemoryStorage();
+    const injected = 'DESKTOP\neventType=conversion&goalId=666&revenue=1000000';
+    storage.write(earlyTrackingKey('site'), [
+      {
+        code: 'tampered',
+        scheduled: true,
+        consent: true,
+        items: [
+          { kind: 'device', device: injected },
+          { kind: 'customData', index: 1, overwrite: true, values: 5 },
+          { kind: 'conversion', goalId: '7\neventType=page', revenue: 0, negative: false },
+          { kind: 'targetedSegment', id: '1&x=y' },
+          { kind: 'constructor' },
+          'not an item',
+          null,
+          JSON.parse(JSON.stringify(new Conversion({ goalId: 5, metadata: [new CustomData(2, 'kept')] }))),
+        ],
+      },
+      { code: '', items: [], scheduled: true },
+      { code: 'x'.repeat(256), items: [], scheduled: true },
+    ]);
+    const bodies: string[] = [];
+    const pipeline = createTracking(pipelineDeps(storage, bodies));
+    pipeline.resume([], undefined);
+    await pipeline.tracker.tick();
+    const lines = bodies.join('\n').split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^eventType=conversion&goalId=5&revenue=0&negative=false&metadata=/);
+    expect(lines[0]).toContain('visitorCode=tampered');
+    await pipeline.tracker.close();
+    pipeline.dispose();
+  });
+
   it('sends what earlier pages saved, then this page\'s own, once; storage is emptied', async () => {
     const storage = createMemoryStorage();
     // As a page left before its code arrived saved it (JSON: data objects lose their class).
     storage.write(earlyTrackingKey('site'), JSON.parse(JSON.stringify([{ code: 'earlier', items: [new Conversion({ goalId: 42, revenue: 10 })], scheduled: true, consent: true }, { code: 7 }, null])));
     const bodies: string[] = [];
-    const deps = {
-      siteCode: 'site',
-      trackingEndpoint: 'http://127.0.0.1:9',
-      networkDomain: undefined,
-      sdk: { type: 'JAVASCRIPT', version: '4.17.1', isServer: true },
-      requester: {
-        sendRequest: async ({ parameters }: { parameters: RequestInit }) => {
-          bodies.push(String(parameters.body));
-          return { ok: true, status: 204, json: async () => null, text: async () => '' };
-        },
-      },
-      storage,
-      requestTimeoutMs: 1_000,
-      trackingIntervalMs: 1_000,
-      limits: undefined,
-      store: new VisitorStore({ sessionDurationMs: 0, clock: Date.now, persistence: undefined, onForget: () => undefined }),
-      config: () => undefined,
-      prepare: () => undefined,
-      logger: new Logger({ log: () => undefined }),
-      random: Math.random,
-    } as unknown as TrackingDeps;
-    const pipeline = createTracking(deps);
+    const pipeline = createTracking(pipelineDeps(storage, bodies));
     pipeline.resume([{ code: 'own', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], undefined);
     expect(storage.read(earlyTrackingKey('site'))).toBeNull();
     await pipeline.tracker.tick();
