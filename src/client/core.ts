@@ -139,7 +139,7 @@ export class ClientCore {
       }
     } catch (err) {
       // A replaced analyzer that throws, or reports what is not Kameleoon's, adds nothing.
-      this.logger.error(`The platform analyzer failed: ${String(err)}`);
+      this.logger.warnOnce('platformAnalyzer', `The platform analyzer failed: ${String(err)}`);
     }
   }
 

@@ -1,6 +1,6 @@
 import { InvalidArgument, SiteCodeIsEmpty } from '../errors.ts';
 import type { ConfigurationJson } from '../config/types.ts';
-import type { ExternalsType, IExternalPRNG } from '../platform/platform.ts';
+import type { ExternalsType, IExternalPRNG, IPlatformAnalyzer } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { OutboxLimits } from '../tracking/outbox.ts';
 import { describeValue } from '../visitor/data.ts';
@@ -51,7 +51,7 @@ export interface InternalsType {
    * Replaces the browser's analyzer of the user agent and page (the official SDK's): an object with
    * `getResult()`; `{ getResult: () => ({}) }` collects nothing. Servers collect nothing either way.
    */
-  platformAnalyzer?: import('../platform/platform.ts').IPlatformAnalyzer;
+  platformAnalyzer?: IPlatformAnalyzer;
   /** Bounds of the tracking queue (tests). */
   trackingLimits?: Partial<OutboxLimits>;
 }

@@ -279,10 +279,10 @@ export class ConfigurationDelivery {
     if (wanted() && !this.#stream && !this.#streamLoading) {
       // The stream's code is loaded when a configuration first asks for real time.
       this.#streamLoading = true;
+      const o = this.#o;
       void import('./streamLink.ts').then(({ StreamLink }) => {
         this.#streamLoading = false;
         if (!wanted() || this.#stream) return;
-        const o = this.#o;
         this.#stream = new StreamLink({
           url: o.streamUrl,
           siteCode: o.siteCode,
@@ -297,6 +297,15 @@ export class ConfigurationDelivery {
           // After a failed fetch, a retry is already due.
           resumePolling: () => this.#failures === 0 && this.#schedulePoll(o.updateIntervalMs),
         });
+        // A source without onOpen is open at once: a status listener may have closed the client meanwhile.
+        if (!wanted()) this.#stopStream();
+      }).catch((err: unknown) => {
+        // The chunk could not load (offline, a redeploy) or the user's source threw: polling goes on,
+        // and the next configuration update tries again.
+        this.#streamLoading = false;
+        this.#stream?.close();
+        this.#stream = undefined;
+        o.logger.error(`The real-time stream could not be started; polling instead: ${String(err)}`);
       });
     } else if (!wanted() && this.#stream) {
       this.#stopStream();

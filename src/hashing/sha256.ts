@@ -7,7 +7,7 @@
 /** Round constants and initial hash: the first 32 fraction bits of the cube roots of the first 64
  * primes and of the square roots of the first 8 (FIPS 180-4 §4.2.2, §5.3.3). Computed rather than
  * listed: 600 bytes of random digits cost a page more than these lines. Every value is at least
- * 0.02 away from a rounding boundary, so no correctly-behaved Math.cbrt can be off by one; the
+ * 0.005 away from a rounding boundary, so no correctly-behaved Math.cbrt can be off by one; the
  * tests compare digests with node:crypto. */
 const K = new Int32Array(64);
 const H0 = new Int32Array(8);

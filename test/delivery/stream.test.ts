@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventType, type KameleoonClient } from '../../src/node.ts';
-import { advance, minutes, serverClient, switchKey, until, useFakeClock } from './helpers.ts';
+import { advance, minutes, recordingLogger, serverClient, switchKey, until, useFakeClock } from './helpers.ts';
 import { KameleoonTestServer, switchConfig } from './server.ts';
 import { FetchEventSource } from '../../src/config/stream.ts';
 
@@ -158,6 +158,33 @@ describe('FetchEventSource', () => {
 });
 
 describe('a user-provided eventSource (official externals)', () => {
+  it('that throws on open: logged, polling goes on, nothing escapes as an unhandled rejection', async () => {
+    const logger = recordingLogger();
+    const custom = serverClient(server, { externals: { eventSource: { open() { throw new Error('no stream here'); }, close() {} } } }, logger);
+    try {
+      await custom.initialize();
+      await until(() => logger.lines.some((line) => line.includes('no stream here')), 'the error');
+      expect(logger.lines.find((line) => line.includes('no stream here'))).toMatch(/^The real-time stream could not be started; polling instead/);
+      expect(custom.getConfigurationStatus().streaming).toBe(false);
+      server.setConfig(switchConfig('v2', true));
+      await advance(minutes(61)); // updateInterval: 60 minutes
+      expect(switchKey(custom)).toBe('v2');
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('without onOpen (the official interface), closed by a status listener as it opens: the source is closed', async () => {
+    let open = false;
+    const custom = serverClient(server, { externals: { eventSource: { open: () => void (open = true), close: () => void (open = false) } } });
+    custom.onStatusChange(() => {
+      if (custom.getConfigurationStatus().streaming) void custom.close();
+    });
+    await custom.initialize();
+    await until(() => custom.getConfigurationStatus().status === 'closed', 'the close');
+    expect(open).toBe(false);
+  });
+
   it('is opened on the stream URL for the update event, and its events trigger a fetch with ts', async () => {
     const opened: { url: string; eventType: string }[] = [];
     let deliver: (data: string) => void = () => undefined;

@@ -4,7 +4,7 @@
  * against the official analyzer on every run, so the table cannot drift from it), then random user
  * agents made of the rules' own words, compared with the official analyzer one by one.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeUserAgent, createPlatformAnalyzer } from '../../src/platform/browser/platformAnalyzer.ts';
 import { PageView } from '../../src/browser.ts';
 import { Rng } from '../differential/rng.ts';
@@ -139,6 +139,12 @@ describe('createPlatformAnalyzer', () => {
   });
 
   it('finds nothing outside a browser (no navigator, no location)', () => {
-    expect(createPlatformAnalyzer().getResult()).toEqual({ pageView: undefined });
+    // Node 21 and later have a navigator (userAgent "Node.js/21"): this is about having none.
+    vi.stubGlobal('navigator', undefined);
+    try {
+      expect(createPlatformAnalyzer().getResult()).toEqual({ pageView: undefined });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
