@@ -140,8 +140,9 @@ export class Tracker {
     const stats = this.#o.prepare(code);
     const id = store.peek(code);
     const events: string[] = [];
+    let exposed: number[] = [];
     if (id !== undefined) {
-      this.#exposures(id, consent, events);
+      exposed = this.#exposures(id, consent, events);
       this.#data(id, consent, config, events);
       // What was sent must not be sent again by the next page (browsers keep visitors in storage).
       store.changed(id);
@@ -162,21 +163,22 @@ export class Tracker {
       const ua = i === 0 && userAgent ? `&userAgent=${userAgent.replace(/[\r\n]/g, ' ')}` : '';
       out.push({ text: `${event}&nonce=${nonce(this.#o.random)}${identifier}${ua}`, ua: ua !== '' });
     });
+    // Marked sent once every line of the visitor is built: a visitor skipped for an error keeps them.
+    for (const node of exposed) store.pool.markSent(node);
   }
 
-  /** Unsent exposures (without consent, only targeted deliveries) by experiment id, now marked sent. */
-  #exposures(id: number, consent: boolean, events: string[]): void {
+  /** Unsent exposures (without consent, only targeted deliveries) by experiment id; returns their nodes, to mark sent. */
+  #exposures(id: number, consent: boolean, events: string[]): number[] {
     const pool = this.#o.store.pool;
-    const due: [number, number | null][] = [];
+    const due: [number, number | null, number][] = [];
     for (let node = this.#o.store.headOf(id); node !== NONE; node = pool.next(node)) {
       const flags = pool.flags(node);
       if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
-      const variationId = pool.variationId(node);
-      pool.markSent(node);
-      due.push([pool.experimentId(node), variationId]);
+      due.push([pool.experimentId(node), pool.variationId(node), node]);
     }
     due.sort((a, b) => a[0] - b[0]);
     for (const [experimentId, variationId] of due) events.push(experimentLine(experimentId, variationId));
+    return due.map(([, , node]) => node);
   }
 
   /**

@@ -150,3 +150,34 @@ describe('tracking under faults', () => {
     arrivedOnce(codes);
   });
 });
+
+describe('a visitor whose lines cannot be built', () => {
+  it('keeps its exposures unsent, and they leave with the next tick that can build them', async () => {
+    let broken = false;
+    const flaky = serverClient(server, {
+      configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100 },
+      _internals: {
+        prng: {
+          getRandomNumber: () => {
+            if (broken) throw new Error('no randomness');
+            return Math.random();
+          },
+        },
+      },
+    });
+    const linesOf = (code: string) => server.trackingLines.filter((line) => line.includes(`visitorCode=${code}`)).map((line) => line.split('&')[0]);
+    try {
+      await flaky.initialize();
+      flaky.getVariation({ visitorCode: 'flaky-1', featureKey: 'switch', track: true });
+      broken = true; // the line's nonce cannot be drawn: the visitor is skipped (with a log), not the tick
+      await advance(300);
+      expect(linesOf('flaky-1')).toEqual([]);
+      broken = false;
+      flaky.flush('flaky-1');
+      await advance(300);
+      expect(linesOf('flaky-1')).toEqual(['eventType=experiment']);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
