@@ -129,7 +129,8 @@ export class ClientCore {
         os?.name && new OperatingSystem(os.name),
         platform?.type && new Device(platform.type),
         browser?.name && new Browser(browser.name, browser.version),
-        pageView instanceof PageView && pageView,
+        // Another SDK's PageView (the official one's analyzer) is taken by its fields.
+        pageView && (pageView instanceof PageView ? pageView : new PageView(pageView)),
       ].filter(Boolean) as KameleoonDataType[];
       if (items.length) {
         // Only custom data reads the configuration, and the analyzer gives none.

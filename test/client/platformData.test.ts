@@ -177,6 +177,18 @@ describe('platform data: ours alone', () => {
     }
   });
 
+  it('a replaced analyzer may give its page view as a plain object (the official one gives its own class)', async () => {
+    const platformAnalyzer = { getResult: () => ({ pageView: { urlAddress: PAGE_URL, title: 'Checkout' } as PageView }) };
+    const platform: Platform = { ...createNodePlatform(), packageInfo: BROWSER, tracking: { create: (deps) => createTracking(deps) }, compileRegex: nativeUserRegExp };
+    const client = new CoreClient({ siteCode: 'platform', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester([]), logger: { log() {} } }, _internals: { platformAnalyzer } }, platform);
+    try {
+      await client.initialize();
+      expect(client.getVariation({ visitorCode: 'a', featureKey: 'url_exact', track: false }).key).toBe('on');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('an analyzer that throws, or reports what is not Kameleoon\'s, adds nothing and breaks nothing', async () => {
     const errors: string[] = [];
     const throwing = { getResult: () => { throw new Error('no navigator here'); } };
