@@ -15,9 +15,10 @@ import {
   type RemoteVisitorDataFiltersType,
   type RemoteVisitorDataResult,
 } from '../remote/remoteData.ts';
-import { applyData, storedKinds } from '../visitor/applyData.ts';
+import { applyData } from '../visitor/applyData.ts';
 import { describeValue, type CustomData, type KameleoonDataType } from '../visitor/data.ts';
 import { toWellFormed, validateVisitorCode } from '../visitor/visitorCode.ts';
+import type { VisitorData } from '../targeting/types.ts';
 import { emptyVisitorData } from '../visitor/visitorStore.ts';
 import { optionalBoolean, optionalTimeout, requireObject } from './arguments.ts';
 import type { ClientCore } from './core.ts';
@@ -146,4 +147,14 @@ export async function getVisitorWarehouseAudience(c: ClientCore, params: { visit
   if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
   const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
   return (await c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
+}
+
+/** Single-valued kinds the visitor's data already holds (remote data does not replace them). */
+function storedKinds(data: VisitorData | undefined): Set<string> {
+  const kinds = new Set<string>();
+  if (data?.browser) kinds.add('browser');
+  if (data?.device) kinds.add('device');
+  if (data?.os) kinds.add('operatingSystem');
+  if (data?.geolocation) kinds.add('geolocation');
+  return kinds;
 }

@@ -118,13 +118,3 @@ export function resolveNames(data: readonly KameleoonDataType[], config: ParsedC
     return index === undefined ? [] : [Object.assign(Object.create(CustomData.prototype) as CustomData, item, { index })];
   });
 }
-
-/** Single-valued kinds the visitor's data already holds (remote data does not replace them). */
-export function storedKinds(data: VisitorData | undefined): Set<string> {
-  const kinds = new Set<string>();
-  if (data?.browser) kinds.add('browser');
-  if (data?.device) kinds.add('device');
-  if (data?.os) kinds.add('operatingSystem');
-  if (data?.geolocation) kinds.add('geolocation');
-  return kinds;
-}
