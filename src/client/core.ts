@@ -102,9 +102,9 @@ export class ClientCore {
       // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
       // A linked user id's visits go on the anonymous visitor's data it reads.
       const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
-      const stats = owner?.data ? recordVisitActivity(owner, now) : undefined;
       // Within a visit, the activity tick keeps the time since the previous visit (the official
-      // SDK computes it once per switch).
+      // SDK computes it once per switch), and takes the visit number (getRemoteVisitorData may raise it).
+      const stats = owner?.data ? recordVisitActivity(owner, now, active ? this.visitStats : undefined) : undefined;
       if (!active || stats?.visitNumber !== this.visitStats?.visitNumber) this.visitStats = stats;
     }
     return visitor;

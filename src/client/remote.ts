@@ -10,6 +10,7 @@ import {
   getRemoteData as requestRemoteData,
   getRemoteVisitorData as requestRemoteVisitorData,
   getVisitorWarehouseAudience as requestWarehouseAudience,
+  insertVisit,
   type DataApiUrls,
   type RemoteRequestParams,
   type RemoteVisitorDataFiltersType,
@@ -19,7 +20,7 @@ import { applyData } from '../visitor/applyData.ts';
 import { describeValue, type CustomData, type KameleoonDataType } from '../visitor/data.ts';
 import { toWellFormed, validateVisitorCode } from '../visitor/visitorCode.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import { emptyVisitorData } from '../visitor/visitorStore.ts';
+import { emptyVisitorData, type VisitorExtra } from '../visitor/visitorStore.ts';
 import { optionalBoolean, optionalTimeout, requireObject } from './arguments.ts';
 import type { ClientCore } from './core.ts';
 import type { SDKConfigurationType } from './options.ts';
@@ -122,10 +123,11 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   const ms = optionalTimeout(timeout, 'getRemoteVisitorData');
   const amount = (filters as RemoteVisitorDataFiltersType | null | undefined)?.previousVisitAmount;
   if (amount !== undefined && typeof amount !== 'number') throw new KameleoonError(KameleoonException.VisitAmount, `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from 1 to 25, got ${describeValue(amount)}.`);
+  const addAll = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true);
   const known = c.visitors.peek(visitorCode);
   const result = await (await c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : c.visitors.dataOf(known)), ms);
   const visitor = c.visitors.touch(visitorCode);
-  const toStore = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true) ? result.dataToStore : result.alwaysStored;
+  const toStore = addAll ? result.dataToStore : result.alwaysStored;
   applyData(visitor, toStore, config, c.visitors, c.logger);
   c.tracker.recordData(visitor, toStore.filter((item) => !result.sent.has(item)));
   const assignments = c.visitors.assignments(visitor);
@@ -134,6 +136,7 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   const data = c.visitors.extraOf(c.visitors.ownerOf(visitor));
   if (result.kcs) (data.data ??= emptyVisitorData()).kcs = result.kcs;
   if (result.cbScores) (data.data ??= emptyVisitorData()).cbScores = result.cbScores;
+  if (addAll) addVisits(data, result);
   c.visitors.changed(visitor);
   return result.visitorData;
 }
@@ -147,6 +150,24 @@ export async function getVisitorWarehouseAudience(c: ClientCore, params: { visit
   if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
   const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
   return (await c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
+}
+
+/**
+ * Previous visits from the Data API added to those the visitor has, as the official `VisitsData`
+ * merges them (the known visits are inserted among the remote ones: distinct starts, ascending,
+ * the latest 26), with the greatest visit number known; an answer without visits still makes
+ * the visits known (none). Where the official browser SDK then reads a remote visit's last
+ * activity (the last visit's: does the next activity start a visit? the one before: the time
+ * since the previous visit), the visitor's activity times take it.
+ */
+function addVisits(extra: VisitorExtra, result: RemoteVisitorDataResult): void {
+  const data = (extra.data ??= emptyVisitorData());
+  const visits: { timeStarted: number; timeLastActivity?: number }[] = result.visits;
+  for (const timeStarted of data.visits ?? []) insertVisit(visits, { timeStarted });
+  data.visits = visits.map((v) => v.timeStarted);
+  data.visitNumber = Math.max(result.visitNumber, visits.length - 1, data.visitNumber ?? 0);
+  extra.visitActivity = visits.at(-1)?.timeLastActivity ?? extra.visitActivity;
+  extra.previousVisitActivity = visits.at(-2)?.timeLastActivity ?? extra.previousVisitActivity;
 }
 
 /** Single-valued kinds the visitor's data already holds (remote data does not replace them). */

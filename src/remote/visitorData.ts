@@ -96,6 +96,17 @@ export interface ParseRemoteVisitorDataOptions {
   visitorScopeIndexes?: ReadonlySet<number> | undefined;
 }
 
+/**
+ * Inserts `visit` into `visits` (ascending by start) unless a visit already has its start, then
+ * keeps the latest {@link MAX_REMOTE_VISITS}: how the official `VisitsData` adds a visit.
+ */
+export function insertVisit<T extends { timeStarted: number }>(visits: T[], visit: T): void {
+  if (visits.some((v) => v.timeStarted === visit.timeStarted)) return;
+  const at = visits.findIndex((v) => v.timeStarted >= visit.timeStarted);
+  visits.splice(at < 0 ? visits.length : at, 0, visit);
+  if (visits.length > MAX_REMOTE_VISITS) visits.shift();
+}
+
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -303,16 +314,9 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
     processVisit(visit);
     const timeStarted = finiteNumber(visit.timeStarted);
     if (timeStarted !== undefined) {
-      const visits = result.visits;
-      if (!visits.some((v) => v.timeStarted === timeStarted)) {
-        const at = visits.findIndex((v) => v.timeStarted >= timeStarted);
-        const entry = { timeStarted, timeLastActivity: finiteNumber(visit.timeLastEvent) ?? timeStarted };
-        if (at === -1) visits.push(entry);
-        else visits.splice(at, 0, entry);
-        if (visits.length > MAX_REMOTE_VISITS) visits.splice(0, visits.length - MAX_REMOTE_VISITS);
-      }
+      insertVisit(result.visits, { timeStarted, timeLastActivity: finiteNumber(visit.timeLastEvent) ?? timeStarted });
       // The official VisitsData resets its number to (visits - 1) on every insertion.
-      result.visitNumber = visits.length ? visits.length - 1 : 0;
+      result.visitNumber = result.visits.length - 1;
     }
     processVisitNumber(visit, i + 1);
   });

@@ -54,8 +54,17 @@ export interface VisitorData {
   userAgent?: string;
   applicationVersion?: string;
   uniqueIdentifier?: boolean;
-  /** Start times of the visitor's visits, ascending; absent when nothing is known. */
+  /**
+   * Start times of the visitor's visits, ascending and distinct, the latest 26 (the official
+   * `VisitsData`): browsers record the current visit here; previous visits come from
+   * `getRemoteVisitorData`. Absent when nothing is known.
+   */
   visits?: number[];
+  /**
+   * The visit number browsers report (`staticData` lines), when known: it keeps counting past
+   * 26 visits, and the Data API may know of more visits than it returns.
+   */
+  visitNumber?: number;
   /** Kameleoon Conversion Scores: keyMomentId → goalId → score. */
   kcs?: Record<string, Record<string, number>>;
   /** Personalization ids the visitor saw. */

@@ -93,21 +93,26 @@ export interface VisitStats {
 
 /**
  * Browser visit counting, when the SDK switches to a visitor: activity more than 30 minutes after
- * the last one starts a new visit, otherwise it extends the current one.
+ * the last one starts a new visit (the oldest past 26 is dropped; the number counts on),
+ * otherwise it extends the current one. `current`: the figures of the switch in force (the
+ * activity tick), whose time since the previous visit holds until a new visit.
  */
-export function recordVisitActivity(extra: VisitorExtra, now: number): VisitStats {
+export function recordVisitActivity(extra: VisitorExtra, now: number, current?: VisitStats): VisitStats {
   const data = (extra.data ??= emptyVisitorData());
   const visits = (data.visits ??= []);
+  let visitNumber = data.visitNumber ?? Math.max(visits.length - 1, 0);
   let timeSincePreviousVisit: number;
   if (now - extra.visitActivity > VISIT_DURATION_MS || visits.length === 0) {
     timeSincePreviousVisit = visits.length ? now - extra.visitActivity : 0;
     extra.previousVisitActivity = visits.length ? extra.visitActivity : 0;
-    visits.push(now);
+    if (visits.push(now) > 1) visitNumber++;
+    // The latest 26 are kept (the official `VISITOR_VISIT_MAX_LENGTH`, MAX_REMOTE_VISITS).
+    if (visits.length > 26) visits.shift();
   } else {
-    timeSincePreviousVisit = visits.length >= 2 ? now - (extra.previousVisitActivity ?? 0) : 0;
+    timeSincePreviousVisit = current ? current.timeSincePreviousVisit : visits.length >= 2 ? now - (extra.previousVisitActivity ?? 0) : 0;
   }
   extra.visitActivity = now;
-  return { visitNumber: visits.length - 1, timeSincePreviousVisit };
+  return { visitNumber: (data.visitNumber = visitNumber), timeSincePreviousVisit };
 }
 
 /** Custom data given by name, with its index from the configuration (unknown names are left out). */
