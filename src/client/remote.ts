@@ -1,6 +1,6 @@
 import type { JSONType } from '../config/variables.ts';
 import type { ParsedConfig } from '../config/parse.ts';
-import { InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
+import { InvalidArgument } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalRequester } from '../platform/platform.ts';
 import { TokenProvider } from '../remote/oauth.ts';
@@ -11,13 +11,14 @@ import {
   getRemoteVisitorData as requestRemoteVisitorData,
   getVisitorWarehouseAudience as requestWarehouseAudience,
   insertVisit,
+  validateVisitorDataFilters,
   type DataApiUrls,
   type RemoteRequestParams,
   type RemoteVisitorDataFiltersType,
   type RemoteVisitorDataResult,
 } from '../remote/remoteData.ts';
 import { applyData } from '../visitor/applyData.ts';
-import { describeValue, type CustomData, type KameleoonDataType } from '../visitor/data.ts';
+import type { CustomData, KameleoonDataType } from '../visitor/data.ts';
 import { toWellFormed, validateVisitorCode } from '../visitor/visitorCode.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { emptyVisitorData, type VisitorExtra } from '../visitor/visitorStore.ts';
@@ -121,13 +122,16 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   validateVisitorCode(visitorCode);
   const config = c.requireConfig('getRemoteVisitorData');
   const ms = optionalTimeout(timeout, 'getRemoteVisitorData');
-  const amount = (filters as RemoteVisitorDataFiltersType | null | undefined)?.previousVisitAmount;
-  if (amount !== undefined && typeof amount !== 'number') throw new KameleoonError(KameleoonException.VisitAmount, `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from 1 to 25, got ${describeValue(amount)}.`);
+  // Null filters are the defaults.
+  if (filters != null) validateVisitorDataFilters(filters);
   const addAll = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true);
-  const known = c.visitors.peek(visitorCode);
-  const result = await (await c.remote()).visitorData(visitorCode, filters, storedKinds(known === undefined ? undefined : c.visitors.dataOf(known)), ms);
-  const visitor = c.visitors.touch(visitorCode);
+  // Browsers switch to the visitor once the arguments are checked (the official SDK does as it
+  // reads the visitor's data, before the request), and again after the request, should another
+  // visitor have become current meanwhile.
+  const kinds = storedKinds(c.visitors.dataOf(c.visitor(visitorCode)));
+  const result = await (await c.remote()).visitorData(visitorCode, filters, kinds, ms);
   const toStore = addAll ? result.dataToStore : result.alwaysStored;
+  const visitor = c.visitor(visitorCode);
   applyData(visitor, toStore, config, c.visitors, c.logger);
   c.tracker.recordData(visitor, toStore.filter((item) => !result.sent.has(item)));
   const assignments = c.visitors.assignments(visitor);
