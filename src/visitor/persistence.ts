@@ -45,6 +45,9 @@ function serialize(visitor: PersistedVisitor): SerializedVisitor {
 }
 
 function deserialize(s: SerializedVisitor): PersistedVisitor {
+  const o = s.d?.o;
+  // Visit counting and targeting read these as numbers: a tampered entry throws (and is ignored).
+  if (![s.v ?? 0, s.p ?? 0, o?.visitNumber ?? 0, ...(o?.visits ?? [])].every(Number.isFinite)) throw new TypeError('visits');
   const visitor: PersistedVisitor = { lastActivity: s.t, assignments: Array.isArray(s.s) ? s.s : [], extra: undefined };
   if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p) {
     visitor.extra = {

@@ -5,7 +5,8 @@
  * request, whatever `shouldAddData`), and the remote visits merge with those the browser
  * recorded. Both SDKs decide the visit flags alike, after the call, after 31 minutes (a new
  * visit), past 26 visits, and send the same lines (the `staticData` line reports the visit number
- * the Data API knows and the time since the previous visit).
+ * the Data API knows and the time since the previous visit). Then what a tampered stored
+ * entry does.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as official from '@kameleoon/javascript-sdk';
@@ -16,6 +17,7 @@ import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
 import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle, Platform } from '../../src/platform/platform.ts';
 import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
 import { createTracking } from '../../src/tracking/pipeline.ts';
+import { visitorKey } from '../../src/visitor/persistence.ts';
 import { NOW, VISIT_FLAGS, visitCases, visitsConfig } from './visitsKit.ts';
 
 const BROWSER = { type: 'JAVASCRIPT', version: '4.17.1', isServer: false } as const;
@@ -181,6 +183,43 @@ describe('remote visits in browsers vs the official SDK (Node, fake timers)', ()
       expect(officialLines.at(-1)).toMatch(/visitNumber=29&/);
     } finally {
       await ours.close();
+    }
+  });
+});
+
+describe('stored visits: ours alone', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('are kept readable in storage, and a tampered entry is ignored rather than trusted', async () => {
+    const storage = createMemoryStorage();
+    const client = ourClient([], analyzer(PageView), storage);
+    await client.initialize();
+    answers.set('stored', { previousVisits: [{ visitorCode: 'stored', timeStarted: NOW - 2 * 24 * 60 * MIN, staticDataEvent: { data: { visitNumber: 8 } } }] });
+    await client.getRemoteVisitorData({ visitorCode: 'stored' });
+    const returning = () => client.getVariation({ visitorCode: 'stored', featureKey: 'NEW_VISITORS_RETURNING', track: false }).key;
+    expect(returning()).toBe('on');
+    const entry = storage.read(visitorKey('stored')) as { d: { o: { visits: number[]; visitNumber: number } } };
+    expect(entry.d.o).toMatchObject({ visits: [NOW - 2 * 24 * 60 * MIN, NOW], visitNumber: 9 });
+    await client.close();
+
+    // Another page, a visit later, reads the entry back, then tampered ones: the visitor is then new.
+    vi.setSystemTime(NOW + 31 * MIN);
+    const cases = [[undefined, 'on'], [{ visits: 'x' }, 'off'], [{ visits: [1, null] }, 'off'], [{ visits: 5 }, 'off'], [{ visitNumber: '9' }, 'off'], [{ v: 'x' }, 'off']] as const;
+    for (const [tampered, expected] of cases) {
+      const copy = structuredClone(entry) as typeof entry & { v?: unknown };
+      if (tampered && 'v' in tampered) copy.v = tampered.v;
+      else Object.assign(copy.d.o, tampered);
+      storage.write(visitorKey('stored'), copy);
+      const page = ourClient([], analyzer(PageView), storage);
+      await page.initialize();
+      const key = page.getVariation({ visitorCode: 'stored', featureKey: 'NEW_VISITORS_RETURNING', track: false }).key;
+      expect([tampered, key]).toEqual([tampered, expected]);
+      await page.close();
     }
   });
 });
