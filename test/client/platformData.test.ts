@@ -9,16 +9,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as official from '@kameleoon/javascript-sdk';
 import { KameleoonClient as CoreClient } from '../../src/client/kameleoonClient.ts';
 import { KameleoonClient as NodeClient, PageView } from '../../src/node.ts';
-import { createMemoryStorage, createMemoryVisitorCodeManager } from '../../src/platform/memory.ts';
 import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
-import type { IPlatformAnalyzer, PageLifecycle, Platform } from '../../src/platform/platform.ts';
+import type { IPlatformAnalyzer, Platform } from '../../src/platform/platform.ts';
 import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
 import { createTracking } from '../../src/tracking/pipeline.ts';
 import { PLATFORM_FLAGS, platformConfig } from '../browser/pages/platformConfig.ts';
+import { BROWSER, backendRequester, byVisitor, officialBrowserClient, ourBrowserClient } from '../support/browserMode.ts';
 
-const BROWSER = { type: 'JAVASCRIPT', version: '4.17.1', isServer: false } as const;
 const PAGE_URL = 'https://shop.example/platform.html';
 const CONFIG = JSON.stringify(platformConfig(PAGE_URL));
+const BACKEND = { siteCode: 'platform', config: CONFIG };
+const requester = (lines: string[]) => backendRequester(BACKEND, lines);
 
 /** The page both analyzers report; the test moves it. */
 const page = { url: PAGE_URL, title: 'Checkout – Platform' };
@@ -33,63 +34,7 @@ function analyzer(PageViewClass: new (p: { urlAddress: string; title: string }) 
   };
 }
 
-/** A requester that serves the configuration and keeps the lines of tracking bodies. */
-function requester(lines: string[]) {
-  return {
-    sendRequest: async ({ requestType, parameters }: { requestType: string; parameters: { body?: unknown } }) => {
-      if (requestType === 'tracking' && typeof parameters.body === 'string') lines.push(...parameters.body.split('\n'));
-      return requestType === 'configuration' ? new Response(CONFIG, { status: 200 }) : new Response(null, { status: 204 });
-    },
-  };
-}
 
-/** A page that never leaves, never goes offline and keeps nothing: the activity timer is what matters. */
-const stillPage: PageLifecycle = {
-  recover: async () => [],
-  persist: () => undefined,
-  onLeave: () => () => undefined,
-  onOnline: () => () => undefined,
-  offline: () => false,
-  beacon: () => false,
-};
-
-/** Our client with browser semantics: the browser's tracking pipeline (with its page), in Node. */
-function ourBrowserClient(lines: string[], platformAnalyzer: IPlatformAnalyzer): CoreClient {
-  const platform: Platform = {
-    ...createNodePlatform(),
-    packageInfo: BROWSER,
-    storage: createMemoryStorage(),
-    visitorCodeManager: createMemoryVisitorCodeManager(),
-    tracking: { create: (deps) => createTracking(deps, stillPage) },
-    compileRegex: nativeUserRegExp,
-  };
-  return new CoreClient(
-    { siteCode: 'platform', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester(lines), logger: { log() {} } }, _internals: { platformAnalyzer } },
-    platform,
-  );
-}
-
-function officialClient(lines: string[], platformAnalyzer: unknown): official.KameleoonClient {
-  const store = new Map<string, unknown>();
-  return new official.KameleoonClient({
-    siteCode: 'platform',
-    externals: {
-      requester: requester(lines) as never,
-      storage: { read: (key: string) => (store.get(key) ?? null) as never, write: (key: string, data: unknown) => void store.set(key, data) },
-      visitorCodeManager: { getData: () => null, setData() {} },
-      eventSource: { open() {}, close() {} },
-      logger: { log() {} },
-    },
-    _internals: { packageInfo: { ...BROWSER } as never, platformAnalyzer: platformAnalyzer as never },
-  });
-}
-
-/** Lines by visitor, nonces masked, in order. */
-function byVisitor(lines: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const line of lines) (out[/&visitorCode=([^&]*)/.exec(line)?.[1] ?? '?'] ??= []).push(line.replace(/&nonce=[0-9A-F]{16}/, '&nonce=<nonce>'));
-  return out;
-}
 
 describe('platform data vs the official SDK (browser semantics, one analyzer)', () => {
   beforeEach(() => {
@@ -106,8 +51,8 @@ describe('platform data vs the official SDK (browser semantics, one analyzer)', 
     const ourCalls = { n: 0 };
     const officialLines: string[] = [];
     const ourLines: string[] = [];
-    const theirs = officialClient(officialLines, analyzer(official.PageView as never, officialCalls));
-    const ours = ourBrowserClient(ourLines, analyzer(PageView, ourCalls));
+    const theirs = officialBrowserClient(BACKEND, officialLines, analyzer(official.PageView as never, officialCalls));
+    const ours = ourBrowserClient(BACKEND, ourLines, analyzer(PageView, ourCalls));
     try {
       await Promise.all([theirs.initialize(), ours.initialize()]);
       const decisions = { official: [] as string[], ours: [] as string[] };

@@ -10,74 +10,30 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as official from '@kameleoon/javascript-sdk';
-import { KameleoonClient as CoreClient } from '../../src/client/kameleoonClient.ts';
 import { PageView } from '../../src/node.ts';
-import { createMemoryStorage, createMemoryVisitorCodeManager } from '../../src/platform/memory.ts';
-import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
-import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle, Platform } from '../../src/platform/platform.ts';
-import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
-import { createTracking } from '../../src/tracking/pipeline.ts';
+import { createMemoryStorage } from '../../src/platform/memory.ts';
+import type { IExternalStorage, IPlatformAnalyzer } from '../../src/platform/platform.ts';
 import { visitorKey } from '../../src/visitor/persistence.ts';
+import { byVisitor, officialBrowserClient, ourBrowserClient } from '../support/browserMode.ts';
 import { NOW, VISIT_FLAGS, visitCases, visitsConfig } from './visitsKit.ts';
 
-const BROWSER = { type: 'JAVASCRIPT', version: '4.17.1', isServer: false } as const;
 const CONFIG = JSON.stringify(visitsConfig());
 const MIN = 60_000;
 
 /** Answers of the Data API, by visitor code. */
 const answers = new Map<string, unknown>();
-
-/** A requester that serves the configuration and the visitor's answer, and keeps the lines of tracking bodies. */
-function requester(lines: string[]) {
-  return {
-    sendRequest: async ({ requestType, url, parameters }: { requestType: string; url: string; parameters: { body?: unknown } }) => {
-      if (requestType === 'tracking' && typeof parameters.body === 'string') lines.push(...parameters.body.split('\n'));
-      if (requestType === 'configuration') return new Response(CONFIG, { status: 200 });
-      if (requestType === 'remoteData') return new Response(JSON.stringify(answers.get(new URL(url).searchParams.get('visitorCode') ?? '') ?? {}), { status: 200 });
-      return new Response(null, { status: 204 });
-    },
-  };
-}
+const BACKEND = {
+  siteCode: 'visits',
+  config: CONFIG,
+  answer: (requestType: string, url: string) =>
+    requestType === 'remoteData' ? new Response(JSON.stringify(answers.get(new URL(url).searchParams.get('visitorCode') ?? '') ?? {}), { status: 200 }) : undefined,
+};
+const ourClient = (lines: string[], platformAnalyzer: IPlatformAnalyzer, storage?: IExternalStorage) => ourBrowserClient(BACKEND, lines, platformAnalyzer, storage);
+const officialClient = (lines: string[], platformAnalyzer: unknown) => officialBrowserClient(BACKEND, lines, platformAnalyzer);
 
 /** An analyzer giving a page view of the SDK it is given to (`none`: nothing, as in Node). */
 function analyzer(PageViewClass: new (p: { urlAddress: string; title: string }) => unknown, none = false): IPlatformAnalyzer {
   return { getResult: () => (none ? {} : { pageView: new PageViewClass({ urlAddress: 'https://shop.example/', title: 'Shop' }) as PageView }) };
-}
-
-const stillPage: PageLifecycle = {
-  recover: async () => [],
-  persist: () => undefined,
-  onLeave: () => () => undefined,
-  onOnline: () => () => undefined,
-  offline: () => false,
-  beacon: () => false,
-};
-
-function ourClient(lines: string[], platformAnalyzer: IPlatformAnalyzer, storage: IExternalStorage = createMemoryStorage()): CoreClient {
-  const platform: Platform = {
-    ...createNodePlatform(),
-    packageInfo: BROWSER,
-    storage,
-    visitorCodeManager: createMemoryVisitorCodeManager(),
-    tracking: { create: (deps) => createTracking(deps, stillPage) },
-    compileRegex: nativeUserRegExp,
-  };
-  return new CoreClient({ siteCode: 'visits', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester(lines), logger: { log() {} } }, _internals: { platformAnalyzer } }, platform);
-}
-
-function officialClient(lines: string[], platformAnalyzer: unknown): official.KameleoonClient {
-  const store = new Map<string, unknown>();
-  return new official.KameleoonClient({
-    siteCode: 'visits',
-    externals: {
-      requester: requester(lines) as never,
-      storage: { read: (key: string) => (store.get(key) ?? null) as never, write: (key: string, data: unknown) => void store.set(key, data) },
-      visitorCodeManager: { getData: () => null, setData() {} },
-      eventSource: { open() {}, close() {} },
-      logger: { log() {} },
-    },
-    _internals: { packageInfo: { ...BROWSER } as never, platformAnalyzer: platformAnalyzer as never },
-  });
 }
 
 interface Sdk {
@@ -87,13 +43,6 @@ interface Sdk {
 
 function decide(sdk: Sdk, visitorCode: string, label: string): string[] {
   return VISIT_FLAGS.map((featureKey) => `${label} ${visitorCode} ${featureKey} → ${sdk.getVariation({ visitorCode, featureKey, track: false }).key}`);
-}
-
-/** Lines by visitor, nonces masked, in order. */
-function byVisitor(lines: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const line of lines) (out[/&visitorCode=([^&]*)/.exec(line)?.[1] ?? '?'] ??= []).push(line.replace(/&nonce=[0-9A-F]{16}/, '&nonce=<nonce>'));
-  return out;
 }
 
 describe('remote visits in browsers vs the official SDK (Node, fake timers)', () => {

@@ -6,6 +6,7 @@
  * or unordered starts, visit numbers, answers without visits, calls with `shouldAddData: false`.
  */
 import { Rng } from '../differential/rng.ts';
+import { oneFlagPerCondition } from '../support/conditionFlags.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -44,34 +45,7 @@ export const VISIT_FLAGS = Object.keys(CONDITIONS);
 
 /** The configuration (`/v3/{siteCode}` format): one targeted delivery per flag, "on" when its condition holds. */
 export function visitsConfig() {
-  return {
-    configuration: { realTimeUpdate: false, consentType: 'NOT_REQUIRED', dataApiDomain: 'data.kameleoon.io', consentOptOutBehavior: 'PARTIALLY_BLOCK' },
-    customData: [],
-    segments: VISIT_FLAGS.map((key, i) => ({
-      id: 500 + i,
-      name: key,
-      conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, isInclude: true, weight: 1, ...CONDITIONS[key] }] }] },
-    })),
-    featureFlags: VISIT_FLAGS.map((key, i) => ({
-      id: i + 1,
-      featureKey: key,
-      environmentEnabled: true,
-      defaultVariationKey: 'off',
-      variations: [{ key: 'off', variables: [] }, { key: 'on', variables: [] }],
-      rules: [
-        {
-          id: 1000 + i,
-          order: 1,
-          type: 'TARGETED_DELIVERY',
-          exposition: 1,
-          experimentId: 2000 + i,
-          respoolTime: null,
-          segmentId: 500 + i,
-          variationByExposition: [{ variationKey: 'on', variationId: 3000 + i, exposition: 1 }],
-        },
-      ],
-    })),
-  };
+  return oneFlagPerCondition(CONDITIONS);
 }
 
 /** One `getRemoteVisitorData` call of a visitor and the answer the Data API gives it. */

@@ -4,6 +4,7 @@
  * delivery per condition, "on" when it holds, else "off". Shared by the Chromium page
  * (pages/platform.ts) and the Node test of the same behaviour against the official SDK.
  */
+import { oneFlagPerCondition } from '../../support/conditionFlags.ts';
 
 /** The condition of each flag, by feature key. */
 const CONDITIONS = (pageUrl: string): Record<string, Record<string, unknown>> => ({
@@ -40,33 +41,5 @@ export const PLATFORM_FLAGS = Object.keys(CONDITIONS(''));
 
 /** The configuration (in the `/v3/{siteCode}` format); `pageUrl` is the URL that `url_exact` expects. */
 export function platformConfig(pageUrl: string) {
-  const conditions = CONDITIONS(pageUrl);
-  return {
-    configuration: { realTimeUpdate: false, consentType: 'NOT_REQUIRED', dataApiDomain: 'data.kameleoon.io', consentOptOutBehavior: 'PARTIALLY_BLOCK' },
-    customData: [],
-    segments: PLATFORM_FLAGS.map((key, i) => ({
-      id: 500 + i,
-      name: key,
-      conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, isInclude: true, weight: 1, ...conditions[key] }] }] },
-    })),
-    featureFlags: PLATFORM_FLAGS.map((key, i) => ({
-      id: i + 1,
-      featureKey: key,
-      environmentEnabled: true,
-      defaultVariationKey: 'off',
-      variations: [{ key: 'off', variables: [] }, { key: 'on', variables: [] }],
-      rules: [
-        {
-          id: 1000 + i,
-          order: 1,
-          type: 'TARGETED_DELIVERY',
-          exposition: 1,
-          experimentId: 2000 + i,
-          respoolTime: null,
-          segmentId: 500 + i,
-          variationByExposition: [{ variationKey: 'on', variationId: 3000 + i, exposition: 1 }],
-        },
-      ],
-    })),
-  };
+  return oneFlagPerCondition(CONDITIONS(pageUrl));
 }

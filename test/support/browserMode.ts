@@ -1,0 +1,85 @@
+/**
+ * Our client and the official SDK 4.17.1 side by side with browser semantics, in Node (fake timers
+ * welcome): both report the official browser SDK's package, take the same platform analyzer, get
+ * the configuration and other answers from the same requester, and keep the lines of their
+ * tracking bodies. Ours runs the browser's tracking pipeline on a page that never leaves.
+ */
+import * as official from '@kameleoon/javascript-sdk';
+import { KameleoonClient as CoreClient } from '../../src/client/kameleoonClient.ts';
+import { createMemoryStorage, createMemoryVisitorCodeManager } from '../../src/platform/memory.ts';
+import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
+import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle, Platform } from '../../src/platform/platform.ts';
+import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
+import { createTracking } from '../../src/tracking/pipeline.ts';
+
+/** The official browser SDK's package, which both clients report. */
+export const BROWSER = { type: 'JAVASCRIPT', version: '4.17.1', isServer: false } as const;
+
+/** Where both clients get their answers. */
+export interface BrowserModeBackend {
+  siteCode: string;
+  /** The configuration document, as served. */
+  config: string;
+  /** Answers other than the configuration and tracking (e.g. the Data API's); undefined: 204. */
+  answer?: (requestType: string, url: string) => Response | undefined;
+}
+
+/** A requester that serves the backend and keeps the lines of tracking bodies in `lines`. */
+export function backendRequester(backend: BrowserModeBackend, lines: string[]) {
+  return {
+    sendRequest: async ({ requestType, url, parameters }: { requestType: string; url: string; parameters: { body?: unknown } }) => {
+      if (requestType === 'tracking' && typeof parameters.body === 'string') lines.push(...parameters.body.split('\n'));
+      if (requestType === 'configuration') return new Response(backend.config, { status: 200 });
+      return backend.answer?.(requestType, url) ?? new Response(null, { status: 204 });
+    },
+  };
+}
+
+/** A page that never leaves, never goes offline and keeps nothing: the activity timer is what matters. */
+export const stillPage: PageLifecycle = {
+  recover: async () => [],
+  persist: () => undefined,
+  onLeave: () => () => undefined,
+  onOnline: () => () => undefined,
+  offline: () => false,
+  beacon: () => false,
+};
+
+/** Our client with browser semantics: the browser's tracking pipeline (with its page), in Node. */
+export function ourBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: IPlatformAnalyzer, storage: IExternalStorage = createMemoryStorage()): CoreClient {
+  const platform: Platform = {
+    ...createNodePlatform(),
+    packageInfo: BROWSER,
+    storage,
+    visitorCodeManager: createMemoryVisitorCodeManager(),
+    tracking: { create: (deps) => createTracking(deps, stillPage) },
+    compileRegex: nativeUserRegExp,
+  };
+  return new CoreClient(
+    { siteCode: backend.siteCode, configuration: { defaultDataFile: backend.config }, externals: { requester: backendRequester(backend, lines), logger: { log() {} } }, _internals: { platformAnalyzer } },
+    platform,
+  );
+}
+
+/** The official SDK as a browser would run it, on an in-memory storage. */
+export function officialBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: unknown): official.KameleoonClient {
+  const store = new Map<string, unknown>();
+  return new official.KameleoonClient({
+    siteCode: backend.siteCode,
+    externals: {
+      requester: backendRequester(backend, lines) as never,
+      storage: { read: (key: string) => (store.get(key) ?? null) as never, write: (key: string, data: unknown) => void store.set(key, data) },
+      visitorCodeManager: { getData: () => null, setData() {} },
+      eventSource: { open() {}, close() {} },
+      logger: { log() {} },
+    },
+    _internals: { packageInfo: { ...BROWSER } as never, platformAnalyzer: platformAnalyzer as never },
+  });
+}
+
+/** Lines by visitor, nonces masked, in order. */
+export function byVisitor(lines: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const line of lines) (out[/&visitorCode=([^&]*)/.exec(line)?.[1] ?? '?'] ??= []).push(line.replace(/&nonce=[0-9A-F]{16}/, '&nonce=<nonce>'));
+  return out;
+}
