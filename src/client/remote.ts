@@ -66,8 +66,7 @@ export class RemoteAccess {
     if (this.#closed) controller.abort();
     this.#inflight.add(controller);
     try {
-      // setTimeout takes at most 2^31 - 1 ms (a larger delay fires at once).
-      return await send({ requester: this.#o.requester, timeoutMs: Math.min(timeout ?? this.#o.options.requestTimeout, 2 ** 31 - 1), token: this.#token, signal: controller.signal });
+      return await send({ requester: this.#o.requester, timeoutMs: timeout ?? this.#o.options.requestTimeout, token: this.#token, signal: controller.signal });
     } finally {
       this.#inflight.delete(controller);
     }

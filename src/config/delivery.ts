@@ -1,6 +1,7 @@
-import { ConfigurationError, KameleoonError } from '../errors.ts';
+import type { KameleoonError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalEventSource, IExternalRequester, IExternalStorage } from '../platform/platform.ts';
+import { backoff, jitter, later } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import { fetchConfiguration } from './fetch.ts';
@@ -77,17 +78,6 @@ export interface DeliveryOptions {
 }
 
 type Timer = ReturnType<typeof setTimeout>;
-
-/** A timer that does not keep a Node process alive. */
-function later(fn: () => void, ms: number): Timer {
-  const timer = setTimeout(fn, ms);
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
-}
-
-function asKameleoonError(err: unknown): KameleoonError {
-  return err instanceof KameleoonError ? err : new ConfigurationError(String((err as Error)?.message ?? err), err);
-}
 
 /**
  * Gets the configuration to the engine and keeps it current, without evaluation ever waiting:
@@ -204,8 +194,9 @@ export class ConfigurationDelivery {
     clearTimeout(this.#pollTimer);
     const base = this.#o.configurationUrl;
     const url = ts === undefined ? base : `${base}${base.includes('?') ? '&' : '?'}ts=${ts}`;
+    let result: Awaited<ReturnType<typeof fetchConfiguration>>;
     try {
-      const result = await fetchConfiguration({
+      result = await fetchConfiguration({
         requester: this.#o.requester,
         url,
         sdk: this.#o.sdk,
@@ -214,27 +205,29 @@ export class ConfigurationDelivery {
         signal: this.#abort.signal,
         compileRegex: this.#o.compileRegex,
       });
-      if (this.#closed) return false;
-      if (result.kind === 'updated') {
-        this.#lastModified = result.lastModified;
-        this.#install(result.config, 'network', ts);
-      }
-      this.#failures = 0;
-      this.#update({ lastUpdate: Date.now(), lastError: undefined, status: 'ready' });
-      this.#writeCache();
-      if (!this.#state.streaming) this.#schedulePoll(this.#o.updateIntervalMs);
-      return true;
     } catch (err) {
       if (this.#closed) return false;
       this.#failures++;
-      const error = asKameleoonError(err);
+      // fetchConfiguration throws ConfigurationErrors only.
+      const error = err as KameleoonError;
       this.#update({ lastError: error, status: this.#config ? 'stale' : 'failed' });
-      const delay = Math.min(RETRY_CAP_MS, this.#o.updateIntervalMs, RETRY_BASE_MS * 2 ** (this.#failures - 1));
+      const delay = Math.min(this.#o.updateIntervalMs, backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
       const kept = this.#config ? 'the configuration in force stays' : 'no configuration yet';
       this.#o.logger.error(`${error.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
       this.#schedulePoll(delay);
       return false;
     }
+    // What follows is not the fetch's: a failure there is not a failed fetch (nor retried as one).
+    if (this.#closed) return false;
+    if (result.kind === 'updated') {
+      this.#lastModified = result.lastModified;
+      this.#install(result.config, 'network', ts);
+    }
+    this.#failures = 0;
+    this.#update({ lastUpdate: Date.now(), lastError: undefined, status: 'ready' });
+    this.#writeCache();
+    if (!this.#state.streaming) this.#schedulePoll(this.#o.updateIntervalMs);
+    return true;
   }
 
   #install(config: ParsedConfig, source: ConfigurationSource, ts: number | undefined): void {
@@ -246,7 +239,7 @@ export class ConfigurationDelivery {
   }
 
   #jittered(ms: number): number {
-    return ms * (1 - JITTER + 2 * JITTER * this.#o.random());
+    return jitter(ms, JITTER, this.#o.random);
   }
 
   #schedulePoll(ms: number): void {
@@ -343,7 +336,12 @@ export class ConfigurationDelivery {
       lastModified: this.#lastModified,
       json: this.#config.raw,
     };
-    storage.write(cacheKey(this.#o.siteCode), entry);
+    try {
+      storage.write(cacheKey(this.#o.siteCode), entry);
+    } catch (err) {
+      // A full or unavailable storage costs the next page its warm start, nothing else.
+      this.#o.logger.warn(`The configuration could not be cached: ${String(err)}`);
+    }
   }
 
   /** Stops every timer, request and connection; idempotent. */

@@ -1,5 +1,6 @@
 import { ConfigurationError, KameleoonError } from '../errors.ts';
 import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
+import { withDeadline } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
@@ -40,31 +41,24 @@ function header(response: KameleoonResponseType, name: string): string | undefin
  */
 export async function fetchConfiguration(params: FetchParams): Promise<FetchResult> {
   const { requester, url, sdk, timeoutMs, ifModifiedSince, signal, compileRegex } = params;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort);
+  let answer: { text: string; lastModified: string | undefined } | undefined;
   try {
-    const headers: Record<string, string> = { 'X-Kameleoon-SDK-Type': sdk.type.toLowerCase(), 'X-Kameleoon-SDK-Version': sdk.version };
-    if (ifModifiedSince) headers['If-Modified-Since'] = ifModifiedSince;
-    const response = await requester.sendRequest({
-      requestType: RequestType.Configuration,
-      url,
-      parameters: { method: 'GET', headers, signal: controller.signal },
-      retryCount: 0,
+    answer = await withDeadline(timeoutMs, signal, async (deadline) => {
+      const headers: Record<string, string> = { 'X-Kameleoon-SDK-Type': sdk.type.toLowerCase(), 'X-Kameleoon-SDK-Version': sdk.version };
+      if (ifModifiedSince) headers['If-Modified-Since'] = ifModifiedSince;
+      const response = await requester.sendRequest({
+        requestType: RequestType.Configuration,
+        url,
+        parameters: { method: 'GET', headers, signal: deadline },
+        retryCount: 0,
+      });
+      if (response.status === 304) return undefined;
+      if (!response.ok) throw new ConfigurationError(`The configuration request to ${url} failed with HTTP ${response.status}.`);
+      return { text: await response.text(), lastModified: header(response, 'Last-Modified') };
     });
-    if (response.status === 304) return { kind: 'notModified' };
-    if (!response.ok) throw new ConfigurationError(`The configuration request to ${url} failed with HTTP ${response.status}.`);
-    const text = await response.text();
-    // The body is read under the same timeout: a server that stalls mid-body is a failure too.
-    if (controller.signal.aborted) throw controller.signal.reason;
-    return { kind: 'updated', config: parseConfiguration(text, compileRegex), lastModified: header(response, 'Last-Modified') };
   } catch (err) {
     if (err instanceof KameleoonError) throw err;
-    const reason = controller.signal.aborted && !signal?.aborted ? `no answer within ${timeoutMs} ms` : ((err as Error)?.message ?? String(err));
-    throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${reason}`, err);
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
   }
+  return answer ? { kind: 'updated', config: parseConfiguration(answer.text, compileRegex), lastModified: answer.lastModified } : { kind: 'notModified' };
 }

@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import type { IExternalEventSource } from '../platform/platform.ts';
+import { later } from '../platform/timers.ts';
 
 /**
  * Silence after which a connection is presumed dead (no event, no comment, no byte): a half-open
@@ -65,8 +66,7 @@ export class FetchEventSource implements IExternalEventSource {
 
   #armWatchdog(controller: AbortController): void {
     clearTimeout(this.#watchdog);
-    this.#watchdog = setTimeout(() => controller.abort(new Error(`no data for ${this.#idleTimeoutMs} ms`)), this.#idleTimeoutMs);
-    (this.#watchdog as { unref?: () => void }).unref?.();
+    this.#watchdog = later(() => controller.abort(new Error(`no data for ${this.#idleTimeoutMs} ms`)), this.#idleTimeoutMs);
   }
 
   async #run(url: string, eventType: string, onEvent: (data: string) => void, controller: AbortController): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalEventSource } from '../platform/platform.ts';
 import { FetchEventSource } from './stream.ts';
+import { backoff, later } from '../platform/timers.ts';
 
 /** First reconnection of a dropped stream; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 1_000;
@@ -81,12 +82,11 @@ export class StreamLink {
     this.#up = false;
     this.#host.setStreaming(false);
     this.#failures++;
-    const delay = this.#host.jittered(Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1)));
+    const delay = this.#host.jittered(backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
     this.#host.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
     // Polling resumes when a live stream drops (a failing reconnection must not push it back).
     if (wasUp) this.#host.resumePolling();
-    this.#timer = setTimeout(() => this.#connect(), delay);
-    (this.#timer as { unref?: () => void }).unref?.();
+    this.#timer = later(() => this.#connect(), delay);
   }
 
   /** Disconnects for good; idempotent. */

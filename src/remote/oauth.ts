@@ -4,7 +4,8 @@
  */
 import { KameleoonError, KameleoonException } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
-import { RequestType, type IExternalRequester } from '../platform/platform.ts';
+import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
+import { withDeadline } from '../platform/timers.ts';
 import type { AccessTokenSource } from './remoteData.ts';
 
 /** Default base URL of the Kameleoon API. */
@@ -114,53 +115,50 @@ export class TokenProvider implements AccessTokenSource {
   async #fetch(): Promise<CachedToken> {
     const { requester, clientId, clientSecret, timeoutMs = 10_000 } = this.#options;
     const url = this.#url;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const fail = (reason: string, cause?: unknown) =>
       new KameleoonError(KameleoonException.Credentials, `Could not obtain an access token from ${url}: ${reason}.`, cause === undefined ? undefined : { cause });
+    let answer: { response: KameleoonResponseType; text: string };
     try {
-      const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
-      const response = await requester.sendRequest({
-        requestType: RequestType.RemoteData,
-        url,
-        parameters: { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, signal: controller.signal },
-        retryCount: 0,
+      answer = await withDeadline(timeoutMs, undefined, async (signal) => {
+        const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
+        const response = await requester.sendRequest({
+          requestType: RequestType.RemoteData,
+          url,
+          parameters: { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, signal },
+          retryCount: 0,
+        });
+        return { response, text: await response.text() };
       });
-      const text = await response.text();
-      if (controller.signal.aborted) throw controller.signal.reason;
-      if (!response.ok) {
-        let detail = '';
-        try {
-          const json = JSON.parse(text) as { error_description?: unknown; error?: unknown; message?: unknown };
-          const d = json?.error_description ?? json?.message ?? json?.error;
-          if (typeof d === 'string') detail = d;
-        } catch {
-          detail = text.slice(0, 200);
-        }
-        const refused = response.status === 400 || response.status === 401 || response.status === 403;
-        throw fail(`HTTP ${response.status}${detail ? ` (${detail})` : ''}${refused ? '; check clientId and clientSecret' : ''}`);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (err) {
-        throw fail('the answer is not JSON', err);
-      }
-      const { access_token: token, expires_in: expiresIn } = (json ?? {}) as { access_token?: unknown; expires_in?: unknown };
-      if (typeof token !== 'string' || token === '') throw fail('the answer has no access_token');
-      const now = this.#clock();
-      if (expiresIn === undefined || expiresIn === null) return { token, expiresAt: Infinity, renewAt: Infinity };
-      const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) throw fail(`expires_in is not a positive number (${String(expiresIn)})`);
-      const lifetime = seconds * 1000;
-      const margin = Math.min(MAX_RENEWAL_MARGIN_MS, lifetime * RENEWAL_MARGIN_FRACTION);
-      return { token, expiresAt: now + lifetime, renewAt: now + lifetime - margin };
     } catch (err) {
-      if (err instanceof KameleoonError) throw err;
-      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : ((err as Error)?.message ?? String(err));
-      throw fail(reason, err);
-    } finally {
-      clearTimeout(timer);
+      throw fail((err as Error)?.message ?? String(err), err);
     }
+    const { response, text } = answer;
+    if (!response.ok) {
+      let detail = '';
+      try {
+        const json = JSON.parse(text) as { error_description?: unknown; error?: unknown; message?: unknown };
+        const d = json?.error_description ?? json?.message ?? json?.error;
+        if (typeof d === 'string') detail = d;
+      } catch {
+        detail = text.slice(0, 200);
+      }
+      const refused = response.status === 400 || response.status === 401 || response.status === 403;
+      throw fail(`HTTP ${response.status}${detail ? ` (${detail})` : ''}${refused ? '; check clientId and clientSecret' : ''}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw fail('the answer is not JSON', err);
+    }
+    const { access_token: token, expires_in: expiresIn } = (json ?? {}) as { access_token?: unknown; expires_in?: unknown };
+    if (typeof token !== 'string' || token === '') throw fail('the answer has no access_token');
+    const now = this.#clock();
+    if (expiresIn === undefined || expiresIn === null) return { token, expiresAt: Infinity, renewAt: Infinity };
+    const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) throw fail(`expires_in is not a positive number (${String(expiresIn)})`);
+    const lifetime = seconds * 1000;
+    const margin = Math.min(MAX_RENEWAL_MARGIN_MS, lifetime * RENEWAL_MARGIN_FRACTION);
+    return { token, expiresAt: now + lifetime, renewAt: now + lifetime - margin };
   }
 }

@@ -10,42 +10,20 @@ import { RequestType, type IExternalRequester, type KameleoonResponseType } from
 import { CustomData } from '../visitor/data.ts';
 import { DEFAULT_VISITOR_DATA_FILTERS, validateVisitorDataFilters, type RemoteVisitorDataFiltersType } from './filters.ts';
 import { parseRemoteVisitorData, type ParseRemoteVisitorDataOptions, type RemoteVisitorDataResult } from './visitorData.ts';
+import { dataApiBaseUrl, type DataApiHost } from '../config/dataApi.ts';
+import { withDeadline } from '../platform/timers.ts';
 
 export * from './filters.ts';
 export * from './visitorData.ts';
+export { dataApiBaseUrl } from '../config/dataApi.ts';
 
 
 // ---------------------------------------------------------------------------------------------
 // URLs
 
-/** Where the Data API is. */
-export interface DataApiLocation {
+/** Where the Data API of a site is. */
+export interface DataApiLocation extends DataApiHost {
   siteCode: string;
-  /** Explicit base URL (our `endpoints.dataApi`, e.g. `http://127.0.0.1:1234`): wins over everything. */
-  baseUrl?: string | undefined;
-  /** The client's `networkDomain` (already normalized): the host becomes `data.<networkDomain>`. */
-  networkDomain?: string | undefined;
-  /** `dataApiDomain` of the configuration (e.g. `data.kameleoon.eu`). */
-  dataApiDomain?: string | undefined;
-}
-
-/** Default Data API host. */
-export const DEFAULT_DATA_API_DOMAIN = 'data.kameleoon.io';
-
-/**
- * Base URL of the Data API, without a trailing slash. An explicit base URL wins; with a network
- * domain the host is `data.<networkDomain>`, whose first label is replaced by the first label of
- * the configuration's `dataApiDomain` when there is one (the official `dataApiDomain` setter);
- * otherwise the host is the configuration's `dataApiDomain`, else `data.kameleoon.io`.
- */
-export function dataApiBaseUrl(location: Omit<DataApiLocation, 'siteCode'>): string {
-  const { baseUrl, networkDomain, dataApiDomain } = location;
-  if (baseUrl) return baseUrl.replace(/\/+$/, '');
-  if (networkDomain) {
-    const label = dataApiDomain ? dataApiDomain.split('.')[0] : '';
-    return `https://${label || 'data'}.${networkDomain}`;
-  }
-  return `https://${dataApiDomain || DEFAULT_DATA_API_DOMAIN}`;
 }
 
 /** Parameters of a visitor data URL. */
@@ -144,47 +122,37 @@ async function errorMessage(response: KameleoonResponseType): Promise<string> {
 async function getJson(params: RemoteRequestParams, what: string): Promise<unknown> {
   const { requester, url, timeoutMs, token, signal } = params;
   for (let attempt = 0; ; attempt++) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort);
-    let bearer: string | undefined;
+    let refused = false;
     try {
-      const headers: Record<string, string> = {};
-      if (token) {
-        bearer = await token.getToken();
-        headers.Authorization = `Bearer ${bearer}`;
-      }
-      const response = await requester.sendRequest({
-        requestType: RequestType.RemoteData,
-        url,
-        parameters: { method: 'GET', headers, signal: controller.signal },
-        retryCount: 0,
-      });
-      if (response.status === 401 && token) {
-        // The token was refused: forget it, and try once more with a fresh one.
-        token.invalidate(bearer);
-        if (attempt === 0) {
-          await response.text().catch(() => undefined); // release the connection
-          continue;
+      const body = await withDeadline(timeoutMs, signal, async (deadline) => {
+        const headers: Record<string, string> = {};
+        const bearer = token ? await token.getToken() : undefined;
+        if (bearer) headers.Authorization = `Bearer ${bearer}`;
+        const response = await requester.sendRequest({
+          requestType: RequestType.RemoteData,
+          url,
+          parameters: { method: 'GET', headers, signal: deadline },
+          retryCount: 0,
+        });
+        if (response.status === 401 && token) {
+          // The token was refused: forget it, and try once more with a fresh one.
+          token.invalidate(bearer);
+          if (attempt === 0) {
+            refused = true;
+            await response.text().catch(() => undefined); // release the connection
+            return undefined;
+          }
         }
-      }
-      if (!response.ok) {
-        const message = await errorMessage(response);
-        throw new KameleoonError(KameleoonException.RemoteData, `The ${what} request to ${url} failed with HTTP ${response.status}${message ? `: ${message}` : ''}.`);
-      }
-      const body = await response.json();
-      // The body is read under the same timeout: a server that stalls mid-body is a failure too.
-      if (controller.signal.aborted) throw controller.signal.reason;
-      return body;
+        if (!response.ok) {
+          const message = await errorMessage(response);
+          throw new KameleoonError(KameleoonException.RemoteData, `The ${what} request to ${url} failed with HTTP ${response.status}${message ? `: ${message}` : ''}.`);
+        }
+        return response.json();
+      });
+      if (!refused) return body;
     } catch (err) {
       if (err instanceof KameleoonError) throw err;
-      const reason = controller.signal.aborted && !signal?.aborted ? `no answer within ${timeoutMs} ms` : ((err as Error)?.message ?? String(err));
-      throw new KameleoonError(KameleoonException.RemoteData, `The ${what} request to ${url} failed: ${reason}`, { cause: err });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      throw new KameleoonError(KameleoonException.RemoteData, `The ${what} request to ${url} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import { backoff, jitter } from '../platform/timers.ts';
 
 /** One tracking line, complete: event, nonce, identifier, and the user agent on a visitor's first line. */
 export interface TrackingLine {
@@ -169,7 +170,7 @@ export class Outbox {
       if (outcome === 'retry') {
         this.#failures++;
         this.#stats.failures++;
-        const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1)) * (0.8 + 0.4 * this.#random());
+        const delay = jitter(backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS), 0.2, this.#random);
         this.#retryAt = Date.now() + delay;
         return;
       }

@@ -8,7 +8,9 @@ import { Outbox, type OutboxLimits, type TrackingLine } from './outbox.ts';
 import { Tracker } from './tracker.ts';
 import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { createTrackingSender, trackingUrl } from './transport.ts';
+import { dataApiBaseUrl } from '../config/dataApi.ts';
 import { isSoundItem } from '../visitor/data.ts';
+import { every } from '../platform/timers.ts';
 
 /** What the tracking pipeline needs from the client. */
 export interface TrackingDeps {
@@ -63,7 +65,8 @@ const BEACON_CHARS = 60_000;
  */
 export function createTracking(deps: TrackingDeps, page?: PageLifecycle): TrackingPipeline {
   const { siteCode, logger, random } = deps;
-  const base = () => deps.trackingEndpoint ?? `https://${deps.config()?.dataApiDomain ?? `data.${deps.networkDomain ?? 'kameleoon.io'}`}`;
+  // The Data API's host, as remote data reads it (the official SDK posts tracking there).
+  const base = () => deps.trackingEndpoint ?? dataApiBaseUrl({ networkDomain: deps.networkDomain, dataApiDomain: deps.config()?.dataApiDomain });
   const url = () => trackingUrl(base(), siteCode, deps.sdk.type.toLowerCase(), deps.sdk.version);
   const outbox = new Outbox({
     send: createTrackingSender({ requester: deps.requester, url, timeoutMs: deps.requestTimeoutMs, logger }),
@@ -107,8 +110,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     }));
     stops.push(page.onOnline(() => void outbox.flush()));
     // As the official browser SDK: the current visitor is reported active while the page is open.
-    const activity = setInterval(deps.activity, ACTIVITY_MS);
-    (activity as { unref?: () => void }).unref?.();
+    const activity = every(deps.activity, ACTIVITY_MS);
     stops.push(() => clearInterval(activity));
   }
   const replay = (early: readonly EarlyVisitor[]) => {

@@ -5,6 +5,7 @@ import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import { ACTIVITY_LINE, dataLine, staticSummaryLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';
 import type { Outbox, TrackingLine } from './outbox.ts';
+import { every } from '../platform/timers.ts';
 
 /** Kinds of data that become tracking lines. */
 const TRACKED_KINDS = new Set(['customData', 'pageView', 'conversion', 'browser', 'device', 'operatingSystem', 'geolocation', 'targetedSegment']);
@@ -58,8 +59,7 @@ export class Tracker {
   /** Starts the tick. */
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => this.tick(), this.#o.intervalMs);
-    (this.#timer as { unref?: () => void }).unref?.();
+    this.#timer = every(() => this.tick(), this.#o.intervalMs);
   }
 
   /**

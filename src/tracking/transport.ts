@@ -1,4 +1,5 @@
 import { RequestType, type IExternalRequester } from '../platform/platform.ts';
+import { withDeadline } from '../platform/timers.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SendOutcome, TrackingLine } from './outbox.ts';
 
@@ -28,28 +29,21 @@ export function isRetryable(status: number): boolean {
  */
 export function createTrackingSender(options: TrackingSenderOptions): (lines: readonly TrackingLine[]) => Promise<SendOutcome> {
   return async (lines) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-    try {
-      const url = options.url() + (lines.some((l) => l.ua) ? '&bodyUa=true' : '');
-      const response = await options.requester.sendRequest({
+    const url = options.url() + (lines.some((l) => l.ua) ? '&bodyUa=true' : '');
+    const response = await withDeadline(options.timeoutMs, undefined, (signal) =>
+      options.requester.sendRequest({
         requestType: RequestType.Tracking,
         url,
-        parameters: { method: 'POST', headers: { 'Content-Type': '*/*' }, body: lines.map((l) => l.text).join('\n'), signal: controller.signal, keepalive: false },
+        parameters: { method: 'POST', headers: { 'Content-Type': '*/*' }, body: lines.map((l) => l.text).join('\n'), signal, keepalive: false },
         retryCount: 0,
-      });
-      if (response.ok) return 'sent';
-      if (isRetryable(response.status)) {
-        options.logger.warn(`Tracking request answered HTTP ${response.status}; it will be retried.`);
-        return 'retry';
-      }
-      options.logger.error(`Tracking request rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
-      return 'drop';
-    } catch (err) {
-      if (controller.signal.aborted) throw controller.signal.reason;
-      throw err;
-    } finally {
-      clearTimeout(timer);
+      }),
+    );
+    if (response.ok) return 'sent';
+    if (isRetryable(response.status)) {
+      options.logger.warn(`Tracking request answered HTTP ${response.status}; it will be retried.`);
+      return 'retry';
     }
+    options.logger.error(`Tracking request rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
+    return 'drop';
   };
 }

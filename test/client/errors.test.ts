@@ -113,6 +113,19 @@ describe('construction and initialization', () => {
     ]);
   });
 
+  it('caps a requestTimeout longer than timers can wait, instead of timing out at once', async () => {
+    const slow = new KameleoonClient({
+      siteCode: 'abc',
+      configuration: { requestTimeout: 1e12 },
+      externals: { requester: { sendRequest: () => new Promise((resolve) => setTimeout(() => resolve(new Response(JSON.stringify({ featureFlags: [] }), { status: 200 })), 20)) } },
+    });
+    try {
+      await expect(slow.initialize()).resolves.toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('turns a failed configuration request into a ClientConfiguration error', async () => {
     const failing = new KameleoonClient({
       siteCode: 'abc',

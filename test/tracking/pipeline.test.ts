@@ -36,6 +36,31 @@ function pipelineDeps(storage: ReturnType<typeof createMemoryStorage>, bodies: s
   } as unknown as TrackingDeps;
 }
 
+describe('where tracking goes', () => {
+  it('to the Data API host remote data reads: data-eu.<networkDomain> for dataApiDomain data-eu.kameleoon.io', async () => {
+    const urls: string[] = [];
+    const deps = {
+      ...pipelineDeps(createMemoryStorage(), []),
+      trackingEndpoint: undefined,
+      networkDomain: 'example.com',
+      config: () => ({ dataApiDomain: 'data-eu.kameleoon.io', hasTargetedDelivery: false, customData: { localOnly: new Set(), visitorScope: new Set(), indexByName: new Map(), mappingIdentifierIndex: null } }),
+      requester: {
+        sendRequest: async ({ url }: { url: string }) => {
+          urls.push(url);
+          return { ok: true, status: 204, json: async () => null, text: async () => '' };
+        },
+      },
+    } as unknown as TrackingDeps;
+    const pipeline = createTracking(deps);
+    pipeline.resume([{ code: 'v', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], undefined);
+    await pipeline.tracker.tick();
+    expect(urls).toHaveLength(1);
+    expect(urls[0]).toMatch(/^https:\/\/data-eu\.example\.com\/visit\/events\?/);
+    await pipeline.tracker.close();
+    pipeline.dispose();
+  });
+});
+
 describe('createTracking().resume', () => {
   it('replays only well-formed items from storage, which can be tampered with: no line is injected, nothing throws', async () => {
     const storage = createMemoryStorage();
