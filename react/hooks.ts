@@ -116,8 +116,9 @@ export interface KameleoonActions {
 }
 
 /**
- * The client and the provider visitor's actions. `addData` and `setLegalConsent` re-evaluate the
- * flags on screen; on a server render (no client) the actions do nothing.
+ * The client and the provider visitor's actions. What changes a visitor's data (`addData`,
+ * `trackConversion`, `setLegalConsent`, or the client's own methods) re-evaluates the flags on
+ * screen; on a server render (no client) the actions do nothing.
  */
 export function useKameleoon(): KameleoonActions {
   const { store, visitorCode } = useKameleoonContext('useKameleoon');
@@ -137,16 +138,14 @@ export function useKameleoon(): KameleoonActions {
       addData: (...data: KameleoonDataType[]) => {
         if (!client) return;
         client.addData(target(undefined), ...data);
-        store.invalidate();
       },
       trackConversion: ({ visitorCode: explicit, ...params }) => client?.trackConversion({ visitorCode: target(explicit), ...params }),
       flush: (options = {}) => client?.flush({ visitorCode: options.visitorCode ?? visitorCode, instant: options.instant }),
       setLegalConsent: (consent: boolean, explicit?: string) => {
         if (!client) return;
         client.setLegalConsent(target(explicit), consent);
-        store.invalidate();
       },
     }),
-    [client, visitorCode, store, target],
+    [client, visitorCode, target],
   );
 }

@@ -48,7 +48,6 @@ export class ClientCore {
       consentOf: (visitor) => this.consentProvided(visitor),
       onConfiguration: (next, initial, ts) => {
         this.config = next;
-        this.variables.clear();
         this.tracker.load();
         if (!initial) this.events.configurationUpdate({ timestamp: ts ?? Date.now() });
       },
@@ -89,36 +88,41 @@ export class ClientCore {
   /**
    * The visitor's id, marked active. In browsers, as the official SDK does when it switches to
    * another visitor: what the platform analyzer reports is added to the visitor's data (again at
-   * each switch: the page view counts once more), and visits are counted. `active`: the current
-   * visitor's visit goes on (the activity tick), without a switch.
+   * each switch: the page view counts once more), and its visit starts or goes on.
    */
-  visitor(visitorCode: string, now = Date.now(), active?: boolean): number {
+  visitor(visitorCode: string, now = Date.now()): number {
     const visitor = this.visitors.touch(visitorCode, now);
-    if (!this.platform.packageInfo.isServer && (active || this.currentVisitor !== visitorCode)) {
-      if (!active) {
-        this.currentVisitor = visitorCode;
-        this.#collect(visitor);
-      }
-      // The official browser SDK starts or extends a visit when it switches to a visitor that has data.
-      // A linked user id's visits go on the anonymous visitor's data it reads.
-      const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
-      // Within a visit, the activity tick keeps the time since the previous visit (the official
-      // SDK computes it once per switch), and takes the visit number (getRemoteVisitorData may raise it).
-      const stats = owner?.data ? recordVisitActivity(owner, now, active ? this.visitStats : undefined) : undefined;
-      if (!active || stats?.visitNumber !== this.visitStats?.visitNumber) this.visitStats = stats;
+    if (!this.platform.packageInfo.isServer && this.currentVisitor !== visitorCode) {
+      this.currentVisitor = visitorCode;
+      this.#collect(visitor);
+      this.visitStats = this.#visitGoesOn(visitor, now, undefined);
     }
     return visitor;
   }
 
   /**
    * Browsers, every 15 seconds (the official `ACTIVITY_INTERVAL`): the current visitor's visit goes
-   * on, and the visitor is scheduled (a `staticData` summary line, or an `activity` line).
+   * on, and the visitor is scheduled (a `staticData` summary line, or an `activity` line). Within a
+   * visit the time since the previous visit stays (the official SDK computes it once per switch);
+   * the visit number is taken anew (getRemoteVisitorData may raise it).
    */
   activity(): void {
     const code = this.currentVisitor;
     if (!code) return;
-    const visitor = this.visitor(code, Date.now(), true);
+    const now = Date.now();
+    const visitor = this.visitors.touch(code, now);
+    const stats = this.#visitGoesOn(visitor, now, this.visitStats);
+    if (stats?.visitNumber !== this.visitStats?.visitNumber) this.visitStats = stats;
     this.tracker.schedule(code, this.consentProvided(visitor), visitor);
+  }
+
+  /**
+   * The official browser SDK starts or extends a visit for a visitor that has data; a linked user
+   * id's visits go on the anonymous visitor's data it reads.
+   */
+  #visitGoesOn(visitor: number, now: number, current: VisitStats | undefined): VisitStats | undefined {
+    const owner = this.visitors.extra(this.visitors.ownerOf(visitor));
+    return owner?.data ? recordVisitActivity(owner, now, current) : undefined;
   }
 
   /** The platform analyzer's browser, system, device and page, stored and tracked as `addData` would. */
@@ -208,6 +212,15 @@ export class ClientCore {
       this.events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });
     }
     return evaluation;
+  }
+
+  /**
+   * After the app changed a visitor's data, consent or forced variations (not after an
+   * evaluation): persisted, and listeners told, so that results cached on them are refreshed.
+   */
+  dataChanged(visitor: number): void {
+    this.visitors.changed(visitor);
+    this.events.dataChange();
   }
 
   /** Whether the visitor's data may be tracked in full (consent given, or not required). */

@@ -28,7 +28,8 @@ export type EventCallbackType<E extends EventType> = (
  * an app's bug must not break evaluation.
  */
 export class EventHub {
-  readonly #handlers = new Map<EventType, (data: never) => void>();
+  #onEvaluation: ((data: EvaluationEventDataType) => void) | undefined;
+  #onConfigurationUpdate: ((data: ConfigurationUpdateEventDataType) => void) | undefined;
   readonly #updateListeners = new Set<(data: ConfigurationUpdateEventDataType) => void>();
   readonly #onHandlerError: (err: unknown) => void;
 
@@ -37,8 +38,9 @@ export class EventHub {
   }
 
   /** Sets the handler of an event type. */
-  on(event: EventType, callback: (data: never) => void): void {
-    this.#handlers.set(event, callback);
+  on<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
+    if (event === EventType.Evaluation) this.#onEvaluation = callback as EventCallbackType<typeof EventType.Evaluation>;
+    else this.#onConfigurationUpdate = callback as EventCallbackType<typeof EventType.ConfigurationUpdate>;
   }
 
   /** Adds a configuration-update listener; returns its removal. */
@@ -48,6 +50,17 @@ export class EventHub {
   }
 
   readonly #statusListeners = new Set<() => void>();
+  readonly #dataListeners = new Set<() => void>();
+
+  /** Adds a listener of changes the app made to visitors' data (see KameleoonClient.onVisitorDataChange); returns its removal. */
+  addDataListener(listener: () => void): () => void {
+    this.#dataListeners.add(listener);
+    return () => void this.#dataListeners.delete(listener);
+  }
+
+  dataChange(): void {
+    for (const listener of this.#dataListeners) this.#safely(listener);
+  }
 
   /** Adds a listener of configuration-status changes; returns its removal. */
   addStatusListener(listener: () => void): () => void {
@@ -61,17 +74,17 @@ export class EventHub {
 
   /** Whether an Evaluation handler is set (so callers build its data only when needed). */
   get hasEvaluationHandler(): boolean {
-    return this.#handlers.has(EventType.Evaluation);
+    return this.#onEvaluation !== undefined;
   }
 
   evaluation(data: EvaluationEventDataType): void {
-    const handler = this.#handlers.get(EventType.Evaluation);
-    if (handler) this.#safely(() => handler(data as never));
+    const handler = this.#onEvaluation;
+    if (handler) this.#safely(() => handler(data));
   }
 
   configurationUpdate(data: ConfigurationUpdateEventDataType): void {
-    const handler = this.#handlers.get(EventType.ConfigurationUpdate);
-    if (handler) this.#safely(() => handler(data as never));
+    const handler = this.#onConfigurationUpdate;
+    if (handler) this.#safely(() => handler(data));
     for (const listener of this.#updateListeners) this.#safely(() => listener(data));
   }
 

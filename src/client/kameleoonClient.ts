@@ -79,6 +79,16 @@ export class KameleoonClient {
     return this.#c.events.addStatusListener(listener);
   }
 
+  /**
+   * Calls `listener` after the app changed a visitor's data (addData, trackConversion,
+   * setForcedVariation, setLegalConsent, getRemoteVisitorData...): bindings re-evaluate on it.
+   * @returns a function that removes the listener
+   */
+  onVisitorDataChange(listener: () => void): () => void {
+    if (typeof listener !== 'function') throw new InvalidArgument('onVisitorDataChange(): listener must be a function.');
+    return this.#c.events.addDataListener(listener);
+  }
+
   /** Where the configuration stands: status, source, last update, last error, streaming. */
   getConfigurationStatus(): Readonly<ConfigurationState> {
     return this.#c.delivery.state;
@@ -136,7 +146,7 @@ export class KameleoonClient {
     const visitor = this.#c.visitor(visitorCode);
     applyData(visitor, data, config, this.#c.visitors, this.#c.logger);
     this.#c.tracker.recordData(visitor, resolveNames(data, config));
-    this.#c.visitors.changed(visitor);
+    this.#c.dataChanged(visitor);
   }
 
   /**
@@ -353,7 +363,7 @@ export class KameleoonClient {
     const visitor = this.#c.visitors.touch(visitorCode);
     if (variationKey === null) {
       this.#c.visitors.extra(visitor)?.forced?.delete(experimentId);
-      this.#c.visitors.changed(visitor);
+      this.#c.dataChanged(visitor);
       return;
     }
     const experiment = config.experiments.get(experimentId);
@@ -367,7 +377,7 @@ export class KameleoonClient {
       ruleType: experiment.type,
       forceTargeting: optionalBoolean(forceTargeting, 'forceTargeting', 'setForcedVariation', true),
     });
-    this.#c.visitors.changed(visitor);
+    this.#c.dataChanged(visitor);
   }
 
   /**
@@ -379,7 +389,7 @@ export class KameleoonClient {
     if (typeof consent !== 'boolean') throw new InvalidArgument('setLegalConsent(): consent must be a boolean.');
     const visitor = this.#c.visitors.touch(visitorCode);
     this.#c.visitors.extraOf(visitor).consent = consent ? 'given' : 'notGiven';
-    this.#c.visitors.changed(visitor);
+    this.#c.dataChanged(visitor);
     if (consent) this.#c.cookies.write(visitorCode, response);
     this.flush(visitorCode);
   }
@@ -409,7 +419,7 @@ export class KameleoonClient {
   onEvent<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
     if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${describeValue(event)}.`);
     if (typeof callback !== 'function') throw new InvalidArgument('onEvent(): callback must be a function.');
-    this.#c.events.on(event, callback as (data: never) => void);
+    this.#c.events.on(event, callback);
   }
 
   /** Sets how much the SDK logs. */

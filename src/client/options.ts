@@ -68,7 +68,7 @@ export interface SDKParameters {
 const DOMAIN = /^(\.?(([a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])|[a-zA-Z\d]))(\.(([a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])|[a-zA-Z\d])){1,126}$/;
 
 /** Lower-cases a domain and strips its protocol and surrounding dots; undefined when invalid. */
-export function normalizeDomain(domain: string | undefined): string | undefined {
+function normalizeDomain(domain: string | undefined): string | undefined {
   if (!domain) return undefined;
   const d = domain.toLowerCase().replace(/^https?:\/\//, '').replace(/^\.+|\.+$/g, '');
   return DOMAIN.test(d) || d === 'localhost' ? d : undefined;

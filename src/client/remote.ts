@@ -19,7 +19,7 @@ import {
 } from '../remote/remoteData.ts';
 import { applyData } from '../visitor/applyData.ts';
 import type { CustomData, KameleoonDataType } from '../visitor/data.ts';
-import { toWellFormed, validateVisitorCode } from '../visitor/visitorCode.ts';
+import { validateVisitorCode } from '../visitor/visitorCode.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { emptyVisitorData, type VisitorExtra } from '../visitor/visitorStore.ts';
 import { optionalBoolean, optionalTimeout, requireObject } from './arguments.ts';
@@ -76,7 +76,7 @@ export class RemoteAccess {
 
   /** The JSON stored under `key` (`GET /map/map`). */
   data(key: string, timeout?: number): Promise<JSONType> {
-    return this.#request(timeout, (request) => requestRemoteData({ ...request, url: this.#urls().remoteData(toWellFormed(key)) }));
+    return this.#request(timeout, (request) => requestRemoteData({ ...request, url: this.#urls().remoteData(key) }));
   }
 
   /** A visitor's visits, parsed (`GET /visit/visitor`). */
@@ -85,7 +85,7 @@ export class RemoteAccess {
     return this.#request(timeout, (request) =>
       requestRemoteVisitorData({
         ...request,
-        url: this.#urls().visitorData({ visitorCode: toWellFormed(visitorCode), filters: effective }),
+        url: this.#urls().visitorData({ visitorCode, filters: effective }),
         filters: effective,
         storedKinds,
         visitorScopeIndexes: this.#o.config()?.customData.visitorScope,
@@ -96,7 +96,7 @@ export class RemoteAccess {
   /** The warehouse audiences of a visitor as custom data at `customDataIndex`, or null. */
   warehouseAudience(visitorCode: string, customDataIndex: number, warehouseKey: string | undefined, timeout?: number): Promise<CustomData | null> {
     return this.#request(timeout, (request) =>
-      requestWarehouseAudience({ ...request, urls: this.#urls(), visitorCode: toWellFormed(visitorCode), customDataIndex, warehouseKey: warehouseKey && toWellFormed(warehouseKey) }),
+      requestWarehouseAudience({ ...request, urls: this.#urls(), visitorCode, customDataIndex, warehouseKey }),
     );
   }
 
@@ -140,7 +140,7 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   if (result.kcs) (data.data ??= emptyVisitorData()).kcs = result.kcs;
   if (result.cbScores) (data.data ??= emptyVisitorData()).cbScores = result.cbScores;
   if (addAll) addVisits(data, result);
-  c.visitors.changed(visitor);
+  c.dataChanged(visitor);
   return result.visitorData;
 }
 

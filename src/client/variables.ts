@@ -4,15 +4,11 @@ import type { Variable, Variation } from './types.ts';
 
 /**
  * The variables of each variation as a Map, built once per configuration and shared by every
- * call that returns them (callers must treat the Maps as read-only).
+ * call that returns them (callers must treat the Maps as read-only). Keyed by the parsed flags,
+ * so a new configuration's flags start afresh and the old ones' entries go with them.
  */
 export class VariablesCache {
-  #byFlag = new Map<FeatureFlag, Map<string, Map<string, Variable>>>();
-
-  /** Forgets everything (a new configuration). */
-  clear(): void {
-    this.#byFlag = new Map();
-  }
+  readonly #byFlag = new WeakMap<FeatureFlag, Map<string, Map<string, Variable>>>();
 
   /** The variables of variation `key` of `flag`. */
   of(flag: FeatureFlag, key: string): Map<string, Variable> {

@@ -22,8 +22,6 @@ export interface ClientServices {
   env: EvaluationEnv;
   delivery: ConfigurationDelivery;
   tracker: TrackingHandle;
-  /** Random numbers for nonces and jitter (`_internals.prng` when given). */
-  random: () => number;
 }
 
 /** What the client does when the configuration changes. */
@@ -112,6 +110,5 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     env: { sdk: platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies },
     delivery,
     tracker,
-    random,
   };
 }

@@ -9,7 +9,7 @@ import { parseConfiguration, type ParsedConfig } from './parse.ts';
 import type { StreamLink } from './streamLink.ts';
 
 /** A browser uses its cached configuration at once when it was fetched this recently. */
-export const CACHE_WINDOW_MS = 90 * 60_000;
+const CACHE_WINDOW_MS = 90 * 60_000;
 /** First retry after a failed fetch; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 10_000;
 const RETRY_CAP_MS = 5 * 60_000;

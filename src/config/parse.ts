@@ -77,7 +77,8 @@ export interface ParsedConfig {
 const fail = (path: string, expected: string, got: unknown): never => {
   throw new ConfigurationError(`Invalid configuration: ${path} should be ${expected}, got ${JSON.stringify(got)?.slice(0, 80)}.`);
 };
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether `v` is a JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 function array<T>(v: unknown, path: string): T[] {
   return Array.isArray(v) ? (v as T[]) : fail(path, 'an array', v);
 }
@@ -202,7 +203,7 @@ export function parseConfiguration(input: unknown, compile: RegexCompiler = nati
     holdout = {
       experimentId,
       variationByExposition: checkSplit(raw.holdout.variationByExposition, 'holdout.variationByExposition'),
-      salt: `${experimentId}`,
+      salt: ruleSalt(experimentId, null),
     };
   }
 

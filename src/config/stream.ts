@@ -7,7 +7,7 @@ import { later } from '../platform/timers.ts';
  * TCP connection loses events without an error. The reconnection is followed by a conditional
  * fetch (usually a 304), so a quiet but healthy stream costs four small requests an hour.
  */
-export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
 
 /** Options of {@link FetchEventSource}. */
 export interface FetchEventSourceOptions {

@@ -40,7 +40,7 @@ export interface DevServer {
 const MAX_EVENTS = 50_000;
 
 /** Reads a configuration file: Kameleoon's JSON (validated by the engine) or the friendly YAML. */
-export function loadConfigurationFile(path: string): ConfigurationJson {
+function loadConfigurationFile(path: string): ConfigurationJson {
   return loadConfigurationText(readFileSync(path, 'utf8'), path);
 }
 

@@ -12,9 +12,9 @@ import type { AccessTokenSource } from './remoteData.ts';
 export const DEFAULT_API_BASE_URL = 'https://api.kameleoon.com';
 
 /** A token is renewed this long before it expires, at most... */
-export const MAX_RENEWAL_MARGIN_MS = 60_000;
+const MAX_RENEWAL_MARGIN_MS = 60_000;
 /** ...and at most this fraction of its lifetime before. */
-export const RENEWAL_MARGIN_FRACTION = 0.1;
+const RENEWAL_MARGIN_FRACTION = 0.1;
 
 /** Options of {@link TokenProvider}. */
 export interface TokenProviderOptions {

@@ -12,6 +12,7 @@ import { DEFAULT_VISITOR_DATA_FILTERS, validateVisitorDataFilters, type RemoteVi
 import { parseRemoteVisitorData, type ParseRemoteVisitorDataOptions, type RemoteVisitorDataResult } from './visitorData.ts';
 import { dataApiBaseUrl, type DataApiHost } from '../config/dataApi.ts';
 import { withDeadline } from '../platform/timers.ts';
+import { encodeComponent, toWellFormed } from '../visitor/visitorCode.ts';
 
 export * from './filters.ts';
 export * from './visitorData.ts';
@@ -57,12 +58,12 @@ export function dataApiUrls(location: DataApiLocation): DataApiUrls {
   const site = encodeURIComponent(location.siteCode);
   return {
     base,
-    remoteData: (key) => `${base}/map/map?siteCode=${site}&key=${encodeURI(key)}`,
+    remoteData: (key) => `${base}/map/map?siteCode=${site}&key=${encodeURI(toWellFormed(key))}`,
     visitorData: ({ visitorCode, filters = DEFAULT_VISITOR_DATA_FILTERS, isMappingIdentifier = false }) => {
       validateVisitorDataFilters(filters);
       const f = filters;
       let url = `${base}/visit/visitor?siteCode=${site}`;
-      url += `&${isMappingIdentifier ? 'mappingValue' : 'visitorCode'}=${encodeURIComponent(visitorCode)}`;
+      url += `&${isMappingIdentifier ? 'mappingValue' : 'visitorCode'}=${encodeComponent(visitorCode)}`;
       url += `&maxNumberPreviousVisits=${f.previousVisitAmount ?? 1}`;
       if (f.customData || f.visitorCode) url += '&customData=true';
       if (f.conversions) url += '&conversion=true';
@@ -178,7 +179,7 @@ export interface VisitorWarehouseAudienceParams extends Omit<RemoteRequestParams
 }
 
 /** Key of the audiences object in the remote data of a warehouse key. */
-export const WAREHOUSE_AUDIENCE_KEY = 'warehouseAudiences';
+const WAREHOUSE_AUDIENCE_KEY = 'warehouseAudiences';
 
 /**
  * The visitor's warehouse audiences as custom data: reads the remote data of `warehouseKey`

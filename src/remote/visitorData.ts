@@ -18,15 +18,14 @@ import {
   type KameleoonDataType,
 } from '../visitor/data.ts';
 import { DEFAULT_VISITOR_DATA_FILTERS, type RemoteVisitorDataFiltersType } from './filters.ts';
+import { isObject } from '../config/parse.ts';
+import { MAX_VISITS } from '../visitor/applyData.ts';
 
 /** One visit previous to the current one, as the official `VisitsData` keeps it. */
 export interface RemoteVisit {
   timeStarted: number;
   timeLastActivity: number;
 }
-
-/** At most this many visits are kept (the official `VISITOR_VISIT_MAX_LENGTH`). */
-export const MAX_REMOTE_VISITS = 26;
 
 /** What a visitor-data response brings. */
 export interface RemoteVisitorDataResult {
@@ -98,20 +97,17 @@ export interface ParseRemoteVisitorDataOptions {
 
 /**
  * Inserts `visit` into `visits` (ascending by start) unless a visit already has its start, then
- * keeps the latest {@link MAX_REMOTE_VISITS}: how the official `VisitsData` adds a visit.
+ * keeps the latest {@link MAX_VISITS}: how the official `VisitsData` adds a visit.
  */
 export function insertVisit<T extends { timeStarted: number }>(visits: T[], visit: T): void {
   if (visits.some((v) => v.timeStarted === visit.timeStarted)) return;
   const at = visits.findIndex((v) => v.timeStarted >= visit.timeStarted);
   visits.splice(at < 0 ? visits.length : at, 0, visit);
-  if (visits.length > MAX_REMOTE_VISITS) visits.shift();
+  if (visits.length > MAX_VISITS) visits.shift();
 }
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function list(value: unknown): Json[] {
   return Array.isArray(value) ? value.filter(isObject) : [];

@@ -160,6 +160,7 @@ export class KameleoonStore {
     this.#started = true;
     this.#unsubscribe.push(
       client.onConfigurationUpdate(() => this.invalidate()),
+      client.onVisitorDataChange(() => this.invalidate()),
       client.onStatusChange(() => this.#refreshStatus()),
     );
     void client.waitInit().then((ready) => {

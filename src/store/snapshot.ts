@@ -39,7 +39,7 @@ export interface SnapshotOptions {
 }
 
 /** A Variation as JSON. */
-export function toSnapshotVariation(variation: Variation): SnapshotVariation {
+function toSnapshotVariation(variation: Variation): SnapshotVariation {
   const { key, id, experimentId, name } = variation;
   return { key, id, experimentId, name, variables: [...variation.variables.values()].map((v) => [v.key, v.type, v.value]) };
 }

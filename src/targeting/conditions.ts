@@ -12,7 +12,7 @@ import type { RegexCompiler } from './nativeRegex.ts';
  */
 export function compileCondition(c: ConditionJson, compile: RegexCompiler): ConditionFn | null {
   // Own entries only: a targeting type such as `constructor` or `toString` is unknown, not Object's.
-  const factory = Object.prototype.hasOwnProperty.call(FACTORIES, c.targetingType) ? FACTORIES[c.targetingType] : undefined;
+  const factory = Object.hasOwn(FACTORIES, c.targetingType) ? FACTORIES[c.targetingType] : undefined;
   return factory ? factory(c, compile) : null;
 }
 
@@ -352,6 +352,3 @@ const FACTORIES: Record<string, Factory> = {
     return typeof score === 'number' && score >= lowerBound && score <= upperBound;
   },
 };
-
-/** Targeting types evaluated by the engine (the others count as true). */
-export const SUPPORTED_TARGETING_TYPES: readonly string[] = Object.keys(FACTORIES);

@@ -9,7 +9,7 @@ export interface UserRegExp {
 export type RegexCompiler = (pattern: string) => UserRegExp;
 
 /** A condition's pattern, split as the official engine does, and its native compilation. */
-export interface UserPattern {
+interface UserPattern {
   expression: string;
   flags: string;
   native: UserRegExp;

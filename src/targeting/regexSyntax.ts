@@ -19,10 +19,10 @@ export type Node =
 export const START = 0;
 export const END = 1;
 export const WORD_EDGE = 2;
-export const NOT_WORD_EDGE = 3;
+const NOT_WORD_EDGE = 3;
 
 /** Syntax the parser does not follow: the pattern is then only run natively. */
-export class Unparsed extends Error {}
+class Unparsed extends Error {}
 
 /**
  * A parser of JavaScript patterns (with the web-compatibility syntax of non-Unicode patterns)

@@ -2,7 +2,7 @@ import { JS_CSS, NONE, STAMP_MASK } from '../visitor/assignments.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 
 /** How long an assignment is handed to the front-end tag (the official SDK's 5 seconds), in tenths of a second. */
-export const ENGINE_CODE_LIFETIME_TENTHS = 50;
+const ENGINE_CODE_LIFETIME_TENTHS = 50;
 
 const PREFIX = 'window.kameleoonQueue=window.kameleoonQueue||[];';
 

@@ -1,6 +1,6 @@
 import { BROWSER_INDEXES, OS_INDEXES, type BrowserType, type KameleoonDataType, type OperatingSystemType } from '../visitor/data.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import { toWellFormed } from '../visitor/visitorCode.ts';
+import { encodeComponent as encode } from '../visitor/visitorCode.ts';
 
 /**
  * Kameleoon's tracking lines, byte for byte as the official JavaScript SDK writes them: a line is
@@ -10,9 +10,6 @@ import { toWellFormed } from '../visitor/visitorCode.ts';
  */
 
 const HEX = '0123456789ABCDEF';
-
-/** encodeURIComponent, with lone surrogates (on which it throws) written as U+FFFD. */
-const encode = (value: string): string => encodeURIComponent(toWellFormed(value));
 
 /** A nonce: 16 upper-case hex characters, drawn as the official SDK draws them. */
 export function nonce(random: () => number): string {
@@ -30,7 +27,7 @@ export function experimentLine(experimentId: number, variationId: number | null)
 export const ACTIVITY_LINE = 'eventType=activity';
 
 /** An audience segment the visitor is in. */
-export function segmentLine(segmentId: number): string {
+function segmentLine(segmentId: number): string {
   return `eventType=targetingSegment&id=${segmentId}`;
 }
 

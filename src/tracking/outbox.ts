@@ -23,7 +23,7 @@ export interface OutboxLimits {
   batchChars: number;
 }
 
-export const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 1024, batchLines: 5_000, batchChars: 1024 * 1024 };
+const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 1024, batchLines: 5_000, batchChars: 1024 * 1024 };
 
 /** First retry after a failed request; doubles per failure in a row, up to the cap, ±20 %. */
 const RETRY_BASE_MS = 1_000;

@@ -18,7 +18,7 @@ export function trackingUrl(base: string, siteCode: string, sdkName: string, sdk
 }
 
 /** Whether a failed status is worth retrying: the server may accept the same lines later. */
-export function isRetryable(status: number): boolean {
+function isRetryable(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
 }
 

@@ -83,6 +83,9 @@ export function applyData(visitor: number, items: KameleoonDataType[], config: P
   if (owner !== visitor) store.changed(owner);
 }
 
+/** Visits a visitor's data keeps, the latest (the official `VISITOR_VISIT_MAX_LENGTH`). */
+export const MAX_VISITS = 26;
+
 /** What the official browser SDK knows of the current visitor's visits (its `staticData` line reports it). */
 export interface VisitStats {
   /** Visits before the current one. */
@@ -106,8 +109,7 @@ export function recordVisitActivity(extra: VisitorExtra, now: number, current?: 
     timeSincePreviousVisit = visits.length ? now - extra.visitActivity : 0;
     extra.previousVisitActivity = visits.length ? extra.visitActivity : 0;
     if (visits.push(now) > 1) visitNumber++;
-    // The latest 26 are kept (the official `VISITOR_VISIT_MAX_LENGTH`, MAX_REMOTE_VISITS).
-    if (visits.length > 26) visits.shift();
+    if (visits.length > MAX_VISITS) visits.shift();
   } else {
     timeSincePreviousVisit = current ? current.timeSincePreviousVisit : visits.length >= 2 ? now - (extra.previousVisitActivity ?? 0) : 0;
   }

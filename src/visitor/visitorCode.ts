@@ -52,12 +52,15 @@ export function toWellFormed(value: string): string {
   return value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (c) => (c.length === 2 ? c : '\uFFFD'));
 }
 
-/** Encodes a cookie value so that no character can end the pair or the header. */
-export function encodeCookieValue(value: string): string {
+/**
+ * `encodeURIComponent` that never throws: a lone surrogate is encoded as U+FFFD. For cookie values
+ * (no character can end the pair or the header) and URL and line parameters alike.
+ */
+export function encodeComponent(value: string): string {
   return encodeURIComponent(toWellFormed(value));
 }
 
-/** Decodes a cookie value written by {@link encodeCookieValue} (or raw); undecodable values are kept raw. */
+/** Decodes a cookie value written by {@link encodeComponent} (or raw); undecodable values are kept raw. */
 export function decodeCookieValue(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -72,7 +75,7 @@ const COOKIE_DOMAIN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
 /** A `Set-Cookie` header value for the visitor code (a domain that is not a plain host name is left out). */
 export function visitorCodeSetCookie(visitorCode: string, domain: string | undefined): string {
   const safeDomain = typeof domain === 'string' && COOKIE_DOMAIN.test(domain) ? domain : undefined;
-  return `${VISITOR_CODE_COOKIE}=${encodeCookieValue(visitorCode)}; Max-Age=${VISITOR_CODE_MAX_AGE}; Path=/${safeDomain ? `; Domain=${safeDomain}` : ''}`;
+  return `${VISITOR_CODE_COOKIE}=${encodeComponent(visitorCode)}; Max-Age=${VISITOR_CODE_MAX_AGE}; Path=/${safeDomain ? `; Domain=${safeDomain}` : ''}`;
 }
 
 /** A request whose cookies can be read: Node's IncomingMessage, a Fetch `Request`, or `Headers`. */

@@ -292,11 +292,4 @@ export class VisitorStore implements AssignmentOwner {
   ids(): IterableIterator<number> {
     return this.#ids.values();
   }
-
-  /** Writes pending changes and drops everything held in memory. */
-  clear(): void {
-    this.flushPersistence();
-    for (const id of this.#ids.values()) this.#release(id);
-    this.#ids.clear();
-  }
 }

@@ -109,6 +109,25 @@ describe('hooks', () => {
     expect(result.current.alpha?.key).toBe('a1');
   });
 
+  it('a change made through the client itself (setForcedVariation, addData) re-evaluates the flags on screen too', async () => {
+    const backend = fakeBackend(twoFlags('a1', 'b1'));
+    const config = backend.config as { segments?: unknown[]; featureFlags: { rules: { segmentId: number | null }[] }[]; customData?: unknown[] };
+    config.customData = [{ id: 1, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }];
+    config.segments = [{ id: 5, name: 'premium', conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, targetingType: 'CUSTOM_DATUM', isInclude: true, weight: 1, customDataIndex: '0', valueMatchType: 'EXACT', value: 'premium' }] }] } }];
+    config.featureFlags[0].rules[0].segmentId = 5;
+    const client = keep(newClient(backend));
+    const { result } = renderHook(() => useVariation('alpha', { track: false }), {
+      wrapper: ({ children }) => <KameleoonProvider client={client} visitorCode="v4">{children}</KameleoonProvider>,
+    });
+    await waitFor(() => expect(result.current?.key).toBe('off'));
+    act(() => client.setForcedVariation({ visitorCode: 'v4', experimentId: 21, variationKey: 'a1' }));
+    expect(result.current?.key).toBe('a1');
+    act(() => client.setForcedVariation({ visitorCode: 'v4', experimentId: 21, variationKey: null }));
+    expect(result.current?.key).toBe('off');
+    act(() => client.addData('v4', new CustomData(0, 'premium')));
+    expect(result.current?.key).toBe('a1');
+  });
+
   it('outside a provider, a hook says so and how to fix it', () => {
     expect(() => renderHook(() => useVariation('alpha'))).toThrow(/useVariation\(\) must be used inside <KameleoonProvider>/);
   });

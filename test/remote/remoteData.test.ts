@@ -7,7 +7,6 @@ import { KameleoonError, KameleoonException } from '../../src/errors.ts';
 import type { SendRequestParametersType } from '../../src/platform/platform.ts';
 import {
   DEFAULT_VISITOR_DATA_FILTERS,
-  MAX_REMOTE_VISITS,
   dataApiBaseUrl,
   dataApiUrls,
   getRemoteData,
@@ -20,6 +19,7 @@ import {
 import { Browser, Conversion, CustomData, Device, GeolocationData, OperatingSystem, PageView } from '../../src/visitor/data.ts';
 import { ALL_FILTERS, T0, VISITOR, visitorDataFixture } from './fixtures.ts';
 import { DataApiTestServer, fetchRequester } from './server.ts';
+import { MAX_VISITS } from '../../src/visitor/applyData.ts';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -281,7 +281,7 @@ describe('parseRemoteVisitorData', () => {
     const previousVisits = Array.from({ length: 30 }, (_, i) => ({ timeStarted: T0 - (i + 1) * DAY, timeLastEvent: T0 - (i + 1) * DAY + MIN }));
     previousVisits.splice(3, 0, { timeStarted: T0 - 3 * DAY, timeLastEvent: T0 }); // duplicate start: ignored
     const result = parseRemoteVisitorData({ previousVisits }, { filters: {} });
-    expect(result.visits).toHaveLength(MAX_REMOTE_VISITS);
+    expect(result.visits).toHaveLength(MAX_VISITS);
     expect(result.visits[0].timeStarted).toBe(T0 - 26 * DAY);
     expect(result.visits[25]).toEqual({ timeStarted: T0 - DAY, timeLastActivity: T0 - DAY + MIN });
     expect(result.visits.find((v) => v.timeStarted === T0 - 3 * DAY)!.timeLastActivity).toBe(T0 - 3 * DAY + MIN);
