@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { KameleoonClient } from 'kameleoon-ts';
 import type { DevServer } from '../src/devserver/server.ts';
+import { sdkDecisions, shownFlags } from './probes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -15,19 +15,6 @@ interface Check {
   what: string;
   ok: boolean;
   detail: string;
-}
-
-/** The variation keys the SDK gives `visitorCode` on the dev server's configuration (no tracking). */
-async function expectedKeys(dev: DevServer, visitorCode: string): Promise<Record<string, string>> {
-  const client = new KameleoonClient({
-    siteCode: 'demo-site',
-    configuration: { defaultDataFile: dev.configuration() as never },
-    externals: { requester: { sendRequest: async () => new Response(null, { status: 304 }) }, logger: { log() {} } },
-  });
-  await client.initialize();
-  const keys = Object.fromEntries([...client.getVariations({ visitorCode, track: false })].map(([key, v]) => [key, v.key]));
-  await client.close();
-  return keys;
 }
 
 async function until(condition: () => boolean, ms: number): Promise<boolean> {
@@ -47,8 +34,8 @@ async function checkSpa(browser: Browser, dev: DevServer, spaUrl: string, checks
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 15_000 });
   const visitorCode = (await page.textContent('#visitor')) ?? '';
   await page.waitForFunction(() => document.querySelectorAll('#flags [data-flag]').length > 0);
-  const shown = Object.fromEntries(await page.$$eval('#flags [data-flag]', (rows) => rows.map((r) => [r.getAttribute('data-flag'), r.querySelector('.variation')?.textContent])));
-  const expected = await expectedKeys(dev, visitorCode);
+  const shown = await shownFlags(page);
+  const expected = await sdkDecisions(dev.configuration(), visitorCode);
   checks.push({ app: 'React SPA', what: 'flags shown = SDK decisions', ok: JSON.stringify(shown) === JSON.stringify(expected), detail: JSON.stringify(shown) });
   await page.click('#buy');
   const converted = await until(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'), 5_000);
@@ -60,7 +47,7 @@ async function checkSpa(browser: Browser, dev: DevServer, spaUrl: string, checks
 async function checkApi(dev: DevServer, apiUrl: string, checks: Check[]): Promise<void> {
   const response = await fetch(`${apiUrl}/api/flags`);
   const body = (await response.json()) as { visitorCode: string; flags: Record<string, string> };
-  const expected = await expectedKeys(dev, body.visitorCode);
+  const expected = await sdkDecisions(dev.configuration(), body.visitorCode);
   checks.push({ app: 'Node API', what: 'GET /api/flags = SDK decisions', ok: JSON.stringify(body.flags) === JSON.stringify(expected), detail: JSON.stringify(body.flags) });
   checks.push({ app: 'Node API', what: 'sets the visitor-code cookie', ok: (response.headers.get('set-cookie') ?? '').startsWith('kameleoonVisitorCode='), detail: body.visitorCode });
 }
@@ -74,7 +61,7 @@ async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, chec
   const response = await page.goto(nextUrl);
   const html = (await response?.text()) ?? '';
   const cookie = (await context.cookies()).find((c) => c.name === 'kameleoonVisitorCode')?.value ?? '';
-  const expected = await expectedKeys(dev, cookie);
+  const expected = await sdkDecisions(dev.configuration(), cookie);
   const inHtml = Object.values(expected).every((key) => html.includes(key));
   checks.push({ app: 'Next.js', what: 'server HTML has the visitor’s variations', ok: cookie.length > 0 && inHtml, detail: `${cookie} ${JSON.stringify(expected)}` });
   // The page keeps its live-update stream open (it never goes network-idle): wait for hydration.

@@ -1,4 +1,5 @@
 /** Tracking events as the dev server records them, and the visits it rebuilds from them. */
+import { VISIT_DURATION_MS } from '../visitor/visitorStore.ts';
 
 /** One tracking line, decoded. */
 export interface RecordedEvent {
@@ -38,8 +39,6 @@ export function decodeLine(line: string, siteCode: string, time: number): Record
   return { time, siteCode, visitorCode: visitor, eventType, nonce: nonce ?? '', params: rest, line };
 }
 
-const THIRTY_MINUTES = 30 * 60_000;
-
 function parseJson(text: string | undefined): unknown {
   try {
     return text === undefined ? undefined : JSON.parse(text);
@@ -58,7 +57,7 @@ export function visitsOf(events: readonly RecordedEvent[], siteCode: string, vis
   const visits: RecordedEvent[][] = [];
   for (const event of mine) {
     const current = visits.at(-1);
-    if (current && event.time - current[current.length - 1].time <= THIRTY_MINUTES) current.push(event);
+    if (current && event.time - current[current.length - 1].time <= VISIT_DURATION_MS) current.push(event);
     else visits.push([event]);
   }
   const toVisit = (visit: RecordedEvent[]) => {

@@ -1,10 +1,12 @@
 import { appendFileSync, readFileSync, watchFile, unwatchFile } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { ConfigurationJson } from '../config/types.ts';
 import { decodeLine, visitsOf, type RecordedEvent } from './events.ts';
 import { loadConfigurationText } from './friendlyConfig.ts';
 import { indexPage } from './page.ts';
+import { listenLocally } from './listen.ts';
+import { every } from '../platform/timers.ts';
+import { UPDATE_EVENT } from '../config/streamLink.ts';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -80,7 +82,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const nonces = new Set<string>();
   const streams = new Set<ServerResponse>();
   const watchers = new Set<ServerResponse>();
-  const sockets = new Set<Socket>();
 
   const broadcast = (targets: Set<ServerResponse>, event: string, data: unknown) => {
     for (const res of targets) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -97,7 +98,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const ts = Date.now();
     for (const res of streams) {
       const siteCode = (res as ServerResponse & { siteCode?: string }).siteCode ?? '';
-      res.write(`event: configuration-update-event\ndata: ${JSON.stringify({ siteCode, ts })}\n\n`);
+      res.write(`event: ${UPDATE_EVENT}\ndata: ${JSON.stringify({ siteCode, ts })}\n\n`);
     }
     broadcast(watchers, 'config', config);
     log(`config reloaded from ${options.config}: ${config.featureFlags.length} flag(s), ${streams.size} stream(s) told`);
@@ -177,25 +178,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (!res.headersSent) json(res, 500, { error: String(err) });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  const host = options.host ?? '127.0.0.1';
+  const listening = await listenLocally(server, options.port ?? 0, host);
+  const url = `http://${host}:${listening.port}`;
 
   const onChange = (current: { mtimeMs: number }, previous: { mtimeMs: number }) => {
     if (current.mtimeMs !== previous.mtimeMs) reload();
   };
   watchFile(options.config, { interval: options.watchIntervalMs ?? 200, persistent: false }, onChange);
-  const heartbeat = setInterval(() => {
+  const heartbeat = every(() => {
     for (const res of [...streams, ...watchers]) res.write(': heartbeat\n\n');
   }, 30_000);
-  heartbeat.unref();
   log(`dev server on ${url}, serving ${options.config}`);
 
   return {
@@ -207,8 +200,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       unwatchFile(options.config, onChange);
       clearInterval(heartbeat);
       for (const res of [...streams, ...watchers]) res.end();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startPageServer, type PageServer } from './harness.ts';
 import type { PlatformResults } from './pages/platform.ts';
+import { byVisitor } from '../support/browserMode.ts';
 
 /** Label, user agent (undefined: headless Chromium's own), and the flags that must be on for the first visitor. */
 const USER_AGENTS: [string, string | undefined, string[]][] = [
@@ -21,16 +22,6 @@ const USER_AGENTS: [string, string | undefined, string[]][] = [
   ['Internet Explorer 11', 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko', ['browser_ie', 'os_windows', 'device_desktop']],
   ['a bot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', ['browser_other']],
 ];
-
-/** Tracking lines by visitor code, nonces masked, in order. */
-function linesByVisitor(lines: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const line of lines) {
-    const visitor = /&visitorCode=([^&]*)/.exec(line)?.[1] ?? '<none>';
-    (out[visitor] ??= []).push(line.replace(/&nonce=[0-9A-F]{16}/, '&nonce=<nonce>'));
-  }
-  return out;
-}
 
 describe('platform data in headless Chromium: the official SDK and ours decide and track alike', () => {
   let server: PageServer;
@@ -69,9 +60,9 @@ describe('platform data in headless Chromium: the official SDK and ours decide a
       await page.waitForTimeout(300);
 
       const lines = (await page.evaluate(() => window.__results!.lines)) as PlatformResults['lines'];
-      const official = linesByVisitor(lines.official);
+      const official = byVisitor(lines.official);
       expect(Object.keys(official).sort()).toEqual(['visitor-a', 'visitor-b', 'visitor-c']);
-      expect(linesByVisitor(lines.ours)).toEqual(official);
+      expect(byVisitor(lines.ours)).toEqual(official);
       expect(official['visitor-a'].map((line) => line.split('&')[0] + (line.includes('visitNumber=') ? ' (summary)' : ''))).toEqual(
         expect.arrayContaining(['eventType=page', 'eventType=staticData (summary)']),
       );

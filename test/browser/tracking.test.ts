@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { switchConfig } from '../delivery/server.ts';
 import { launchBrowser, startPageServer, withPage, type PageServer } from './harness.ts';
 
@@ -51,13 +51,10 @@ describe('tracking in headless Chromium', () => {
     expect(await page.locator('body').getAttribute('data-error')).toBeNull();
   }
 
-  async function eventually(condition: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const eventually = (condition: () => boolean, what: string) =>
+    vi.waitUntil(condition, { timeout: 15_000, interval: 50 }).catch(() => {
+      throw new Error(`timed out waiting for ${what}`);
+    });
 
   it('events queued just before the page is left arrive by beacon', async () => {
     await withPage(browser, async ({ page, errors }) => {

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
-import { startNextApp, type NextApp } from './nextApp.ts';
+import { startNextApp, type NextApp } from '../../demo/nextServer.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const SITE_CODE = 'demo-site';
@@ -104,13 +104,7 @@ function serverFlags(html: string): { outerHTML: string; text: string; keys: Rec
   return { outerHTML: flags?.outerHTML ?? '', text: flags?.textContent ?? '', keys: flagsOf(document), visitorCode: document.querySelector('[data-visitor-code]')?.textContent ?? null };
 }
 
-async function eventually(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = (condition: () => boolean, timeout = 10_000) => vi.waitUntil(condition, { timeout, interval: 50 });
 
 /** Experiment events the dev server received for the visitor, as `id:variationId`. */
 function exposuresAt(visitorCode: string): string[] {

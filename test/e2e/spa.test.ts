@@ -8,12 +8,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KameleoonClient } from '../../src/node.ts';
-import type { ConfigurationJson } from '../../src/config/types.ts';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { startSpa, type SpaServer } from '../../demo/spaServer.ts';
+import { sdkDecisions as decisions, shownFlags as shown } from '../../demo/probes.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
 
 let dev: DevServer;
@@ -32,30 +31,8 @@ afterAll(async () => {
   await Promise.all([browser?.close(), spa?.close(), dev?.close()]);
 });
 
-/** What the SDK decides for the visitor on `config` (no tracking). */
-async function decisions(config: ConfigurationJson, visitorCode: string): Promise<Record<string, string>> {
-  const client = new KameleoonClient({
-    siteCode: 'demo-site',
-    configuration: { defaultDataFile: config as never },
-    externals: { requester: { sendRequest: async () => new Response(null, { status: 304 }) }, logger: { log() {} } },
-  });
-  await client.initialize();
-  const keys = Object.fromEntries([...client.getVariations({ visitorCode, track: false })].map(([key, v]) => [key, v.key]));
-  await client.close();
-  return keys;
-}
 
-async function shown(page: Page): Promise<Record<string, string>> {
-  return Object.fromEntries(await page.$$eval('#flags [data-flag]', (rows) => rows.map((r) => [r.getAttribute('data-flag')!, r.querySelector('.variation')?.textContent ?? ''])));
-}
-
-async function eventually(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = (condition: () => boolean, timeout = 10_000) => vi.waitUntil(condition, { timeout, interval: 50 });
 
 describe('demo React SPA, end to end', () => {
   it('shows the decisions, follows a config edit live, and tracks each event once', async () => {

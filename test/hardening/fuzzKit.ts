@@ -6,7 +6,7 @@
  */
 import { KameleoonError, KameleoonException } from '../../src/errors.ts';
 import { ApplicationVersion, Browser, Conversion, Cookie, CustomData, Device, GeolocationData, OperatingSystem, PageView, UniqueIdentifier, UserAgent } from '../../src/visitor/data.ts';
-import { mulberry32 } from '../differential/rng.ts';
+import { Rng } from '../differential/rng.ts';
 
 /** A requester for offline clients: every request (configuration, tracking, Data API) gets HTTP 503. */
 export const unavailableRequester = {
@@ -213,25 +213,12 @@ export interface ValidPools {
 }
 
 /** A seeded source of hostile (and sometimes valid) values. */
-export class Hostile {
-  readonly rnd: () => number;
+export class Hostile extends Rng {
   readonly valid: ValidPools;
 
   constructor(seed: number, valid: ValidPools) {
-    this.rnd = mulberry32(seed);
+    super(seed);
     this.valid = valid;
-  }
-
-  chance(p: number): boolean {
-    return this.rnd() < p;
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.rnd() * (max - min + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.rnd() * items.length)];
   }
 
   /** A random string of random length from {@link CHARS}. */
@@ -247,7 +234,7 @@ export class Hostile {
   }
 
   number(): number {
-    return this.chance(0.8) ? this.pick(HOSTILE_NUMBERS) : (this.rnd() - 0.5) * 10 ** this.int(0, 40);
+    return this.chance(0.8) ? this.pick(HOSTILE_NUMBERS) : (this.float() - 0.5) * 10 ** this.int(0, 40);
   }
 
   /**
@@ -270,7 +257,7 @@ export class Hostile {
 
   /** An object with random keys (own `__proto__` included) and hostile values. */
   object(depth: number): object {
-    const r = this.rnd();
+    const r = this.float();
     if (r < 0.12) return this.pick(PROTO_OBJECTS)();
     const target: Record<string, unknown> = r < 0.2 ? Object.create(null) : {};
     const n = this.int(0, 5);
@@ -284,7 +271,7 @@ export class Hostile {
   /** One of the data classes, valid or with wrong fields. */
   dataInstance(): unknown {
     const valid = this.pick(VALID_DATA)() as Record<string, unknown>;
-    const r = this.rnd();
+    const r = this.float();
     if (r < 0.45) return valid;
     if (r < 0.85) {
       // A real instance whose fields were overwritten after construction.
