@@ -7,6 +7,9 @@ import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
 /** Interfaces between the isomorphic core and its environment. Types only. */
 
+/** A beacon or keepalive request stays under the browsers' 64 KiB limit: bodies are cut at this many characters. */
+export const BEACON_CHARS = 60_000;
+
 /** Kinds of request the SDK makes (official names). */
 export const RequestType = {
   Configuration: 'configuration',

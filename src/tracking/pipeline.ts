@@ -1,13 +1,13 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { IExternalRequester, IExternalStorage, PageLifecycle } from '../platform/platform.ts';
+import { BEACON_CHARS, type IExternalRequester, type IExternalStorage, type PageLifecycle } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import { Outbox, type OutboxLimits, type TrackingLine } from './outbox.ts';
 import { Tracker } from './tracker.ts';
 import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
-import { createTrackingSender, trackingUrl } from './transport.ts';
+import { batchUrl, createTrackingSender, trackingUrl } from './transport.ts';
 import { dataApiBaseUrl } from '../config/dataApi.ts';
 import { isSoundItem } from '../visitor/data.ts';
 import { every } from '../platform/timers.ts';
@@ -52,9 +52,6 @@ export interface TrackingPipeline {
 
 /** The official browser SDK's `ACTIVITY_INTERVAL`. */
 const ACTIVITY_MS = 15_000;
-
-/** Beacons stay under the browsers' 64 KiB limit. */
-const BEACON_CHARS = 60_000;
 
 /**
  * Builds the tracking pipeline; with a `page` (browsers), lines earlier pages left unsent are sent
@@ -104,7 +101,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
       for (const chunk of outbox.chunks(BEACON_CHARS)) {
         const fresh = chunk.filter((line) => !beaconed.has(line));
         if (fresh.length === 0) continue;
-        if (!page.beacon(url() + (fresh.some((l) => l.ua) ? '&bodyUa=true' : ''), fresh.map((l) => l.text).join('\n'))) break;
+        if (!page.beacon(batchUrl(url(), fresh), fresh.map((l) => l.text).join('\n'))) break;
         for (const line of fresh) beaconed.add(line);
       }
     }));

@@ -112,13 +112,7 @@ export class Tracker {
     this.#ids = [];
     this.#unknown = new Map();
     const lines: TrackingLine[] = [];
-    for (const id of ids) {
-      const flags = this.#flags[id];
-      if ((flags & 1) === 0) continue; // composed early, as the visitor was forgotten
-      this.#flags[id] = 0;
-      const code = this.#o.store.codeOf(id) as string | undefined;
-      if (code !== undefined) this.#composeSafely(code, (flags & 2) !== 0, lines);
-    }
+    for (const id of ids) this.#composeScheduled(id, lines);
     for (const [code, consent] of unknown) this.#composeSafely(code, consent, lines);
     this.#o.outbox.add(lines);
   }
@@ -228,14 +222,18 @@ export class Tracker {
    * clock step, a stalled event loop): its lines are composed now, so nothing it owes is lost.
    */
   rescue(id: number): void {
+    const lines: TrackingLine[] = [];
+    this.#composeScheduled(id, lines);
+    if (lines.length) this.#o.outbox.add(lines);
+  }
+
+  /** Composes visitor `id` if it is scheduled (a visitor composed early, as it was forgotten, is not). */
+  #composeScheduled(id: number, out: TrackingLine[]): void {
     const flags = id < this.#flags.length ? this.#flags[id] : 0;
     if ((flags & 1) === 0) return;
     this.#flags[id] = 0;
     const code = this.#o.store.codeOf(id) as string | undefined;
-    if (code === undefined) return;
-    const lines: TrackingLine[] = [];
-    this.#composeSafely(code, (flags & 2) !== 0, lines);
-    this.#o.outbox.add(lines);
+    if (code !== undefined) this.#composeSafely(code, (flags & 2) !== 0, out);
   }
 
   /** Schedules every visitor with unsent exposures or data (`flush()` without a visitor). */

@@ -17,6 +17,11 @@ export function trackingUrl(base: string, siteCode: string, sdkName: string, sdk
   return `${base.replace(/\/+$/, '')}/visit/events?siteCode=${encodeURIComponent(siteCode)}&sdkName=${encodeURIComponent(sdkName)}&sdkVersion=${encodeURIComponent(sdkVersion)}`;
 }
 
+/** The URL of a batch: `bodyUa=true` when a line carries a user agent, as the official SDK says. */
+export function batchUrl(url: string, lines: readonly TrackingLine[]): string {
+  return lines.some((l) => l.ua) ? `${url}&bodyUa=true` : url;
+}
+
 /** Whether a failed status is worth retrying: the server may accept the same lines later. */
 function isRetryable(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
@@ -29,7 +34,7 @@ function isRetryable(status: number): boolean {
  */
 export function createTrackingSender(options: TrackingSenderOptions): (lines: readonly TrackingLine[]) => Promise<SendOutcome> {
   return async (lines) => {
-    const url = options.url() + (lines.some((l) => l.ua) ? '&bodyUa=true' : '');
+    const url = batchUrl(options.url(), lines);
     const response = await withDeadline(options.timeoutMs, undefined, (signal) =>
       options.requester.sendRequest({
         requestType: RequestType.Tracking,

@@ -103,8 +103,7 @@ export class AssignmentPool {
     let last = NONE;
     for (let node = head; node !== NONE; node = this.#nodes[node + 3]) {
       if (this.#nodes[node] === experimentId) {
-        this.#nodes[node + 1] = variationId ?? -1;
-        this.#nodes[node + 2] = flags;
+        this.replace(node, variationId, flags);
         return head;
       }
       last = node;
@@ -118,6 +117,12 @@ export class AssignmentPool {
     if (last === NONE) return node;
     n[last + 3] = node;
     return head;
+  }
+
+  /** Replaces a node's variation and flags (its return stamp is cleared). */
+  replace(node: number, variationId: number | null, flags: number): void {
+    this.#nodes[node + 1] = variationId ?? -1;
+    this.#nodes[node + 2] = flags;
   }
 
   /** Returns every node of the list to the free list. */
@@ -189,7 +194,10 @@ export class Assignments implements AssignmentView {
     const node = pool.find(head, experimentId);
     let status = node !== NONE && pool.variationId(node) === variationId ? pool.flags(node) & (UNSENT | SENT) : 0;
     if (track && (status & SENT) === 0) status |= UNSENT;
-    owner.setHead(this.#visitor, pool.set(head, experimentId, variationId, (isTargetedRule ? TARGETED : 0) | status));
+    const flags = (isTargetedRule ? TARGETED : 0) | status;
+    // Found: replaced in place (the list was just walked); new: appended.
+    if (node !== NONE) pool.replace(node, variationId, flags);
+    else owner.setHead(this.#visitor, pool.set(head, experimentId, variationId, flags));
   }
 
   /** Every assignment, in the order first made. */

@@ -10,6 +10,7 @@
  * Nothing here touches the network: every request goes to a stub requester.
  */
 import type * as OurSdk from '../../src/node.ts';
+import { officialOfflineExternals } from '../support/officialSdk.ts';
 
 export type Sdk = typeof OurSdk;
 export type Client = InstanceType<Sdk['KameleoonClient']>;
@@ -38,12 +39,8 @@ function officialOptions(config: unknown): unknown {
   const store = new Map<string, unknown>();
   return {
     siteCode: 'conformance',
-    externals: {
-      logger: silentLogger,
-      storage: { read: (key: string) => store.get(key) ?? null, write: (key: string, data: unknown) => store.set(key, data) },
-      visitorCodeManager: { getData: () => null, setData() {} },
-      eventSource: { open() {}, close() {} },
-      requester: {
+    externals: officialOfflineExternals(
+      {
         // Configuration requests get the config; tracking is accepted and dropped; anything else fails.
         sendRequest: async ({ requestType }: { requestType: string }) => {
           if (requestType === 'configuration') {
@@ -55,7 +52,8 @@ function officialOptions(config: unknown): unknown {
           return { ok: false, status: 503, json: async () => null, text: async () => '', headers: [] };
         },
       },
-    },
+      store,
+    ),
     _internals: { packageInfo: PACKAGE_INFO, platformAnalyzer: { getResult: () => ({}) } },
   };
 }

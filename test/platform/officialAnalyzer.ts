@@ -7,6 +7,7 @@
  */
 import { vi } from 'vitest';
 import * as official from '@kameleoon/javascript-sdk';
+import { officialOfflineExternals } from '../support/officialSdk.ts';
 
 /** What the official analyzer says of a user agent (its names, as the SDK stores them). */
 export interface OfficialAnalysis {
@@ -43,13 +44,7 @@ function officialAnalyzerClass(): AnalyzerClass {
   try {
     const client = new official.KameleoonClient({
       siteCode: 'oracle',
-      externals: {
-        storage: { read: () => null, write() {} },
-        requester: { sendRequest: async () => new Response(null, { status: 503 }) },
-        visitorCodeManager: { getData: () => null, setData() {} },
-        eventSource: { open() {}, close() {} },
-        logger: { log() {} },
-      },
+      externals: officialOfflineExternals({ sendRequest: async () => new Response(null, { status: 503 }) }),
     } as never) as unknown as { customDataManager: { platformAnalyzer: object } };
     analyzerClass = client.customDataManager.platformAnalyzer.constructor as AnalyzerClass;
     return analyzerClass;

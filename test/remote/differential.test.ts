@@ -20,6 +20,7 @@ import {
 } from '../../src/remote/remoteData.ts';
 import { Browser, Conversion, CustomData, Device, GeolocationData, OperatingSystem, PageView, type KameleoonDataType } from '../../src/visitor/data.ts';
 import { ALL_FILTERS, T0, visitorDataFixture } from './fixtures.ts';
+import { officialOfflineExternals } from '../support/officialSdk.ts';
 
 const SITE = 'site-diff';
 const config = JSON.parse(readFileSync(new URL('../differential/fixtures/kameleoon-sample-config.json', import.meta.url), 'utf8'));
@@ -144,12 +145,8 @@ beforeAll(async () => {
   releaseTimers = captureTimers();
   client = new (official as any).KameleoonClient({
     siteCode: SITE,
-    externals: {
-      logger: { log() {} },
-      storage: { read: (key: string) => store.get(key) ?? null, write: (key: string, data: unknown) => store.set(key, data) },
-      visitorCodeManager: { getData: () => null, setData() {} },
-      eventSource: { open() {}, close() {} },
-      requester: {
+    externals: officialOfflineExternals(
+      {
         sendRequest: async ({ requestType, url }: { requestType: string; url: string }) => {
           if (requestType === 'configuration') return response(200, config);
           if (requestType === 'remoteData') {
@@ -159,7 +156,8 @@ beforeAll(async () => {
           return response(204, null);
         },
       },
-    },
+      store,
+    ),
     _internals: { packageInfo: { type: 'NODEJS', version: '0.0.0-harness', isServer: true }, platformAnalyzer: { getResult: () => ({}) } },
   });
   await client.initialize();

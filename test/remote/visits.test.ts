@@ -12,6 +12,7 @@ import { notModifiedRequester } from '../client/helpers.ts';
 import { officialServerModule } from '../differential/drive.ts';
 import { DataApiTestServer } from './server.ts';
 import { NOW, VISIT_FLAGS, visitCases, visitsConfig, type VisitCase } from './visitsKit.ts';
+import { officialOfflineExternals } from '../support/officialSdk.ts';
 
 const SITE = 'site-visits';
 const CONFIG = JSON.stringify(visitsConfig());
@@ -35,8 +36,8 @@ function officialClient(): Sdk {
   const store = new Map<string, unknown>();
   return new Official({
     siteCode: SITE,
-    externals: {
-      requester: {
+    externals: officialOfflineExternals(
+      {
         sendRequest: async ({ requestType, url, parameters }: { requestType: string; url: string; parameters: RequestInit }) => {
           if (requestType === 'configuration') return new Response(CONFIG, { status: 200 });
           // Its Data API is the local one.
@@ -44,11 +45,8 @@ function officialClient(): Sdk {
           return new Response(null, { status: 204 });
         },
       },
-      storage: { read: (key: string) => store.get(key) ?? null, write: (key: string, data: unknown) => void store.set(key, data) },
-      eventSource: { open() {}, close() {}, onError() {} },
-      visitorCodeManager: { getData: () => null, setData() {} },
-      logger: { log() {} },
-    },
+      store,
+    ),
     _internals: { packageInfo: { type: 'NODEJS', version: '5.17.1', isServer: true }, platformAnalyzer: { getResult: () => ({}) } },
   }) as unknown as Sdk;
 }

@@ -11,6 +11,7 @@ import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
 import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle, Platform } from '../../src/platform/platform.ts';
 import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
 import { createTracking } from '../../src/tracking/pipeline.ts';
+import { officialOfflineExternals } from './officialSdk.ts';
 
 /** The official browser SDK's package, which both clients report. */
 export const BROWSER = { type: 'JAVASCRIPT', version: '4.17.1', isServer: false } as const;
@@ -63,16 +64,9 @@ export function ourBrowserClient(backend: BrowserModeBackend, lines: string[], p
 
 /** The official SDK as a browser would run it, on an in-memory storage. */
 export function officialBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: unknown): official.KameleoonClient {
-  const store = new Map<string, unknown>();
   return new official.KameleoonClient({
     siteCode: backend.siteCode,
-    externals: {
-      requester: backendRequester(backend, lines) as never,
-      storage: { read: (key: string) => (store.get(key) ?? null) as never, write: (key: string, data: unknown) => void store.set(key, data) },
-      visitorCodeManager: { getData: () => null, setData() {} },
-      eventSource: { open() {}, close() {} },
-      logger: { log() {} },
-    },
+    externals: officialOfflineExternals(backendRequester(backend, lines) as never),
     _internals: { packageInfo: { ...BROWSER } as never, platformAnalyzer: platformAnalyzer as never },
   });
 }

@@ -1,6 +1,6 @@
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { TrackingLine } from '../../tracking/outbox.ts';
-import type { PageLifecycle } from '../platform.ts';
+import { BEACON_CHARS, type PageLifecycle } from '../platform.ts';
 import { onPageLeave } from './pageLeave.ts';
 
 /** Key prefix of a site's unsent tracking lines; each tab writes its own key. */
@@ -89,7 +89,7 @@ export function createPageLifecycle(): PageLifecycle {
           // text/plain: a beacon may not carry the official wildcard type without a preflight.
           if (navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' }))) return true;
         }
-        if (typeof fetch === 'function' && body.length < 60_000) {
+        if (typeof fetch === 'function' && body.length < BEACON_CHARS) {
           void fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } }).catch(() => undefined);
           return true;
         }
