@@ -40,6 +40,16 @@ function Flag({ featureKey }: { featureKey: string }) {
   return <span data-testid={featureKey}>{variation?.key ?? 'loading'}</span>;
 }
 
+/** Two flags, `alpha` delivered only to visitors whose custom data 0 is "premium". */
+function premiumAlpha() {
+  const backend = fakeBackend(twoFlags('a1', 'b1'));
+  const config = backend.config as { segments?: unknown[]; featureFlags: { rules: { segmentId: number | null }[] }[]; customData?: unknown[] };
+  config.customData = [{ id: 1, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }];
+  config.segments = [{ id: 5, name: 'premium', conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, targetingType: 'CUSTOM_DATUM', isInclude: true, weight: 1, customDataIndex: '0', valueMatchType: 'EXACT', value: 'premium' }] }] } }];
+  config.featureFlags[0].rules[0].segmentId = 5;
+  return backend;
+}
+
 describe('hooks', () => {
   it('useVariation shows the variation once initialized, and a configuration update re-renders only the flag that changed', async () => {
     const backend = fakeBackend(twoFlags('a1', 'b1'));
@@ -95,11 +105,7 @@ describe('hooks', () => {
   });
 
   it('useKameleoon().addData re-evaluates the flags on screen', async () => {
-    const backend = fakeBackend(twoFlags('a1', 'b1'));
-    const config = backend.config as { segments?: unknown[]; featureFlags: { rules: { segmentId: number | null }[] }[]; customData?: unknown[] };
-    config.customData = [{ id: 1, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }];
-    config.segments = [{ id: 5, name: 'premium', conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, targetingType: 'CUSTOM_DATUM', isInclude: true, weight: 1, customDataIndex: '0', valueMatchType: 'EXACT', value: 'premium' }] }] } }];
-    config.featureFlags[0].rules[0].segmentId = 5;
+    const backend = premiumAlpha();
     const client = keep(newClient(backend));
     const { result } = renderHook(() => ({ alpha: useVariation('alpha', { track: false }), actions: useKameleoon() }), {
       wrapper: ({ children }) => <KameleoonProvider client={client} visitorCode="v3">{children}</KameleoonProvider>,
@@ -110,11 +116,7 @@ describe('hooks', () => {
   });
 
   it('a change made through the client itself (setForcedVariation, addData) re-evaluates the flags on screen too', async () => {
-    const backend = fakeBackend(twoFlags('a1', 'b1'));
-    const config = backend.config as { segments?: unknown[]; featureFlags: { rules: { segmentId: number | null }[] }[]; customData?: unknown[] };
-    config.customData = [{ id: 1, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }];
-    config.segments = [{ id: 5, name: 'premium', conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, targetingType: 'CUSTOM_DATUM', isInclude: true, weight: 1, customDataIndex: '0', valueMatchType: 'EXACT', value: 'premium' }] }] } }];
-    config.featureFlags[0].rules[0].segmentId = 5;
+    const backend = premiumAlpha();
     const client = keep(newClient(backend));
     const { result } = renderHook(() => useVariation('alpha', { track: false }), {
       wrapper: ({ children }) => <KameleoonProvider client={client} visitorCode="v4">{children}</KameleoonProvider>,
