@@ -126,8 +126,10 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   const addAll = optionalBoolean(shouldAddData, 'shouldAddData', 'getRemoteVisitorData', true);
   // Browsers switch to the visitor once the arguments are checked (the official SDK does as it
   // reads the visitor's data, before the request), and again after the request, should another
-  // visitor have become current meanwhile.
-  const kinds = storedKinds(c.visitors.dataOf(c.visitor(visitorCode)));
+  // visitor have become current meanwhile. Servers only look before the request: a failed one
+  // must leave no empty visitor behind (held until sessionDuration) and keep a known one as it was.
+  const known = c.platform.packageInfo.isServer ? c.visitors.peek(visitorCode) : c.visitor(visitorCode);
+  const kinds = storedKinds(known === undefined ? undefined : c.visitors.dataOf(known));
   const result = await (await c.remote()).visitorData(visitorCode, filters, kinds, ms);
   const toStore = addAll ? result.dataToStore : result.alwaysStored;
   const visitor = c.visitor(visitorCode);

@@ -60,7 +60,8 @@ export const MIN_PREVIOUS_VISITS = 1;
 export const MAX_PREVIOUS_VISITS = 25;
 
 /**
- * Checks `filters.previousVisitAmount` (when given) is an integer from 1 to 25.
+ * Checks `filters.previousVisitAmount` (when given) is an integer from 1 to 25. The client checks
+ * the user's filters with it once, before anything else; the URL and the request take them as they are.
  * @throws KameleoonError of type `VisitAmount` (the official type) otherwise
  */
 export function validateVisitorDataFilters(filters: RemoteVisitorDataFiltersType): void {

@@ -8,7 +8,7 @@ import { KameleoonError, KameleoonException } from '../errors.ts';
 import type { JSONType } from '../config/variables.ts';
 import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
 import { CustomData } from '../visitor/data.ts';
-import { DEFAULT_VISITOR_DATA_FILTERS, validateVisitorDataFilters, type RemoteVisitorDataFiltersType } from './filters.ts';
+import { DEFAULT_VISITOR_DATA_FILTERS, type RemoteVisitorDataFiltersType } from './filters.ts';
 import { parseRemoteVisitorData, type ParseRemoteVisitorDataOptions, type RemoteVisitorDataResult } from './visitorData.ts';
 import { dataApiBaseUrl, type DataApiHost } from '../config/dataApi.ts';
 import { withDeadline } from '../platform/timers.ts';
@@ -30,7 +30,7 @@ export interface DataApiLocation extends DataApiHost {
 /** Parameters of a visitor data URL. */
 export interface VisitorDataUrlParams {
   visitorCode: string;
-  /** Default {@link DEFAULT_VISITOR_DATA_FILTERS}. */
+  /** Default {@link DEFAULT_VISITOR_DATA_FILTERS}; checked by the caller (`validateVisitorDataFilters`). */
   filters?: RemoteVisitorDataFiltersType | undefined;
   /** The visitor is a unique identifier (user id): sent as `mappingValue` instead of `visitorCode`. */
   isMappingIdentifier?: boolean | undefined;
@@ -47,7 +47,6 @@ export interface DataApiUrls {
    * followed by the flags in the official order: `customData` (also when `filters.visitorCode`),
    * `conversion`, `geolocation`, `experiment`, `page`, `staticData` (always), `currentVisit`,
    * `kcs`, `personalization`, `cbs`, each `=true` and present only when requested.
-   * @throws KameleoonError `VisitAmount` when `previousVisitAmount` is out of 1..25
    */
   visitorData(params: VisitorDataUrlParams): string;
 }
@@ -59,9 +58,7 @@ export function dataApiUrls(location: DataApiLocation): DataApiUrls {
   return {
     base,
     remoteData: (key) => `${base}/map/map?siteCode=${site}&key=${encodeURI(toWellFormed(key))}`,
-    visitorData: ({ visitorCode, filters = DEFAULT_VISITOR_DATA_FILTERS, isMappingIdentifier = false }) => {
-      validateVisitorDataFilters(filters);
-      const f = filters;
+    visitorData: ({ visitorCode, filters: f = DEFAULT_VISITOR_DATA_FILTERS, isMappingIdentifier = false }) => {
       let url = `${base}/visit/visitor?siteCode=${site}`;
       url += `&${isMappingIdentifier ? 'mappingValue' : 'visitorCode'}=${encodeComponent(visitorCode)}`;
       url += `&maxNumberPreviousVisits=${f.previousVisitAmount ?? 1}`;
@@ -210,13 +207,13 @@ export interface RemoteVisitorDataParams extends RemoteRequestParams, ParseRemot
 /**
  * Reads a visitor's visits (`GET /visit/visitor…`; build the URL with `dataApiUrls(...).visitorData`
  * and the same filters) and parses them with {@link parseRemoteVisitorData}. The caller returns
- * `result.visitorData` to the user and stores what the official SDK stores.
+ * `result.visitorData` to the user and stores what the official SDK stores. The filters are
+ * checked once, by the caller, before anything is done (`validateVisitorDataFilters`).
  * @throws KameleoonError `RemoteData` on a network error, a timeout, a non-2xx status or a body
- * that is not JSON; `VisitAmount` when `filters.previousVisitAmount` is out of 1..25
+ * that is not JSON
  */
 export async function getRemoteVisitorData(params: RemoteVisitorDataParams): Promise<RemoteVisitorDataResult> {
   const { filters, storedKinds, visitorScopeIndexes, ...request } = params;
-  if (filters) validateVisitorDataFilters(filters);
   const body = await getJson(request, 'visitor data');
   return parseRemoteVisitorData(body, { filters, storedKinds, visitorScopeIndexes });
 }

@@ -1,10 +1,11 @@
 /**
  * Remote data through the client, against a local Data API on 127.0.0.1: what getRemoteVisitorData
  * adds to the visitor reaches targeting; custom data of VISITOR scope is added even when
- * `shouldAddData` is false; the warehouse audience is stored; the OAuth token is sent.
+ * `shouldAddData` is false; the warehouse audience is stored; the OAuth token is sent. A call
+ * that fails leaves the visitors held on the server as they were.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KameleoonClient } from '../../src/node.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CustomData, KameleoonClient, KameleoonError, KameleoonException, type IExternalRequester } from '../../src/node.ts';
 import { notModifiedRequester } from '../client/helpers.ts';
 import { DataApiTestServer } from './server.ts';
 import { VISITOR, visitorDataFixture } from './fixtures.ts';
@@ -28,11 +29,16 @@ beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => server.reset());
 
-async function client(scope: 'VISITOR' | 'VISIT', extra: { clientId?: string; clientSecret?: string } = {}): Promise<KameleoonClient> {
+/** Configuration from the offline requester; the Data API through `dataApi` (default: fetch to the local server). */
+async function client(
+  scope: 'VISITOR' | 'VISIT',
+  extra: { clientId?: string; clientSecret?: string; sessionDuration?: number } = {},
+  dataApi: IExternalRequester['sendRequest'] = (p) => fetch(p.url, p.parameters),
+): Promise<KameleoonClient> {
   const c = new KameleoonClient({
     siteCode: 'site-test',
     configuration: { defaultDataFile: config(scope) as never, endpoints: { dataApi: server.url, api: server.url }, ...extra },
-    externals: { logger: { log() {} }, requester: { sendRequest: (p) => (p.requestType === 'configuration' ? notModifiedRequester.sendRequest(p) : fetch(p.url, p.parameters)) } },
+    externals: { logger: { log() {} }, requester: { sendRequest: (p) => (p.requestType === 'configuration' ? notModifiedRequester.sendRequest(p) : dataApi(p)) } },
   });
   await c.initialize();
   return c;
@@ -80,6 +86,74 @@ describe('remote data through the client', () => {
     await c.getRemoteData('k');
     expect(server.requestsTo('/oauth/token')[0].body).toBe('grant_type=client_credentials&client_id=id&client_secret=secret');
     expect(server.requestsTo('/map/map')[0].headers.authorization).toBe('Bearer token-1');
+    await c.close();
+  });
+});
+
+describe('a failed getRemoteVisitorData on a server', () => {
+  afterEach(() => vi.useRealTimers());
+
+  const rejected = async (promise: Promise<unknown>): Promise<string | undefined> =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => (e instanceof KameleoonError ? e.type : String(e)),
+    );
+  const unreachable: IExternalRequester['sendRequest'] = async () => {
+    throw new TypeError('fetch failed: connect ECONNREFUSED');
+  };
+
+  const failures: [string, () => void][] = [
+    ['an error status', () => server.on('/visit/visitor', () => ({ status: 500, json: { message: 'boom' } }))],
+    ['a network error', () => (networkDown = true)],
+    ['a timeout', () => server.on('/visit/visitor', () => 'hang')],
+  ];
+  let networkDown = false;
+  beforeEach(() => (networkDown = false));
+
+  it.each(failures)('after %s, holds no visitor for the codes asked about', async (_name, fail) => {
+    const c = await client('VISIT', {}, (p) => (networkDown ? unreachable(p) : fetch(p.url, p.parameters)));
+    fail();
+    for (let i = 0; i < 5; i++) expect(await rejected(c.getRemoteVisitorData({ visitorCode: `failed-${i}`, timeout: 50 }))).toBe(KameleoonException.RemoteData);
+    expect(c.visitorCount).toBe(0);
+    // Once the Data API answers, the visitor is added.
+    networkDown = false;
+    server.on('/visit/visitor', () => ({ json: visitorDataFixture() }));
+    await c.getRemoteVisitorData({ visitorCode: VISITOR });
+    expect(c.visitorCount).toBe(1);
+    await c.close();
+  });
+
+  it('leaves a known visitor as it was: its data, and its activity (it is forgotten on time)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = 1_700_000_000_000;
+    vi.setSystemTime(t0);
+    const c = await client('VISIT', { sessionDuration: 1 }, unreachable);
+    c.addData(VISITOR, new CustomData(0, 'enterprise'));
+    expect(c.visitorCount).toBe(1);
+    vi.setSystemTime(t0 + 50_000);
+    expect(await rejected(c.getRemoteVisitorData({ visitorCode: VISITOR, filters: { previousVisitAmount: 25, customData: true, browser: true } }))).toBe(KameleoonException.RemoteData);
+    expect(c.visitorCount).toBe(1);
+    // One minute after the visitor's last own activity, it is forgotten as another visitor arrives:
+    // the failed call did not count as activity.
+    vi.setSystemTime(t0 + 61_000);
+    c.getVariation({ visitorCode: 'late', featureKey: 'plan_gate', track: false });
+    expect(c.visitorCount).toBe(1);
+    await c.close();
+
+    // And its data stays what it was.
+    const d = await client('VISIT', {}, unreachable);
+    d.addData(VISITOR, new CustomData(0, 'enterprise'));
+    expect(await rejected(d.getRemoteVisitorData({ visitorCode: VISITOR }))).toBe(KameleoonException.RemoteData);
+    expect(gate(d)).toBe('on');
+    expect(d.visitorCount).toBe(1);
+    await d.close();
+  });
+
+  it('rejects filters out of bounds (VisitAmount) before any request, and holds no visitor', async () => {
+    const c = await client('VISIT');
+    expect(await rejected(c.getRemoteVisitorData({ visitorCode: VISITOR, filters: { previousVisitAmount: 30 } }))).toBe(KameleoonException.VisitAmount);
+    expect(server.requests).toHaveLength(0);
+    expect(c.visitorCount).toBe(0);
     await c.close();
   });
 });

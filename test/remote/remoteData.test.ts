@@ -13,6 +13,7 @@ import {
   getRemoteVisitorData,
   getVisitorWarehouseAudience,
   parseRemoteVisitorData,
+  validateVisitorDataFilters,
   type AccessTokenSource,
   type RemoteVisitorDataFiltersType,
 } from '../../src/remote/remoteData.ts';
@@ -95,11 +96,12 @@ describe('Data API URLs', () => {
   });
 
   it.each([1, 2, 24, 25])('accepts previousVisitAmount %s', (amount) => {
+    expect(() => validateVisitorDataFilters({ previousVisitAmount: amount })).not.toThrow();
     expect(urls.visitorData({ visitorCode: 'vc1', filters: { previousVisitAmount: amount } })).toContain(`&maxNumberPreviousVisits=${amount}&`);
   });
 
-  it.each([0, 26, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, '3'])('rejects previousVisitAmount %s with VisitAmount', (amount) => {
-    const error = thrown(() => urls.visitorData({ visitorCode: 'vc1', filters: { previousVisitAmount: amount as number } }));
+  it.each([0, 26, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, '3'])('validateVisitorDataFilters rejects previousVisitAmount %s with VisitAmount', (amount) => {
+    const error = thrown(() => validateVisitorDataFilters({ previousVisitAmount: amount as number }));
     expect(error).toBeInstanceOf(KameleoonError);
     expect((error as KameleoonError).type).toBe(KameleoonException.VisitAmount);
     expect((error as KameleoonError).message).toMatch(/1 to 25/);
@@ -386,14 +388,6 @@ describe('requests to the Data API', () => {
     expect(result).toEqual(parseRemoteVisitorData(visitorDataFixture(), { filters: ALL_FILTERS, visitorScopeIndexes: new Set([2]) }));
     expect(result.visitorData).toHaveLength(14);
     expect(result.alwaysStored.map((d) => d.index)).toEqual([2]);
-  });
-
-  it('getRemoteVisitorData validates previousVisitAmount before any request', async () => {
-    await expectKameleoonError(
-      getRemoteVisitorData({ requester, url: `${server.url}/visit/visitor`, filters: { previousVisitAmount: 30 }, timeoutMs: 5000 }),
-      KameleoonException.VisitAmount,
-    );
-    expect(server.requests).toHaveLength(0);
   });
 
   it('sends a bearer token, and on 401 invalidates it and retries once with a new one', async () => {
