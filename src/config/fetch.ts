@@ -2,8 +2,7 @@ import { ConfigurationError, KameleoonError } from '../errors.ts';
 import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
 import { withDeadline } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
-import { parseConfiguration, type ParsedConfig } from './parse.ts';
-import type { RegexCompiler } from '../targeting/nativeRegex.ts';
+import type { ParsedConfig } from './parse.ts';
 
 /** What a configuration request brought. */
 export type FetchResult =
@@ -20,8 +19,8 @@ export interface FetchParams {
   ifModifiedSince?: string | undefined;
   /** Aborts the request (the client is closing). */
   signal?: AbortSignal | undefined;
-  /** Compiles the REGULAR_EXPRESSION patterns of the configuration. */
-  compileRegex: RegexCompiler;
+  /** Parses and validates the document whole (parseConfiguration, with the platform's regular expressions). */
+  parse(text: string): ParsedConfig;
 }
 
 function header(response: KameleoonResponseType, name: string): string | undefined {
@@ -40,7 +39,7 @@ function header(response: KameleoonResponseType, name: string): string | undefin
  * truncated or malformed body
  */
 export async function fetchConfiguration(params: FetchParams): Promise<FetchResult> {
-  const { requester, url, sdk, timeoutMs, ifModifiedSince, signal, compileRegex } = params;
+  const { requester, url, sdk, timeoutMs, ifModifiedSince, signal, parse } = params;
   let answer: { text: string; lastModified: string | undefined } | undefined;
   try {
     answer = await withDeadline(timeoutMs, signal, async (deadline) => {
@@ -60,5 +59,5 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
     if (err instanceof KameleoonError) throw err;
     throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
   }
-  return answer ? { kind: 'updated', config: parseConfiguration(answer.text, compileRegex), lastModified: answer.lastModified } : { kind: 'notModified' };
+  return answer ? { kind: 'updated', config: parse(answer.text), lastModified: answer.lastModified } : { kind: 'notModified' };
 }
