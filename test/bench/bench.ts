@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createBenchClient, FEATURE_KEY, loadSdk, oursIsOfficial, OURS_OVERRIDE_ENV, visitorCode, type SdkName,
 } from './harness.ts';
-import { measureBundles, type BundleSize } from './size.ts';
+import { bundleSize, measureBundles, PARTS, type BundleSize } from './size.ts';
 import { measureBrowser, quantile, type BrowserReport } from './browser.ts';
 import { heap, throughput, trackingDelivery, TRACKING_VISITORS, type HeapReport, type ThroughputReport, type ThroughputResult, type TrackingReport } from './measure.ts';
 
@@ -311,6 +311,8 @@ async function main(): Promise<void> {
     const sizes = await measureBundles();
     const growthbook = (name: string) => sizes.find((b) => b.name === name)!;
     header.push(`bundles (esbuild, deps in, React out, min+gzip): @growthbook/growthbook ${(growthbook('@growthbook/growthbook').gzipped / 1024).toFixed(1)} KB, @growthbook/growthbook-react ${(growthbook('@growthbook/growthbook-react').gzipped / 1024).toFixed(1)} KB`);
+    const parts = await Promise.all(PARTS.map(({ name, source }) => bundleSize(name, source)));
+    header.push(`ours by part, bundled alone (min+gzip): ${parts.map((p) => `${p.name} ${(p.gzipped / 1024).toFixed(1)} KB`).join(', ')}`);
     data.push(...sizeRows(sizes));
   }
   if (groups.has('browser')) {
