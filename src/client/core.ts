@@ -113,7 +113,7 @@ export class ClientCore {
     const visitor = this.visitors.touch(code, now);
     const stats = this.#visitGoesOn(visitor, now, this.visitStats);
     if (stats?.visitNumber !== this.visitStats?.visitNumber) this.visitStats = stats;
-    this.tracker.schedule(code, this.consentProvided(visitor), visitor);
+    this.tracker.schedule(code, visitor);
   }
 
   /**
@@ -206,7 +206,7 @@ export class ClientCore {
       if (evaluation.experimentId !== null && evaluation.variationId !== null) {
         this.visitors.markReturned(visitor, evaluation.experimentId, flag.variations.get(evaluation.variationKey)?.hasJsCss === true, now);
       }
-      if (track) this.tracker.schedule(visitorCode, this.consentProvided(visitor), visitor);
+      if (track) this.tracker.schedule(visitorCode, visitor);
     }
     if (this.events.hasEvaluationHandler) {
       this.events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });

@@ -159,10 +159,9 @@ export class KameleoonClient {
     const { visitorCode, instant } = typeof params === 'string' ? { visitorCode: params, instant: false } : (params ?? {});
     if (visitorCode !== undefined) {
       validateVisitorCode(visitorCode);
-      const visitor = this.#c.visitors.peek(visitorCode);
-      this.#c.tracker.schedule(visitorCode, this.#c.consentProvided(visitor), visitor);
+      this.#c.tracker.schedule(visitorCode, this.#c.visitors.peek(visitorCode));
     } else {
-      this.#c.tracker.scheduleAll((visitor) => this.#c.consentProvided(visitor));
+      this.#c.tracker.scheduleAll();
     }
     if (optionalBoolean(instant, 'instant', 'flush', false)) void this.#c.tracker.tick();
   }

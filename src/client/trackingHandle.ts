@@ -38,7 +38,7 @@ export class TrackingHandle {
   #failedAt = -Infinity;
   #early = new Map<string, EarlyVisitor>();
   #earlyItems = 0;
-  #scheduleAll: ((visitor: number) => boolean) | undefined;
+  #scheduleAll = false;
   #started = false;
   #closed = false;
   #stopWatchingLeave: (() => void) | undefined;
@@ -79,7 +79,7 @@ export class TrackingHandle {
     pipeline.resume([...this.#early.values()], this.#scheduleAll);
     this.#early.clear();
     this.#earlyItems = 0;
-    this.#scheduleAll = undefined;
+    this.#scheduleAll = false;
     if (this.#started && !this.#closed) pipeline.tracker.start();
     return pipeline;
   }
@@ -127,20 +127,20 @@ export class TrackingHandle {
     }
   }
 
-  /** Schedules the visitor for the next tick (see Tracker.schedule). */
-  schedule(visitorCode: string, consentProvided: boolean, id?: number): void {
-    if (this.#pipeline) return this.#pipeline.tracker.schedule(visitorCode, consentProvided, id);
+  /** Schedules the visitor for the next tick, with its consent as it is now (see Tracker.schedule). */
+  schedule(visitorCode: string, id?: number): void {
+    if (this.#pipeline) return this.#pipeline.tracker.schedule(visitorCode, id);
     this.load();
     const visitor = this.#earlyVisitor(visitorCode);
     visitor.scheduled = true;
-    visitor.consent = consentProvided;
+    visitor.consent = this.#deps.consentOf(id);
   }
 
-  /** Schedules every visitor with something unsent (see Tracker.scheduleAll). */
-  scheduleAll(consentOf: (visitor: number) => boolean): void {
-    if (this.#pipeline) return this.#pipeline.tracker.scheduleAll(consentOf);
+  /** Schedules every visitor with something unsent (see Tracker.scheduleAll; before the pipeline, consent is read as it arrives). */
+  scheduleAll(): void {
+    if (this.#pipeline) return this.#pipeline.tracker.scheduleAll();
     this.load();
-    this.#scheduleAll = consentOf;
+    this.#scheduleAll = true;
   }
 
   /** Composes a visitor about to be forgotten (servers, where the pipeline is always built). */

@@ -32,7 +32,7 @@ export interface WiringHooks {
   /** Browsers: the official SDK's activity of the current visitor (see TrackingDeps.activity). */
   activity(): void;
   /** Whether the visitor's data may be tracked in full (see TrackingDeps.consentOf). */
-  consentOf(visitor: number): boolean;
+  consentOf(visitor: number | undefined): boolean;
   onConfiguration(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
 }
 

@@ -31,8 +31,11 @@ export interface TrackingDeps {
   prepare: (visitorCode: string) => VisitStats | undefined;
   /** Browsers: schedules the visitor the client last switched to, its visit going on (every {@link ACTIVITY_MS}). */
   activity: () => void;
-  /** Whether the visitor's data may be tracked in full (consent given, or not required). */
-  consentOf: (visitor: number) => boolean;
+  /**
+   * Whether the visitor's data may be tracked in full (consent given, or not required); undefined
+   * for a visitor the store does not know. Read as a visitor is scheduled.
+   */
+  consentOf: (visitor: number | undefined) => boolean;
   logger: Logger;
   random: () => number;
 }
@@ -43,9 +46,10 @@ export interface TrackingPipeline {
   outbox: Outbox;
   /**
    * Takes over what was tracked before the pipeline existed: first what earlier pages left in
-   * storage (read and removed), then this page's own visitors, then a pending `scheduleAll`.
+   * storage (read and removed), then this page's own visitors, then a pending `scheduleAll` (its
+   * consent read now).
    */
-  resume(early: readonly EarlyVisitor[], scheduleAll: ((visitor: number) => boolean) | undefined): void;
+  resume(early: readonly EarlyVisitor[], scheduleAll: boolean): void;
   /** Removes the page listeners; lines recovered from earlier pages after this stay stored. */
   dispose(): void;
 }
@@ -77,6 +81,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     store: deps.store,
     config: deps.config,
     prepare: deps.prepare,
+    consentOf: deps.consentOf,
     isServer: deps.sdk.isServer,
     outbox,
     random,
@@ -96,7 +101,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     stops.push(page.onLeave(() => {
       // What was added and never flushed leaves with the page too: the next page cannot send it
       // (another tab, or this page restored from the back-forward cache, would send it twice).
-      tracker.scheduleAll(deps.consentOf);
+      tracker.scheduleAll();
       tracker.compose();
       for (const chunk of outbox.chunks(BEACON_CHARS)) {
         const fresh = chunk.filter((line) => !beaconed.has(line));
@@ -115,7 +120,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
       try {
         const id = deps.store.touch(code);
         if (items.length) tracker.recordData(id, items);
-        if (scheduled) tracker.schedule(code, consent === true, id);
+        if (scheduled) tracker.schedule(code, id, consent === true);
       } catch (err) {
         logger.error(`Tracking of visitor ${JSON.stringify(code)} could not be resumed: ${String(err)}`);
       }
@@ -136,7 +141,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
         }
       }
       replay(early);
-      if (scheduleAll) tracker.scheduleAll(scheduleAll);
+      if (scheduleAll) tracker.scheduleAll();
     },
     dispose: () => {
       disposed = true;

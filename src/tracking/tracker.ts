@@ -26,6 +26,11 @@ export interface TrackerOptions {
    * mapping identifier.
    */
   prepare: (visitorCode: string) => VisitStats | undefined;
+  /**
+   * Whether the visitor's data may be tracked in full (see TrackingDeps.consentOf), read as the
+   * visitor is scheduled; undefined for a visitor the store does not know.
+   */
+  consentOf: (visitor: number | undefined) => boolean;
   /** Browsers add the summary line; servers do not. */
   isServer: boolean;
   intervalMs: number;
@@ -83,8 +88,12 @@ export class Tracker {
     }
   }
 
-  /** Schedules the visitor (its store id when known) for the next tick. */
-  schedule(visitorCode: string, consentProvided: boolean, id?: number): void {
+  /**
+   * Schedules the visitor (its store id when known) for the next tick, with its consent as it is
+   * now: the lines composed on the tick follow it. `consent` is one read earlier (early tracking
+   * handed over, see TrackingPipeline.resume).
+   */
+  schedule(visitorCode: string, id?: number, consentProvided = this.#o.consentOf(id)): void {
     if (id === undefined) {
       this.#unknown.set(visitorCode, consentProvided);
       return;
@@ -237,12 +246,12 @@ export class Tracker {
   }
 
   /** Schedules every visitor with unsent exposures or data (`flush()` without a visitor). */
-  scheduleAll(consentOf: (visitor: number) => boolean): void {
+  scheduleAll(): void {
     const store = this.#o.store;
     for (const id of store.ids()) {
       let due = (store.extra(id)?.unsentKinds?.length ?? 0) > 0;
       for (let node = store.headOf(id); !due && node !== NONE; node = store.pool.next(node)) due = (store.pool.flags(node) & UNSENT) !== 0;
-      if (due) this.schedule(store.codeOf(id), consentOf(id), id);
+      if (due) this.schedule(store.codeOf(id), id);
     }
   }
 

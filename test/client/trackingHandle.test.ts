@@ -21,7 +21,7 @@ function fakePipeline(calls: string[]): TrackingPipeline {
   const tracker = {
     start: () => calls.push('start'),
     recordData: (id: number, items: readonly TrackedItem[]) => calls.push(`data ${id} ${items.map((i) => i.kind).join(',')}`),
-    schedule: (code: string, consent: boolean, id?: number) => calls.push(`schedule ${code} ${consent} ${id}`),
+    schedule: (code: string, id?: number) => calls.push(`schedule ${code} ${id}`),
     scheduleAll: () => calls.push('scheduleAll'),
     rescue: (id: number) => calls.push(`rescue ${id}`),
     tick: async () => void calls.push('tick'),
@@ -35,8 +35,8 @@ function fakePipeline(calls: string[]): TrackingPipeline {
   return { tracker, outbox, resume, dispose: () => calls.push('dispose') } as unknown as TrackingPipeline;
 }
 
-/** Deps with a two-way visitor-code table in place of the visitor store. */
-function deps(storage: IExternalStorage | undefined, errors: string[] = []): TrackingDeps {
+/** Deps with a two-way visitor-code table in place of the visitor store; every visitor's consent is `consent`. */
+function deps(storage: IExternalStorage | undefined, errors: string[] = [], consent = true): TrackingDeps {
   const codes: string[] = [];
   const store = {
     touch: (code: string) => (codes.includes(code) ? codes.indexOf(code) : codes.push(code) - 1),
@@ -46,6 +46,7 @@ function deps(storage: IExternalStorage | undefined, errors: string[] = []): Tra
     siteCode: SITE,
     storage,
     store,
+    consentOf: () => consent,
     logger: new Logger({ log: (_level: number, message: string) => errors.push(message) }),
   } as unknown as TrackingDeps;
 }
@@ -86,10 +87,10 @@ describe('TrackingHandle', () => {
     const calls: string[] = [];
     const handle = new TrackingHandle({ create: () => fakePipeline(calls) }, deps(undefined));
     handle.start();
-    handle.schedule('a', true, 0);
+    handle.schedule('a', 0);
     handle.rescue(0);
     await handle.tick();
-    expect(calls).toEqual(['start', 'schedule a true 0', 'rescue 0', 'tick']);
+    expect(calls).toEqual(['start', 'schedule a 0', 'rescue 0', 'tick']);
     expect(handle.stats).toEqual({ queued: 1, sentLines: 2, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: true });
     await handle.close();
     expect(calls.slice(-2)).toEqual(['close', 'dispose']);
@@ -108,7 +109,7 @@ describe('TrackingHandle', () => {
     handle.load();
     const id = d.store.touch('visitor');
     handle.recordData(id, [new CustomData(1, 'x')]);
-    handle.schedule('visitor', true, id);
+    handle.schedule('visitor', id);
     handle.recordData(id, [new Conversion({ goalId: 7 })]);
     await flush();
     expect(loads).toHaveLength(1);
@@ -123,12 +124,12 @@ describe('TrackingHandle', () => {
     const storage = createMemoryStorage();
     const calls: string[] = [];
     const first = deferredSource(() => fakePipeline(calls));
-    const d = deps(storage);
+    const d = deps(storage, [], false);
     const page = new TrackingHandle(first.source, d);
     page.load();
     const id = d.store.touch('buyer');
     page.recordData(id, [new Conversion({ goalId: 42, revenue: 10 })]);
-    page.schedule('buyer', false, id);
+    page.schedule('buyer', id);
     await flush();
     for (const leave of [...first.leave]) leave();
     const saved = JSON.parse(JSON.stringify(storage.read(earlyTrackingKey(SITE)))) as unknown;
@@ -138,6 +139,21 @@ describe('TrackingHandle', () => {
     await flush();
     expect(calls).toEqual(['resume []']);
     expect(first.leave).toEqual([]); // stopped watching
+  });
+
+  it('browsers: a visitor scheduled before the code arrives keeps the consent read as it was scheduled', async () => {
+    const calls: string[] = [];
+    let consent = false;
+    const d = { ...deps(createMemoryStorage()), consentOf: () => consent };
+    const { source, arrive } = deferredSource(() => fakePipeline(calls));
+    const handle = new TrackingHandle(source, d);
+    handle.load();
+    handle.schedule('v', d.store.touch('v'));
+    consent = true;
+    await flush();
+    arrive();
+    await flush();
+    expect(calls).toEqual(['resume [v:  scheduled false]']);
   });
 
   it('a failed load is logged, retried 30 s later on the next tracked call, and keeps what waits', async () => {
@@ -151,11 +167,11 @@ describe('TrackingHandle', () => {
     src.fail(new Error('chunk 404'));
     await flush();
     expect(errors.join('\n')).toMatch(/tracking code could not be loaded .*chunk 404/);
-    handle.schedule('v', true, d.store.touch('v'));
+    handle.schedule('v', d.store.touch('v'));
     await flush();
     expect(src.loads).toHaveLength(1);
     vi.setSystemTime(Date.now() + 30_001);
-    handle.schedule('v', true, 0);
+    handle.schedule('v', 0);
     await flush();
     expect(src.loads).toHaveLength(2);
     src.arrive();

@@ -52,7 +52,7 @@ describe('where tracking goes', () => {
       },
     } as unknown as TrackingDeps;
     const pipeline = createTracking(deps);
-    pipeline.resume([{ code: 'v', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], undefined);
+    pipeline.resume([{ code: 'v', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], false);
     await pipeline.tracker.tick();
     expect(urls).toHaveLength(1);
     expect(urls[0]).toMatch(/^https:\/\/data-eu\.example\.com\/visit\/events\?/);
@@ -86,7 +86,7 @@ describe('createTracking().resume', () => {
     ]);
     const bodies: string[] = [];
     const pipeline = createTracking(pipelineDeps(storage, bodies));
-    pipeline.resume([], undefined);
+    pipeline.resume([], false);
     await pipeline.tracker.tick();
     const lines = bodies.join('\n').split('\n');
     expect(lines).toHaveLength(1);
@@ -102,13 +102,13 @@ describe('createTracking().resume', () => {
     storage.write(earlyTrackingKey('site'), JSON.parse(JSON.stringify([{ code: 'earlier', items: [new Conversion({ goalId: 42, revenue: 10 })], scheduled: true, consent: true }, { code: 7 }, null])));
     const bodies: string[] = [];
     const pipeline = createTracking(pipelineDeps(storage, bodies));
-    pipeline.resume([{ code: 'own', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], undefined);
+    pipeline.resume([{ code: 'own', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], false);
     expect(storage.read(earlyTrackingKey('site'))).toBeNull();
     await pipeline.tracker.tick();
     const lines = bodies.join('\n').split('\n').map((line) => `${line.split('&')[0]} ${/visitorCode=([^&]+)/.exec(line)?.[1]}`);
     expect(lines).toEqual(['eventType=conversion earlier', 'eventType=customData own']);
     // Nothing twice: a second resume and tick find nothing left.
-    pipeline.resume([], undefined);
+    pipeline.resume([], false);
     await pipeline.tracker.tick();
     expect(bodies).toHaveLength(1);
     await pipeline.tracker.close();
