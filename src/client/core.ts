@@ -5,7 +5,7 @@ import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisit
 import type { Logger } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import { NONE } from '../visitor/assignments.ts';
-import { applyData, recordVisitActivity, type VisitStats } from '../visitor/applyData.ts';
+import { applyData, recordVisitActivity, resolveNames, type VisitStats } from '../visitor/applyData.ts';
 import { Browser, CustomData, Device, OperatingSystem, PageView, type KameleoonDataType } from '../visitor/data.ts';
 import { VisitorCodeCookies, validateVisitorCode } from '../visitor/visitorCode.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
@@ -136,12 +136,8 @@ export class ClientCore {
         // Another SDK's PageView (the official one's analyzer) is taken by its fields.
         pageView && (pageView instanceof PageView ? pageView : new PageView(pageView)),
       ].filter(Boolean) as KameleoonDataType[];
-      if (items.length) {
-        // Only custom data reads the configuration, and the analyzer gives none.
-        applyData(visitor, items, this.config!, this.visitors, this.logger);
-        this.tracker.recordData(visitor, items);
-        this.visitors.changed(visitor);
-      }
+      // Only custom data reads the configuration, and the analyzer gives none.
+      if (items.length) this.storeData(visitor, items, this.config!, 'persist');
     } catch (err) {
       // A replaced analyzer that throws, or reports what is not Kameleoon's, adds nothing.
       this.logger.warnOnce('platformAnalyzer', `The platform analyzer failed: ${String(err)}`);
@@ -161,9 +157,8 @@ export class ClientCore {
     const userId = index == null ? undefined : data?.customData.get(index)?.values[0];
     const linked = this.visitors.extra(known ?? -1)?.linkedTo !== undefined || (!!userId && userId !== visitorCode);
     if (config && known !== undefined && index != null && data?.uniqueIdentifier === true && !linked) {
-      const own = [new CustomData(index, visitorCode)];
-      applyData(known, own, config, this.visitors, this.logger);
-      this.tracker.recordData(known, own);
+      // Persisted as the tracker composes the visitor, which it is doing.
+      this.storeData(known, [new CustomData(index, visitorCode)], config);
     }
     if (this.platform.packageInfo.isServer) return undefined;
     this.visitor(visitorCode);
@@ -212,6 +207,18 @@ export class ClientCore {
       this.events.evaluation({ featureKey: flag.featureKey, variation: { key: evaluation.variationKey, experimentId: evaluation.experimentId, id: evaluation.variationId } });
     }
     return evaluation;
+  }
+
+  /**
+   * Stores data items on the visitor (targeting) and notes them for tracking, custom data given
+   * by name under its index. Then `persist` marks the visitor changed; `tell` also tells
+   * listeners (see dataChanged); without either the caller persists it.
+   */
+  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, then?: 'persist' | 'tell'): void {
+    applyData(visitor, items, config, this.visitors, this.logger);
+    this.tracker.recordData(visitor, resolveNames(items, config));
+    if (then === 'tell') this.dataChanged(visitor);
+    else if (then) this.visitors.changed(visitor);
   }
 
   /**

@@ -8,7 +8,6 @@ import type { LogLevel } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { RemoteVisitorDataFiltersType } from '../remote/remoteData.ts';
 import { engineTrackingCode } from '../tracking/engineCode.ts';
-import { applyData, resolveNames } from '../visitor/applyData.ts';
 import { Conversion, CustomData, describeValue, isKameleoonData, isValidData, type KameleoonDataType } from '../visitor/data.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
@@ -143,10 +142,7 @@ export class KameleoonClient {
       if (!isValidData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
     });
     if (data.length === 0) return;
-    const visitor = this.#c.visitor(visitorCode);
-    applyData(visitor, data, config, this.#c.visitors, this.#c.logger);
-    this.#c.tracker.recordData(visitor, resolveNames(data, config));
-    this.#c.dataChanged(visitor);
+    this.#c.storeData(this.#c.visitor(visitorCode), data, config, 'tell');
   }
 
   /**
