@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Conversion, Cookie, CustomData, Device, KameleoonClient, KameleoonError, KameleoonException, SiteCodeIsEmpty } from '../../src/node.ts';
+import { downRequester } from '../support/fakes.ts';
 import { clientFor, notModifiedRequester } from './helpers.ts';
 
 let client: KameleoonClient;
@@ -114,14 +115,25 @@ describe('construction and initialization', () => {
   });
 
   it('caps a requestTimeout longer than timers can wait, instead of timing out at once', async () => {
+    // Past 2^31 - 1 ms a timer fires at once (fake timers too): a minute passes with the request
+    // out, then the answer comes.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let asked!: (answer: (response: Response) => void) => void;
+    const request = new Promise<(response: Response) => void>((resolve) => (asked = resolve));
     const slow = new KameleoonClient({
       siteCode: 'abc',
       configuration: { requestTimeout: 1e12 },
-      externals: { requester: { sendRequest: () => new Promise((resolve) => setTimeout(() => resolve(new Response(JSON.stringify({ featureFlags: [] }), { status: 200 })), 20)) } },
+      externals: { requester: { sendRequest: () => new Promise<Response>((resolve) => asked(resolve)) } },
     });
     try {
-      await expect(slow.initialize()).resolves.toBe(true);
+      const initialized = slow.initialize();
+      initialized.catch(() => undefined); // a rejection is for the expectation below, not unhandled meanwhile
+      const answer = await request;
+      await vi.advanceTimersByTimeAsync(60_000);
+      answer(new Response(JSON.stringify({ featureFlags: [] }), { status: 200 }));
+      await expect(initialized).resolves.toBe(true);
     } finally {
+      vi.useRealTimers();
       await slow.close();
     }
   });
@@ -130,7 +142,7 @@ describe('construction and initialization', () => {
     const failing = new KameleoonClient({
       siteCode: 'abc',
       configuration: { endpoints: { configuration: 'http://127.0.0.1:9' } },
-      externals: { requester: { sendRequest: async () => new Response('down', { status: 500 }) } },
+      externals: { requester: downRequester },
     });
     await expect(failing.initialize()).rejects.toMatchObject({ type: 'ClientConfiguration', message: expect.stringContaining('HTTP 500') });
   });

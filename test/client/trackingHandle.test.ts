@@ -7,12 +7,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TrackingHandle } from '../../src/client/trackingHandle.ts';
 import { earlyTrackingKey, type EarlyVisitor } from '../../src/tracking/early.ts';
-import { Logger } from '../../src/logging/logger.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
 import type { IExternalStorage, TrackingFactory } from '../../src/platform/platform.ts';
 import type { TrackedItem } from '../../src/tracking/lines.ts';
 import type { TrackingDeps, TrackingPipeline } from '../../src/tracking/pipeline.ts';
 import { CustomData, Conversion } from '../../src/visitor/data.ts';
+import { recordingLogger } from '../support/fakes.ts';
 
 const SITE = 'handle-site';
 
@@ -47,7 +47,7 @@ function deps(storage: IExternalStorage | undefined, errors: string[] = [], cons
     storage,
     store,
     consentOf: () => consent,
-    logger: new Logger({ log: (_level: number, message: string) => errors.push(message) }),
+    logger: recordingLogger(errors),
   } as unknown as TrackingDeps;
 }
 
@@ -73,7 +73,12 @@ function deferredSource(create: TrackingFactory) {
   return { source, loads, leave, arrive: () => arrive(), fail: (err: unknown) => fail(err) };
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the handle's promise callbacks run. Loading is promise callbacks only (the fakes start no
+ * timer, do no I/O), and every pending one runs before the next macrotask: this waits for no time,
+ * and after it, what was going to happen has happened (or, for "nothing yet", will not on its own).
+ */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('TrackingHandle', () => {
   beforeEach(() => {
@@ -102,7 +107,7 @@ describe('TrackingHandle', () => {
     const { source, loads, arrive } = deferredSource(() => fakePipeline(calls));
     const handle = new TrackingHandle(source, d);
     handle.start();
-    await flush();
+    await settle();
     expect(loads).toEqual([]);
     expect(handle.stats.loaded).toBe(false);
     handle.load();
@@ -111,11 +116,11 @@ describe('TrackingHandle', () => {
     handle.recordData(id, [new CustomData(1, 'x')]);
     handle.schedule('visitor', id);
     handle.recordData(id, [new Conversion({ goalId: 7 })]);
-    await flush();
+    await settle();
     expect(loads).toHaveLength(1);
     expect(calls).toEqual([]);
     arrive();
-    await flush();
+    await settle();
     expect(calls).toEqual(['resume [visitor: customData,conversion scheduled true]', 'start']);
     expect(handle.stats.loaded).toBe(true);
   });
@@ -130,13 +135,13 @@ describe('TrackingHandle', () => {
     const id = d.store.touch('buyer');
     page.recordData(id, [new Conversion({ goalId: 42, revenue: 10 })]);
     page.schedule('buyer', id);
-    await flush();
+    await settle();
     for (const leave of [...first.leave]) leave();
     const saved = JSON.parse(JSON.stringify(storage.read(earlyTrackingKey(SITE)))) as unknown;
     expect(saved).toEqual([{ code: 'buyer', items: [expect.objectContaining({ kind: 'conversion', goalId: 42, revenue: 10 })], scheduled: true, consent: false }]);
     // The page comes back and its code arrives: what it saved is the pipeline's to send (from storage).
     first.arrive();
-    await flush();
+    await settle();
     expect(calls).toEqual(['resume []']);
     expect(first.leave).toEqual([]); // stopped watching
   });
@@ -150,9 +155,9 @@ describe('TrackingHandle', () => {
     handle.load();
     handle.schedule('v', d.store.touch('v'));
     consent = true;
-    await flush();
+    await settle();
     arrive();
-    await flush();
+    await settle();
     expect(calls).toEqual(['resume [v:  scheduled false]']);
   });
 
@@ -163,19 +168,19 @@ describe('TrackingHandle', () => {
     const src = deferredSource(() => fakePipeline(calls));
     const handle = new TrackingHandle(src.source, d);
     handle.load();
-    await flush();
+    await settle();
     src.fail(new Error('chunk 404'));
-    await flush();
+    await settle();
     expect(errors.join('\n')).toMatch(/tracking code could not be loaded .*chunk 404/);
     handle.schedule('v', d.store.touch('v'));
-    await flush();
+    await settle();
     expect(src.loads).toHaveLength(1);
     vi.setSystemTime(Date.now() + 30_001);
     handle.schedule('v', 0);
-    await flush();
+    await settle();
     expect(src.loads).toHaveLength(2);
     src.arrive();
-    await flush();
+    await settle();
     expect(calls).toEqual(['resume [v:  scheduled true]']);
   });
 
@@ -186,9 +191,9 @@ describe('TrackingHandle', () => {
     });
     const handle = new TrackingHandle(src.source, deps(createMemoryStorage(), errors));
     handle.load();
-    await flush();
+    await settle();
     src.arrive();
-    await flush();
+    await settle();
     expect(errors.join('\n')).toMatch(/boom/);
     await expect(handle.close()).resolves.toBeUndefined();
   });
@@ -199,7 +204,7 @@ describe('TrackingHandle', () => {
     const handle = new TrackingHandle(src.source, deps(createMemoryStorage()));
     handle.start();
     handle.load();
-    await flush();
+    await settle();
     const closing = handle.close();
     src.arrive();
     await closing;

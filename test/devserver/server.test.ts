@@ -15,13 +15,15 @@ import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 let dev: DevServer;
 let dir: string;
 let configPath: string;
+/** What the dev server said, oldest first. */
+const said: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-dev-'));
   configPath = join(dir, 'flags.yaml');
   copyFileSync(new URL('../../demo/flags.yaml', import.meta.url), configPath);
   writeFileSync(join(dir, 'data.json'), JSON.stringify({ 'banner-copy': { title: 'Hello' }, v1: { warehouseAudiences: { loyal: null } } }));
-  dev = await startDevServer({ config: configPath, port: 0, eventsFile: join(dir, 'events.jsonl'), dataFile: join(dir, 'data.json'), watchIntervalMs: 50 });
+  dev = await startDevServer({ config: configPath, port: 0, eventsFile: join(dir, 'events.jsonl'), dataFile: join(dir, 'data.json'), watchIntervalMs: 50, log: (message) => void said.push(message) });
 });
 
 afterAll(async () => {
@@ -62,12 +64,15 @@ describe('dev server', () => {
       await until(() => updates.length === 1);
       expect(client.getFeatureFlags().map((f) => f.key)).toContain('extra_flag');
 
+      const rejected = said.filter((m) => m.startsWith('config not reloaded')).length;
       writeFileSync(configPath, `${original}\n  broken: { rules: [ { experiment: { off: 10 } } ] }\n`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await until(() => said.filter((m) => m.startsWith('config not reloaded')).length > rejected);
       expect(updates).toHaveLength(1);
       expect(dev.configuration().featureFlags.map((f) => f.featureKey)).toContain('extra_flag');
+      // The stream is ordered: an update for the invalid edit would reach the client before this one.
       writeFileSync(configPath, original);
-      await until(() => updates.length === 2);
+      await until(() => !client.getFeatureFlags().some((f) => f.key === 'extra_flag'));
+      expect(updates).toHaveLength(2);
     } finally {
       await client.close();
     }

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { analyzeUserAgent, createPlatformAnalyzer } from '../../src/platform/browser/platformAnalyzer.ts';
 import { PageView } from '../../src/browser.ts';
 import { Rng } from '../differential/rng.ts';
+import { replaceGlobals } from '../support/globals.ts';
 import { analysisOf, officialAnalysis, type OfficialAnalysis } from './officialAnalyzer.ts';
 
 /** Ours, in the oracle's shape. */
@@ -114,13 +115,10 @@ describe('user-agent analysis', () => {
 
 describe('createPlatformAnalyzer', () => {
   it('reads the user agent once, and the page at each call, as a page view', () => {
-    // The test runs in Node: the globals a browser has are stubbed.
-    const saved = Object.getOwnPropertyDescriptors(globalThis);
+    // The test runs in Node: the globals a browser has are stubbed, then put back as they were.
+    const restore = replaceGlobals({ navigator: { userAgent: USER_AGENTS[0][1] }, location: { href: 'https://shop.example/a' }, document: { title: 'A' } });
     const set = (name: string, value: unknown) => Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
     try {
-      set('navigator', { userAgent: USER_AGENTS[0][1] });
-      set('location', { href: 'https://shop.example/a' });
-      set('document', { title: 'A' });
       const analyzer = createPlatformAnalyzer();
       set('navigator', { userAgent: '' });
       const first = analyzer.getResult();
@@ -131,10 +129,7 @@ describe('createPlatformAnalyzer', () => {
       set('document', { title: 'B' });
       expect(analyzer.getResult()).toMatchObject({ browser: { name: 'CHROME' }, pageView: { urlAddress: 'https://shop.example/b', title: 'B' } });
     } finally {
-      for (const name of ['navigator', 'location', 'document']) {
-        if (saved[name]) Object.defineProperty(globalThis, name, saved[name]);
-        else delete (globalThis as Record<string, unknown>)[name];
-      }
+      restore();
     }
   });
 

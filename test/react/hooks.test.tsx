@@ -6,7 +6,7 @@
  */
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CustomData,
   KameleoonProvider,
@@ -19,6 +19,7 @@ import {
   useVisitorCode,
   type KameleoonClient,
 } from '../../react/index.ts';
+import { downRequester } from '../support/fakes.ts';
 import { fakeBackend, newClient, twoFlags } from './helpers.tsx';
 
 const clients: KameleoonClient[] = [];
@@ -98,7 +99,7 @@ describe('hooks', () => {
 
   it('useKameleoonStatus reports an error with its reason', async () => {
     const backend = fakeBackend(twoFlags('a1', 'b1'));
-    const client = keep(newClient(backend, { externals: { requester: { sendRequest: async () => new Response('down', { status: 500 }) } } }));
+    const client = keep(newClient(backend, { externals: { requester: downRequester } }));
     const { result } = renderHook(() => useKameleoonStatus(), { wrapper: ({ children }) => <KameleoonProvider client={client}>{children}</KameleoonProvider> });
     await waitFor(() => expect(result.current.status).toBe('error'));
     expect(result.current.reason?.message).toMatch(/HTTP 500/);
@@ -155,10 +156,14 @@ describe('lifecycle', () => {
     await waitFor(() => expect(screen.getByTestId('strict').textContent).toBe('a1'));
     renderedClient!.flush({ instant: true });
     await waitFor(() => expect(backend.trackingLines.some((l) => l.includes('visitorCode=strict'))).toBe(true));
-    await new Promise((resolve) => setTimeout(resolve, 250)); // two more ticks
+    // Unmounted, the provider closes its client (a tick later); closing sends all it still holds, so
+    // what was sent by then is all it ever sends.
+    const close = vi.spyOn(renderedClient!, 'close');
+    view.unmount();
+    await waitFor(() => expect(close).toHaveBeenCalledOnce());
+    await close.mock.results[0]!.value;
     expect(backend.configRequests).toBe(1);
     expect(backend.trackingLines.filter((l) => l.startsWith('eventType=experiment') && l.includes('visitorCode=strict'))).toHaveLength(1);
-    view.unmount();
   });
 
   it('unmounting closes the client the provider created, with its timers', async () => {
@@ -183,8 +188,16 @@ describe('lifecycle', () => {
     const client = keep(newClient(backend));
     const view = render(<KameleoonProvider client={client}>{null}</KameleoonProvider>);
     await waitFor(() => expect(client.isInitialized()).toBe(true));
-    view.unmount();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The provider lets go of its client on a timer after unmounting (StrictMode remounts before it
+    // fires): unmount under fake timers, and run that timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      view.unmount();
+      expect(vi.getTimerCount()).toBeGreaterThan(0); // the release timer, or this test would prove nothing
+      vi.runOnlyPendingTimers();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(client.getConfigurationStatus().status).toBe('ready');
   });
 });

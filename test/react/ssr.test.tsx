@@ -7,9 +7,10 @@
  */
 import { JSDOM } from 'jsdom';
 import { renderToString } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KameleoonClient, createSnapshot, type KameleoonSnapshot } from '../../src/node.ts';
-import { KameleoonProvider, useFeatureFlag, useVariation } from '../../react/index.ts';
+import { KameleoonProvider, useFeatureFlag, useKameleoon, useVariation } from '../../react/index.ts';
+import { replaceGlobals } from '../support/globals.ts';
 import { fakeBackend, twoFlags } from './helpers.tsx';
 
 function App() {
@@ -41,12 +42,9 @@ async function serverRender(config: object, visitorCode: string, track: boolean)
 /** Hydrates the server HTML in a jsdom document; returns what happened. */
 async function hydrate(html: string, snapshot: KameleoonSnapshot, config: object): Promise<{ before: string; after: string; settled: string; errors: string[]; configRequests: number; exposures: string[] }> {
   const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
-  const globals = globalThis as Record<string, unknown>;
+  const page = dom.window as unknown as Record<string, unknown>;
   const names = ['window', 'document', 'navigator', 'localStorage', 'HTMLElement', 'Node', 'Event'];
-  for (const name of names) {
-    Object.defineProperty(globals, name, { value: (dom.window as unknown as Record<string, unknown>)[name], configurable: true, writable: true });
-  }
-  globals.IS_REACT_ACT_ENVIRONMENT = true;
+  const restoreGlobals = replaceGlobals({ ...Object.fromEntries(names.map((name) => [name, page[name]])), IS_REACT_ACT_ENVIRONMENT: true });
   const errors: string[] = [];
   const originalError = console.error;
   console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
@@ -57,24 +55,35 @@ async function hydrate(html: string, snapshot: KameleoonSnapshot, config: object
     const container = dom.window.document.getElementById('root')!;
     const before = container.innerHTML;
     let root: ReturnType<typeof hydrateRoot> | undefined;
+    let client: ReturnType<typeof useKameleoon>['client'];
+    function Client() {
+      client = useKameleoon().client; // renders nothing: the hydrated DOM is the server's
+      return null;
+    }
     await act(async () => {
       root = hydrateRoot(
         container,
         <KameleoonProvider sdkParameters={backend.params()} snapshot={snapshot}>
           <App />
+          <Client />
         </KameleoonProvider>,
       );
     });
     const after = container.innerHTML;
-    // The client starts from the snapshot's configuration and ticks every 100 ms: let it send.
-    await act(async () => new Promise((resolve) => setTimeout(resolve, 300)));
+    // The client starts from the snapshot's configuration and refreshes it in the background: the
+    // page has settled once the fetched configuration is in force.
+    await act(() => vi.waitFor(() => expect(client!.getConfigurationStatus().source).toBe('network')));
     const settled = container.innerHTML;
+    // Unmounted, the provider closes its client (a tick later); closing sends all it still holds, so
+    // what was sent by then is all the browser ever tracks.
+    const close = vi.spyOn(client!, 'close');
     await act(async () => root!.unmount());
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the provider closes its client a tick later
+    await vi.waitFor(() => expect(close).toHaveBeenCalledOnce());
+    await close.mock.results[0]!.value;
     return { before, after, settled, errors, configRequests: backend.configRequests, exposures: backend.trackingLines.filter((l) => l.startsWith('eventType=experiment')) };
   } finally {
     console.error = originalError;
-    for (const name of names) delete globals[name];
+    restoreGlobals();
   }
 }
 

@@ -6,8 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomData, KameleoonClient, KameleoonError, KameleoonException, type IExternalRequester } from '../../src/node.ts';
-import { notModifiedRequester } from '../client/helpers.ts';
-import { DataApiTestServer } from './server.ts';
+import { DataApiTestServer, dataApiRequester } from './server.ts';
 import { VISITOR, visitorDataFixture } from './fixtures.ts';
 
 /** Flag `plan_gate`: 'on' for visitors whose custom data 0 is 'enterprise' (a targeted delivery). */
@@ -33,12 +32,12 @@ beforeEach(() => server.reset());
 async function client(
   scope: 'VISITOR' | 'VISIT',
   extra: { clientId?: string; clientSecret?: string; sessionDuration?: number } = {},
-  dataApi: IExternalRequester['sendRequest'] = (p) => fetch(p.url, p.parameters),
+  dataApi?: IExternalRequester['sendRequest'],
 ): Promise<KameleoonClient> {
   const c = new KameleoonClient({
     siteCode: 'site-test',
     configuration: { defaultDataFile: config(scope) as never, endpoints: { dataApi: server.url, api: server.url }, ...extra },
-    externals: { logger: { log() {} }, requester: { sendRequest: (p) => (p.requestType === 'configuration' ? notModifiedRequester.sendRequest(p) : dataApi(p)) } },
+    externals: { logger: { log() {} }, requester: dataApiRequester(dataApi) },
   });
   await c.initialize();
   return c;

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KameleoonError, KameleoonException } from '../../src/errors.ts';
-import { Logger } from '../../src/logging/logger.ts';
 import { DEFAULT_API_BASE_URL, TokenProvider, type TokenProviderOptions } from '../../src/remote/oauth.ts';
 import { dataApiUrls, getRemoteData } from '../../src/remote/remoteData.ts';
+import { recordingLogger } from '../support/fakes.ts';
 import { DataApiTestServer, fetchRequester, type Answer } from './server.ts';
 
 const server = new DataApiTestServer();
@@ -117,15 +117,18 @@ describe('TokenProvider', () => {
   it('concurrent callers share one request', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
     let n = 0;
     server.on('/oauth/token', async (): Promise<Answer> => {
+      arrived();
       await gate;
       return { json: { access_token: `tok-${++n}`, expires_in: 3600 } };
     });
     const p = provider();
     const pending = Array.from({ length: 5 }, () => p.getToken());
-    // Let the single request reach the server before releasing it.
-    while (server.requestsTo('/oauth/token').length === 0) await new Promise((r) => setTimeout(r, 5));
+    // The single request reaches the server before it is released.
+    await reached;
     release();
     expect(await Promise.all(pending)).toEqual(['tok-1', 'tok-1', 'tok-1', 'tok-1', 'tok-1']);
     expect(server.requestsTo('/oauth/token')).toHaveLength(1);
@@ -199,8 +202,7 @@ describe('TokenProvider', () => {
   it('a failed renewal falls back to the current token while it is valid, then fails', async () => {
     issueTokens(3600);
     const warnings: string[] = [];
-    const logger = new Logger({ log: (_level, message) => void warnings.push(message) });
-    const p = provider({ logger });
+    const p = provider({ logger: recordingLogger(warnings) });
     expect(await p.getToken()).toBe('tok-1');
     server.on('/oauth/token', () => ({ status: 500 }));
     now += 3550_000; // within the renewal margin, not expired

@@ -369,10 +369,16 @@ describe('requests to the Data API', () => {
   });
 
   it('an aborted caller signal stops the request', async () => {
-    server.on('/map/map', () => 'hang');
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    server.on('/map/map', () => {
+      arrived();
+      return 'hang';
+    });
     const controller = new AbortController();
     const pending = getRemoteData({ requester, url: urls.remoteData('k'), timeoutMs: 5000, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('client closed')), 50);
+    await reached; // the request is out, and hangs
+    controller.abort(new Error('client closed'));
     await expectKameleoonError(pending, KameleoonException.RemoteData, /client closed/);
   });
 

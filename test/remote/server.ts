@@ -4,6 +4,7 @@
  * sets; every request is recorded. No timers, so it also works with fake timers.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IExternalRequester } from '../../src/platform/platform.ts';
 import { listenLocally, type LocalServer } from '../support/localServer.ts';
 
 /** A request as the server saw it. */
@@ -97,3 +98,12 @@ export class DataApiTestServer {
 export const fetchRequester = {
   sendRequest: ({ url, parameters }: { url: string; parameters: RequestInit }) => fetch(url, parameters),
 };
+
+/**
+ * A client's requester for these tests: the configuration "has not changed" (304, so the client
+ * keeps its defaultDataFile), and every other request (the Data API's, OAuth's) goes to `send`:
+ * by default fetch, to this server.
+ */
+export function dataApiRequester(send: IExternalRequester['sendRequest'] = (p) => fetch(p.url, p.parameters)): IExternalRequester {
+  return { sendRequest: async (p) => (p.requestType === 'configuration' ? new Response(null, { status: 304 }) : send(p)) };
+}

@@ -8,9 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KameleoonClient } from '../../src/node.ts';
-import { notModifiedRequester } from '../client/helpers.ts';
 import { officialServerModule } from '../differential/drive.ts';
-import { DataApiTestServer } from './server.ts';
+import { DataApiTestServer, dataApiRequester } from './server.ts';
 import { NOW, VISIT_FLAGS, visitCases, visitsConfig, type VisitCase } from './visitsKit.ts';
 import { officialOfflineExternals } from '../support/officialSdk.ts';
 
@@ -59,7 +58,7 @@ beforeAll(async () => {
   ours = new KameleoonClient({
     siteCode: SITE,
     configuration: { defaultDataFile: CONFIG, endpoints: { dataApi: server.url }, sessionDuration: 60 * 24 },
-    externals: { logger: { log() {} }, requester: { sendRequest: (p) => (p.requestType === 'configuration' ? notModifiedRequester.sendRequest(p) : fetch(p.url, p.parameters)) } },
+    externals: { logger: { log() {} }, requester: dataApiRequester() },
   });
   await Promise.all([official.initialize(), ours.initialize()]);
 });

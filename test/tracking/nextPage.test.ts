@@ -25,6 +25,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await Promise.all(pages.splice(0).map((page) => page.close()));
+  vi.useRealTimers();
   vi.unstubAllGlobals();
 });
 
@@ -68,12 +69,13 @@ async function flushNow(page: KameleoonClient, visitorCode: string): Promise<voi
 }
 
 it('data added and never flushed leaves with the page, and only then', async () => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }); // the tracking tick's
   const storage = jsonStorage();
   const first = await openPage(storage);
   first.getVariation({ visitorCode: 'v1', featureKey: 'switch', track: false });
   await vi.waitFor(() => expect(first.getTrackingStatus().loaded).toBe(true));
   first.addData('v1', new CustomData(1, 'left behind'));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await vi.advanceTimersByTimeAsync(300); // three ticks (trackingInterval 100 ms)
   expect(distinct('customData')).toBe(0); // not flushed: it waits
 
   dispatchEvent(new Event('pagehide'));

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/logging/logger.ts';
 import { Outbox, type SendOutcome, type TrackingLine } from '../../src/tracking/outbox.ts';
+import { recordingLogger } from '../support/fakes.ts';
 
 const line = (n: number, size = 10): TrackingLine => ({ text: `l${n}`.padEnd(size, '.'), ua: false });
 
@@ -13,7 +14,7 @@ function outbox(outcomes: SendOutcome[], limits = {}) {
       sent.push(lines.map((l) => l.text.replace(/\.+$/, '')));
       return outcomes.shift() ?? 'sent';
     },
-    logger: new Logger({ log: (_level, message) => void warnings.push(message) }),
+    logger: recordingLogger(warnings),
     random: () => 0.5,
     limits,
   });
