@@ -76,6 +76,15 @@ export function pickByHash(split: VariationByExpositionJson[], hash: number): Va
   return null;
 }
 
+/**
+ * {@link pickByHash} with the hash of `identifier + salt`, which is not computed when the first
+ * entry takes everyone (a hash is at most 1): a SHA-256 saved on a typical targeted delivery.
+ */
+function pick(split: VariationByExpositionJson[], hashes: HashMemo, identifier: string, salt: string): VariationByExpositionJson | null {
+  if (split.length > 0 && split[0].exposition >= 1) return split[0];
+  return pickByHash(split, hashes.hash(identifier, salt));
+}
+
 /** The string bucketing hashes use: bucketing custom data, else the cross-device identifier, else the code. */
 export function codeForHash(flag: FeatureFlag, visitor: EvaluationVisitor): string {
   if (flag.bucketingCustomDataIndex != null) {
@@ -122,7 +131,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     if (consent === 'notGiven' && config.consent.blockFully) {
       throw new FeatureEnvironmentDisabled(`Evaluation of the holdout is blocked: visitor "${visitor.code}" did not give consent.`);
     }
-    const entry = pickByHash(holdout.variationByExposition, env.hashes.hash(identifier, holdout.salt));
+    const entry = pick(holdout.variationByExposition, env.hashes, identifier, holdout.salt);
     if (entry) {
       if (save) visitor.variations.set(holdout.experimentId, entry.variationId, false, track);
       if (entry.variationKey === 'in-holdout') return defaultResult(flag, 'HOLDOUT');
@@ -144,12 +153,13 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     if (!isTargeted(config, rule, visitor, env)) continue;
     if (forced) return forcedResult(visitor, rule, forced, save, track);
 
-    if (env.hashes.hash(identifier, rule.trafficSalt) <= rule.exposition) {
+    // A hash is at most 1: a rule exposed to everyone needs none.
+    if (rule.exposition >= 1 || env.hashes.hash(identifier, rule.trafficSalt) <= rule.exposition) {
       if (consent === 'notGiven' && rule.type === 'EXPERIMENTATION') {
         if (!config.consent.blockFully) return defaultResult(flag, 'CONSENT');
         throw new FeatureEnvironmentDisabled(`Evaluation of rule ${rule.id} is blocked: visitor "${visitor.code}" did not give consent.`);
       }
-      const entry = banditChoice(rule, identifier, visitor.data, env.hashes) ?? pickByHash(rule.variationByExposition, env.hashes.hash(identifier, rule.variationSalt));
+      const entry = banditChoice(rule, identifier, visitor.data, env.hashes) ?? pick(rule.variationByExposition, env.hashes, identifier, rule.variationSalt);
       if (entry) {
         return assigned(visitor, rule, entry.variationKey, entry.variationId, { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type }, save, track);
       }

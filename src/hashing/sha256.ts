@@ -21,31 +21,10 @@ for (let n = 2, found = 0; found < 64; n++) {
 
 const W = new Int32Array(64);
 let bytes = new Uint8Array(256);
+let view = new DataView(bytes.buffer);
 
 const encoder = new TextEncoder();
-
-/** Writes the UTF-8 encoding of `s` into `bytes` (growing it; a lone surrogate becomes U+FFFD, as in crypto-js) and returns the byte length. */
-function encodeUtf8(s: string): number {
-  if (bytes.length < s.length * 3 + 72) bytes = new Uint8Array(s.length * 3 + 72);
-  return encoder.encodeInto(s, bytes).written;
-}
-
 const H = new Int32Array(8);
-
-/** Loads W[0..15] with the one padded block of an ASCII string of at most 55 characters; false otherwise. */
-function loadAsciiBlock(input: string): boolean {
-  const len = input.length;
-  if (len > 55) return false;
-  W.fill(0, 0, 16);
-  for (let i = 0; i < len; i++) {
-    const c = input.charCodeAt(i);
-    if (c >= 0x80) return false;
-    W[i >> 2] |= c << (24 - 8 * (i & 3));
-  }
-  W[len >> 2] |= 0x80 << (24 - 8 * (len & 3));
-  W[15] = len * 8;
-  return true;
-}
 
 /** Runs the compression function over the block in W[0..15], updating H. */
 function compress(): void {
@@ -72,34 +51,42 @@ function compress(): void {
 }
 
 /**
- * Computes SHA-256 of `input` (UTF-8) into `out` as eight big-endian 32-bit words.
- * Short ASCII inputs (visitor code + id, the usual case) are read straight into one block.
+ * Computes SHA-256 of `input + suffix` (UTF-8) into `out` as eight big-endian 32-bit words.
+ * The two parts are read in place: a concatenation would be a new string, which V8 also
+ * flattens (copies again) on its first character read. ASCII (visitor code + id, the usual
+ * case) is copied a byte per character; anything else is encoded (a lone surrogate becomes
+ * U+FFFD, as in crypto-js).
  * @param input - any string
  * @param out - receives the digest; reused by callers to avoid allocation
+ * @param suffix - hashed after `input`, as if concatenated
  */
-export function sha256Words(input: string, out: Int32Array): void {
-  H.set(H0);
-  if (loadAsciiBlock(input)) {
-    compress();
-  } else {
-    const len = encodeUtf8(input);
-    // Padding: 0x80, zeros, 64-bit big-endian bit length.
-    const total = ((len + 9 + 63) >> 6) << 6;
-    bytes[len] = 0x80;
-    bytes.fill(0, len + 1, total);
-    const bitLen = len * 8;
-    bytes[total - 4] = bitLen >>> 24;
-    bytes[total - 3] = (bitLen >>> 16) & 255;
-    bytes[total - 2] = (bitLen >>> 8) & 255;
-    bytes[total - 1] = bitLen & 255;
-    bytes[total - 5] = (len / 0x20000000) & 255;
-    for (let off = 0; off < total; off += 64) {
-      for (let t = 0; t < 16; t++) {
-        const j = off + t * 4;
-        W[t] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
-      }
-      compress();
+export function sha256Words(input: string, out: Int32Array, suffix = ''): void {
+  const head = input.length;
+  let len = head + suffix.length;
+  if (bytes.length < len * 3 + 72) {
+    bytes = new Uint8Array(len * 3 + 72);
+    view = new DataView(bytes.buffer);
+  }
+  for (let i = 0; i < len; i++) {
+    const c = i < head ? input.charCodeAt(i) : suffix.charCodeAt(i - head);
+    if (c > 127) {
+      len = encoder.encodeInto(input + suffix, bytes).written;
+      break;
     }
+    bytes[i] = c;
+  }
+  // Padding: 0x80, zeros, then the bit length in the last two words.
+  const total = ((len + 72) >> 6) << 6;
+  bytes.fill(0, len, total);
+  bytes[len] = 0x80;
+  H.set(H0);
+  for (let off = 0; off < total; off += 64) {
+    for (let t = 0; t < 16; t++) W[t] = view.getInt32(off + t * 4);
+    if (off + 64 === total) {
+      W[14] = len / 0x20000000;
+      W[15] = len * 8;
+    }
+    compress();
   }
   out.set(H);
 }

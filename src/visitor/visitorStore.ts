@@ -66,9 +66,11 @@ const scratch: number[] = [];
  * on to its parts or to the whole header; the store keeps only the characters.
  */
 function ownCopy(code: string): string {
-  if (code.length < MIN_COPIED_LENGTH) return code;
-  scratch.length = code.length;
-  for (let i = 0; i < code.length; i++) scratch[i] = code.charCodeAt(i);
+  const length = code.length;
+  if (length < MIN_COPIED_LENGTH) return code;
+  // Setting an array's length is a runtime call; codes are mostly of one length.
+  if (scratch.length !== length) scratch.length = length;
+  for (let i = 0; i < length; i++) scratch[i] = code.charCodeAt(i);
   return String.fromCharCode.apply(null, scratch);
 }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/hashing/sha256.ts';
+import { sha256Hex, sha256Words } from '../../src/hashing/sha256.ts';
 import { mulberry32 } from '../differential/rng.ts';
 import { hashDouble } from '../../src/hashing/hash.ts';
 import hashVectors from './fixtures/hash-vectors.json';
@@ -42,6 +42,10 @@ describe('hash vectors (fixtures/hash-vectors.json, JS column)', () => {
     // toBe is Object.is: no tolerance, the exact double.
     expect(actual).toBe(js);
   });
+
+  it.each(vectors)('H($input) = $js with the seed cut anywhere into seed + salt', ({ input, js }) => {
+    for (let cut = 0; cut <= input.length; cut++) expect(hashDouble(input.slice(0, cut), input.slice(cut))).toBe(js);
+  });
 });
 
 describe('holdout hashes recorded by the engine (holdout experiment 9999)', () => {
@@ -70,5 +74,16 @@ describe('SHA-256 against node:crypto', () => {
   it.each(inputs.map((input) => ({ input, length: input.length })))('length $length', ({ input }) => {
     const expected = createHash('sha256').update(input, 'utf8').digest('hex');
     expect(sha256Hex(input)).toBe(expected);
+  });
+
+  it.each(inputs.map((input) => ({ input, length: input.length })))('length $length, hashed as input + suffix', ({ input }) => {
+    const expected = createHash('sha256').update(input, 'utf8').digest('hex');
+    const words = new Int32Array(8);
+    // Cut at the ends, in the middle, and around the one-block boundary (55 characters).
+    for (const cut of new Set([0, 1, input.length >> 1, 54, 55, 56, input.length - 1, input.length])) {
+      if (cut < 0 || cut > input.length) continue;
+      sha256Words(input.slice(0, cut), words, input.slice(cut));
+      expect([...words].map((w) => (w >>> 0).toString(16).padStart(8, '0')).join('')).toBe(expected);
+    }
   });
 });
