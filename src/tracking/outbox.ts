@@ -50,7 +50,9 @@ export interface OutboxStats {
  * Bounded in lines and characters: past the bound the oldest lines go, with a warning and a count.
  */
 export class Outbox {
+  /** The queue is `#lines` from `#head` on: overflow drops the oldest by moving `#head`, without moving the rest. */
   #lines: TrackingLine[] = [];
+  #head = 0;
   #chars = 0;
   #inflight: Promise<void> | undefined;
   #failures = 0;
@@ -81,24 +83,35 @@ export class Outbox {
   }
 
   get stats(): Readonly<OutboxStats> {
-    return { ...this.#stats, queued: this.#lines.length };
+    return { ...this.#stats, queued: this.size };
   }
 
   get size(): number {
-    return this.#lines.length;
+    return this.#lines.length - this.#head;
+  }
+
+  /** The queued lines, from index 0. */
+  #queue(): TrackingLine[] {
+    if (this.#head > 0) {
+      this.#lines.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return this.#lines;
   }
 
   /** Adds lines at the end (or, for lines recovered from a previous page, at the front). */
   add(lines: readonly TrackingLine[], atFront = false): void {
     if (lines.length === 0) return;
-    if (atFront) this.#lines.unshift(...lines);
+    if (atFront) this.#lines = [...lines, ...this.#queue()];
     else for (const line of lines) this.#lines.push(line);
     for (const line of lines) this.#chars += line.text.length;
     let dropped = 0;
-    while (this.#lines.length > this.#limits.maxLines || this.#chars > this.#limits.maxChars) {
-      this.#chars -= this.#lines.shift()!.text.length;
+    while (this.size > this.#limits.maxLines || this.#chars > this.#limits.maxChars) {
+      this.#chars -= this.#lines[this.#head++].text.length;
       dropped++;
     }
+    // Moved once the dropped front outweighs the queue: each line is moved at most once on average.
+    if (this.#head > this.size) this.#queue();
     if (dropped) {
       this.#stats.droppedOverflow += dropped;
       this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable?`);
@@ -107,7 +120,7 @@ export class Outbox {
   }
 
   #persist(): void {
-    this.#persistence?.save(this.#lines);
+    this.#persistence?.save(this.#queue());
   }
 
   /**
@@ -118,7 +131,7 @@ export class Outbox {
     const out: TrackingLine[][] = [];
     let current: TrackingLine[] = [];
     let chars = 0;
-    for (const line of this.#lines) {
+    for (const line of this.#queue()) {
       if (current.length && chars + line.text.length + 1 > maxChars) {
         out.push(current);
         current = [];
@@ -133,14 +146,15 @@ export class Outbox {
 
   #batch(): TrackingLine[] {
     const { batchLines, batchChars } = this.#limits;
+    const lines = this.#queue();
     let chars = 0;
     let n = 0;
-    while (n < this.#lines.length && n < batchLines) {
-      chars += this.#lines[n].text.length + 1;
+    while (n < lines.length && n < batchLines) {
+      chars += lines[n].text.length + 1;
       if (n > 0 && chars > batchChars) break;
       n++;
     }
-    return this.#lines.slice(0, n);
+    return lines.slice(0, n);
   }
 
   /**
@@ -158,7 +172,7 @@ export class Outbox {
   }
 
   async #drain(): Promise<void> {
-    while (this.#lines.length) {
+    while (this.size) {
       const batch = this.#batch();
       let outcome: SendOutcome;
       try {
@@ -184,15 +198,16 @@ export class Outbox {
 
   /** Removes `batch` from the front, unless overflow already dropped some of it. */
   #removeFront(batch: readonly TrackingLine[]): void {
+    const lines = this.#queue();
     let n = 0;
-    while (n < batch.length && this.#lines[n] === batch[n]) n++;
+    while (n < batch.length && lines[n] === batch[n]) n++;
     if (n < batch.length) {
       // The front moved while the request was out (overflow): remove the batch's lines one by one.
       const gone = new Set(batch);
-      this.#lines = this.#lines.filter((line) => !gone.has(line) || ((this.#chars -= line.text.length), false));
+      this.#lines = lines.filter((line) => !gone.has(line) || ((this.#chars -= line.text.length), false));
     } else {
-      for (let i = 0; i < n; i++) this.#chars -= this.#lines[i].text.length;
-      this.#lines.splice(0, n);
+      for (let i = 0; i < n; i++) this.#chars -= lines[i].text.length;
+      lines.splice(0, n);
     }
     this.#persist();
   }

@@ -31,6 +31,18 @@ describe('Outbox', () => {
     expect(warnings.join('\n')).toMatch(/dropped the 2 oldest line\(s\) \(2 so far\)/);
   });
 
+  it('keeps order and counts through overflow after overflow, one while a batch is out', async () => {
+    const { box, sent } = outbox([], { maxLines: 4, batchLines: 3 });
+    for (let n = 1; n <= 9; n++) box.add([line(n)]);
+    expect(box.chunks(1_000).flat().map((l) => l.text.replace(/\.+$/, ''))).toEqual(['l6', 'l7', 'l8', 'l9']);
+    expect(box.stats).toMatchObject({ queued: 4, droppedOverflow: 5 });
+    const flushing = box.flush(); // the first batch, l6 to l8, is out
+    box.add([line(10), line(11)]); // drops l6 and l7 meanwhile
+    await flushing;
+    expect(sent).toEqual([['l6', 'l7', 'l8'], ['l9', 'l10', 'l11']]);
+    expect(box.stats).toMatchObject({ queued: 0, droppedOverflow: 7 });
+  });
+
   it('drops the oldest lines past the character bound', () => {
     const { box } = outbox([], { maxChars: 35 });
     box.add([1, 2, 3, 4].map((n) => line(n, 10)));
