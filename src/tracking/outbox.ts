@@ -53,6 +53,8 @@ export class Outbox {
   /** The queue is `#lines` from `#head` on: overflow drops the oldest by moving `#head`, without moving the rest. */
   #lines: TrackingLine[] = [];
   #head = 0;
+  /** Lines were dropped for want of room since the last request that succeeded. */
+  #full = false;
   #chars = 0;
   #inflight: Promise<void> | undefined;
   #failures = 0;
@@ -114,7 +116,11 @@ export class Outbox {
     if (this.#head > this.size) this.#queue();
     if (dropped) {
       this.#stats.droppedOverflow += dropped;
-      this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable?`);
+      // Once per episode: a full queue on a busy server drops lines at every add.
+      if (!this.#full) {
+        this.#full = true;
+        this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable? Until a request succeeds, more drops are only counted.`);
+      }
     }
     this.#persist();
   }
@@ -190,6 +196,7 @@ export class Outbox {
       }
       this.#failures = 0;
       this.#retryAt = 0;
+      this.#full = false;
       this.#removeFront(batch);
       if (outcome === 'sent') this.#stats.sentLines += batch.length;
       else this.#stats.droppedRejected += batch.length;

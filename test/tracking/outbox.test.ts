@@ -31,6 +31,17 @@ describe('Outbox', () => {
     expect(warnings.join('\n')).toMatch(/dropped the 2 oldest line\(s\) \(2 so far\)/);
   });
 
+  it('warns of a full queue once until a request succeeds, and counts every drop', async () => {
+    const { box, warnings } = outbox([], { maxLines: 2 });
+    for (let n = 1; n <= 5; n++) box.add([line(n)]);
+    expect(warnings.filter((w) => w.includes('queue is full'))).toHaveLength(1);
+    expect(box.stats).toMatchObject({ droppedOverflow: 3 });
+    await box.flush();
+    box.add([1, 2, 3].map((n) => line(n)));
+    expect(warnings.filter((w) => w.includes('queue is full'))).toHaveLength(2);
+    expect(warnings.at(-1)).toMatch(/dropped the 1 oldest line\(s\) \(4 so far/);
+  });
+
   it('keeps order and counts through overflow after overflow, one while a batch is out', async () => {
     const { box, sent } = outbox([], { maxLines: 4, batchLines: 3 });
     for (let n = 1; n <= 9; n++) box.add([line(n)]);
