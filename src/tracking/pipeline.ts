@@ -83,6 +83,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     prepare: deps.prepare,
     consentOf: deps.consentOf,
     isServer: deps.sdk.isServer,
+    storage: deps.storage,
     outbox,
     random,
     intervalMs: deps.trackingIntervalMs,

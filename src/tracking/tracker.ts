@@ -6,12 +6,17 @@ import type { VisitStats } from '../visitor/applyData.ts';
 import { ACTIVITY_LINE, dataLine, staticSummaryLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';
 import type { Outbox, TrackingLine } from './outbox.ts';
 import { every } from '../platform/timers.ts';
+import type { IExternalStorage } from '../platform/platform.ts';
 
 /** Kinds of data that become tracking lines. */
 const TRACKED_KINDS = new Set(['customData', 'pageView', 'conversion', 'browser', 'device', 'operatingSystem', 'geolocation', 'targetedSegment']);
 const NO_INDEXES: ReadonlySet<number> = new Set();
 /** Kinds kept once per visitor (the latest replaces the previous one). */
 const SINGLE_KINDS = new Set(['browser', 'device', 'operatingSystem', 'geolocation']);
+/** The official engine's window for sending VISITOR-scope custom data again (its 29-minute `VISIT_DURATION`). */
+const VISITOR_SCOPE_WINDOW_MS = 29 * 60_000;
+/** Storage key of the end of that window (browsers keep it across pages, as the official `kameleoonDataInfo`). */
+const WINDOW_KEY = 'kameleoonTs.nextVisit';
 
 /** Options of {@link Tracker}. */
 export interface TrackerOptions {
@@ -33,6 +38,8 @@ export interface TrackerOptions {
   consentOf: (visitor: number | undefined) => boolean;
   /** Browsers add the summary line; servers do not. */
   isServer: boolean;
+  /** Browsers: where the window of VISITOR-scope custom data is kept across pages. */
+  storage?: IExternalStorage | undefined;
   intervalMs: number;
   logger: Logger;
 }
@@ -56,9 +63,12 @@ export class Tracker {
   #flags = new Uint8Array(1024);
   #unknown = new Map<string, boolean>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** When the window of VISITOR-scope custom data ends (epoch ms; see #data). */
+  #nextVisit: number;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
+    this.#nextVisit = Number(options.storage?.read(WINDOW_KEY)) || 0;
   }
 
   /** Starts the tick. */
@@ -188,30 +198,47 @@ export class Tracker {
    * Unsent data in the official order: by kind in the order kinds were first added, custom data
    * by index, one line per index, URL or single kind (the latest). Without consent only
    * conversions leave, and only when the project has a targeted-delivery rule.
+   *
+   * VISITOR-scope custom data is sent again as the official engine does: once per 29-minute window
+   * of the whole client (not per visitor), the first visitor composed with data due opens the next
+   * window and sends the stored value of each such index (local-only ones stay unsent). A visitor
+   * whose custom data sent held such an index, or the mapping identifier, keeps custom data due
+   * for its next compositions (not for `flush()` of every visitor, see scheduleAll).
    */
   #data(id: number, consent: boolean, config: ParsedConfig | undefined, events: string[]): void {
     const own = this.#o.store.extra(id);
-    const kinds = own?.unsentKinds;
-    if (!kinds?.length) return;
+    const due = own?.unsentKinds ?? [];
+    const kinds = own?.customDataDue ? [...due, 'customData'] : due;
+    if (!kinds.length) return;
     const extra = this.#o.store.extra(this.#o.store.ownerOf(id));
-    const pending = extra?.pending;
     const ctx = this.#lineContext(config);
+    const visitorScope = config?.customData.visitorScope;
     const sendable = (item: TrackedItem) => consent || (item.kind === 'conversion' && config?.hasTargetedDelivery === true);
     const kept: TrackedItem[] = [];
     const byKind = new Map<string, Map<unknown, TrackedItem>>();
-    for (const item of pending ?? []) {
-      if (!kinds.includes(item.kind) || !sendable(item)) {
-        kept.push(item);
-        continue;
-      }
+    let keepDue = false;
+    const add = (item: TrackedItem) => {
       let items = byKind.get(item.kind);
       if (!items) byKind.set(item.kind, (items = new Map()));
       const key = item.kind === 'customData' ? item.index : item.kind === 'targetedSegment' ? item.id : item.kind === 'pageView' ? item.urlAddress : SINGLE_KINDS.has(item.kind) ? item.kind : items.size;
       items.set(key, item); // a key seen before keeps its place, with the latest item
+      if (item.kind === 'customData') keepDue ||= !!visitorScope?.has(item.index) || item.index === ctx.mappingIdentifierIndex;
+    };
+    for (const item of extra?.pending ?? []) {
+      if (!kinds.includes(item.kind) || !sendable(item)) kept.push(item);
+      else add(item);
+    }
+    const now = Date.now();
+    if (extra?.data && this.#nextVisit <= now) {
+      this.#nextVisit = now + VISITOR_SCOPE_WINDOW_MS;
+      this.#o.storage?.write(WINDOW_KEY, this.#nextVisit);
+      if (consent) for (const [index, { values, overwrite }] of extra.data.customData) if (visitorScope?.has(index)) add({ kind: 'customData', index, values, overwrite } as TrackedItem);
     }
     if (extra) extra.pending = kept.length ? kept : undefined;
-    own!.unsentKinds = kinds.filter((kind) => kept.some((item) => item.kind === kind));
-    for (const kind of extra?.kindOrder ?? []) {
+    own!.unsentKinds = due.filter((kind) => kept.some((item) => item.kind === kind));
+    if (byKind.has('customData')) own!.customDataDue = keepDue;
+    // Custom data sent again on a page that added none comes after the kinds this page added.
+    for (const kind of new Set([...(extra?.kindOrder ?? []), 'customData'])) {
       const items = byKind.get(kind);
       if (!items) continue;
       const ordered = kind === 'customData' || kind === 'targetedSegment' ? [...items.entries()].sort((a, b) => (a[0] as number) - (b[0] as number)).map(([, v]) => v) : [...items.values()];
@@ -245,7 +272,12 @@ export class Tracker {
     if (code !== undefined) this.#composeSafely(code, (flags & 2) !== 0, out);
   }
 
-  /** Schedules every visitor with unsent exposures or data (`flush()` without a visitor). */
+  /**
+   * Schedules every visitor with unsent exposures or data (`flush()` without a visitor, a page
+   * left). Unlike the official SDK, not the visitors whose only due data is the custom data kept
+   * due after VISITOR-scope or mapping-identifier values (see #data): the official SDK sends an
+   * activity line for each of them at every call, which keeps their visits alive.
+   */
   scheduleAll(): void {
     const store = this.#o.store;
     for (const id of store.ids()) {

@@ -25,6 +25,12 @@ export interface VisitorExtra {
   kindOrder?: string[];
   /** Kinds of data this visitor code added and has not sent (see Tracker.recordData). */
   unsentKinds?: string[];
+  /**
+   * The custom data this visitor code last sent held a VISITOR-scope or the mapping-identifier
+   * index: its compositions look for custom data to send (VISITOR-scope values are sent again
+   * once per window, see Tracker), as the official SDK keeps custom data unsent for it.
+   */
+  customDataDue?: boolean;
 }
 
 /** A visitor as persistence stores it (browsers). */
