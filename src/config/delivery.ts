@@ -71,6 +71,8 @@ export interface DeliveryOptions {
   onUpdate(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
   /** Called after the state (status, source, last update or error, streaming) changed. */
   onStateChange?: () => void;
+  /** Loads the keeper's code; by default its chunk. */
+  loadKeeper?: () => Promise<typeof import('./keeper.ts')>;
 }
 
 /**
@@ -190,7 +192,7 @@ export class ConfigurationDelivery {
    * fetch: the status and `lastError` say so.
    */
   #load(): Promise<ConfigurationKeeper> {
-    this.#keeping ??= import('./keeper.ts').then(
+    this.#keeping ??= (this.#o.loadKeeper ?? (() => import('./keeper.ts')))().then(
       ({ ConfigurationKeeper: Keeper }) => {
         const keeper = new Keeper(this.#host);
         if (!this.#closed) this.#keeper = keeper;

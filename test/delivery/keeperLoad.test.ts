@@ -1,85 +1,95 @@
-// @vitest-environment jsdom
 /**
- * The code that fetches and polls (config/keeper.ts) loads when the client starts, apart from the
- * cached configuration's path. When it cannot load (offline, a redeploy that removed the chunk),
- * a cold start fails as a failed fetch would, and a warm start keeps its cache and loads it again
- * later.
+ * The code that fetches and polls (config/keeper.ts) loads when the delivery starts, apart from
+ * the cached configuration's path. When it cannot load (offline, a redeploy that removed the
+ * chunk), a cold start fails as a failed fetch would, and a warm start keeps its cache and loads
+ * it again 10 s later.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KameleoonClient, KameleoonException } from '../../src/browser.ts';
-import { cacheKey } from '../../src/config/delivery.ts';
-import { advance, recordingLogger, switchKey, until, useFakeClock } from './helpers.ts';
+import { KameleoonException } from '../../src/errors.ts';
+import { cacheKey, ConfigurationDelivery } from '../../src/config/delivery.ts';
+import type { ParsedConfig } from '../../src/config/parse.ts';
+import { Logger } from '../../src/logging/logger.ts';
+import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
+import { advance, recordingLogger, until, useFakeClock } from './helpers.ts';
 import { switchConfig } from './server.ts';
 
 const SITE = 'site-k';
-const KEEPER = '../../src/config/keeper.ts';
-let requests = 0;
-const clients: KameleoonClient[] = [];
+const deliveries: ConfigurationDelivery[] = [];
 
-function pageClient(logger = recordingLogger()): KameleoonClient {
-  const client = new KameleoonClient({
+/** A delivery whose keeper fails to load while `keeper.fails`, with a map as its cache. */
+function delivery(cache: Map<string, unknown>) {
+  const keeper = { fails: true, loads: 0 };
+  const logger = recordingLogger();
+  const installed: string[] = [];
+  let requests = 0;
+  const d = new ConfigurationDelivery({
     siteCode: SITE,
-    configuration: { requestTimeout: 3_000, updateInterval: 60 },
-    externals: {
-      logger,
-      requester: {
-        sendRequest: ({ requestType }: { requestType: string }) => {
-          if (requestType === 'configuration') requests++;
-          const body = requestType === 'configuration' ? JSON.stringify(switchConfig('fresh')) : null;
-          return Promise.resolve(new Response(body, { status: requestType === 'configuration' ? 200 : 204 }));
-        },
+    environment: 'production',
+    configurationUrl: 'http://127.0.0.1:9/config',
+    streamUrl: 'http://127.0.0.1:9/sse',
+    updateIntervalMs: 60 * 60_000,
+    requestTimeoutMs: 3_000,
+    defaultDataFile: undefined,
+    sdk: { type: 'JAVASCRIPT', version: '0.0.0', isServer: false },
+    requester: {
+      sendRequest: () => {
+        requests++;
+        return Promise.resolve(new Response(JSON.stringify(switchConfig('fresh')), { status: 200 }));
       },
     },
-    _internals: { prng: { getRandomNumber: () => 0.5 } },
+    cache: { read: (key) => cache.get(key) ?? null, write: (key, value) => void cache.set(key, value) },
+    compileRegex: nativeUserRegExp,
+    eventSource: undefined,
+    logger: new Logger(logger),
+    random: () => 0.5,
+    onUpdate: (config: ParsedConfig) => void installed.push(config.flags.get('switch')!.rules[0].variationByExposition[0].variationKey),
+    loadKeeper: () => {
+      keeper.loads++;
+      return keeper.fails ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : import('../../src/config/keeper.ts');
+    },
   });
-  clients.push(client);
-  return client;
+  deliveries.push(d);
+  return { d, keeper, logger, installed, requests: () => requests };
 }
 
-beforeEach(() => {
-  useFakeClock();
-  localStorage.clear();
-  requests = 0;
-  vi.doMock(KEEPER, () => {
-    throw new TypeError('Failed to fetch dynamically imported module');
-  });
-});
+beforeEach(() => useFakeClock());
 
-afterEach(async () => {
-  vi.doUnmock(KEEPER);
-  for (const client of clients.splice(0)) await client.close();
+afterEach(() => {
+  for (const d of deliveries.splice(0)) d.close();
   vi.useRealTimers();
 });
 
-describe('the fetching code fails to load', () => {
-  it('a cold start rejects with ClientConfiguration, and the next initialize() loads it', async () => {
-    const client = pageClient();
-    await expect(client.initialize()).rejects.toMatchObject({ type: KameleoonException.ClientConfiguration, message: expect.stringContaining('could not be loaded') });
-    expect(client.getConfigurationStatus()).toMatchObject({ status: 'failed', lastError: { type: KameleoonException.ClientConfiguration } });
-    expect(requests).toBe(0);
-    vi.doUnmock(KEEPER);
-    await client.initialize();
-    expect(requests).toBe(1);
-    expect(switchKey(client)).toBe('fresh');
+describe('the code that fetches fails to load', () => {
+  it('a cold start rejects with ClientConfiguration, and the next start loads it and fetches', async () => {
+    const { d, keeper, installed, requests } = delivery(new Map());
+    await expect(d.start()).rejects.toMatchObject({ type: KameleoonException.ClientConfiguration, message: expect.stringContaining('could not be loaded') });
+    expect(d.state).toMatchObject({ status: 'failed', lastError: { type: KameleoonException.ClientConfiguration } });
+    expect(requests()).toBe(0);
+    keeper.fails = false;
+    await d.start();
+    expect(requests()).toBe(1);
+    expect(installed).toEqual(['fresh']);
+    expect(d.state).toMatchObject({ status: 'ready', source: 'network' });
   });
 
-  it('a warm start serves its cache, says why it cannot refresh, and loads the code again later', async () => {
-    localStorage.setItem(cacheKey(SITE), JSON.stringify({ siteCode: SITE, environment: 'production', fetchedAt: Date.now() - 61 * 60_000, json: switchConfig('cached') }));
-    const logger = recordingLogger();
-    const client = pageClient(logger);
-    await client.initialize();
-    expect(switchKey(client)).toBe('cached');
-    await until(() => logger.lines.some((line) => line.includes('could not be loaded') && line.endsWith('(tried again in 10 s)')), 'the load failure logged');
-    expect(client.getConfigurationStatus()).toMatchObject({ status: 'stale', source: 'cache' });
-    vi.doUnmock(KEEPER);
-    await advance(10_000);
-    // The code loads for real (the clock is fake): the poll it schedules then runs.
-    for (let second = 0; second < 20 && requests === 0; second++) {
-      await vi.dynamicImportSettled();
-      await advance(1_000);
-    }
-    expect(requests).toBe(1);
-    expect(switchKey(client)).toBe('fresh');
-    expect(client.getConfigurationStatus()).toMatchObject({ status: 'ready', source: 'network' });
+  it('a warm start serves its cache, says why it cannot refresh, and loads the code again 10 s later', async () => {
+    const cache = new Map<string, unknown>([[cacheKey(SITE), { siteCode: SITE, environment: 'production', fetchedAt: Date.now() - 61 * 60_000, json: switchConfig('cached') }]]);
+    const { d, keeper, logger, installed, requests } = delivery(cache);
+    await d.start();
+    expect(installed).toEqual(['cached']);
+    await until(() => d.state.status === 'stale', 'the failed load');
+    expect(logger.lines).toEqual([expect.stringMatching(/could not be loaded: .* \(tried again in 10 s\)$/)]);
+    keeper.fails = false;
+    await advance(9_000);
+    expect(keeper.loads).toBe(1);
+    await advance(1_000);
+    expect(keeper.loads).toBe(2);
+    // The code loads in real time while the clock is fake: the clock moves on a second at a time
+    // until the refresh it schedules has run.
+    const deadline = performance.now() + 10_000;
+    while (requests() === 0 && performance.now() < deadline) await advance(1_000);
+    expect(requests()).toBe(1);
+    expect(installed).toEqual(['cached', 'fresh']);
+    expect(d.state).toMatchObject({ status: 'ready', source: 'network' });
   });
 });
