@@ -68,7 +68,12 @@ export class Tracker {
 
   constructor(options: TrackerOptions) {
     this.#o = options;
-    this.#nextVisit = Number(options.storage?.read(WINDOW_KEY)) || 0;
+    try {
+      this.#nextVisit = Number(options.storage?.read(WINDOW_KEY)) || 0;
+    } catch {
+      // A user storage that throws: the window starts now.
+      this.#nextVisit = 0;
+    }
   }
 
   /** Starts the tick. */
@@ -231,7 +236,11 @@ export class Tracker {
     const now = Date.now();
     if (extra?.data && this.#nextVisit <= now) {
       this.#nextVisit = now + VISITOR_SCOPE_WINDOW_MS;
-      this.#o.storage?.write(WINDOW_KEY, this.#nextVisit);
+      try {
+        this.#o.storage?.write(WINDOW_KEY, this.#nextVisit);
+      } catch {
+        // A user storage that throws costs the next page its window, never this visitor's lines.
+      }
       if (consent) for (const [index, { values, overwrite }] of extra.data.customData) if (visitorScope?.has(index)) add({ kind: 'customData', index, values, overwrite } as TrackedItem);
     }
     if (extra) extra.pending = kept.length ? kept : undefined;
