@@ -1,16 +1,20 @@
-import { ConfigurationError, type KameleoonError } from '../errors.ts';
+import type { KameleoonError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalEventSource, IExternalRequester, IExternalStorage } from '../platform/platform.ts';
-import { later } from '../platform/timers.ts';
+import { backoff, jitter, later } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
-import type { ConfigurationKeeper } from './keeper.ts';
+import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
+import type { StreamLink } from './streamLink.ts';
 
 /** A browser uses its cached configuration at once when it was fetched this recently. */
 const CACHE_WINDOW_MS = 90 * 60_000;
-/** After a failed load of the keeper's code (offline, a redeploy), it is loaded again this much later. */
-const RELOAD_MS = 10_000;
+/** First retry after a failed fetch; doubles on each failure in a row, up to the cap. */
+const RETRY_BASE_MS = 10_000;
+const RETRY_CAP_MS = 5 * 60_000;
+/** Every delay is spread by ±10 % so that a fleet of servers does not act in lockstep. */
+const JITTER = 0.1;
 
 /** Where the configuration in force came from. */
 export type ConfigurationSource = 'network' | 'cache' | 'defaultDataFile';
@@ -71,59 +75,36 @@ export interface DeliveryOptions {
   onUpdate(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
   /** Called after the state (status, source, last update or error, streaming) changed. */
   onStateChange?: () => void;
-  /** Loads the keeper's code; by default its chunk. */
-  loadKeeper?: () => Promise<typeof import('./keeper.ts')>;
 }
 
-/**
- * What the keeper (keeper.ts, loaded later) works on: the delivery's state, and the configuration
- * it installs.
- */
-export interface DeliveryHost {
-  readonly options: DeliveryOptions;
-  config(): ParsedConfig | undefined;
-  closed(): boolean;
-  streaming(): boolean;
-  /** `Last-Modified` of the configuration in force. */
-  lastModified: string | undefined;
-  /** Parses and validates a fetched document whole. */
-  parse(json: unknown): ParsedConfig;
-  install(config: ParsedConfig, source: ConfigurationSource, ts: number | undefined): void;
-  update(patch: Partial<ConfigurationState>): void;
-  /** Browsers: caches the configuration in force, as fetched now. */
-  writeCache(): void;
-}
+type Timer = ReturnType<typeof setTimeout>;
 
 /**
  * Gets the configuration to the engine and keeps it current, without evaluation ever waiting:
- * the browser cache, usable at once within {@link CACHE_WINDOW_MS} of its fetch, is installed
- * here, synchronously; fetching, polling and the real-time stream are the keeper's (keeper.ts),
- * whose code loads when `start()` is called, so that a page's first variation from the cache
- * never waits for it. A failed refresh never replaces the configuration in force: documents are
- * validated whole before they are installed.
+ * the browser cache (usable at once within {@link CACHE_WINDOW_MS} of its fetch, refreshed in the
+ * background), polling every `updateInterval` with jitter and exponential backoff on failures
+ * (paused while a page is hidden), and the real-time stream when the configuration asks for it
+ * (polling only while the stream is down). A failed refresh never replaces the configuration in
+ * force: documents are validated whole before they are installed.
  */
 export class ConfigurationDelivery {
   readonly #o: DeliveryOptions;
   readonly #state: ConfigurationState = { status: 'loading', source: undefined, lastUpdate: undefined, lastError: undefined, streaming: false };
-  readonly #host: DeliveryHost;
+  readonly #abort = new AbortController();
   #config: ParsedConfig | undefined;
+  #lastModified: string | undefined;
   #started = false;
-  #keeping: Promise<ConfigurationKeeper> | undefined;
-  #keeper: ConfigurationKeeper | undefined;
+  #pollTimer: Timer | undefined;
+  #failures = 0;
+  #inflight: Promise<boolean> | undefined;
+  #pendingTs: number | undefined;
+  #stream: StreamLink | undefined;
+  #streamLoading = false;
+  #dueWhileHidden = false;
+  #onVisibility: (() => void) | undefined;
 
   constructor(options: DeliveryOptions) {
     this.#o = options;
-    this.#host = {
-      options,
-      lastModified: undefined,
-      config: () => this.#config,
-      closed: () => this.#closed,
-      streaming: () => this.#state.streaming,
-      parse: (json) => parseConfiguration(json, options.compileRegex),
-      install: (config, source, ts) => this.#install(config, source, ts),
-      update: (patch) => this.#update(patch),
-      writeCache: () => this.#writeCache(this.#host.lastModified),
-    };
   }
 
   /** A snapshot of the state. */
@@ -148,85 +129,105 @@ export class ConfigurationDelivery {
 
   /**
    * Obtains the first configuration: the browser cache when recent enough, else
-   * `defaultDataFile` (both refreshed in the background), else a fetch bounded by
+   * `defaultDataFile` (then refreshed in the background), else a fetch bounded by
    * `requestTimeout`; a browser falls back to a cache past its window rather than to nothing.
    * @throws KameleoonError when no configuration could be obtained; retries go on in the background
    */
   async start(): Promise<void> {
     if (this.#started) {
       if (this.#config) return;
-      if (await this.#refresh()) return;
+      if (await this.refresh()) return;
       throw this.#state.lastError;
     }
     this.#started = true;
+    this.#watchVisibility();
     const cached = this.#readCache();
     if (cached) {
-      this.#host.lastModified = cached.entry.lastModified;
+      this.#lastModified = cached.entry.lastModified;
       this.#update({ lastUpdate: cached.entry.fetchedAt });
       const age = Date.now() - cached.entry.fetchedAt;
       if (age >= 0 && age <= CACHE_WINDOW_MS) {
         this.#install(cached.config, 'cache', undefined);
         this.#update({ status: 'ready' });
-        // Past updateInterval, the refresh starts once the keeper loaded: after the app's first render.
-        this.#keep(Math.max(0, this.#o.updateIntervalMs - age));
+        // Past updateInterval, the refresh starts on the next task: after the app's first render.
+        this.#schedulePoll(Math.max(0, this.#o.updateIntervalMs - age));
         return;
       }
-      if (await this.#refresh()) return;
+      if (await this.refresh()) return;
       this.#install(cached.config, 'cache', undefined);
       this.#update({ status: 'stale' });
       this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is older than 90 minutes and could not be refreshed.`);
       return;
     }
     if (this.#o.defaultDataFile !== undefined) {
-      this.#install(this.#host.parse(this.#o.defaultDataFile), 'defaultDataFile', undefined);
+      this.#install(parseConfiguration(this.#o.defaultDataFile, this.#o.compileRegex), 'defaultDataFile', undefined);
       this.#update({ status: 'ready' });
-      this.#keep(0);
+      this.#schedulePoll(0);
       return;
     }
-    if (await this.#refresh()) return;
+    if (await this.refresh()) return;
     throw this.#state.lastError;
   }
 
   /**
-   * The keeper, loaded once (again after a failed load). A load that fails counts as a failed
-   * fetch: the status and `lastError` say so.
+   * Fetches now (with `ts` after a stream event). Concurrent calls share one request; a `ts`
+   * arriving meanwhile is fetched right after. Never rejects.
+   * @returns whether the fetch succeeded
    */
-  #load(): Promise<ConfigurationKeeper> {
-    this.#keeping ??= (this.#o.loadKeeper ?? (() => import('./keeper.ts')))().then(
-      ({ ConfigurationKeeper: Keeper }) => {
-        const keeper = new Keeper(this.#host);
-        if (!this.#closed) this.#keeper = keeper;
-        return keeper;
-      },
-      (err: unknown) => {
-        this.#keeping = undefined;
-        const error = new ConfigurationError(`The code that fetches the configuration could not be loaded: ${String(err)}`, err);
-        this.#update({ lastError: error, status: this.#config ? 'stale' : 'failed' });
-        throw error;
-      },
-    );
-    return this.#keeping;
+  refresh(ts?: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    if (this.#inflight) {
+      if (ts !== undefined) this.#pendingTs = ts;
+      return this.#inflight;
+    }
+    const run = this.#fetchOnce(ts).finally(() => {
+      this.#inflight = undefined;
+      const pending = this.#pendingTs;
+      this.#pendingTs = undefined;
+      if (pending !== undefined) void this.refresh(pending);
+    });
+    this.#inflight = run;
+    return run;
   }
 
-  /** Fetches now, once the keeper is loaded. Never rejects. */
-  async #refresh(): Promise<boolean> {
+  async #fetchOnce(ts: number | undefined): Promise<boolean> {
+    clearTimeout(this.#pollTimer);
+    const base = this.#o.configurationUrl;
+    const url = ts === undefined ? base : `${base}${base.includes('?') ? '&' : '?'}ts=${ts}`;
+    let result: Awaited<ReturnType<typeof fetchConfiguration>>;
     try {
-      return await (await this.#load()).refresh();
-    } catch {
+      result = await fetchConfiguration({
+        requester: this.#o.requester,
+        url,
+        sdk: this.#o.sdk,
+        timeoutMs: this.#o.requestTimeoutMs,
+        ifModifiedSince: this.#config ? this.#lastModified : undefined,
+        signal: this.#abort.signal,
+        compileRegex: this.#o.compileRegex,
+      });
+    } catch (err) {
+      if (this.#closed) return false;
+      this.#failures++;
+      // fetchConfiguration throws ConfigurationErrors only.
+      const error = err as KameleoonError;
+      this.#update({ lastError: error, status: this.#config ? 'stale' : 'failed' });
+      const delay = Math.min(this.#o.updateIntervalMs, backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
+      const kept = this.#config ? 'the configuration in force stays' : 'no configuration yet';
+      this.#o.logger.error(`${error.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
+      this.#schedulePoll(delay);
       return false;
     }
-  }
-
-  /** Has the keeper poll in `ms`; a keeper that cannot load is tried again later. */
-  #keep(ms: number): void {
-    this.#load().then(
-      (keeper) => keeper.schedulePoll(ms),
-      (err: KameleoonError) => {
-        if (this.#closed) return;
-        this.#o.logger.error(`${err.message} (tried again in ${RELOAD_MS / 1000} s)`);
-        later(() => this.#keep(0), RELOAD_MS);
-      },
-    );
+    // What follows is not the fetch's: a failure there is not a failed fetch (nor retried as one).
+    if (this.#closed) return false;
+    if (result.kind === 'updated') {
+      this.#lastModified = result.lastModified;
+      this.#install(result.config, 'network', ts);
+    }
+    this.#failures = 0;
+    this.#update({ lastUpdate: Date.now(), lastError: undefined, status: 'ready' });
+    this.#writeCache();
+    if (!this.#state.streaming) this.#schedulePoll(this.#o.updateIntervalMs);
+    return true;
   }
 
   #install(config: ParsedConfig, source: ConfigurationSource, ts: number | undefined): void {
@@ -234,7 +235,81 @@ export class ConfigurationDelivery {
     this.#config = config;
     this.#update({ source });
     this.#o.onUpdate(config, initial, ts);
-    this.#keeper?.syncStream();
+    this.#syncStream();
+  }
+
+  #jittered(ms: number): number {
+    return jitter(ms, JITTER, this.#o.random);
+  }
+
+  #schedulePoll(ms: number): void {
+    clearTimeout(this.#pollTimer);
+    if (this.#closed) return;
+    this.#pollTimer = later(() => {
+      if (typeof document !== 'undefined' && document.visibilityState === 'hidden') {
+        this.#dueWhileHidden = true;
+        return;
+      }
+      void this.refresh();
+    }, this.#jittered(ms));
+  }
+
+  /** Browsers: no polling while the page is hidden; an overdue refresh runs on return. */
+  #watchVisibility(): void {
+    if (this.#o.cache === undefined || typeof document === 'undefined' || typeof document.addEventListener !== 'function') return;
+    this.#onVisibility = () => {
+      if (document.visibilityState !== 'hidden' && this.#dueWhileHidden) {
+        this.#dueWhileHidden = false;
+        void this.refresh();
+      }
+    };
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  /** Opens or closes the stream as the configuration's `realTimeUpdate` says. */
+  #syncStream(): void {
+    const wanted = () => !this.#closed && this.#config?.realTimeUpdate === true;
+    if (wanted() && !this.#stream && !this.#streamLoading) {
+      // The stream's code is loaded when a configuration first asks for real time.
+      this.#streamLoading = true;
+      const o = this.#o;
+      void import('./streamLink.ts').then(({ StreamLink }) => {
+        this.#streamLoading = false;
+        if (!wanted() || this.#stream) return;
+        this.#stream = new StreamLink({
+          url: o.streamUrl,
+          siteCode: o.siteCode,
+          eventSource: o.eventSource,
+          logger: o.logger,
+          jittered: (ms) => this.#jittered(ms),
+          refresh: (ts) => void this.refresh(ts),
+          setStreaming: (up) => {
+            this.#update({ streaming: up });
+            if (up) clearTimeout(this.#pollTimer);
+          },
+          // After a failed fetch, a retry is already due.
+          resumePolling: () => this.#failures === 0 && this.#schedulePoll(o.updateIntervalMs),
+        });
+        // A source without onOpen is open at once: a status listener may have closed the client meanwhile.
+        if (!wanted()) this.#stopStream();
+      }).catch((err: unknown) => {
+        // The chunk could not load (offline, a redeploy) or the user's source threw: polling goes on,
+        // and the next configuration update tries again.
+        this.#streamLoading = false;
+        this.#stream?.close();
+        this.#stream = undefined;
+        o.logger.error(`The real-time stream could not be started; polling instead: ${String(err)}`);
+      });
+    } else if (!wanted() && this.#stream) {
+      this.#stopStream();
+      this.#schedulePoll(this.#o.updateIntervalMs);
+    }
+  }
+
+  #stopStream(): void {
+    this.#stream?.close();
+    this.#stream = undefined;
+    this.#update({ streaming: false });
   }
 
   #readCache(): { entry: CacheEntry; config: ParsedConfig } | undefined {
@@ -244,21 +319,21 @@ export class ConfigurationDelivery {
       const entry = storage.read(cacheKey(this.#o.siteCode)) as CacheEntry | null;
       if (!entry || typeof entry !== 'object' || typeof entry.fetchedAt !== 'number') return undefined;
       if (entry.siteCode !== this.#o.siteCode || entry.environment !== this.#o.environment) return undefined;
-      return { entry, config: this.#host.parse(entry.json) };
+      return { entry, config: parseConfiguration(entry.json, this.#o.compileRegex) };
     } catch (err) {
       this.#o.logger.warn(`Ignored the cached configuration: ${(err as Error)?.message ?? String(err)}`);
       return undefined;
     }
   }
 
-  #writeCache(lastModified: string | undefined): void {
+  #writeCache(): void {
     const storage = this.#o.cache;
     if (!storage || !this.#config) return;
     const entry: CacheEntry = {
       siteCode: this.#o.siteCode,
       environment: this.#o.environment,
       fetchedAt: Date.now(),
-      lastModified,
+      lastModified: this.#lastModified,
       json: this.#config.raw,
     };
     try {
@@ -273,6 +348,9 @@ export class ConfigurationDelivery {
   close(): void {
     if (this.#closed) return;
     this.#update({ status: 'closed' });
-    this.#keeper?.close();
+    clearTimeout(this.#pollTimer);
+    this.#stopStream();
+    this.#abort.abort();
+    if (this.#onVisibility && typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 }

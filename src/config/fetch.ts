@@ -2,7 +2,8 @@ import { ConfigurationError, KameleoonError } from '../errors.ts';
 import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
 import { withDeadline } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
-import type { ParsedConfig } from './parse.ts';
+import { parseConfiguration, type ParsedConfig } from './parse.ts';
+import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 
 /** What a configuration request brought. */
 export type FetchResult =
@@ -19,8 +20,8 @@ export interface FetchParams {
   ifModifiedSince?: string | undefined;
   /** Aborts the request (the client is closing). */
   signal?: AbortSignal | undefined;
-  /** Parses and validates the document whole (parseConfiguration, with the platform's regular expressions). */
-  parse(text: string): ParsedConfig;
+  /** Compiles the REGULAR_EXPRESSION patterns of the configuration. */
+  compileRegex: RegexCompiler;
 }
 
 function header(response: KameleoonResponseType, name: string): string | undefined {
@@ -39,7 +40,7 @@ function header(response: KameleoonResponseType, name: string): string | undefin
  * truncated or malformed body
  */
 export async function fetchConfiguration(params: FetchParams): Promise<FetchResult> {
-  const { requester, url, sdk, timeoutMs, ifModifiedSince, signal, parse } = params;
+  const { requester, url, sdk, timeoutMs, ifModifiedSince, signal, compileRegex } = params;
   let answer: { text: string; lastModified: string | undefined } | undefined;
   try {
     answer = await withDeadline(timeoutMs, signal, async (deadline) => {
@@ -59,5 +60,5 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
     if (err instanceof KameleoonError) throw err;
     throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
   }
-  return answer ? { kind: 'updated', config: parse(answer.text), lastModified: answer.lastModified } : { kind: 'notModified' };
+  return answer ? { kind: 'updated', config: parseConfiguration(answer.text, compileRegex), lastModified: answer.lastModified } : { kind: 'notModified' };
 }

@@ -4,8 +4,8 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (24.6 KB and 26.8 KB min+gzip up front,
- * 37.3 KB and 39.5 KB with the lazy chunks, when last set):
+ * The budgets are ratchets at the sizes reached so far (25.6 KB and 27.7 KB min+gzip up front,
+ * 37.0 KB and 39.2 KB with the lazy chunks, when last set):
  * issue 7 asks for 12 KB and 14 KB, which the core does not reach yet (see README, "Figures").
  * Lower them as the core shrinks; never raise them without saying why in the commit.
  */
@@ -14,14 +14,12 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 24.65 * KB, totalGzipped: 37.3 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 26.85 * KB, totalGzipped: 39.5 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 25.6 * KB, totalGzipped: 37.05 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 27.75 * KB, totalGzipped: 39.25 * KB },
 };
 
-/** Modules that load with import() later (fetching and polling once the client starts, tracking once a configuration is in force, the rest on first use), never up front. */
+/** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */
 const LAZY = [
-  'src/config/keeper.ts',
-  'src/config/fetch.ts',
   'src/tracking/tracker.ts',
   'src/tracking/outbox.ts',
   'src/tracking/lines.ts',
