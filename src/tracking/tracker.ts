@@ -64,16 +64,22 @@ export class Tracker {
   #unknown = new Map<string, boolean>();
   #timer: ReturnType<typeof setInterval> | undefined;
   /** When the window of VISITOR-scope custom data ends (epoch ms; see #data). */
-  #nextVisit: number;
+  #nextVisit = 0;
+  /** The end of the window the visitor being composed opens, kept once its lines are built. */
+  #opening = 0;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
+  }
+
+  /** The window's end: browsers read it from storage each time, as another tab or page may have moved it. */
+  #windowEnd(): number {
     try {
-      this.#nextVisit = Number(options.storage?.read(WINDOW_KEY)) || 0;
+      this.#nextVisit = Math.max(this.#nextVisit, Number(this.#o.storage?.read(WINDOW_KEY)) || 0);
     } catch {
-      // A user storage that throws: the window starts now.
-      this.#nextVisit = 0;
+      // A user storage that throws: the window kept in memory.
     }
+    return this.#nextVisit;
   }
 
   /** Starts the tick. */
@@ -146,9 +152,19 @@ export class Tracker {
     const before = out.length;
     try {
       this.#composeVisitor(code, consent, out);
+      if (this.#opening) {
+        this.#nextVisit = this.#opening;
+        try {
+          this.#o.storage?.write(WINDOW_KEY, this.#nextVisit);
+        } catch {
+          // A user storage that throws costs the next page its window, never this visitor's lines.
+        }
+      }
     } catch (err) {
       out.length = before;
       this.#o.logger.error(`Tracking lines for visitor ${JSON.stringify(code.slice(0, 64))} could not be built and are skipped: ${String(err)}`);
+    } finally {
+      this.#opening = 0;
     }
   }
 
@@ -234,13 +250,9 @@ export class Tracker {
       else add(item);
     }
     const now = Date.now();
-    if (extra?.data && this.#nextVisit <= now) {
-      this.#nextVisit = now + VISITOR_SCOPE_WINDOW_MS;
-      try {
-        this.#o.storage?.write(WINDOW_KEY, this.#nextVisit);
-      } catch {
-        // A user storage that throws costs the next page its window, never this visitor's lines.
-      }
+    if (extra?.data && this.#windowEnd() <= now) {
+      // The window moves once this visitor's lines are built (see #composeSafely).
+      this.#opening = now + VISITOR_SCOPE_WINDOW_MS;
       if (consent) for (const [index, { values, overwrite }] of extra.data.customData) if (visitorScope?.has(index)) add({ kind: 'customData', index, values, overwrite } as TrackedItem);
     }
     if (extra) extra.pending = kept.length ? kept : undefined;

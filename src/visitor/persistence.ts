@@ -18,6 +18,8 @@ interface SerializedVisitor {
   c?: 'unknown' | 'given' | 'notGiven';
   v?: number;
   p?: number;
+  /** The tracker keeps custom data due (VISITOR scope, see VisitorExtra.customDataDue). */
+  u?: 1;
   t: number;
 }
 
@@ -41,6 +43,7 @@ function serialize(visitor: PersistedVisitor): SerializedVisitor {
   if (extra.consent !== 'unknown') out.c = extra.consent;
   if (extra.visitActivity) out.v = extra.visitActivity;
   if (extra.previousVisitActivity) out.p = extra.previousVisitActivity;
+  if (extra.customDataDue) out.u = 1;
   return out;
 }
 
@@ -49,7 +52,7 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
   // Visit counting and targeting read these as numbers: a tampered entry throws (and is ignored).
   if (![s.v ?? 0, s.p ?? 0, o?.visitNumber ?? 0, ...(o?.visits ?? [])].every(Number.isFinite)) throw new TypeError('visits');
   const visitor: PersistedVisitor = { lastActivity: s.t, assignments: Array.isArray(s.s) ? s.s : [], extra: undefined };
-  if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p) {
+  if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p || s.u) {
     visitor.extra = {
       data: s.d
         ? {
@@ -65,6 +68,7 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
       consent: s.c ?? 'unknown',
       visitActivity: s.v ?? 0,
       previousVisitActivity: s.p,
+      customDataDue: s.u === 1 || undefined,
     };
   }
   return visitor;

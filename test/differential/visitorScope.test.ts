@@ -149,6 +149,39 @@ const withoutLocalOnly = (run: Sent[]): Sent[] =>
 /** Count of custom data lines of `index` in a run. */
 const countIndex = (run: Sent[], index: number) => JSON.stringify(run).split(`eventType=customData&index=${index}&`).length - 1;
 
+/**
+ * Pages of one browser, one after another, on one storage each side: `page(gap, steps)` opens
+ * both SDKs `gap` ms after the previous page, runs the steps, and leaves (timers stopped).
+ */
+function browserPages() {
+  const backend = { siteCode: 'scope', config: config() };
+  const officialStore = new Map<string, unknown>();
+  const ourStorage = createMemoryStorage();
+  const run = { official: [] as Sent[], ours: [] as Sent[] };
+  const page = async (gap: number, steps: Step[]) => {
+    // The clock moves before the page opens: the official client takes up the stored visitor as it is built.
+    vi.setSystemTime(Date.now() + gap);
+    // The official client cannot be closed: its timers are, as the page is left.
+    const timers: unknown[] = [];
+    const { setInterval: every, setTimeout: later } = globalThis;
+    globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => timers.push(every(...args)) && timers.at(-1)) as typeof setInterval;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => timers.push(later(...args)) && timers.at(-1)) as typeof setTimeout;
+    const sides = [officialSide('browser', backend, officialStore), ourSide('browser', backend, ourStorage)] as const;
+    globalThis.setInterval = every;
+    globalThis.setTimeout = later;
+    try {
+      await Promise.all(sides.map((s) => s.client.initialize()));
+      const r = await runBoth(sides, steps);
+      run.official.push(...r.official);
+      run.ours.push(...r.ours);
+    } finally {
+      await sides[1].close();
+      for (const timer of timers) clearInterval(timer as never);
+    }
+  };
+  return { page, run };
+}
+
 describe('VISITOR-scope custom data across visits vs the official SDK', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-01-05T09:00:00Z') });
@@ -230,31 +263,7 @@ describe('VISITOR-scope custom data across visits vs the official SDK', () => {
   });
 
   it('browser: the window is kept in storage, across pages', async () => {
-    const backend = { siteCode: 'scope', config: config() };
-    const officialStore = new Map<string, unknown>();
-    const ourStorage = createMemoryStorage();
-    const run = { official: [] as Sent[], ours: [] as Sent[] };
-    const page = async (gap: number, steps: Step[]) => {
-      // The clock moves before the page opens: the official client takes up the stored visitor as it is built.
-      vi.setSystemTime(Date.now() + gap);
-      // The official client cannot be closed: its timers are, as the page is left.
-      const timers: unknown[] = [];
-      const { setInterval: every, setTimeout: later } = globalThis;
-      globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => timers.push(every(...args)) && timers.at(-1)) as typeof setInterval;
-      globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => timers.push(later(...args)) && timers.at(-1)) as typeof setTimeout;
-      const sides = [officialSide('browser', backend, officialStore), ourSide('browser', backend, ourStorage)] as const;
-      globalThis.setInterval = every;
-      globalThis.setTimeout = later;
-      try {
-        await Promise.all(sides.map((s) => s.client.initialize()));
-        const r = await runBoth(sides, steps);
-        run.official.push(...r.official);
-        run.ours.push(...r.ours);
-      } finally {
-        await sides[1].close();
-        for (const timer of timers) clearInterval(timer as never);
-      }
-    };
+    const { page, run } = browserPages();
     await page(0, [{ label: 'page 1: A adds VISITOR-scope data, flushed', run: (c, sdk) => (c.addData('A', cd(sdk, 0, 'gold')), c.flush('A')) }]);
     await page(5 * MIN, [{ label: 'page 2, 5 minutes later: A adds VISIT-scope data, flushed', run: (c, sdk) => (c.addData('A', cd(sdk, 1, 'x')), c.flush('A')) }]);
     await page(31 * MIN, [{ label: 'page 3, 31 minutes later: A adds VISIT-scope data, flushed', run: (c, sdk) => (c.addData('A', cd(sdk, 1, 'y')), c.flush('A')) }]);
@@ -264,6 +273,23 @@ describe('VISITOR-scope custom data across visits vs the official SDK', () => {
     await page(31 * MIN, [{ label: 'page 4, 31 minutes later: A evaluated', run: (c) => evaluate(c, 'A', 1) }]);
     expect(run.ours).toEqual(withoutLocalOnly(run.official));
     expect(countIndex(run.official, 0)).toBe(3);
+  });
+
+  it('browser: a visitor stays due across pages: a page open past the window sends the value again, though it added nothing', async () => {
+    const { page, run } = browserPages();
+    await page(0, [{ label: 'page 1: A adds VISITOR-scope data, flushed', run: (c, sdk) => (c.addData('A', cd(sdk, 0, 'gold')), c.flush('A')) }]);
+    const steps: Step[] = [{ label: 'page 2, 5 minutes later: A evaluated', run: (c) => evaluate(c, 'A', 1) }];
+    for (let i = 0; i < 4 * 40; i++) steps.push({ label: `activity ${i}`, timers: 15_000, run: () => undefined });
+    await page(5 * MIN, steps);
+    // The custom data lines, and the step each went in: the same, within one activity tick (each
+    // SDK follows its activity tick with its tracking tick a moment apart, so the summary lines of
+    // a step may fall in the next one).
+    const customData = (sent: Sent[]) => sent.flatMap((step, i) => (step.lines.A ?? []).filter((line) => line.startsWith('eventType=customData') && !LOCAL_ONLY.test(line)).map((line) => ({ line, i })));
+    const [official, ours] = [customData(run.official), customData(run.ours)];
+    expect(ours.map((c) => c.line)).toEqual(official.map((c) => c.line));
+    ours.forEach((c, n) => expect(Math.abs(c.i - official[n].i)).toBeLessThanOrEqual(1));
+    // Once on page 1, once more as page 2's activity reaches the end of page 1's window.
+    expect(countIndex(run.official, 0)).toBe(2);
   });
 
   for (const mode of ['browser', 'server'] as const) {
