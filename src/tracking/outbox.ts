@@ -53,7 +53,7 @@ export class Outbox {
   /** The queue is `#lines` from `#head` on: overflow drops the oldest by moving `#head`, without moving the rest. */
   #lines: TrackingLine[] = [];
   #head = 0;
-  /** Lines were dropped for want of room since the last request that succeeded. */
+  /** Lines were dropped for want of room since the last request the server accepted. */
   #full = false;
   #chars = 0;
   #inflight: Promise<void> | undefined;
@@ -119,7 +119,7 @@ export class Outbox {
       // Once per episode: a full queue on a busy server drops lines at every add.
       if (!this.#full) {
         this.#full = true;
-        this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable? Until a request succeeds, more drops are only counted.`);
+        this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable? Until a request is accepted, more drops are only counted.`);
       }
     }
     this.#persist();
@@ -196,10 +196,13 @@ export class Outbox {
       }
       this.#failures = 0;
       this.#retryAt = 0;
-      this.#full = false;
       this.#removeFront(batch);
-      if (outcome === 'sent') this.#stats.sentLines += batch.length;
-      else this.#stats.droppedRejected += batch.length;
+      if (outcome === 'sent') {
+        this.#stats.sentLines += batch.length;
+        this.#full = false;
+      } else {
+        this.#stats.droppedRejected += batch.length;
+      }
     }
   }
 

@@ -31,7 +31,7 @@ describe('Outbox', () => {
     expect(warnings.join('\n')).toMatch(/dropped the 2 oldest line\(s\) \(2 so far\)/);
   });
 
-  it('warns of a full queue once until a request succeeds, and counts every drop', async () => {
+  it('warns of a full queue once until the server accepts a request, and counts every drop', async () => {
     const { box, warnings } = outbox([], { maxLines: 2 });
     for (let n = 1; n <= 5; n++) box.add([line(n)]);
     expect(warnings.filter((w) => w.includes('queue is full'))).toHaveLength(1);
@@ -40,6 +40,15 @@ describe('Outbox', () => {
     box.add([1, 2, 3].map((n) => line(n)));
     expect(warnings.filter((w) => w.includes('queue is full'))).toHaveLength(2);
     expect(warnings.at(-1)).toMatch(/dropped the 1 oldest line\(s\) \(4 so far/);
+  });
+
+  it('a batch the server rejects does not count as accepted: no second warning', async () => {
+    const { box, warnings } = outbox(['drop'], { maxLines: 2 });
+    for (let n = 1; n <= 5; n++) box.add([line(n)]);
+    await box.flush();
+    box.add([1, 2, 3].map((n) => line(n)));
+    expect(warnings.filter((w) => w.includes('queue is full'))).toHaveLength(1);
+    expect(box.stats).toMatchObject({ droppedOverflow: 4, droppedRejected: 2 });
   });
 
   it('keeps order and counts through overflow after overflow, one while a batch is out', async () => {
