@@ -210,13 +210,13 @@ export class ClientCore {
   }
 
   /**
-   * Stores data items on the visitor (targeting) and notes them for tracking, custom data given
-   * by name under its index. Then `persist` marks the visitor changed; `tell` also tells
-   * listeners (see dataChanged); without either the caller persists it.
+   * Stores data items on the visitor (targeting) and notes them, or `tracked` of them, for
+   * tracking, custom data given by name under its index. Then `persist` marks the visitor
+   * changed; `tell` also tells listeners (see dataChanged); without either the caller does.
    */
-  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, then?: 'persist' | 'tell'): void {
+  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, then?: 'persist' | 'tell', tracked = items): void {
     applyData(visitor, items, config, this.visitors, this.logger);
-    this.tracker.recordData(visitor, resolveNames(items, config));
+    this.tracker.recordData(visitor, resolveNames(tracked, config));
     if (then === 'tell') this.dataChanged(visitor);
     else if (then) this.visitors.changed(visitor);
   }

@@ -17,7 +17,6 @@ import {
   type RemoteVisitorDataFiltersType,
   type RemoteVisitorDataResult,
 } from '../remote/remoteData.ts';
-import { applyData } from '../visitor/applyData.ts';
 import type { CustomData, KameleoonDataType } from '../visitor/data.ts';
 import { validateVisitorCode } from '../visitor/visitorCode.ts';
 import type { VisitorData } from '../targeting/types.ts';
@@ -133,8 +132,8 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   const result = await (await c.remote()).visitorData(visitorCode, filters, kinds, ms);
   const toStore = addAll ? result.dataToStore : result.alwaysStored;
   const visitor = c.visitor(visitorCode);
-  applyData(visitor, toStore, config, c.visitors, c.logger);
-  c.tracker.recordData(visitor, toStore.filter((item) => !result.sent.has(item)));
+  // Tells listeners below, once the visits and experiments are in too.
+  c.storeData(visitor, toStore, config, undefined, toStore.filter((item) => !result.sent.has(item)));
   const assignments = c.visitors.assignments(visitor);
   for (const [experimentId, variationId] of result.experiments) if (!assignments.has(experimentId)) assignments.set(experimentId, variationId, false, false);
   c.visitors.markSent(visitor, [...result.experiments.keys()]);
