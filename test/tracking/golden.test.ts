@@ -4,7 +4,7 @@
  * the same URL, headers and body, nonces aside (each SDK draws its own).
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Browser, BrowserType, Conversion, CustomData, Device, DeviceType, GeolocationData, KameleoonClient, OperatingSystem, OperatingSystemType, PageView, UserAgent } from '../../src/node.ts';
 
 const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../conformance/fixtures/${path}`, import.meta.url), 'utf8'));
@@ -21,9 +21,8 @@ interface Sent {
 const maskNonces = (body: string) => body.replace(/&nonce=[0-9A-F]{16}/g, '&nonce=<nonce>');
 
 /** A server client on `config` whose tracking requests are recorded (and answered 204). */
-async function recordingClient(config: unknown): Promise<{ client: KameleoonClient; sent: Sent[]; settled: () => Promise<void> }> {
+async function recordingClient(config: unknown): Promise<{ client: KameleoonClient; sent: Sent[]; requests: (count: number) => Promise<void> }> {
   const sent: Sent[] = [];
-  let pending: Promise<unknown> = Promise.resolve();
   const client = new KameleoonClient({
     siteCode: 'testsite',
     configuration: { defaultDataFile: config as never },
@@ -42,16 +41,16 @@ async function recordingClient(config: unknown): Promise<{ client: KameleoonClie
   return {
     client,
     sent,
-    settled: async () => {
-      for (let i = 0; i < 10; i++) pending = pending.then(() => new Promise((resolve) => setImmediate(resolve)));
-      await pending;
+    /** Until `count` tracking requests have been made (an instant flush sends one request). */
+    requests: async (count) => {
+      await vi.waitUntil(() => sent.length >= count);
     },
   };
 }
 
 describe('golden tracking requests (official engine 5.17.1)', () => {
   it('a visitor with every kind of data: URL, headers and body as the official engine sent them', async () => {
-    const { client, sent, settled } = await recordingClient(fixture('synthetic-configs/basic.json'));
+    const { client, sent, requests } = await recordingClient(fixture('synthetic-configs/basic.json'));
     const visitor = 'visitor1';
     client.addData(
       visitor,
@@ -68,9 +67,9 @@ describe('golden tracking requests (official engine 5.17.1)', () => {
     expect(client.getVariation({ visitorCode: visitor, featureKey: 'ff_50_50', track: true }).key).toBe(tracking.capture.variation);
     expect(client.getEngineTrackingCode(visitor)).toBe(tracking.capture.engineTrackingCode);
     client.flush({ visitorCode: visitor, instant: true });
-    await settled();
+    await requests(1);
     client.flush({ visitorCode: 'lonely-visitor', instant: true });
-    await settled();
+    await requests(2);
     await client.close();
 
     const expected = tracking.capture.trackingRequests as Sent[];
@@ -85,12 +84,12 @@ describe('golden tracking requests (official engine 5.17.1)', () => {
   });
 
   it('holdout exposures of ten visitors in one body', async () => {
-    const { client, sent, settled } = await recordingClient(fixture('synthetic-configs/holdout.json'));
+    const { client, sent, requests } = await recordingClient(fixture('synthetic-configs/holdout.json'));
     for (const row of holdout.holdout as { visitorCode: string; ff_50_50: string }[]) {
       expect(client.getVariation({ visitorCode: row.visitorCode, featureKey: 'ff_50_50', track: true }).key).toBe(row.ff_50_50);
     }
     client.flush({ instant: true });
-    await settled();
+    await requests(1);
     await client.close();
     expect(sent.map((r) => maskNonces(r.body))).toEqual((holdout.holdoutTrackingBody as string[]).map(maskNonces));
   });
