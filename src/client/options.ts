@@ -4,7 +4,7 @@ import type { ExternalsType, IExternalPRNG, IPlatformAnalyzer } from '../platfor
 import type { PackageInfo } from '../targeting/types.ts';
 import type { OutboxLimits } from '../tracking/outbox.ts';
 import { describeValue } from '../visitor/data.ts';
-import { toWellFormed } from '../visitor/visitorCode.ts';
+import { toWellFormed } from '../visitor/encode.ts';
 import { MAX_DELAY_MS } from './arguments.ts';
 
 /** Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server). */

@@ -7,6 +7,7 @@ import type { Platform } from '../platform/platform.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { VisitorStore } from '../visitor/visitorStore.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
+import { isSoundItem } from '../visitor/data.ts';
 import { EventHub } from './events.ts';
 import { TrackingHandle } from './trackingHandle.ts';
 import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
@@ -99,6 +100,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     consentOf: hooks.consentOf,
     logger,
     random,
+    soundItem: isSoundItem,
   });
   return {
     siteCode,

@@ -12,7 +12,7 @@ import { DEFAULT_VISITOR_DATA_FILTERS, type RemoteVisitorDataFiltersType } from 
 import { parseRemoteVisitorData, type ParseRemoteVisitorDataOptions, type RemoteVisitorDataResult } from './visitorData.ts';
 import { dataApiBaseUrl, type DataApiHost } from '../config/dataApi.ts';
 import { withDeadline } from '../platform/timers.ts';
-import { encodeComponent, toWellFormed } from '../visitor/visitorCode.ts';
+import { encodeComponent, toWellFormed } from '../visitor/encode.ts';
 
 export * from './filters.ts';
 export * from './visitorData.ts';

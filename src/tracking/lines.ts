@@ -1,6 +1,7 @@
-import { BROWSER_INDEXES, OS_INDEXES, type BrowserType, type KameleoonDataType, type OperatingSystemType } from '../visitor/data.ts';
+import type { KameleoonDataType } from '../visitor/data.ts';
+import { BROWSER_INDEXES, OS_INDEXES, type BrowserType, type OperatingSystemType } from '../visitor/kinds.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import { encodeComponent as encode } from '../visitor/visitorCode.ts';
+import { encodeComponent as encode } from '../visitor/encode.ts';
 
 /**
  * Kameleoon's tracking lines, byte for byte as the official JavaScript SDK writes them: a line is

@@ -9,7 +9,6 @@ import { Tracker } from './tracker.ts';
 import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { batchUrl, createTrackingSender, trackingUrl } from './transport.ts';
 import { dataApiBaseUrl } from '../config/dataApi.ts';
-import { isSoundItem } from '../visitor/data.ts';
 import { every } from '../platform/timers.ts';
 
 /** What the tracking pipeline needs from the client. */
@@ -38,6 +37,11 @@ export interface TrackingDeps {
   consentOf: (visitor: number | undefined) => boolean;
   logger: Logger;
   random: () => number;
+  /**
+   * Whether a value read back from storage is a sound data item (the data classes' field rules,
+   * see isSoundItem): passed in, so that this chunk does not import the data classes.
+   */
+  soundItem: (value: unknown) => boolean;
 }
 
 /** A client's tracking: visitors' lines composed by the tracker, delivered by the outbox. */
@@ -138,7 +142,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
         // Storage can be tampered with: only well-formed visitors and items are replayed.
         if (Array.isArray(saved)) {
           const visitors = saved.filter((v: Partial<EarlyVisitor> | null) => typeof v?.code === 'string' && v.code.length > 0 && v.code.length <= 255 && Array.isArray(v.items));
-          replay(visitors.map((v: EarlyVisitor) => ({ ...v, items: v.items.filter(isSoundItem), consent: v.consent === true })));
+          replay(visitors.map((v: EarlyVisitor) => ({ ...v, items: v.items.filter(deps.soundItem), consent: v.consent === true })));
         }
       }
       replay(early);

@@ -1,6 +1,6 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
-import { NONE, TARGETED, UNSENT } from '../visitor/assignments.ts';
+import { NONE, TARGETED, UNSENT } from '../visitor/slots.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import { ACTIVITY_LINE, dataLine, staticSummaryLine, experimentLine, identifierParam, nonce, type LineContext, type TrackedItem } from './lines.ts';

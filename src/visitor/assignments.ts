@@ -1,7 +1,8 @@
 import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
+import { NONE, STAMP_MASK, TARGETED, UNSENT, JS_CSS } from './slots.ts';
 
-/** No node / end of a list. */
-export const NONE = -1;
+export { NONE, STAMP_MASK, TARGETED, UNSENT, JS_CSS };
+
 /**
  * Int32 slots of one node: experiment id, variation id (-1 for none), flags and stamp, next node.
  * The third slot holds the flags in its low 4 bits and, above them, when the variation was last
@@ -10,16 +11,8 @@ export const NONE = -1;
  */
 const NODE = 4;
 const FLAG_BITS = 15;
-/** Mask of a stamp (27 bits). */
-export const STAMP_MASK = 0x7ffffff;
-/** Flag: the assignment came from a targeted-delivery rule. */
-export const TARGETED = 1;
-/** Flag: the exposure waits to be tracked. */
-export const UNSENT = 2;
-/** Flag: the exposure was handed to tracking; it is never sent again for the same variation. */
+/** Flag (see slots.ts for the others): the exposure was handed to tracking; it is never sent again for the same variation. */
 const SENT = 4;
-/** Flag: the variation last returned has JS or CSS variables (the front-end tag applies them). */
-export const JS_CSS = 8;
 
 /**
  * Every visitor's assignments in one Int32Array, as singly linked lists of four-int nodes.

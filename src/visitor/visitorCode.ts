@@ -2,6 +2,7 @@ import { InvalidArgument, KameleoonException, VisitorCodeInvalid } from '../erro
 import { parseCookieHeader } from './data.ts';
 import type { IExternalVisitorCodeManager } from '../platform/platform.ts';
 import { cryptoRandom } from '../platform/memory.ts';
+import { encodeComponent, toWellFormed } from './encode.ts';
 
 /** Cookie holding the visitor code. */
 export const VISITOR_CODE_COOKIE = 'kameleoonVisitorCode';
@@ -41,23 +42,6 @@ export function generateVisitorCode(random: () => number): string {
   let code = '';
   for (let i = 0; i < 16; i++) code += ALPHABET[Math.floor(random() * ALPHABET.length)];
   return code;
-}
-
-/**
- * `value` with each lone surrogate replaced by U+FFFD, as `String.prototype.toWellFormed` does
- * (not in every browser yet): encodeURIComponent throws a URIError on a lone surrogate, which a
- * visitor code or a value cut in the middle of an emoji can hold.
- */
-export function toWellFormed(value: string): string {
-  return value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (c) => (c.length === 2 ? c : '\uFFFD'));
-}
-
-/**
- * `encodeURIComponent` that never throws: a lone surrogate is encoded as U+FFFD. For cookie values
- * (no character can end the pair or the header) and URL and line parameters alike.
- */
-export function encodeComponent(value: string): string {
-  return encodeURIComponent(toWellFormed(value));
 }
 
 /** Decodes a cookie value written by {@link encodeComponent} (or raw); undecodable values are kept raw. */

@@ -86,7 +86,7 @@ export function quantile(values: number[], q: number): number {
 const median = (values: number[]): number => quantile(values, 0.5);
 
 /** One SDK's page bundle: files by name, and the chunks the entry imports statically. */
-interface PageBundle {
+export interface PageBundle {
   files: Map<string, string>;
   preload: string[];
 }
@@ -96,7 +96,7 @@ interface PageBundle {
  * in, code loaded with import() in chunks of its own); the page preloads the chunks the entry
  * imports statically, as Vite's HTML does.
  */
-async function bundlePage(sdk: SdkName): Promise<PageBundle> {
+export async function bundlePage(sdk: SdkName): Promise<PageBundle> {
   const page = sdk === 'ours' && !oursIsOfficial() ? 'oursPage.ts' : 'officialPage.ts';
   const result = (await viteBuild({
     configFile: false,

@@ -8,7 +8,7 @@ import { Logger } from '../../src/logging/logger.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
 import { earlyTrackingKey } from '../../src/tracking/early.ts';
 import { createTracking, type TrackingDeps } from '../../src/tracking/pipeline.ts';
-import { Conversion, CustomData } from '../../src/visitor/data.ts';
+import { Conversion, CustomData, isSoundItem } from '../../src/visitor/data.ts';
 import { VisitorStore } from '../../src/visitor/visitorStore.ts';
 
 /** Deps of a pipeline sending to `bodies`, on `storage`. */
@@ -33,6 +33,7 @@ function pipelineDeps(storage: ReturnType<typeof createMemoryStorage>, bodies: s
     prepare: () => undefined,
     logger: new Logger({ log: () => undefined }),
     random: Math.random,
+    soundItem: isSoundItem,
   } as unknown as TrackingDeps;
 }
 
