@@ -4,7 +4,7 @@ import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
 import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Platform } from '../platform/platform.ts';
-import { NONE } from '../visitor/assignments.ts';
+import { NONE } from '../visitor/slots.ts';
 import { applyData, recordVisitActivity, resolveNames, type VisitStats } from '../visitor/applyData.ts';
 import { Browser, CustomData, Device, OperatingSystem, PageView, type KameleoonDataType } from '../visitor/data.ts';
 import { VisitorCodeCookies, validateVisitorCode } from '../visitor/visitorCode.ts';

@@ -13,10 +13,9 @@ import {
   OperatingSystem,
   OperatingSystemType,
   PageView,
-  BROWSER_INDEXES,
-  OS_INDEXES,
   type KameleoonDataType,
 } from '../visitor/data.ts';
+import { BROWSER_INDEXES, OS_INDEXES } from '../visitor/kinds.ts';
 import { DEFAULT_VISITOR_DATA_FILTERS, type RemoteVisitorDataFiltersType } from './filters.ts';
 import { MAX_VISITS } from '../visitor/applyData.ts';
 

@@ -1,4 +1,4 @@
-import { JS_CSS, NONE, STAMP_MASK } from '../visitor/assignments.ts';
+import { JS_CSS, NONE, STAMP_MASK } from '../visitor/slots.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 
 /** How long an assignment is handed to the front-end tag (the official SDK's 5 seconds), in tenths of a second. */

@@ -1,7 +1,5 @@
 import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
-import { NONE, STAMP_MASK, TARGETED, UNSENT, JS_CSS } from './slots.ts';
-
-export { NONE, STAMP_MASK, TARGETED, UNSENT, JS_CSS };
+import { NONE, STAMP_MASK, TARGETED, UNSENT } from './slots.ts';
 
 /**
  * Int32 slots of one node: experiment id, variation id (-1 for none), flags and stamp, next node.

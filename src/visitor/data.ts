@@ -1,7 +1,7 @@
 import { InvalidArgument } from '../errors.ts';
 import { BrowserType, DeviceType, OperatingSystemType } from './kinds.ts';
 
-export { BROWSER_INDEXES, BrowserType, DeviceType, OS_INDEXES, OperatingSystemType } from './kinds.ts';
+export { BrowserType, DeviceType, OperatingSystemType } from './kinds.ts';
 
 /** A cookie name and value. */
 export interface CookieType {

@@ -1,7 +1,8 @@
 import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluation/evaluate.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
-import { AssignmentPool, Assignments, JS_CSS, NONE, STAMP_MASK, type AssignmentOwner } from './assignments.ts';
+import { AssignmentPool, Assignments, type AssignmentOwner } from './assignments.ts';
+import { JS_CSS, NONE, STAMP_MASK } from './slots.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;

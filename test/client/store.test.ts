@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hashDouble } from '../../src/hashing/hash.ts';
 import { HashMemo } from '../../src/hashing/memo.ts';
 import { VisitorStore, type PersistedVisitor } from '../../src/visitor/visitorStore.ts';
-import { STAMP_MASK } from '../../src/visitor/assignments.ts';
+import { STAMP_MASK } from '../../src/visitor/slots.ts';
 import { engineTrackingCode } from '../../src/tracking/engineCode.ts';
 import { mulberry32 } from '../differential/rng.ts';
 
