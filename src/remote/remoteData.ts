@@ -16,7 +16,6 @@ import { encodeComponent, toWellFormed } from '../visitor/encode.ts';
 
 export * from './filters.ts';
 export * from './visitorData.ts';
-export { dataApiBaseUrl } from '../config/dataApi.ts';
 
 
 // ---------------------------------------------------------------------------------------------

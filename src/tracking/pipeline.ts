@@ -81,18 +81,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     persistence: page && { save: (lines) => page.persist(siteCode, lines) },
     canSend: page && (() => !page.offline()),
   });
-  const tracker = new Tracker({
-    store: deps.store,
-    config: deps.config,
-    prepare: deps.prepare,
-    consentOf: deps.consentOf,
-    isServer: deps.sdk.isServer,
-    storage: deps.storage,
-    outbox,
-    random,
-    intervalMs: deps.trackingIntervalMs,
-    logger,
-  });
+  const tracker = new Tracker({ ...deps, isServer: deps.sdk.isServer, outbox, random, intervalMs: deps.trackingIntervalMs, logger });
   const stops: (() => void)[] = [];
   let disposed = false;
   if (page) {
@@ -142,7 +131,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
         // Storage can be tampered with: only well-formed visitors and items are replayed.
         if (Array.isArray(saved)) {
           const visitors = saved.filter((v: Partial<EarlyVisitor> | null) => typeof v?.code === 'string' && v.code.length > 0 && v.code.length <= 255 && Array.isArray(v.items));
-          replay(visitors.map((v: EarlyVisitor) => ({ ...v, items: v.items.filter(deps.soundItem), consent: v.consent === true })));
+          replay(visitors.map((v: EarlyVisitor) => ({ ...v, items: v.items.filter(deps.soundItem) })));
         }
       }
       replay(early);

@@ -65,8 +65,6 @@ export class Tracker {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** When the window of VISITOR-scope custom data ends (epoch ms; see #data). */
   #nextVisit = 0;
-  /** The end of the window the visitor being composed opens, kept once its lines are built. */
-  #opening = 0;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
@@ -151,9 +149,10 @@ export class Tracker {
   #composeSafely(code: string, consent: boolean, out: TrackingLine[]): void {
     const before = out.length;
     try {
-      this.#composeVisitor(code, consent, out);
-      if (this.#opening) {
-        this.#nextVisit = this.#opening;
+      // The window the visitor opens is kept once its lines are built.
+      const opening = this.#composeVisitor(code, consent, out);
+      if (opening) {
+        this.#nextVisit = opening;
         try {
           this.#o.storage?.write(WINDOW_KEY, this.#nextVisit);
         } catch {
@@ -163,28 +162,28 @@ export class Tracker {
     } catch (err) {
       out.length = before;
       this.#o.logger.error(`Tracking lines for visitor ${JSON.stringify(code.slice(0, 64))} could not be built and are skipped: ${String(err)}`);
-    } finally {
-      this.#opening = 0;
     }
   }
 
-  #composeVisitor(code: string, consent: boolean, out: TrackingLine[]): void {
+  /** @returns the end of the VISITOR-scope window the visitor opens (see #data), else 0 */
+  #composeVisitor(code: string, consent: boolean, out: TrackingLine[]): number {
     const store = this.#o.store;
     const config = this.#o.config();
     const stats = this.#o.prepare(code);
     const id = store.peek(code);
     const events: string[] = [];
-    let exposed: number[] = [];
+    let exposed: [number, number | null, number][] = [];
+    let opening = 0;
     if (id !== undefined) {
       exposed = this.#exposures(id, consent, events);
-      this.#data(id, consent, config, events);
+      opening = this.#data(id, consent, config, events);
       // What was sent must not be sent again by the next page (browsers keep visitors in storage).
       store.changed(id);
       store.changed(store.ownerOf(id));
       if (!this.#o.isServer && consent && store.dataOf(id)) events.push(staticSummaryLine(store.dataOf(id), stats));
     }
     if (events.length === 0) {
-      if (!consent) return;
+      if (!consent) return opening;
       events.push(ACTIVITY_LINE);
     }
     const extra = id === undefined ? undefined : store.extra(id);
@@ -198,11 +197,12 @@ export class Tracker {
       out.push({ text: `${event}&nonce=${nonce(this.#o.random)}${identifier}${ua}`, ua: ua !== '' });
     });
     // Marked sent once every line of the visitor is built: a visitor skipped for an error keeps them.
-    for (const node of exposed) store.pool.markSent(node);
+    for (const [, , node] of exposed) store.pool.markSent(node);
+    return opening;
   }
 
-  /** Unsent exposures (without consent, only targeted deliveries) by experiment id; returns their nodes, to mark sent. */
-  #exposures(id: number, consent: boolean, events: string[]): number[] {
+  /** Unsent exposures (without consent, only targeted deliveries) by experiment id; returns them with their nodes, to mark sent. */
+  #exposures(id: number, consent: boolean, events: string[]): [number, number | null, number][] {
     const pool = this.#o.store.pool;
     const due: [number, number | null, number][] = [];
     for (let node = this.#o.store.headOf(id); node !== NONE; node = pool.next(node)) {
@@ -212,7 +212,7 @@ export class Tracker {
     }
     due.sort((a, b) => a[0] - b[0]);
     for (const [experimentId, variationId] of due) events.push(experimentLine(experimentId, variationId));
-    return due.map(([, , node]) => node);
+    return due;
   }
 
   /**
@@ -226,11 +226,11 @@ export class Tracker {
    * whose custom data sent held such an index, or the mapping identifier, keeps custom data due
    * for its next compositions (not for `flush()` of every visitor, see scheduleAll).
    */
-  #data(id: number, consent: boolean, config: ParsedConfig | undefined, events: string[]): void {
+  #data(id: number, consent: boolean, config: ParsedConfig | undefined, events: string[]): number {
     const own = this.#o.store.extra(id);
     const due = own?.unsentKinds ?? [];
     const kinds = own?.customDataDue ? [...due, 'customData'] : due;
-    if (!kinds.length) return;
+    if (!kinds.length) return 0;
     const extra = this.#o.store.extra(this.#o.store.ownerOf(id));
     const ctx = this.#lineContext(config);
     const visitorScope = config?.customData.visitorScope;
@@ -250,9 +250,10 @@ export class Tracker {
       else add(item);
     }
     const now = Date.now();
+    let opening = 0;
     if (extra?.data && this.#windowEnd() <= now) {
       // The window moves once this visitor's lines are built (see #composeSafely).
-      this.#opening = now + VISITOR_SCOPE_WINDOW_MS;
+      opening = now + VISITOR_SCOPE_WINDOW_MS;
       if (consent) for (const [index, { values, overwrite }] of extra.data.customData) if (visitorScope?.has(index)) add({ kind: 'customData', index, values, overwrite } as TrackedItem);
     }
     if (extra) extra.pending = kept.length ? kept : undefined;
@@ -268,6 +269,7 @@ export class Tracker {
         if (line) events.push(line);
       }
     }
+    return opening;
   }
 
   #lineContext(config: ParsedConfig | undefined): LineContext {

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KameleoonError, KameleoonException } from '../../src/errors.ts';
 import type { SendRequestParametersType } from '../../src/platform/platform.ts';
+import { dataApiBaseUrl } from '../../src/config/dataApi.ts';
 import {
   DEFAULT_VISITOR_DATA_FILTERS,
-  dataApiBaseUrl,
   dataApiUrls,
   getRemoteData,
   getRemoteVisitorData,
