@@ -18,7 +18,6 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { build as viteBuild, type Rollup } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../browser/harness.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
+import { listenLocally } from '../support/localServer.ts';
 import { FEATURE_KEY, oursIsOfficial, visitorCode, type SdkName } from './harness.ts';
 import type { BenchPageResult, BenchPageSettings } from './pages/benchPage.ts';
 
@@ -189,14 +189,8 @@ async function startPageServer(bundles: Record<SdkName, PageBundle>, onChange: (
     if (code === undefined) return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' }).end(code);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  const local = await listenLocally(server);
+  return { url: `http://127.0.0.1:${local.port}`, close: () => local.close() };
 }
 
 /** Navigates and waits for the page's result; throws the page's error (or its uncaught ones). */

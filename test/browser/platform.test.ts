@@ -6,7 +6,7 @@
  * SDKs must decide every flag alike and send the same tracking lines for each visitor.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchBrowser, startPageServer, type PageServer } from './harness.ts';
 import type { PlatformResults } from './pages/platform.ts';
 import { byVisitor } from '../support/browserMode.ts';
@@ -57,9 +57,14 @@ describe('platform data in headless Chromium: the official SDK and ours decide a
         undefined,
         { timeout: 15_000 },
       );
-      await page.waitForTimeout(300);
+      // Lines still on their way settle: wait until both SDKs' lines agree (or time out on the difference).
+      const sentLines = async () => (await page.evaluate(() => window.__results!.lines)) as PlatformResults['lines'];
+      await vi.waitFor(async () => {
+        const { ours, official } = await sentLines();
+        expect(byVisitor(ours)).toEqual(byVisitor(official));
+      }, { timeout: 5_000, interval: 100 });
 
-      const lines = (await page.evaluate(() => window.__results!.lines)) as PlatformResults['lines'];
+      const lines = await sentLines();
       const official = byVisitor(lines.official);
       expect(Object.keys(official).sort()).toEqual(['visitor-a', 'visitor-b', 'visitor-c']);
       expect(byVisitor(lines.ours)).toEqual(official);

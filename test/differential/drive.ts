@@ -6,6 +6,7 @@
  */
 import * as core from '@kameleoon/javascript-sdk-core';
 import { mulberry32 } from './rng.ts';
+import { captureTimers } from '../support/officialSdk.ts';
 import type { DataSpec, Step, VisitorSpec } from './visitors.ts';
 
 /** `browser`: JAVASCRIPT 4.17.1 client-side semantics; `server`: NODEJS 5.17.1 server-side semantics. */
@@ -152,26 +153,6 @@ function serializeVars(vars: unknown): string {
   return JSON.stringify([...vars].map(([k, v]: [string, { type?: unknown; value?: unknown }]) => [k, v?.type, v?.value]));
 }
 
-/**
- * Records every setInterval/setTimeout created while a drive runs, to clear them afterwards;
- * with `noIntervals`, intervals are not started at all.
- */
-function captureTimers(noIntervals = false): () => void {
-  const g = globalThis as any;
-  const { setInterval: si, setTimeout: st } = g;
-  const made: { id: unknown; interval: boolean }[] = [];
-  g.setInterval = (...a: unknown[]) => {
-    if (noIntervals) return { unref() {}, ref() {} };
-    const id = si(...a); made.push({ id, interval: true }); return id;
-  };
-  g.setTimeout = (...a: unknown[]) => { const id = st(...a); made.push({ id, interval: false }); return id; };
-  return () => {
-    g.setInterval = si;
-    g.setTimeout = st;
-    for (const { id, interval } of made) (interval ? clearInterval : clearTimeout)(id as any);
-  };
-}
-
 function response(status: number, body: string) {
   return { ok: status < 300, status, headers: new Headers(), json: async () => JSON.parse(body || '{}'), text: async () => body };
 }
@@ -199,7 +180,7 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
   const store = opts.store ?? new Map<string, unknown>();
   let current: { code: string | null; sim: string | null } = { code: null, sim: null };
   let now = opts.startTime;
-  const release = captureTimers(opts.trackingBodies !== undefined);
+  const timers = captureTimers(opts.trackingBodies !== undefined);
   const bodies = opts.trackingBodies;
   try {
     opts.setNow(now);
@@ -273,6 +254,6 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
     }
     return out;
   } finally {
-    release();
+    timers.release();
   }
 }

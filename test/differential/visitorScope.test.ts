@@ -24,8 +24,8 @@ import * as official from '@kameleoon/javascript-sdk';
 import * as ours from '../../src/node.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
 import type { IExternalStorage } from '../../src/platform/platform.ts';
-import { BROWSER, backendRequester, byVisitor, ourBrowserClient } from '../support/browserMode.ts';
-import { officialOfflineExternals } from '../support/officialSdk.ts';
+import { CHROME_ANALYZER, backendRequester, byVisitor, officialBrowserClient, ourBrowserClient } from '../support/browserMode.ts';
+import { captureTimers, officialOfflineExternals } from '../support/officialSdk.ts';
 import { officialServerModule, type Mode, type SdkModule } from './drive.ts';
 import { mulberry32 } from './rng.ts';
 
@@ -33,12 +33,6 @@ const MIN = 60_000;
 const MAPPING = 4;
 /** Local-only indexes of {@link config}: the official SDK sends index 2 again (VISITOR scope), ours never. */
 const LOCAL_ONLY = /^eventType=customData&index=[23]&/;
-/**
- * What both browsers' platform analyzers report at each switch of visitor (a real browser always
- * reports something; with nothing at all, the official summary line still carries visitNumber=0
- * and ours does not, a difference of its own).
- */
-const ANALYZER = { getResult: () => ({ browser: { name: 'CHROME', version: 120 } }) };
 
 /** Custom data of every kind that matters here: VISITOR and VISIT scope, local-only or not, and the mapping identifier. */
 function config(consentType: 'NOT_REQUIRED' | 'REQUIRED' = 'NOT_REQUIRED') {
@@ -77,12 +71,12 @@ interface Side {
 /** The official client of `mode`, offline, on `store`. */
 function officialSide(mode: Mode, backend: { siteCode: string; config: string }, store = new Map<string, unknown>()): Side {
   const lines: string[] = [];
-  const externals = officialOfflineExternals(backendRequester(backend, lines) as never, store);
   if (mode === 'browser') {
-    const client = new official.KameleoonClient({ siteCode: backend.siteCode, externals, _internals: { packageInfo: { ...BROWSER } as never, platformAnalyzer: ANALYZER as never } });
+    const client = officialBrowserClient(backend, lines, CHROME_ANALYZER, store);
     return { sdk: official as unknown as SdkModule, client: client as unknown as Client, lines, close: async () => undefined };
   }
   const sdk = officialServerModule();
+  const externals = officialOfflineExternals(backendRequester(backend, lines) as never, store);
   const client = new sdk.KameleoonClient({ siteCode: backend.siteCode, externals, _internals: { packageInfo: { type: 'NODEJS', version: '5.17.1', isServer: true }, prng: { getRandomNumber: mulberry32(7) } } }) as Client;
   return { sdk, client, lines, close: async () => undefined };
 }
@@ -92,7 +86,7 @@ function ourSide(mode: Mode, backend: { siteCode: string; config: string }, stor
   const lines: string[] = [];
   const client =
     mode === 'browser'
-      ? ourBrowserClient(backend, lines, ANALYZER as never, storage)
+      ? ourBrowserClient(backend, lines, CHROME_ANALYZER as never, storage)
       : new ours.KameleoonClient({
           siteCode: backend.siteCode,
           // The official SDK keeps server visitors for ever; ours forgets them after sessionDuration minutes of inactivity.
@@ -162,13 +156,9 @@ function browserPages() {
     // The clock moves before the page opens: the official client takes up the stored visitor as it is built.
     vi.setSystemTime(Date.now() + gap);
     // The official client cannot be closed: its timers are, as the page is left.
-    const timers: unknown[] = [];
-    const { setInterval: every, setTimeout: later } = globalThis;
-    globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => timers.push(every(...args)) && timers.at(-1)) as typeof setInterval;
-    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => timers.push(later(...args)) && timers.at(-1)) as typeof setTimeout;
+    const timers = captureTimers();
     const sides = [officialSide('browser', backend, officialStore), ourSide('browser', backend, ourStorage)] as const;
-    globalThis.setInterval = every;
-    globalThis.setTimeout = later;
+    timers.restore();
     try {
       await Promise.all(sides.map((s) => s.client.initialize()));
       const r = await runBoth(sides, steps);
@@ -176,7 +166,7 @@ function browserPages() {
       run.ours.push(...r.ours);
     } finally {
       await sides[1].close();
-      for (const timer of timers) clearInterval(timer as never);
+      timers.release();
     }
   };
   return { page, run };

@@ -102,7 +102,7 @@ describe('the browser client: hostile document.cookie', () => {
       for (const name of pageCookies()) document.cookie = `${name}=; Max-Age=0; Path=/`;
     };
     for (const raw of RAW_VALUES) {
-      if (/[\r\n\0]/.test(raw)) continue;
+      if (!headerSafe(raw)) continue;
       expire();
       document.cookie = `kameleoonVisitorCode=${raw}; Path=/`;
       document.cookie = `kameleoonSimulationFFData=${encodeURIComponent('{"__proto__": {"expId": 2001, "varId": 3001}}')}; Path=/`;

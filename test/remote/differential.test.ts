@@ -20,7 +20,7 @@ import {
 } from '../../src/remote/remoteData.ts';
 import { Browser, Conversion, CustomData, Device, GeolocationData, OperatingSystem, PageView, type KameleoonDataType } from '../../src/visitor/data.ts';
 import { ALL_FILTERS, T0, visitorDataFixture } from './fixtures.ts';
-import { officialOfflineExternals } from '../support/officialSdk.ts';
+import { captureTimers, officialOfflineExternals } from '../support/officialSdk.ts';
 
 const SITE = 'site-diff';
 const config = JSON.parse(readFileSync(new URL('../differential/fixtures/kameleoon-sample-config.json', import.meta.url), 'utf8'));
@@ -117,32 +117,10 @@ let currentAnswer: unknown = null;
 let client: any;
 let releaseTimers: () => void = () => {};
 
-/** Records the timers the official client creates, to clear them when done. */
-function captureTimers(): () => void {
-  const g = globalThis as any;
-  const { setInterval: si, setTimeout: st } = g;
-  const made: { id: unknown; interval: boolean }[] = [];
-  g.setInterval = (...a: unknown[]) => {
-    const id = si(...a);
-    made.push({ id, interval: true });
-    return id;
-  };
-  g.setTimeout = (...a: unknown[]) => {
-    const id = st(...a);
-    made.push({ id, interval: false });
-    return id;
-  };
-  return () => {
-    g.setInterval = si;
-    g.setTimeout = st;
-    for (const { id, interval } of made) (interval ? clearInterval : clearTimeout)(id as any);
-  };
-}
-
 const response = (status: number, body: unknown) => ({ ok: status < 300, status, json: async () => structuredClone(body), text: async () => JSON.stringify(body), headers: [] });
 
 beforeAll(async () => {
-  releaseTimers = captureTimers();
+  releaseTimers = captureTimers().release;
   client = new (official as any).KameleoonClient({
     siteCode: SITE,
     externals: officialOfflineExternals(

@@ -16,6 +16,21 @@ import { officialOfflineExternals } from './officialSdk.ts';
 /** The official browser SDK's package, which both clients report. */
 export const BROWSER = { type: 'JAVASCRIPT', version: '4.17.1', isServer: false } as const;
 
+/**
+ * A platform analyzer reporting Chrome 120, as a real browser always reports something: composing
+ * a visitor always sends a line (with nothing at all, the official summary line still carries
+ * visitNumber=0 and ours does not, a difference of its own).
+ */
+export const CHROME_ANALYZER = { getResult: () => ({ browser: { name: 'CHROME', version: 120 } }) };
+
+/** A configuration with one VISITOR-scope custom data (index 0, `plan`) and nothing else. */
+export const ONE_VISITOR_SCOPE_CONFIG = JSON.stringify({
+  configuration: { realTimeUpdate: false, consentType: 'NOT_REQUIRED' },
+  customData: [{ id: 100, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }],
+  featureFlags: [],
+  segments: [],
+});
+
 /** Where both clients get their answers. */
 export interface BrowserModeBackend {
   siteCode: string;
@@ -62,11 +77,11 @@ export function ourBrowserClient(backend: BrowserModeBackend, lines: string[], p
   );
 }
 
-/** The official SDK as a browser would run it, on an in-memory storage. */
-export function officialBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: unknown): official.KameleoonClient {
+/** The official SDK as a browser would run it, on an in-memory storage (`store`). */
+export function officialBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: unknown, store = new Map<string, unknown>()): official.KameleoonClient {
   return new official.KameleoonClient({
     siteCode: backend.siteCode,
-    externals: officialOfflineExternals(backendRequester(backend, lines) as never),
+    externals: officialOfflineExternals(backendRequester(backend, lines) as never, store),
     _internals: { packageInfo: { ...BROWSER } as never, platformAnalyzer: platformAnalyzer as never },
   });
 }

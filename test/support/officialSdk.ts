@@ -13,3 +13,43 @@ export function officialOfflineExternals<R>(requester: R, store = new Map<string
     logger: { log() {} },
   };
 }
+
+/** What {@link captureTimers} recorded. */
+export interface CapturedTimers {
+  /** Puts the global setInterval/setTimeout back; what was recorded stays recorded. */
+  restore(): void;
+  /** Puts them back and clears every timer recorded. */
+  release(): void;
+}
+
+/**
+ * Records every setInterval/setTimeout created from now on (the official client cannot be closed:
+ * its timers are cleared instead); with `noIntervals`, intervals are not started at all.
+ */
+export function captureTimers(noIntervals = false): CapturedTimers {
+  const g = globalThis as any;
+  const { setInterval: si, setTimeout: st } = g;
+  const made: { id: unknown; interval: boolean }[] = [];
+  g.setInterval = (...a: unknown[]) => {
+    if (noIntervals) return { unref() {}, ref() {} };
+    const id = si(...a);
+    made.push({ id, interval: true });
+    return id;
+  };
+  g.setTimeout = (...a: unknown[]) => {
+    const id = st(...a);
+    made.push({ id, interval: false });
+    return id;
+  };
+  const restore = () => {
+    g.setInterval = si;
+    g.setTimeout = st;
+  };
+  return {
+    restore,
+    release: () => {
+      restore();
+      for (const { id, interval } of made) (interval ? clearInterval : clearTimeout)(id as any);
+    },
+  };
+}

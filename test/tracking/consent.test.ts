@@ -4,44 +4,25 @@
  * consent in between counts from the next scheduling (setLegalConsent flushes, so it schedules).
  */
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../src/logging/logger.ts';
 import { createTracking, type TrackingDeps } from '../../src/tracking/pipeline.ts';
 import { VisitorStore } from '../../src/visitor/visitorStore.ts';
+import { pipelineDeps, sentLines } from './pipelineKit.ts';
 
 /** A server pipeline sending to `bodies`, whose visitors' consent is read from `consent` (code → given). */
 function pipeline(consent: Map<string, boolean>, bodies: string[], reads: (number | undefined)[]) {
   const store = new VisitorStore({ sessionDurationMs: 0, clock: Date.now, persistence: undefined, onForget: () => undefined });
   const deps = {
-    siteCode: 'site',
-    trackingEndpoint: 'http://127.0.0.1:9',
-    networkDomain: undefined,
+    ...pipelineDeps(undefined, bodies),
     sdk: { type: 'NODEJS', version: '5.0.0', isServer: true },
-    requester: {
-      sendRequest: async ({ parameters }: { parameters: RequestInit }) => {
-        bodies.push(String(parameters.body));
-        return { ok: true, status: 204, json: async () => null, text: async () => '' };
-      },
-    },
-    storage: undefined,
-    requestTimeoutMs: 1_000,
-    trackingIntervalMs: 1_000,
-    limits: undefined,
     store,
-    config: () => undefined,
-    prepare: () => undefined,
     activity: () => undefined,
     consentOf: (visitor: number | undefined) => {
       reads.push(visitor);
       return visitor !== undefined && consent.get(store.codeOf(visitor)) === true;
     },
-    logger: new Logger({ log: () => undefined }),
-    random: Math.random,
   } as unknown as TrackingDeps;
   return { store, tracking: createTracking(deps) };
 }
-
-/** Visitor codes of the lines sent, with their event type. */
-const sent = (bodies: string[]) => bodies.flatMap((body) => body.split('\n')).map((line) => `${line.split('&')[0]} ${/visitorCode=([^&]+)/.exec(line)?.[1]}`);
 
 describe('consent of a scheduled visitor', () => {
   it('is read as the visitor is scheduled: a change before the tick does not count', async () => {
@@ -58,7 +39,7 @@ describe('consent of a scheduled visitor', () => {
     consent.set('withdrawn', false);
     await tracking.tracker.tick();
     // Nothing to send: an activity line, with consent only (as it was when scheduled).
-    expect(sent(bodies)).toEqual(['eventType=activity withdrawn']);
+    expect(sentLines(bodies)).toEqual(['eventType=activity withdrawn']);
     expect(reads).toEqual([later, withdrawn]); // not read again on the tick
     await tracking.tracker.close();
   });
@@ -72,7 +53,7 @@ describe('consent of a scheduled visitor', () => {
     consent.set('v', true);
     tracking.tracker.schedule('v', id);
     await tracking.tracker.tick();
-    expect(sent(bodies)).toEqual(['eventType=activity v']);
+    expect(sentLines(bodies)).toEqual(['eventType=activity v']);
     await tracking.tracker.close();
   });
 
@@ -86,7 +67,7 @@ describe('consent of a scheduled visitor', () => {
     tracking.resume([{ code: 'early', items: [], scheduled: true, consent: true }], false);
     expect(reads).toEqual([undefined]);
     await tracking.tracker.tick();
-    expect(sent(bodies)).toEqual(['eventType=activity early']);
+    expect(sentLines(bodies)).toEqual(['eventType=activity early']);
     await tracking.tracker.close();
   });
 });

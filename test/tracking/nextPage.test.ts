@@ -94,7 +94,6 @@ it('an exposure sent by one page is not sent again by the next', async () => {
   const first = await openPage(storage);
   first.getVariation({ visitorCode: 'v2', featureKey: 'switch' });
   await vi.waitFor(() => expect(distinct('experiment')).toBe(1));
-  await Promise.resolve();
 
   const second = await openPage(storage);
   expect(second.getVariation({ visitorCode: 'v2', featureKey: 'switch' }).key).toBe('on');

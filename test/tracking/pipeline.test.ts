@@ -4,38 +4,11 @@
  * saved entries are skipped; the lines then leave once.
  */
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../src/logging/logger.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
 import { earlyTrackingKey } from '../../src/tracking/early.ts';
 import { createTracking, type TrackingDeps } from '../../src/tracking/pipeline.ts';
-import { Conversion, CustomData, isSoundItem } from '../../src/visitor/data.ts';
-import { VisitorStore } from '../../src/visitor/visitorStore.ts';
-
-/** Deps of a pipeline sending to `bodies`, on `storage`. */
-function pipelineDeps(storage: ReturnType<typeof createMemoryStorage>, bodies: string[]): TrackingDeps {
-  return {
-    siteCode: 'site',
-    trackingEndpoint: 'http://127.0.0.1:9',
-    networkDomain: undefined,
-    sdk: { type: 'JAVASCRIPT', version: '4.17.1', isServer: true },
-    requester: {
-      sendRequest: async ({ parameters }: { parameters: RequestInit }) => {
-        bodies.push(String(parameters.body));
-        return { ok: true, status: 204, json: async () => null, text: async () => '' };
-      },
-    },
-    storage,
-    requestTimeoutMs: 1_000,
-    trackingIntervalMs: 1_000,
-    limits: undefined,
-    store: new VisitorStore({ sessionDurationMs: 0, clock: Date.now, persistence: undefined, onForget: () => undefined }),
-    config: () => undefined,
-    prepare: () => undefined,
-    logger: new Logger({ log: () => undefined }),
-    random: Math.random,
-    soundItem: isSoundItem,
-  } as unknown as TrackingDeps;
-}
+import { Conversion, CustomData } from '../../src/visitor/data.ts';
+import { pipelineDeps, sentLines } from './pipelineKit.ts';
 
 describe('where tracking goes', () => {
   it('to the Data API host remote data reads: data-eu.<networkDomain> for dataApiDomain data-eu.kameleoon.io', async () => {
@@ -106,8 +79,7 @@ describe('createTracking().resume', () => {
     pipeline.resume([{ code: 'own', items: [new CustomData(1, 'x')], scheduled: true, consent: true }], false);
     expect(storage.read(earlyTrackingKey('site'))).toBeNull();
     await pipeline.tracker.tick();
-    const lines = bodies.join('\n').split('\n').map((line) => `${line.split('&')[0]} ${/visitorCode=([^&]+)/.exec(line)?.[1]}`);
-    expect(lines).toEqual(['eventType=conversion earlier', 'eventType=customData own']);
+    expect(sentLines(bodies)).toEqual(['eventType=conversion earlier', 'eventType=customData own']);
     // Nothing twice: a second resume and tick find nothing left.
     pipeline.resume([], false);
     await pipeline.tracker.tick();

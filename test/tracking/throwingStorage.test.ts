@@ -7,14 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CustomData } from '../../src/node.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
 import type { IExternalStorage } from '../../src/platform/platform.ts';
-import { byVisitor, ourBrowserClient } from '../support/browserMode.ts';
-
-const config = JSON.stringify({
-  configuration: { realTimeUpdate: false, consentType: 'NOT_REQUIRED' },
-  customData: [{ id: 100, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }],
-  featureFlags: [],
-  segments: [],
-});
+import { ONE_VISITOR_SCOPE_CONFIG, byVisitor, ourBrowserClient } from '../support/browserMode.ts';
 
 describe('tracking with a storage that throws', () => {
   it('sends the data of a visitor with a VISITOR-scope custom data', async () => {
@@ -30,7 +23,7 @@ describe('tracking with a storage that throws', () => {
       },
     };
     const lines: string[] = [];
-    const client = ourBrowserClient({ siteCode: 'site-t', config }, lines, { getResult: () => ({}) }, storage);
+    const client = ourBrowserClient({ siteCode: 'site-t', config: ONE_VISITOR_SCOPE_CONFIG }, lines, { getResult: () => ({}) }, storage);
     await client.initialize();
     client.addData('A', new CustomData(0, 'gold'));
     client.flush({ visitorCode: 'A', instant: true });

@@ -6,17 +6,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CustomData } from '../../src/node.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
-import { ourBrowserClient } from '../support/browserMode.ts';
+import { CHROME_ANALYZER, ONE_VISITOR_SCOPE_CONFIG, ourBrowserClient } from '../support/browserMode.ts';
 
-const config = JSON.stringify({
-  configuration: { realTimeUpdate: false, consentType: 'NOT_REQUIRED' },
-  customData: [{ id: 100, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }],
-  featureFlags: [],
-  segments: [],
-});
 const MIN = 60_000;
-/** Each tab reports a browser: composing a visitor always sends something. */
-const ANALYZER = { getResult: () => ({ browser: { name: 'CHROME', version: 120 } }) };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -25,9 +17,11 @@ afterEach(() => {
 describe('the VISITOR-scope window across tabs', () => {
   it('a tab does not send the value again within a window another tab opened after it was built', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-05T09:00:00Z') });
+    // Each tab reports a browser (CHROME_ANALYZER): composing a visitor always sends something.
     const storage = createMemoryStorage();
     const [one, two] = [[] as string[], [] as string[]];
-    const tabs = [ourBrowserClient({ siteCode: 'tabs', config }, one, ANALYZER as never, storage), ourBrowserClient({ siteCode: 'tabs', config }, two, ANALYZER as never, storage)];
+    const backend = { siteCode: 'tabs', config: ONE_VISITOR_SCOPE_CONFIG };
+    const tabs = [ourBrowserClient(backend, one, CHROME_ANALYZER as never, storage), ourBrowserClient(backend, two, CHROME_ANALYZER as never, storage)];
     await Promise.all(tabs.map((tab) => tab.initialize()));
     const sent = async (lines: string[], run: () => void) => {
       const before = lines.length;
