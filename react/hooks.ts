@@ -135,16 +135,10 @@ export function useKameleoon(): KameleoonActions {
     () => ({
       client,
       visitorCode,
-      addData: (...data: KameleoonDataType[]) => {
-        if (!client) return;
-        client.addData(target(undefined), ...data);
-      },
+      addData: (...data: KameleoonDataType[]) => client?.addData(target(undefined), ...data),
       trackConversion: ({ visitorCode: explicit, ...params }) => client?.trackConversion({ visitorCode: target(explicit), ...params }),
       flush: (options = {}) => client?.flush({ visitorCode: options.visitorCode ?? visitorCode, instant: options.instant }),
-      setLegalConsent: (consent: boolean, explicit?: string) => {
-        if (!client) return;
-        client.setLegalConsent(target(explicit), consent);
-      },
+      setLegalConsent: (consent: boolean, explicit?: string) => client?.setLegalConsent(target(explicit), consent),
     }),
     [client, visitorCode, target],
   );

@@ -19,12 +19,9 @@ export function optionalBoolean(value: unknown, name: string, method: string, fa
   return value;
 }
 
-/** The longest delay a timer takes (setTimeout fires at once past it): timeouts are capped there. */
-export const MAX_DELAY_MS = 2 ** 31 - 1;
-
-/** A request timeout in milliseconds: undefined (the client's `requestTimeout`) or a non-negative finite number, capped at {@link MAX_DELAY_MS}. */
+/** A request timeout in milliseconds: undefined (the client's `requestTimeout`) or a non-negative finite number (timers cap it, see MAX_DELAY_MS). */
 export function optionalTimeout(value: unknown, method: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InvalidArgument(`${method}(): timeout must be a non-negative number of milliseconds, got ${describeValue(value)}.`);
-  return Math.min(value, MAX_DELAY_MS);
+  return value;
 }

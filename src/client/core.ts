@@ -137,7 +137,10 @@ export class ClientCore {
         pageView && (pageView instanceof PageView ? pageView : new PageView(pageView)),
       ].filter(Boolean) as KameleoonDataType[];
       // Only custom data reads the configuration, and the analyzer gives none.
-      if (items.length) this.storeData(visitor, items, this.config!, 'persist');
+      if (items.length) {
+        this.storeData(visitor, items, this.config!);
+        this.visitors.changed(visitor);
+      }
     } catch (err) {
       // A replaced analyzer that throws, or reports what is not Kameleoon's, adds nothing.
       this.logger.warnOnce('platformAnalyzer', `The platform analyzer failed: ${String(err)}`);
@@ -211,14 +214,12 @@ export class ClientCore {
 
   /**
    * Stores data items on the visitor (targeting) and notes them, or `tracked` of them, for
-   * tracking, custom data given by name under its index. Then `persist` marks the visitor
-   * changed; `tell` also tells listeners (see dataChanged); without either the caller does.
+   * tracking, custom data given by name under its index. The caller then marks the visitor
+   * changed (visitors.changed), and tells listeners (dataChanged) after a change the app made.
    */
-  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, then?: 'persist' | 'tell', tracked = items): void {
+  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, tracked = items): void {
     applyData(visitor, items, config, this.visitors, this.logger);
     this.tracker.recordData(visitor, resolveNames(tracked, config));
-    if (then === 'tell') this.dataChanged(visitor);
-    else if (then) this.visitors.changed(visitor);
   }
 
   /**

@@ -142,7 +142,9 @@ export class KameleoonClient {
       if (!isValidData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
     });
     if (data.length === 0) return;
-    this.#c.storeData(this.#c.visitor(visitorCode), data, config, 'tell');
+    const visitor = this.#c.visitor(visitorCode);
+    this.#c.storeData(visitor, data, config);
+    this.#c.dataChanged(visitor);
   }
 
   /**
@@ -197,9 +199,7 @@ export class KameleoonClient {
    * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData)
    */
   async getVisitorWarehouseAudience(params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
-    const audience = await (await import('./remote.ts')).getVisitorWarehouseAudience(this.#c, params);
-    if (audience) this.addData(params.visitorCode, audience);
-    return audience;
+    return (await import('./remote.ts')).getVisitorWarehouseAudience(this.#c, params);
   }
 
   /**

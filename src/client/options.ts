@@ -5,7 +5,6 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { OutboxLimits } from '../tracking/outbox.ts';
 import { describeValue } from '../visitor/data.ts';
 import { toWellFormed } from '../visitor/encode.ts';
-import { MAX_DELAY_MS } from './arguments.ts';
 
 /** Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server). */
 export interface EndpointsType {
@@ -123,8 +122,7 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
     config: {
       environment: typeof c.environment === 'string' && c.environment !== '' ? requireWellFormed(c.environment, 'configuration.environment') : 'production',
       updateInterval: Math.max(1, numberOption(c.updateInterval, 'updateInterval', 60)),
-      // Capped where timers can wait (a larger delay would fire at once, for every request).
-      requestTimeout: Math.min(numberOption(c.requestTimeout, 'requestTimeout', 10_000), MAX_DELAY_MS),
+      requestTimeout: numberOption(c.requestTimeout, 'requestTimeout', 10_000),
       trackingInterval: Math.min(1000, Math.max(100, numberOption(c.trackingInterval, 'trackingInterval', 1000))),
       targetingDataCleanupInterval: cleanup === undefined ? undefined : Math.max(1, numberOption(cleanup, 'targetingDataCleanupInterval', 1)),
       cookieDomain: normalizeDomain(optionalString(c.cookieDomain, 'cookieDomain')),

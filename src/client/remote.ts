@@ -133,7 +133,7 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   const toStore = addAll ? result.dataToStore : result.alwaysStored;
   const visitor = c.visitor(visitorCode);
   // Tells listeners below, once the visits and experiments are in too.
-  c.storeData(visitor, toStore, config, undefined, toStore.filter((item) => !result.sent.has(item)));
+  c.storeData(visitor, toStore, config, toStore.filter((item) => !result.sent.has(item)));
   const assignments = c.visitors.assignments(visitor);
   for (const [experimentId, variationId] of result.experiments) if (!assignments.has(experimentId)) assignments.set(experimentId, variationId, false, false);
   c.visitors.markSent(visitor, [...result.experiments.keys()]);
@@ -153,7 +153,13 @@ export async function getVisitorWarehouseAudience(c: ClientCore, params: { visit
   if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument('getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.');
   if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
   const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
-  return (await c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
+  const audience = await (await c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
+  if (audience) {
+    const visitor = c.visitor(visitorCode);
+    c.storeData(visitor, [audience], c.requireConfig('addData'));
+    c.dataChanged(visitor);
+  }
+  return audience;
 }
 
 /**

@@ -284,11 +284,12 @@ export class ConfigurationDelivery {
           jittered: (ms) => this.#jittered(ms),
           refresh: (ts) => void this.refresh(ts),
           setStreaming: (up) => {
+            const was = this.#state.streaming;
             this.#update({ streaming: up });
             if (up) clearTimeout(this.#pollTimer);
+            // A live stream dropped: polling resumes (after a failed fetch, a retry is already due).
+            else if (was && this.#failures === 0) this.#schedulePoll(o.updateIntervalMs);
           },
-          // After a failed fetch, a retry is already due.
-          resumePolling: () => this.#failures === 0 && this.#schedulePoll(o.updateIntervalMs),
         });
         // A source without onOpen is open at once: a status listener may have closed the client meanwhile.
         if (!wanted()) this.#stopStream();

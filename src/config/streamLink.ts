@@ -21,8 +21,6 @@ export interface StreamHost {
   refresh(ts?: number): void;
   /** The stream came up (polling stops) or went down. */
   setStreaming(up: boolean): void;
-  /** A live stream dropped: polling resumes, unless a failed fetch already has a retry due. */
-  resumePolling(): void;
 }
 
 /**
@@ -36,7 +34,6 @@ export class StreamLink {
   #source: IExternalEventSource | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
-  #up = false;
   #closed = false;
 
   constructor(host: StreamHost) {
@@ -53,7 +50,6 @@ export class StreamLink {
       if (this.#source !== source || this.#closed) return;
       const reconnected = this.#failures > 0;
       this.#failures = 0;
-      this.#up = true;
       this.#host.setStreaming(true);
       if (reconnected) this.#host.refresh();
     };
@@ -78,14 +74,10 @@ export class StreamLink {
     if (this.#source !== source || this.#closed) return;
     source.close();
     this.#source = undefined;
-    const wasUp = this.#up;
-    this.#up = false;
     this.#host.setStreaming(false);
     this.#failures++;
     const delay = this.#host.jittered(backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
     this.#host.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
-    // Polling resumes when a live stream drops (a failing reconnection must not push it back).
-    if (wasUp) this.#host.resumePolling();
     this.#timer = later(() => this.#connect(), delay);
   }
 

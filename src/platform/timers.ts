@@ -4,9 +4,12 @@
  */
 type Timer = ReturnType<typeof setTimeout>;
 
+/** The longest delay a timer takes (setTimeout fires at once past it): every delay here is capped there. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /** `setTimeout` that does not keep a Node process alive. */
 export function later(fn: () => void, ms: number): Timer {
-  const timer = setTimeout(fn, ms);
+  const timer = setTimeout(fn, Math.min(ms, MAX_DELAY_MS));
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
@@ -36,7 +39,7 @@ export function jitter(ms: number, spread: number, random: () => number): number
  */
 export async function withDeadline<T>(timeoutMs: number, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), Math.min(timeoutMs, MAX_DELAY_MS));
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();
   outer?.addEventListener('abort', onAbort);

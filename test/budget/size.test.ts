@@ -5,7 +5,7 @@
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
  * The budgets are ratchets at the sizes reached so far (25.7 KB and 27.8 KB min+gzip up front,
- * 37.0 KB and 39.2 KB with the lazy chunks, when last set):
+ * 36.9 KB and 39.1 KB with the lazy chunks, when last set):
  * issue 7 asks for 12 KB and 14 KB, which the core does not reach yet (see README, "Figures").
  * Lower them as the core shrinks; never raise them without saying why in the commit.
  */
@@ -14,8 +14,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 25.7 * KB, totalGzipped: 37 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 27.85 * KB, totalGzipped: 39.2 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 25.7 * KB, totalGzipped: 36.9 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 27.8 * KB, totalGzipped: 39.1 * KB },
 };
 
 /** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */

@@ -28,6 +28,15 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
+describe('delays past what a timer can wait (2^31 - 1 ms)', () => {
+  it('an updateInterval of 40,000 minutes polls once, not in a loop (a longer setTimeout fires at once)', async () => {
+    const client = track(serverClient(server, { configuration: { updateInterval: 40_000 } }));
+    await client.initialize();
+    await advance(5_000);
+    expect(server.configRequests).toHaveLength(1);
+  });
+});
+
 describe('fetching', () => {
   it('sends the SDK headers and environment, then If-Modified-Since; a 304 keeps the configuration', async () => {
     const client = track(serverClient(server, { configuration: { environment: 'staging' } }));
