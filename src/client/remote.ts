@@ -71,8 +71,6 @@ export class RemoteAccess {
     }
   }
 
-  // URLs are built with encodeURI(Component), which throws on lone surrogates: codes and keys are made well-formed.
-
   /** The JSON stored under `key` (`GET /map/map`). */
   data(key: string, timeout?: number): Promise<JSONType> {
     return this.#request(timeout, (request) => requestRemoteData({ ...request, url: this.#urls().remoteData(key) }));

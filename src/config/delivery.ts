@@ -297,7 +297,7 @@ export class ConfigurationDelivery {
         // The chunk could not load (offline, a redeploy) or the user's source threw: polling goes on,
         // and the next configuration update tries again.
         this.#streamLoading = false;
-        this.#stream?.close();
+        // Set here only if closing it already threw: it is dropped, not closed again (a throw here would escape).
         this.#stream = undefined;
         o.logger.error(`The real-time stream could not be started; polling instead: ${String(err)}`);
       });
