@@ -50,7 +50,9 @@ export interface OutboxStats {
  * Bounded in lines and characters: past the bound the oldest lines go, with a warning and a count.
  */
 export class Outbox {
+  /** The queue is `#lines` from `#head` on: overflow drops the oldest by moving `#head`, without moving the rest. */
   #lines: TrackingLine[] = [];
+  #head = 0;
   /** Lines were dropped for want of room since the last request the server accepted. */
   #full = false;
   #chars = 0;
@@ -87,20 +89,32 @@ export class Outbox {
   }
 
   get size(): number {
-    return this.#lines.length;
+    return this.#lines.length - this.#head;
+  }
+
+  /** The queued lines, from index 0. */
+  #queue(): TrackingLine[] {
+    if (this.#head > 0) {
+      this.#lines.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return this.#lines;
   }
 
   /** Adds lines at the end (or, for lines recovered from a previous page, at the front). */
   add(lines: readonly TrackingLine[], atFront = false): void {
     if (lines.length === 0) return;
-    if (atFront) this.#lines = [...lines, ...this.#lines];
+    if (atFront) this.#lines = [...lines, ...this.#queue()];
     else for (const line of lines) this.#lines.push(line);
     for (const line of lines) this.#chars += line.text.length;
-    // The oldest past the bounds go in one splice (a shift() per line moved the queue each time).
     let dropped = 0;
-    while (this.#lines.length - dropped > this.#limits.maxLines || this.#chars > this.#limits.maxChars) this.#chars -= this.#lines[dropped++].text.length;
+    while (this.size > this.#limits.maxLines || this.#chars > this.#limits.maxChars) {
+      this.#chars -= this.#lines[this.#head++].text.length;
+      dropped++;
+    }
+    // Moved once the dropped front outweighs the queue: each line is moved at most once on average.
+    if (this.#head > this.size) this.#queue();
     if (dropped) {
-      this.#lines.splice(0, dropped);
       this.#stats.droppedOverflow += dropped;
       // Once per episode: a full queue on a busy server drops lines at every add.
       if (!this.#full) {
@@ -112,7 +126,7 @@ export class Outbox {
   }
 
   #persist(): void {
-    this.#persistence?.save(this.#lines);
+    this.#persistence?.save(this.#queue());
   }
 
   /**
@@ -123,7 +137,7 @@ export class Outbox {
     const out: TrackingLine[][] = [];
     let current: TrackingLine[] = [];
     let chars = 0;
-    for (const line of this.#lines) {
+    for (const line of this.#queue()) {
       if (current.length && chars + line.text.length + 1 > maxChars) {
         out.push(current);
         current = [];
@@ -138,7 +152,7 @@ export class Outbox {
 
   #batch(): TrackingLine[] {
     const { batchLines, batchChars } = this.#limits;
-    const lines = this.#lines;
+    const lines = this.#queue();
     let chars = 0;
     let n = 0;
     while (n < lines.length && n < batchLines) {
@@ -194,7 +208,7 @@ export class Outbox {
 
   /** Removes `batch` from the front, unless overflow already dropped some of it. */
   #removeFront(batch: readonly TrackingLine[]): void {
-    const lines = this.#lines;
+    const lines = this.#queue();
     let n = 0;
     while (n < batch.length && lines[n] === batch[n]) n++;
     if (n < batch.length) {

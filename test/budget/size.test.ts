@@ -14,7 +14,7 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 25.7 * KB, totalGzipped: 36.9 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 25.7 * KB, totalGzipped: 36.95 * KB },
   react: { source: `export * from './react/index.ts';`, gzipped: 27.8 * KB, totalGzipped: 39.1 * KB },
 };
 
