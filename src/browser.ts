@@ -1,5 +1,5 @@
 /** The browser entry: the public API with a client wired to the browser platform. */
-import { KameleoonClient as CoreClient } from './client/kameleoonClient.ts';
+import { KameleoonClientBase } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createBrowserPlatform } from './platform/browser/browserPlatform.ts';
 import { onPageLeave } from './platform/browser/pageLeave.ts';
@@ -8,11 +8,19 @@ import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
 export * from './index.ts';
 
-/** The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, the visitor's browser, system, device and page collected, tracking loaded after the first configuration. */
-export class KameleoonClient extends CoreClient {
+/**
+ * The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, the visitor's
+ * browser, system, device and page collected, tracking loaded after the first configuration.
+ */
+export class KameleoonClient extends KameleoonClientBase {
+  /**
+   * @param params - the site code, and optionally `configuration`, `externals` (requester, storage,
+   * event source, visitor code manager, logger) and `_internals`
+   * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
+   */
   constructor(params: SDKParameters) {
     super(params, {
-      ...createBrowserPlatform(),
+      platform: createBrowserPlatform(),
       // Tracking (with IndexedDB recovery and beacons) loads once a configuration is in force: the
       // first variation never waits for its code.
       tracking: {

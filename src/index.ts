@@ -3,7 +3,7 @@
  * to browser.ts or node.ts, which re-export all of this with a KameleoonClient wired to their
  * platform.
  */
-export { KameleoonClient } from './client/kameleoonClient.ts';
+export { KameleoonClientBase } from './client/kameleoonClient.ts';
 export type {
   Variation,
   Variable,
@@ -72,3 +72,4 @@ export type { KameleoonSnapshot, SnapshotOptions, SnapshotVariation } from './st
 export { ensureVisitorCodeCookie } from './visitor/visitorCode.ts';
 export type { ConfigurationState, ConfigurationStatus } from './config/delivery.ts';
 export type { TrackingStatus } from './client/trackingHandle.ts';
+export * from './official/index.ts';

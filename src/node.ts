@@ -1,5 +1,5 @@
 /** The Node.js entry: the public API with a client wired to the server platform. */
-import { KameleoonClient as CoreClient } from './client/kameleoonClient.ts';
+import { KameleoonClientBase } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createNodePlatform } from './platform/node/nodePlatform.ts';
 import { compileUserRegExp } from './targeting/regex.ts';
@@ -9,10 +9,15 @@ import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
 
 /** The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response. */
-export class KameleoonClient extends CoreClient {
+export class KameleoonClient extends KameleoonClientBase {
+  /**
+   * @param params - the site code, and optionally `configuration`, `externals` (requester, storage,
+   * event source, visitor code manager, logger) and `_internals`
+   * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
+   */
   constructor(params: SDKParameters) {
     super(params, {
-      ...createNodePlatform(),
+      platform: createNodePlatform(),
       tracking: { create: createTracking },
       // One visitor's text must not stall every other request: patterns run in bounded time.
       compileRegex: compileUserRegExp,

@@ -3,7 +3,8 @@ import type { ConfigurationDelivery } from '../config/delivery.ts';
 import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
 import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Platform } from '../platform/platform.ts';
+import type { IPlatformAnalyzer, Platform } from '../platform/platform.ts';
+import type { ClientAssembly } from './assembly.ts';
 import { NONE } from '../visitor/slots.ts';
 import { applyData, recordVisitActivity, resolveNames, type VisitStats } from '../visitor/applyData.ts';
 import { Browser, CustomData, Device, OperatingSystem, PageView, type KameleoonDataType } from '../visitor/data.ts';
@@ -24,6 +25,7 @@ import { wireClient } from './wiring.ts';
 export class ClientCore {
   readonly options: SDKConfigurationType;
   readonly platform: Platform;
+  readonly #platformAnalyzer: IPlatformAnalyzer | undefined;
   readonly logger: Logger;
   readonly visitors: VisitorStore;
   readonly env: EvaluationEnv;
@@ -40,8 +42,8 @@ export class ClientCore {
   visitStats: VisitStats | undefined;
 
   /** @throws SiteCodeIsEmpty, InvalidArgument */
-  constructor(params: SDKParameters, platform: Platform) {
-    const s = wireClient(params, platform, {
+  constructor(params: SDKParameters, assembly: ClientAssembly) {
+    const s = wireClient(params, assembly, {
       config: () => this.config,
       prepareTracking: (code) => this.prepareTracking(code),
       activity: () => this.activity(),
@@ -54,6 +56,7 @@ export class ClientCore {
     });
     this.options = s.options;
     this.platform = s.platform;
+    this.#platformAnalyzer = s.platformAnalyzer;
     this.logger = s.logger;
     this.visitors = s.visitors;
     this.env = s.env;
@@ -128,7 +131,7 @@ export class ClientCore {
   /** The platform analyzer's browser, system, device and page, stored and tracked as `addData` would. */
   #collect(visitor: number): void {
     try {
-      const { os, platform, browser, pageView } = this.platform.platformAnalyzer?.getResult() ?? {};
+      const { os, platform, browser, pageView } = this.#platformAnalyzer?.getResult() ?? {};
       const items = [
         os?.name && new OperatingSystem(os.name),
         platform?.type && new Device(platform.type),

@@ -5,13 +5,13 @@ import type { JSONType } from '../config/variables.ts';
 import type { ConfigurationJson } from '../config/types.ts';
 import { matchingAudiences, type Evaluation } from '../evaluation/evaluate.ts';
 import type { LogLevel } from '../logging/logger.ts';
-import type { Platform } from '../platform/platform.ts';
 import type { RemoteVisitorDataFiltersType } from '../remote/remoteData.ts';
 import { engineTrackingCode } from '../tracking/engineCode.ts';
 import { Conversion, CustomData, describeValue, isKameleoonData, isValidData, type KameleoonDataType } from '../visitor/data.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
 import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
+import type { ClientAssembly } from './assembly.ts';
 import { ClientCore } from './core.ts';
 import { buildDataFile } from './dataFile.ts';
 import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
@@ -21,18 +21,23 @@ import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsT
 export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
 
 /**
- * The Kameleoon client: evaluation of feature flags and experiments for visitors, with the
- * official JavaScript SDK's API. Platform entries (browser, node) subclass it to wire their
- * defaults; `new KameleoonClient(...)` from the package is one of those.
+ * The API of the Kameleoon client, shared by every platform: evaluation of feature flags and
+ * experiments for visitors, with the official JavaScript SDK's methods. Construct the
+ * `KameleoonClient` of the package's entry (`new KameleoonClient({ siteCode })`), which is this
+ * class wired to its platform (browser or Node.js); use this name to type a client of either.
  */
-export class KameleoonClient {
+export abstract class KameleoonClientBase {
   readonly #c: ClientCore;
   #initializing: Promise<boolean> | undefined;
   #closed = false;
 
-  /** @throws SiteCodeIsEmpty, InvalidArgument */
-  constructor(params: SDKParameters, platform: Platform) {
-    this.#c = new ClientCore(params, platform);
+  /** Only the platform entries construct clients, passing what they assemble. */
+  protected constructor(params: SDKParameters);
+  /** @internal */
+  protected constructor(params: SDKParameters, assembly: ClientAssembly);
+  protected constructor(params: SDKParameters, assembly?: ClientAssembly) {
+    if (!assembly) throw new InvalidArgument('Construct KameleoonClient from the package entry (import { KameleoonClient } from \'kameleoon-ts\').');
+    this.#c = new ClientCore(params, assembly);
     this.#c.tracker.start();
   }
 

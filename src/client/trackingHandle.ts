@@ -1,4 +1,4 @@
-import type { TrackingFactory, TrackingSource } from '../platform/platform.ts';
+import type { TrackingFactory, TrackingSource } from './assembly.ts';
 import type { OutboxStats } from '../tracking/outbox.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
 import { earlyTrackingKey, type EarlyVisitor } from '../tracking/early.ts';

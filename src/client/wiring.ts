@@ -3,7 +3,8 @@ import type { ParsedConfig } from '../config/parse.ts';
 import type { EvaluationEnv } from '../evaluation/evaluate.ts';
 import { HashMemo } from '../hashing/memo.ts';
 import { Logger } from '../logging/logger.ts';
-import type { Platform } from '../platform/platform.ts';
+import type { IPlatformAnalyzer, Platform } from '../platform/platform.ts';
+import type { ClientAssembly } from './assembly.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { VisitorStore } from '../visitor/visitorStore.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
@@ -17,6 +18,8 @@ export interface ClientServices {
   siteCode: string;
   options: SDKConfigurationType;
   platform: Platform;
+  /** Browsers: the visitor's browser, system, device and page (see ClientCore.visitor). */
+  platformAnalyzer: IPlatformAnalyzer | undefined;
   logger: Logger;
   events: EventHub;
   visitors: VisitorStore;
@@ -42,7 +45,8 @@ export interface WiringHooks {
  * the visitor store, configuration delivery, and the tracking handle (see trackingHandle.ts).
  * @throws SiteCodeIsEmpty, InvalidArgument
  */
-export function wireClient(params: SDKParameters, base: Platform, hooks: WiringHooks): ClientServices {
+export function wireClient(params: SDKParameters, assembly: ClientAssembly, hooks: WiringHooks): ClientServices {
+  const base = assembly.platform;
   const { siteCode, config: options } = resolveOptions(params);
   const externals = params.externals ?? {};
   const internals = params._internals ?? {};
@@ -52,7 +56,6 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     requester: externals.requester ?? base.requester,
     storage: externals.storage ?? base.storage,
     visitorCodeManager: externals.visitorCodeManager ?? base.visitorCodeManager,
-    platformAnalyzer: internals.platformAnalyzer ?? base.platformAnalyzer,
   };
   const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
   const logger = new Logger(externals.logger);
@@ -77,13 +80,13 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     requester: platform.requester,
     cache: isServer ? undefined : platform.storage,
     eventSource: externals.eventSource,
-    compileRegex: platform.compileRegex,
+    compileRegex: assembly.compileRegex,
     logger,
     random,
     onUpdate: hooks.onConfiguration,
     onStateChange: () => events.statusChange(),
   });
-  tracker = new TrackingHandle(platform.tracking, {
+  tracker = new TrackingHandle(assembly.tracking, {
     siteCode,
     trackingEndpoint: options.endpoints.tracking,
     networkDomain: options.networkDomain,
@@ -106,6 +109,7 @@ export function wireClient(params: SDKParameters, base: Platform, hooks: WiringH
     siteCode,
     options,
     platform,
+    platformAnalyzer: internals.platformAnalyzer ?? assembly.platformAnalyzer,
     logger,
     events,
     visitors,

@@ -2,8 +2,6 @@ import type { IExternalLogger } from '../logging/logger.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { BrowserType, CookieType, DeviceType, OperatingSystemType, PageView } from '../visitor/data.ts';
 import type { TrackingLine } from '../tracking/outbox.ts';
-import type { RegexCompiler } from '../targeting/nativeRegex.ts';
-import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
 /** Interfaces between the isomorphic core and its environment. Types only. */
 
@@ -119,7 +117,7 @@ export interface PageLifecycle {
   beacon(url: string, body: string): boolean;
 }
 
-/** What an entry (browser or node) wires into the client: its platform's adapters and services. */
+/** The runtime capabilities an entry (browser, node) gives the client: requests, storage, cookies, randomness. */
 export interface Platform {
   packageInfo: PackageInfo;
   requester: IExternalRequester;
@@ -130,28 +128,4 @@ export interface Platform {
   random: () => number;
   /** Cookies of the current page (browsers; empty on servers). */
   documentCookies: () => CookieType[];
-  /**
-   * The tracking pipeline: built with the client (servers), or loaded once a configuration is in force,
-   * so that a page's first variation does not wait for tracking code (browsers).
-   */
-  tracking: TrackingSource;
-  /** Compiles the REGULAR_EXPRESSION patterns of targeting conditions. */
-  compileRegex: RegexCompiler;
-  /** Browsers: describes the visitor's browser, system, device and page (`_internals.platformAnalyzer` replaces it). */
-  platformAnalyzer?: IPlatformAnalyzer;
 }
-
-/** A platform's runtime adapters, before its entry adds the services it carries (tracking, regular expressions). */
-export type PlatformBase = Omit<Platform, 'tracking' | 'compileRegex'>;
-
-/** How a platform provides the tracking pipeline (see tracking/pipeline.ts). */
-export type TrackingSource =
-  | { create: TrackingFactory }
-  | {
-      load: () => Promise<TrackingFactory>;
-      /** Calls back when the page is hidden or left (before the code arrives); returns the stop function. */
-      onLeave?: (callback: () => void) => () => void;
-    };
-
-/** Builds a client's tracking pipeline. */
-export type TrackingFactory = (deps: TrackingDeps) => TrackingPipeline;

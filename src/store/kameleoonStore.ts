@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { KameleoonClient } from '../client/kameleoonClient.ts';
+import type { KameleoonClientBase as KameleoonClient } from '../client/kameleoonClient.ts';
 import type { Variation } from '../client/types.ts';
 import type { KameleoonError } from '../errors.ts';
 import { fromSnapshotVariation, type KameleoonSnapshot } from './snapshot.ts';

@@ -1,4 +1,4 @@
-import type { KameleoonClient } from '../client/kameleoonClient.ts';
+import type { KameleoonClientBase as KameleoonClient } from '../client/kameleoonClient.ts';
 import type { Variable, Variation } from '../client/types.ts';
 import type { ConfigurationJson } from '../config/types.ts';
 import { InvalidArgument } from '../errors.ts';

@@ -7,14 +7,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as official from '@kameleoon/javascript-sdk';
-import { KameleoonClient as CoreClient } from '../../src/client/kameleoonClient.ts';
 import { KameleoonClient as NodeClient, PageView } from '../../src/node.ts';
-import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
-import type { IPlatformAnalyzer, Platform } from '../../src/platform/platform.ts';
-import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
-import { createTracking } from '../../src/tracking/pipeline.ts';
+import { createMemoryStorage } from '../../src/platform/memory.ts';
+import type { IPlatformAnalyzer } from '../../src/platform/platform.ts';
 import { PLATFORM_FLAGS, platformConfig } from '../browser/pages/platformConfig.ts';
-import { BROWSER, backendRequester, byVisitor, officialBrowserClient, ourBrowserClient } from '../support/browserMode.ts';
+import { AssembledClient, backendRequester, browserModeAssembly, byVisitor, officialBrowserClient, ourBrowserClient } from '../support/browserMode.ts';
 
 const PAGE_URL = 'https://shop.example/platform.html';
 const CONFIG = JSON.stringify(platformConfig(PAGE_URL));
@@ -124,8 +121,7 @@ describe('platform data: ours alone', () => {
 
   it('a replaced analyzer may give its page view as a plain object (the official one gives its own class)', async () => {
     const platformAnalyzer = { getResult: () => ({ pageView: { urlAddress: PAGE_URL, title: 'Checkout' } as PageView }) };
-    const platform: Platform = { ...createNodePlatform(), packageInfo: BROWSER, tracking: { create: (deps) => createTracking(deps) }, compileRegex: nativeUserRegExp };
-    const client = new CoreClient({ siteCode: 'platform', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester([]), logger: { log() {} } }, _internals: { platformAnalyzer } }, platform);
+    const client = new AssembledClient({ siteCode: 'platform', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester([]), logger: { log() {} } }, _internals: { platformAnalyzer } }, browserModeAssembly(createMemoryStorage()));
     try {
       await client.initialize();
       expect(client.getVariation({ visitorCode: 'a', featureKey: 'url_exact', track: false }).key).toBe('on');
@@ -139,8 +135,7 @@ describe('platform data: ours alone', () => {
     const throwing = { getResult: () => { throw new Error('no navigator here'); } };
     const wrong = { getResult: () => ({ browser: { name: 'chrome' as never }, os: { name: 'IOS' as const } }) };
     for (const platformAnalyzer of [throwing, wrong]) {
-      const platform: Platform = { ...createNodePlatform(), packageInfo: BROWSER, tracking: { create: (deps) => createTracking(deps) }, compileRegex: nativeUserRegExp };
-      const client = new CoreClient({ siteCode: 'platform', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester([]), logger: { log: (_level, message) => errors.push(message) } }, _internals: { platformAnalyzer } }, platform);
+      const client = new AssembledClient({ siteCode: 'platform', configuration: { defaultDataFile: CONFIG }, externals: { requester: requester([]), logger: { log: (_level, message) => errors.push(message) } }, _internals: { platformAnalyzer } }, browserModeAssembly(createMemoryStorage()));
       try {
         await client.initialize();
         expect(client.getVariation({ visitorCode: 'a', featureKey: 'os_ios', track: false }).key).toBe('off');

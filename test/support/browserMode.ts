@@ -5,10 +5,12 @@
  * tracking bodies. Ours runs the browser's tracking pipeline on a page that never leaves.
  */
 import * as official from '@kameleoon/javascript-sdk';
-import { KameleoonClient as CoreClient } from '../../src/client/kameleoonClient.ts';
+import { KameleoonClientBase } from '../../src/client/kameleoonClient.ts';
+import type { ClientAssembly } from '../../src/client/assembly.ts';
+import type { SDKParameters } from '../../src/client/options.ts';
 import { createMemoryStorage, createMemoryVisitorCodeManager } from '../../src/platform/memory.ts';
 import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
-import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle, Platform } from '../../src/platform/platform.ts';
+import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle } from '../../src/platform/platform.ts';
 import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
 import { createTracking } from '../../src/tracking/pipeline.ts';
 import { officialOfflineExternals } from './officialSdk.ts';
@@ -61,19 +63,27 @@ export const stillPage: PageLifecycle = {
   beacon: () => false,
 };
 
-/** Our client with browser semantics: the browser's tracking pipeline (with its page), in Node. */
-export function ourBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: IPlatformAnalyzer, storage: IExternalStorage = createMemoryStorage()): CoreClient {
-  const platform: Platform = {
-    ...createNodePlatform(),
-    packageInfo: BROWSER,
-    storage,
-    visitorCodeManager: createMemoryVisitorCodeManager(),
-    tracking: { create: (deps) => createTracking(deps, stillPage) },
+/** A client of the assembly a test gives, as the platform entries build theirs. */
+export class AssembledClient extends KameleoonClientBase {
+  constructor(params: SDKParameters, assembly: ClientAssembly) {
+    super(params, assembly);
+  }
+}
+
+/** Browser semantics in Node: the browser's package info, the given storage, memory cookies, the native regular expressions. */
+export function browserModeAssembly(storage: IExternalStorage, page: PageLifecycle = stillPage): ClientAssembly {
+  return {
+    platform: { ...createNodePlatform(), packageInfo: BROWSER, storage, visitorCodeManager: createMemoryVisitorCodeManager() },
+    tracking: { create: (deps) => createTracking(deps, page) },
     compileRegex: nativeUserRegExp,
   };
-  return new CoreClient(
+}
+
+/** Our client with browser semantics: the browser's tracking pipeline (with its page), in Node. */
+export function ourBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: IPlatformAnalyzer, storage: IExternalStorage = createMemoryStorage()): AssembledClient {
+  return new AssembledClient(
     { siteCode: backend.siteCode, configuration: { defaultDataFile: backend.config }, externals: { requester: backendRequester(backend, lines), logger: { log() {} } }, _internals: { platformAnalyzer } },
-    platform,
+    browserModeAssembly(storage),
   );
 }
 

@@ -2,7 +2,7 @@ import Cookies from 'js-cookie';
 import { COMPATIBLE_VERSIONS } from '../../version.ts';
 import { parseCookieHeader, type CookieType } from '../../visitor/data.ts';
 import { cryptoRandom, fetchRequester } from '../memory.ts';
-import type { IExternalStorage, IExternalVisitorCodeManager, PlatformBase } from '../platform.ts';
+import type { IExternalStorage, IExternalVisitorCodeManager, Platform } from '../platform.ts';
 
 /** document.cookie through js-cookie, which encodes values so they cannot break the header. */
 const cookieManager: IExternalVisitorCodeManager = {
@@ -45,7 +45,7 @@ function documentCookies(): CookieType[] {
 }
 
 /** The browser platform: fetch, localStorage, js-cookie, crypto random. */
-export function createBrowserPlatform(): PlatformBase {
+export function createBrowserPlatform(): Platform {
   return {
     packageInfo: { type: 'JAVASCRIPT', version: COMPATIBLE_VERSIONS.JAVASCRIPT, isServer: false },
     requester: fetchRequester,

@@ -1,0 +1,32 @@
+import type { IPlatformAnalyzer, Platform } from '../platform/platform.ts';
+import type { RegexCompiler } from '../targeting/nativeRegex.ts';
+import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
+
+/**
+ * What a platform entry (browser.ts, node.ts) builds a client from: the platform's runtime
+ * capabilities and the services it chose for that platform. Only the entries assemble clients.
+ */
+export interface ClientAssembly {
+  platform: Platform;
+  /**
+   * The tracking pipeline: built with the client (servers), or loaded once a configuration is in force,
+   * so that a page's first variation does not wait for tracking code (browsers).
+   */
+  tracking: TrackingSource;
+  /** Compiles the REGULAR_EXPRESSION patterns of targeting conditions. */
+  compileRegex: RegexCompiler;
+  /** Browsers: describes the visitor's browser, system, device and page (`_internals.platformAnalyzer` replaces it). */
+  platformAnalyzer?: IPlatformAnalyzer;
+}
+
+/** How an entry provides the tracking pipeline (see tracking/pipeline.ts). */
+export type TrackingSource =
+  | { create: TrackingFactory }
+  | {
+      load: () => Promise<TrackingFactory>;
+      /** Calls back when the page is hidden or left (before the code arrives); returns the stop function. */
+      onLeave?: (callback: () => void) => () => void;
+    };
+
+/** Builds a client's tracking pipeline. */
+export type TrackingFactory = (deps: TrackingDeps) => TrackingPipeline;
