@@ -6,84 +6,9 @@ import { StableIds, parseYaml, type YamlValue } from './friendlyNodes.ts';
 import { convertSegments, type CustomDataIndexes } from './friendlySegments.ts';
 
 /**
- * # Feature flags in YAML
- *
- * The dev server (`npx kameleoon-ts dev-server --config flags.yaml`) serves feature flags written
- * in this small YAML format, converted to the configuration Kameleoon serves, so that offline
- * development, demos and integration tests run the real evaluation engine. A Kameleoon
- * configuration JSON file (starting with `{`) is accepted as well.
- *
- * ```yaml
- * realTimeUpdate: true        # SDKs listen for changes (default true)
- * consent: notRequired        # or `required`: full tracking after setLegalConsent(true) only, and
- *                             # visitors who refused get the default variation of experiments
- * holdout: 5                  # optional: percent of visitors kept out of every flag
- *
- * customData:                 # custom data by name; index = position unless `index:` is given
- *   - plan                    # scope VISITOR (kept across visits) by default
- *   - name: cart_value
- *     scope: VISIT            # VISITOR or VISIT
- *   - name: user_id
- *     mappingIdentifier: true # also: localOnly: true
- *
- * segments:                   # a segment lists conditions that must all hold
- *   premium:
- *     - customData: plan
- *       is: premium           # or contains, matches (regular expression), startsWith,
- *                             # among: [a, b], greaterThan: 10, lowerThan: 10,
- *                             # between: [10, 20], isSet: true
- *   mobile_shopper:
- *     - any:                  # at least one of these
- *         - device: PHONE     # PHONE, TABLET, DESKTOP
- *         - os: ANDROID       # WINDOWS_PHONE, WINDOWS, ANDROID, LINUX, MAC, IOS
- *     - pageUrl: { contains: /shop }     # pageUrl, pageTitle, visitorCode: a text (exact) or
- *                                        # { is | contains | matches | startsWith: text }
- *     - not: { visitorCode: { startsWith: qa_ } }   # `not:` negates one condition
- *   modern:
- *     - browser: CHROME       # CHROME, FIREFOX, SAFARI, IE, OPERA, OTHER
- *       version: { greaterThan: 100 }    # optional: a number, or { is | greaterThan | lowerThan }
- *     - sdk: NODEJS           # the SDK evaluating the flag (JAVASCRIPT in browsers)
- *       version: { greaterThan: 1.0.0 }  # optional, same form
- *
- * flags:
- *   new_checkout:
- *     enabled: true           # false: the flag is disabled in this environment (default true)
- *     default: off            # variation of visitors no rule assigns (default `off`)
- *     variations:             # default: `off` and `on`, without variables
- *       off: {}
- *       on:
- *         name: New checkout
- *         variables:          # a text, number or true/false gives a STRING, NUMBER or BOOLEAN
- *           color: blue
- *           steps: 2
- *           express: true
- *           layout: { type: JSON, value: { columns: 2 } }   # types BOOLEAN NUMBER STRING JSON JS CSS
- *           script: { type: JS, value: "console.log('hi')" }
- *     rules:                  # evaluated in order; the first that assigns a variation wins
- *       - deliver: on         # a targeted delivery of one variation...
- *         to: premium         # ...to a segment (everyone when omitted)
- *         traffic: 100        # percent of the segment (default 100)
- *       - experiment:         # an experiment: variation -> percent, adding up to 100
- *           off: 50
- *           on: 50
- *         traffic: 80
- *         to: mobile_shopper
- *         name: checkout-ab   # optional, see "Stable ids"
- *         respoolTime: 1      # optional: change this number to reassign the visitors
- * ```
- *
- * A visitor not targeted by a delivery's segment goes on to the next rule; a targeted visitor
- * outside the delivery's traffic gets the default variation.
- *
- * ## Stable ids
- *
- * Visitors are bucketed on the ids of rules, experiments and variations, which are derived here
- * from names: the flag key and the rule's position (or its `name:`), and the variation key. The
- * same file always gives the same ids, and editing one flag does not move the visitors of
- * another. Inserting a rule before others changes their positions, hence their ids: give rules a
- * `name:` to keep their visitors where they are when rules are added or reordered.
+ * The dev server's YAML format of feature flags ("Flags in YAML" in the README, which users read:
+ * keep the two in step), converted to Kameleoon's configuration JSON.
  */
-
 const TOP_LEVEL = ['realTimeUpdate', 'consent', 'holdout', 'customData', 'segments', 'flags'] as const;
 const VARIABLE_TYPES = Object.values(VariableType);
 
