@@ -411,9 +411,9 @@ describe('loadConfigurationText', () => {
 });
 
 describe('documentation', () => {
-  it('the example of the format documentation converts', () => {
-    const source = readFileSync(new URL('../../src/devserver/friendlyConfig.ts', import.meta.url), 'utf8');
-    const example = /```yaml\n([\s\S]*?) \* ```/.exec(source)![1].replace(/^ \*( |$)/gm, '');
+  it('the example of the format documentation (the README, "Flags in YAML") converts', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /### Flags in YAML[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
     const json = convertFriendlyConfig(example);
     expect(json.featureFlags[0].rules.map((r) => r.type)).toEqual(['TARGETED_DELIVERY', 'EXPERIMENTATION']);
     expect(json.segments!.map((s) => s.name)).toEqual(['premium', 'mobile_shopper', 'modern']);
