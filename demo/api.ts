@@ -7,8 +7,8 @@
  *   POST /api/convert?goal=1   a conversion
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KameleoonClient } from 'kameleoon-ts';
+import { listenFirstFree } from '../src/devserver/listen.ts';
 
 export interface DemoApi {
   url: string;
@@ -16,7 +16,10 @@ export interface DemoApi {
   close(): Promise<void>;
 }
 
-/** Starts the API on 127.0.0.1 (port 0: any free port) against the dev server at `devServer`. */
+/**
+ * Starts the API on 127.0.0.1 against the dev server at `devServer`, on the first free port from
+ * `port` upward (0: any free port).
+ */
 export async function startApi(devServer: string, port = 0): Promise<DemoApi> {
   const client = new KameleoonClient({
     siteCode: 'demo-site',
@@ -41,13 +44,16 @@ export async function startApi(devServer: string, port = 0): Promise<DemoApi> {
       res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: String(err) }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const listening = await listenFirstFree(server, port).catch(async (err: unknown) => {
+    await client.close();
+    throw err;
+  });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${listening.port}`,
     client,
     close: async () => {
       await client.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }

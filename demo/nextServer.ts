@@ -7,9 +7,11 @@
  * is also killed if this process exits first, so no server is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { bindFirstFree, isPortTaken } from '../src/devserver/listen.ts';
 
 /** The Next.js app's folder. */
 export const NEXT_APP_DIR = fileURLToPath(new URL('./next/', import.meta.url));
@@ -20,7 +22,7 @@ const NEXT_BIN = createRequire(new URL('../package.json', import.meta.url)).reso
 export interface NextAppOptions {
   /** The dev server's base URL (`startDevServer(...).url`): every endpoint of both SDK clients. */
   devServerUrl: string;
-  /** Port on 127.0.0.1; 0 (default): a free one. */
+  /** Port on 127.0.0.1, or the next free one above it; 0 (default): a free one. */
   port?: number;
   /** Site code of both clients. Default `demo-site`. */
   siteCode?: string;
@@ -102,7 +104,7 @@ export async function buildNextApp(options: { log?: (line: string) => void } = {
   return Date.now() - started;
 }
 
-/** A free TCP port on 127.0.0.1. */
+/** A free TCP port on 127.0.0.1 (free when asked: someone else may bind it before the caller). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -115,20 +117,57 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The header by which /healthz names its process (demo/next/app/healthz/route.ts). */
+const INSTANCE_HEADER = 'x-kameleoon-demo-instance';
+
+/** Tries (for port 0: with a fresh free port) when `next start` finds its port taken. */
+const ANY_PORT_TRIES = 5;
+
 /**
  * Builds (unless `build: false`) and starts the Next.js app against the dev server, and resolves
  * once it answers `/healthz`. The page is `/`; the server's one Kameleoon client is created and
  * initialized on the first page request.
+ *
+ * `next start` binds in its own process, so the port cannot be bound and held here and handed
+ * over. Each attempt is the real bind instead: when the port is taken, `next start` exits with
+ * EADDRINUSE and the next port is tried (bindFirstFree); with port 0, a port found free a moment
+ * before (freePort: probe, then bind, which can race) and, if someone took it meanwhile, another
+ * one. `/healthz` must answer with this attempt's instance id, so a server already listening on
+ * the port is never taken for ours.
  * @throws Error with the app's output when it fails to build or start in time
  */
 export async function startNextApp(options: NextAppOptions): Promise<NextApp> {
-  const { devServerUrl, siteCode = 'demo-site', build = true, log, startTimeoutMs = 30_000 } = options;
+  const { build = true, log } = options;
   const buildMs = build ? await buildNextApp({ log }) : 0;
-  const port = options.port || (await freePort());
+  const started = Date.now();
+  const attempt = (port: number) => startNextOn(port, options);
+  let app: { url: string; close: () => Promise<void> } | undefined;
+  if (options.port) {
+    app = await bindFirstFree(options.port, attempt);
+  } else {
+    for (let tries = 1; !app; tries++) {
+      try {
+        app = await attempt(await freePort());
+      } catch (err) {
+        if (!isPortTaken(err) || tries >= ANY_PORT_TRIES) throw err;
+      }
+    }
+  }
+  return { ...app, timings: { buildMs, startMs: Date.now() - started } };
+}
+
+/**
+ * `next start` on `port`, resolved once its /healthz answers as this process.
+ * @throws Error with code EADDRINUSE when the port is taken (`next start` exited saying so)
+ */
+async function startNextOn(port: number, options: NextAppOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  const { devServerUrl, siteCode = 'demo-site', log, startTimeoutMs = 30_000 } = options;
   const url = `http://127.0.0.1:${port}`;
+  const instance = randomUUID();
   const output: string[] = [];
   const started = Date.now();
-  const child = spawnNext(['start', NEXT_APP_DIR, '--hostname', '127.0.0.1', '--port', String(port)], nextEnv({ KAMELEOON_DEV_SERVER: devServerUrl, KAMELEOON_SITE_CODE: siteCode }), output, log);
+  const env = nextEnv({ KAMELEOON_DEV_SERVER: devServerUrl, KAMELEOON_SITE_CODE: siteCode, KAMELEOON_DEMO_INSTANCE: instance });
+  const child = spawnNext(['start', NEXT_APP_DIR, '--hostname', '127.0.0.1', '--port', String(port)], env, output, log);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
 
   const close = async () => {
@@ -142,11 +181,16 @@ export async function startNextApp(options: NextAppOptions): Promise<NextApp> {
   const deadline = started + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`next start exited (${child.exitCode ?? child.signalCode}) before answering:\n${output.join('\n')}`);
+      await exited; // all of its output read
+      const text = output.join('\n');
+      const err = new Error(`next start exited (${child.exitCode ?? child.signalCode}) before answering on ${url}:\n${text}`);
+      if (/\bEADDRINUSE\b/.test(text)) Object.assign(err, { code: 'EADDRINUSE' });
+      throw err;
     }
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) break;
+      await response.body?.cancel();
+      if (response.ok && response.headers.get(INSTANCE_HEADER) === instance) break;
     } catch {
       // not listening yet
     }
@@ -154,12 +198,13 @@ export async function startNextApp(options: NextAppOptions): Promise<NextApp> {
       await close();
       throw new Error(`next start did not answer on ${url} within ${startTimeoutMs} ms:\n${output.join('\n')}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The next poll, or at once when the process exits.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
   }
-  return { url, timings: { buildMs, startMs: Date.now() - started }, close };
+  return { url, close };
 }
 
-/** The demo runner's shape: `startNext(devServerUrl, port)` builds and starts the app. */
+/** The demo runner's shape: `startNext(devServerUrl, port)` builds and starts the app (on `port` or the next free one above). */
 export function startNext(devServerUrl: string, port = 0, log?: (line: string) => void): Promise<NextApp> {
   return startNextApp({ devServerUrl, port, log });
 }

@@ -4,20 +4,39 @@
  * server, and a plain Node API, prints their URLs, and stops everything on Ctrl-C. Edit
  * demo/flags.yaml while it runs: open pages update through the stream.
  *
- *   npm run demo                 start everything
+ *   npm run demo                 start everything: dev server on 8787, API 8788, SPA 5173, Next.js 3000
+ *   npm run demo -- --port 9000  consecutive ports from 9000: dev server, API, SPA, Next.js
+ *   KAMELEOON_DEMO_PORT=9000 npm run demo      the same (the flag wins over the variable)
  *   npm run demo -- --check      the same headless in Chromium: check each app, print a summary, exit 0 or 1
  *   npm run demo -- --table      the decision table of demo/demo-config.json, offline
  *   npm run demo -- --no-next    without the Next.js app (it takes a while to build)
+ *
+ * A port that is taken is skipped: each server takes the first free port from its own upward, and
+ * the URLs printed are the ones in use. With a base port, each server starts looking just above
+ * the port of the one before. `--check` uses any free ports, unless given a base port.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startDevServer, type DevServer } from '../src/devserver/server.ts';
+import { bindFirstFree } from '../src/devserver/listen.ts';
 import { startApi } from './api.ts';
 import { startSpa } from './spaServer.ts';
 import { startNext } from './nextServer.ts';
 import { checkDemo } from './check.ts';
 
-const { values } = parseArgs({ options: { check: { type: 'boolean' }, table: { type: 'boolean' }, 'no-next': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { check: { type: 'boolean' }, table: { type: 'boolean' }, 'no-next': { type: 'boolean' }, port: { type: 'string' } } });
+
+/** The base port: `--port`, else KAMELEOON_DEMO_PORT, else none (undefined). */
+function basePort(): number | undefined {
+  const [source, text] = values.port !== undefined ? ['--port', values.port] : ['KAMELEOON_DEMO_PORT', process.env.KAMELEOON_DEMO_PORT];
+  if (text === undefined || text.trim() === '') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    console.error(`${source}: expected a port number from 1 to 65535, got ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return port;
+}
 
 if (values.table) {
   await import('./table.ts');
@@ -31,16 +50,32 @@ const stop = async () => {
   for (const close of closers.reverse()) await close().catch(() => undefined);
 };
 
+const base = basePort();
+const portOf = (url: string): number => Number(new URL(url).port);
+/**
+ * Where a server starts looking for a free port: with a base port, the base for the first one and
+ * just above the port of the one before (`after`) for the others; otherwise its fixed default for
+ * a person (bookmarkable), or any free port (0) when checking headless.
+ */
+const from = (defaultPort: number, after?: string): number => (base === undefined ? (headless ? 0 : defaultPort) : after ? portOf(after) + 1 : base);
+/** " (5173 was taken)" when a server had to move on from where it started looking. */
+const moved = (wanted: number, url: string): string => (wanted !== 0 && portOf(url) !== wanted ? `   (${wanted} was taken)` : '');
+
 let dev: DevServer;
 try {
-  // Fixed ports for a person (bookmarkable); any free port when checking headless.
-  dev = await startDevServer({ config: CONFIG, port: headless ? 0 : 8787, log: headless ? undefined : (m) => console.log(`[dev-server] ${m}`) });
+  const log = headless ? undefined : (m: string) => console.log(`[dev-server] ${m}`);
+  const devPort = from(8787);
+  // startDevServer binds (listenLocally) before it starts anything else: a taken port costs nothing.
+  dev = await bindFirstFree(devPort, (port) => startDevServer({ config: CONFIG, port, log }));
   closers.push(() => dev.close());
-  const api = await startApi(dev.url, headless ? 0 : 8788);
+  const apiPort = from(8788, dev.url);
+  const api = await startApi(dev.url, apiPort);
   closers.push(() => api.close());
-  const spa = await startSpa(headless ? 0 : 5173);
+  const spaPort = from(5173, api.url);
+  const spa = await startSpa(spaPort);
   closers.push(() => spa.close());
-  const next = values['no-next'] ? undefined : await startNext(dev.url, headless ? 0 : 3000);
+  const nextPort = from(3000, spa.url);
+  const next = values['no-next'] ? undefined : await startNext(dev.url, nextPort);
   if (next) closers.push(() => next.close());
 
   const spaUrl = `${spa.url}/?devServer=${encodeURIComponent(dev.url)}`;
@@ -51,10 +86,10 @@ try {
   }
   console.log(`
 kameleoon-ts demo is running:
-  dev server (flags, events) ${dev.url}
-  React SPA                   ${spaUrl}
-  Next.js (server-rendered)   ${next?.url ?? '(skipped: --no-next)'}
-  Node API                    ${api.url}/api/flags   (POST ${api.url}/api/convert?goal=1)
+  dev server (flags, events) ${dev.url}${moved(devPort, dev.url)}
+  React SPA                   ${spaUrl}${moved(spaPort, spa.url)}
+  Next.js (server-rendered)   ${next ? next.url + moved(nextPort, next.url) : '(skipped: --no-next)'}
+  Node API                    ${api.url}/api/flags   (POST ${api.url}/api/convert?goal=1)${moved(apiPort, api.url)}
 
 Edit ${CONFIG}: open pages update through the stream. Ctrl-C stops everything.
 `);
