@@ -20,7 +20,9 @@ export interface FeatureFlagResult {
   active: boolean;
   /** The variation, or null while loading or when the flag cannot be evaluated. */
   variation: Variation | null;
+  /** The variation's variables by key; empty while there is no variation. */
   variables: ReadonlyMap<string, Variable>;
+  /** The client's status (see {@link useKameleoonStatus}). */
   status: StatusInfo['status'];
 }
 
@@ -33,7 +35,10 @@ function useVisitor(hook: string, explicit: string | undefined): { visitorCode: 
 
 /**
  * The visitor's variation of `featureKey`: re-renders when it changes (a configuration update,
- * new visitor data), and only then. Null while loading or when the flag cannot be evaluated.
+ * new visitor data), and only then. Null while loading, without a visitor code, or when the flag
+ * cannot be evaluated (unknown, disabled...). With `track` (default true), the exposure is
+ * tracked once per provider, after the component rendered a variation.
+ * @throws Error when used outside a `<KameleoonProvider>`
  */
 export function useVariation(featureKey: string, options: FlagOptions = {}): Variation | null {
   const { visitorCode, context } = useVisitor('useVariation', options.visitorCode);
@@ -46,7 +51,11 @@ export function useVariation(featureKey: string, options: FlagOptions = {}): Var
   return variation;
 }
 
-/** Whether the flag is on for the visitor, with its variation and variables. */
+/**
+ * Whether the flag is on for the visitor (a variation other than `off`), with its variation,
+ * variables and the client's status. Tracks as {@link useVariation}.
+ * @throws Error when used outside a `<KameleoonProvider>`
+ */
 export function useFeatureFlag(featureKey: string, options: FlagOptions = {}): FeatureFlagResult {
   const variation = useVariation(featureKey, options);
   const { store } = useKameleoonContext('useFeatureFlag');
@@ -57,14 +66,20 @@ export function useFeatureFlag(featureKey: string, options: FlagOptions = {}): F
   );
 }
 
-/** The value of one variable of the visitor's variation of `featureKey` (undefined when absent). */
+/**
+ * The value of one variable of the visitor's variation of `featureKey` (undefined when absent or
+ * while there is no variation). Tracks as {@link useVariation}.
+ * @throws Error when used outside a `<KameleoonProvider>`
+ */
 export function useFeatureVariable(featureKey: string, variableKey: string, options: FlagOptions = {}): Variable['value'] | undefined {
   return useVariation(featureKey, options)?.variables.get(variableKey)?.value;
 }
 
 /**
- * The visitor's variations of several flags (default: every flag of the configuration), as a Map.
- * Re-renders when any of them changes.
+ * The visitor's variations of several flags (default: every flag of the configuration), as a Map;
+ * flags that cannot be evaluated are left out. Re-renders when any of them changes. With `track`
+ * (default true), each exposure is tracked once per provider.
+ * @throws Error when used outside a `<KameleoonProvider>`
  */
 export function useVariations(featureKeys?: readonly string[], options: FlagOptions = {}): ReadonlyMap<string, Variation> {
   const { visitorCode, context } = useVisitor('useVariations', options.visitorCode);
@@ -94,12 +109,19 @@ export function useVariations(featureKeys?: readonly string[], options: FlagOpti
   return result;
 }
 
-/** The provider's visitor code (the snapshot's on a server render, else the cookie's). */
+/**
+ * The provider's visitor code: its `visitorCode` prop, else the snapshot's, else (in a browser)
+ * the client's `getVisitorCode()`; undefined on a server render without either.
+ * @throws Error when used outside a `<KameleoonProvider>`
+ */
 export function useVisitorCode(): string | undefined {
   return useKameleoonContext('useVisitorCode').visitorCode;
 }
 
-/** The client's status: loading, ready, stale or error, with the reason of the last two. */
+/**
+ * The client's status: loading, ready, stale or error, with the reason of the last two (see {@link KameleoonStatus}).
+ * @throws Error when used outside a `<KameleoonProvider>`
+ */
 export function useKameleoonStatus(): StatusInfo {
   const { store } = useKameleoonContext('useKameleoonStatus');
   return useStore(store.state, (s) => s.status);
@@ -107,11 +129,31 @@ export function useKameleoonStatus(): StatusInfo {
 
 /** What {@link useKameleoon} returns: the client and actions that re-render the flags they affect. */
 export interface KameleoonActions {
+  /** The provider's client; undefined on a server render. */
   client: KameleoonClient | undefined;
+  /** The provider's visitor code (see {@link useVisitorCode}). */
   visitorCode: string | undefined;
+  /**
+   * `client.addData` for the provider's visitor.
+   * @throws Error when the provider has no visitor code; what `client.addData` throws
+   * (`NotInitialized` before the configuration is loaded...)
+   */
   addData(...data: KameleoonDataType[]): void;
+  /**
+   * `client.trackConversion` for `visitorCode` (default the provider's visitor).
+   * @throws Error when there is no visitor code; what `client.trackConversion` throws
+   */
   trackConversion(params: { goalId: number; revenue?: number; negative?: boolean; metadata?: CustomData[]; visitorCode?: string }): void;
+  /**
+   * `client.flush` for `visitorCode` (default the provider's visitor; every visitor when there is
+   * none); `instant` sends at once.
+   * @throws what `client.flush` throws (`NotInitialized` before the configuration is loaded...)
+   */
   flush(options?: { visitorCode?: string; instant?: boolean }): void;
+  /**
+   * `client.setLegalConsent` for `visitorCode` (default the provider's visitor).
+   * @throws Error when there is no visitor code; what `client.setLegalConsent` throws
+   */
   setLegalConsent(consent: boolean, visitorCode?: string): void;
 }
 
@@ -119,6 +161,7 @@ export interface KameleoonActions {
  * The client and the provider visitor's actions. What changes a visitor's data (`addData`,
  * `trackConversion`, `setLegalConsent`, or the client's own methods) re-evaluates the flags on
  * screen; on a server render (no client) the actions do nothing.
+ * @throws Error when used outside a `<KameleoonProvider>`
  */
 export function useKameleoon(): KameleoonActions {
   const { store, visitorCode } = useKameleoonContext('useKameleoon');

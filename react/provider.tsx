@@ -6,15 +6,24 @@ import type { KameleoonSnapshot } from '../src/store/snapshot.ts';
 
 /** What the provider shares with the hooks. */
 export interface KameleoonContextValue {
+  /** The store of the provider's client (see {@link KameleoonStore}). */
   store: KameleoonStore;
   /** The visitor the hooks evaluate for unless told otherwise. */
   visitorCode: string | undefined;
 }
 
+/**
+ * The React context the provider fills and the hooks read; null outside a provider. Use the hooks
+ * rather than reading it directly.
+ */
 export const KameleoonContext = createContext<KameleoonContextValue | null>(null);
 
-/** Props of {@link KameleoonProvider}: a client, or the parameters to create one. */
+/**
+ * Props of {@link KameleoonProvider}: a `client`, or the `sdkParameters` to create one (in the
+ * browser only). Every prop but `children` is read on the first render only.
+ */
 export type KameleoonProviderProps = {
+  /** What the hooks may be used in. */
   children?: ReactNode;
   /** A server snapshot (`createSnapshot`): the first render shows its results, as the server did. */
   snapshot?: KameleoonSnapshot;

@@ -1,6 +1,8 @@
-/** Events the client emits (official names and values). */
+/** Events the client emits (official names and values), for `onEvent`. */
 export const EventType = {
+  /** After each evaluation of a flag for a visitor, tracked or not. */
   Evaluation: 'evaluation',
+  /** After a new configuration replaced the one in force (not for the first one). */
   ConfigurationUpdate: 'configurationUpdate',
 } as const;
 /** One of {@link EventType}. */
@@ -8,16 +10,19 @@ export type EventType = (typeof EventType)[keyof typeof EventType];
 
 /** Data of an Evaluation event. */
 export interface EvaluationEventDataType {
+  /** Key of the evaluated flag. */
   featureKey: string;
+  /** The variation the visitor got: its key, and the experiment and variation ids (null for the default variation). */
   variation: { key: string; experimentId: number | null; id: number | null };
 }
 
 /** Data of a ConfigurationUpdate event. */
 export interface ConfigurationUpdateEventDataType {
+  /** The real-time event's `ts` when the stream announced the update, else when it was installed (epoch ms). */
   timestamp: number;
 }
 
-/** The callback type for an event type. */
+/** The callback type for an event type: it receives that event's data. */
 export type EventCallbackType<E extends EventType> = (
   data: E extends typeof EventType.Evaluation ? EvaluationEventDataType : ConfigurationUpdateEventDataType,
 ) => void;

@@ -11,6 +11,7 @@ export interface ClientFactoryOptions {
   configurationPath?: string;
   /** Configuration fields; each one given overrides the file's. */
   configuration?: Partial<SDKConfigurationType>;
+  /** Replacements of the platform's requester, storage, event source, cookie manager and logger (see `SDKParameters.externals`). */
   externals?: ExternalsType;
 }
 
@@ -19,11 +20,15 @@ export interface ClientFactory<C> {
   /**
    * The client of `siteCode`, created on the first call; later calls return the same instance and
    * ignore their options, so every module of an application shares one client (one configuration
-   * fetch, one tracking queue).
-   * @throws what the client constructor and the file reader throw
+   * fetch, one tracking queue). The client still needs `initialize()`.
+   * @param siteCode - the project's site code
+   * @param options - the configuration file, settings over it, and externals (first call only)
+   * @throws {@link InvalidArgument} when `configurationPath` is given on a platform without a file
+   * system; otherwise what the client constructor and the file reader throw
+   * (`SiteCodeIsEmpty`, `InvalidArgument`, `ConfigFileNotFound`, `ConfigurationError`)
    */
   create(siteCode: string, options?: ClientFactoryOptions): C;
-  /** Closes the client of `siteCode` and drops it, so the next `create` builds a new one. */
+  /** Closes the client of `siteCode` (see `close()`) and drops it, so the next `create` builds a new one; nothing when there is none. */
   forget(siteCode: string): Promise<void>;
   /** Closes and drops every client (tests, shutdown). */
   forgetAll(): Promise<void>;

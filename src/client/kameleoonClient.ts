@@ -44,10 +44,12 @@ export abstract class KameleoonClientBase {
   /**
    * Loads the configuration: in browsers from the cache when fetched within 90 minutes, else
    * `defaultDataFile` when given, else `GET …/v3/<siteCode>` through the requester; then keeps it
-   * current in the background (polling, or the real-time stream). Resolves true; safe to call
-   * more than once.
-   * @throws KameleoonError (ClientConfiguration) when no configuration could be obtained; the
-   * client keeps retrying in the background
+   * current in the background (polling, or the real-time stream). Safe to call more than once:
+   * concurrent calls share one attempt, and a call after a failure tries again.
+   * @returns a promise of true, once a configuration is in force
+   * @throws {@link ConfigurationError} (type `ClientConfiguration`, as a rejection) when no
+   * configuration could be obtained (network error, error status, timeout, invalid document or
+   * `defaultDataFile`); the client keeps retrying in the background
    */
   initialize(): Promise<boolean> {
     this.#initializing ??= this.#c.delivery.start().then(
@@ -60,7 +62,7 @@ export abstract class KameleoonClientBase {
     return this.#initializing;
   }
 
-  /** Like `initialize()`, but resolves false instead of throwing. */
+  /** Like `initialize()`, but resolves false instead of rejecting. */
   async waitInit(): Promise<boolean> {
     try {
       return await this.initialize();
@@ -69,14 +71,15 @@ export abstract class KameleoonClientBase {
     }
   }
 
-  /** Tracking counters: lines queued, sent, dropped (queue full, or rejected by the server), failed requests; whether tracking runs yet. */
+  /** Tracking counters since the client was created: lines queued, sent, dropped (queue full, or rejected by the server), failed requests; whether tracking runs yet. */
   getTrackingStatus(): Readonly<TrackingStatus> {
     return this.#c.tracker.stats;
   }
 
   /**
-   * Calls `listener` whenever the configuration status changes (see getConfigurationStatus).
+   * Calls `listener` whenever the configuration state changes (see {@link getConfigurationStatus}).
    * @returns a function that removes the listener
+   * @throws {@link InvalidArgument} when `listener` is not a function
    */
   onStatusChange(listener: () => void): () => void {
     if (typeof listener !== 'function') throw new InvalidArgument('onStatusChange(): listener must be a function.');
@@ -87,39 +90,47 @@ export abstract class KameleoonClientBase {
    * Calls `listener` after the app changed a visitor's data (addData, trackConversion,
    * setForcedVariation, setLegalConsent, getRemoteVisitorData...): bindings re-evaluate on it.
    * @returns a function that removes the listener
+   * @throws {@link InvalidArgument} when `listener` is not a function
    */
   onVisitorDataChange(listener: () => void): () => void {
     if (typeof listener !== 'function') throw new InvalidArgument('onVisitorDataChange(): listener must be a function.');
     return this.#c.events.addDataListener(listener);
   }
 
-  /** Where the configuration stands: status, source, last update, last error, streaming. */
+  /** Where the configuration stands: status, source, last update, last error, streaming (a copy). */
   getConfigurationStatus(): Readonly<ConfigurationState> {
     return this.#c.delivery.state;
   }
 
   /**
    * Calls `handler` after each configuration update (polling or stream) that changed the
-   * configuration in force; any number of handlers.
+   * configuration in force (not for the first one); any number of handlers, unlike `onEvent`.
    * @returns a function that removes the handler
+   * @throws {@link InvalidArgument} when `handler` is not a function
    */
   onConfigurationUpdate(handler: (data: ConfigurationUpdateEventDataType) => void): () => void {
     if (typeof handler !== 'function') throw new InvalidArgument('onConfigurationUpdate(): handler must be a function.');
     return this.#c.events.addUpdateListener(handler);
   }
 
-  /** Whether a configuration is loaded. */
+  /** Whether a configuration is loaded (methods that need one throw {@link NotInitialized} until then). */
   isInitialized(): boolean {
     return this.#c.config !== undefined;
   }
 
   /**
    * The visitor's code: the `kameleoonVisitorCode` cookie, else `defaultVisitorCode`, else a new
-   * random 16-character code, which is then written back to the cookie (unless consent is
-   * required and not yet given). On a server pass `{ request, response }`.
-   * @throws VisitorCodeInvalid when `defaultVisitorCode` is not a valid code
+   * random 16-character code (`[a-z0-9]`). The code is then written to the cookie (365 days, path
+   * `/`, `cookieDomain`), unless the configuration requires consent and has no targeted delivery:
+   * then `setLegalConsent(visitorCode, true)` writes it. On a server pass `{ request, response }`.
+   * @param defaultVisitorCode - the code to use when the cookie holds none
+   * @throws {@link VisitorCodeInvalid} when `defaultVisitorCode` is not a valid code (1 to 255 characters)
    */
   getVisitorCode(defaultVisitorCode?: string): string;
+  /**
+   * The visitor's code, read from `request` and written to `response` (see {@link GetVisitorCodeParamsType}).
+   * @throws {@link VisitorCodeInvalid} when `defaultVisitorCode` is not a valid code (1 to 255 characters)
+   */
   getVisitorCode(params: GetVisitorCodeParamsType): string;
   getVisitorCode(arg?: string | GetVisitorCodeParamsType): string {
     const params: GetVisitorCodeParamsType = typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg };
@@ -136,8 +147,13 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * Stores data about the visitor for targeting (and, later, tracking).
-   * @throws VisitorCodeInvalid, NotInitialized, InvalidArgument (an item that is not a Kameleoon data type)
+   * Stores data about the visitor for targeting; what is tracked is sent on a later tracking tick
+   * (see {@link flush}). Custom data given by name needs the configuration to resolve it.
+   * @param visitorCode - the visitor's code, 1 to 255 characters
+   * @param data - instances of the data classes (`CustomData`, `PageView`, `Conversion`...)
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link InvalidArgument} when an item is not a Kameleoon data object, or its fields were changed to values of the wrong type
    */
   addData(visitorCode: string, ...data: KameleoonDataType[]): void {
     validateVisitorCode(visitorCode);
@@ -155,7 +171,10 @@ export abstract class KameleoonClientBase {
   /**
    * Sends the visitor's unsent exposures and data on the next tracking tick (every
    * `trackingInterval`), or at once with `instant`; without a visitor code, every visitor's.
-   * @throws VisitorCodeInvalid, NotInitialized
+   * @param params - the visitor code, or `{ visitorCode?, instant? }` (`instant` default false)
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is given and is empty, too long or not a string
+   * @throws {@link InvalidArgument} when `instant` is not a boolean
    */
   flush(params?: string | { visitorCode?: string; instant?: boolean }): void {
     this.#c.requireConfig('flush');
@@ -170,8 +189,13 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * Adds a conversion of `goalId` to the visitor and schedules it for sending.
-   * @throws VisitorCodeInvalid, NotInitialized, InvalidArgument
+   * Adds a conversion of `goalId` to the visitor and schedules it for sending: `addData` of a
+   * {@link Conversion}, then `flush(visitorCode)`.
+   * @param params - the visitor, the goal id, and optionally `revenue` (default 0), `negative`
+   * (default false) and `metadata` (custom data sent with the conversion, by index)
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link InvalidArgument} when `params` is not an object or a field has the wrong type
    */
   trackConversion(params: { visitorCode: string; goalId: number; revenue?: number; negative?: boolean; metadata?: CustomData[] }): void {
     const { visitorCode, goalId, revenue, negative, metadata } = requireObject(params, 'trackConversion', '{ visitorCode, goalId, revenue?, negative?, metadata? }');
@@ -180,9 +204,12 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * The JSON stored in Kameleoon's Data API under `key`.
-   * @throws KameleoonError (RemoteData) on a network error, a timeout or an error status; InvalidArgument
-   * (every error is a rejection, as in the official SDK)
+   * The JSON stored in Kameleoon's Data API under `key` (`GET /map/map`). Needs no configuration.
+   * Every error is a rejection, as in the official SDK.
+   * @param params - the key, or `{ key, timeout? }` with `timeout` in milliseconds (default `requestTimeout`)
+   * @throws {@link KameleoonError} of type `RemoteData` on a network error, a timeout, an error
+   * status or a body that is not JSON
+   * @throws {@link InvalidArgument} when `key` is not a non-empty string or `timeout` is not a non-negative number
    */
   async getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
     return (await import('./remote.ts')).getRemoteData(this.#c, params);
@@ -192,16 +219,31 @@ export abstract class KameleoonClientBase {
    * The visitor's data from previous visits (Data API), as Kameleoon data objects; with
    * `shouldAddData` (default true) they are added to the visitor for targeting. Custom data of
    * VISITOR scope is always added (cross-device synchronisation). Experiments of previous visits
-   * count as assigned and as already tracked.
-   * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData, VisitAmount)
+   * count as assigned and as already tracked. Every error is a rejection.
+   * @param params - the visitor; `shouldAddData` (default true); `filters`, what to retrieve
+   * (default the official defaults: one previous visit, the current visit, custom data, the
+   * mapped visitor code; a filters object replaces them whole); `timeout` in milliseconds
+   * (default `requestTimeout`)
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link KameleoonError} of type `VisitAmount` when `filters.previousVisitAmount` is not
+   * 1 to 25, of type `RemoteData` when the request fails
+   * @throws {@link InvalidArgument} when a parameter has the wrong type
    */
   async getRemoteVisitorData(params: { visitorCode: string; shouldAddData?: boolean; filters?: RemoteVisitorDataFiltersType; timeout?: number }): Promise<KameleoonDataType[]> {
     return (await import('./remote.ts')).getRemoteVisitorData(this.#c, params);
   }
 
   /**
-   * The visitor's warehouse audiences, stored as custom data at `customDataIndex` (and returned).
-   * @throws VisitorCodeInvalid, NotInitialized, KameleoonError (RemoteData)
+   * The visitor's warehouse audiences: the keys of `warehouseAudiences` in the remote data of
+   * `warehouseKey` (default the visitor code), as `new CustomData(customDataIndex, ...keys)`, also
+   * added to the visitor; null when there are none. Every error is a rejection.
+   * @param params - the visitor, the custom data index to store the audiences at, the remote data
+   * key, and `timeout` in milliseconds (default `requestTimeout`)
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link KameleoonError} of type `RemoteData` when the request fails or the remote data is empty
+   * @throws {@link InvalidArgument} when `customDataIndex` is not a non-negative integer, or another parameter has the wrong type
    */
   async getVisitorWarehouseAudience(params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
     return (await import('./remote.ts')).getVisitorWarehouseAudience(this.#c, params);
@@ -209,8 +251,8 @@ export abstract class KameleoonClientBase {
 
   /**
    * Hybrid mode: JavaScript for the Kameleoon front-end tag with the variations this visitor got
-   * in the last 5 seconds. Made only of fixed text and numbers: safe to write into a page.
-   * @throws VisitorCodeInvalid
+   * in the last 5 seconds (tracked or not). Made only of fixed text and numbers: safe to write into a page.
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
    */
   getEngineTrackingCode(visitorCode: string): string {
     validateVisitorCode(visitorCode);
@@ -218,8 +260,16 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * The variation of `featureKey` for the visitor; `track` (default true) records the exposure.
-   * @throws VisitorCodeInvalid, NotInitialized, FeatureNotFound, FeatureEnvironmentDisabled, TargetingError
+   * The variation of `featureKey` for the visitor; `track` (default true) records the exposure,
+   * sent on a later tracking tick. Fires `EventType.Evaluation`.
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link FeatureNotFound} when the configuration has no flag `featureKey`
+   * @throws {@link FeatureEnvironmentDisabled} when the flag is disabled in this environment, or
+   * the visitor refused consent and the project blocks evaluation fully
+   * @throws {@link TargetingError} when a condition the visitor is evaluated against is malformed
+   * @throws {@link InvalidArgument} when `params` is not an object, `featureKey` is not a non-empty
+   * string or `track` is not a boolean
    */
   getVariation(params: GetVariationParamsType): Variation {
     const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', '{ visitorCode, featureKey, track? }');
@@ -241,7 +291,14 @@ export abstract class KameleoonClientBase {
 
   /**
    * The variations of every flag for the visitor (flags disabled in this environment are left out).
-   * @throws VisitorCodeInvalid, NotInitialized, TargetingError
+   * Fires `EventType.Evaluation` for each flag.
+   * @param params - the visitor; `onlyActive` (default false) leaves out flags whose variation is
+   * `off`; `track` (default true) records the exposures
+   * @returns the variations by feature key, in configuration order
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link TargetingError} when a condition the visitor is evaluated against is malformed
+   * @throws {@link InvalidArgument} when a parameter has the wrong type
    */
   getVariations(params: { visitorCode: string; onlyActive?: boolean; track?: boolean }): Map<string, Variation> {
     const { visitorCode, onlyActive, track } = requireObject(params, 'getVariations', '{ visitorCode, onlyActive?, track? }');
@@ -262,8 +319,18 @@ export abstract class KameleoonClientBase {
     return result;
   }
 
-  /** Whether the flag is active (its variation is not `off`) for the visitor; false when disabled in this environment. */
+  /**
+   * Whether the flag is active (its variation is not `off`) for the visitor, with the exposure
+   * tracked; false when the flag is disabled in this environment.
+   * @deprecated As in the official SDK: use the `{ visitorCode, featureKey, track? }` form.
+   * @throws as {@link getVariation}, except {@link FeatureEnvironmentDisabled}
+   */
   isFeatureFlagActive(visitorCode: string, featureKey: string): boolean;
+  /**
+   * Whether the flag is active (its variation is not `off`) for the visitor; false when the flag
+   * is disabled in this environment. `track` (default true) records the exposure.
+   * @throws as {@link getVariation}, except {@link FeatureEnvironmentDisabled}
+   */
   isFeatureFlagActive(params: GetVariationParamsType): boolean;
   isFeatureFlagActive(first: string | GetVariationParamsType, second?: string): boolean {
     const params = typeof first === 'string' ? { visitorCode: first, featureKey: second as string, track: true } : requireObject(first, 'isFeatureFlagActive', '(visitorCode, featureKey) or { visitorCode, featureKey, track? }');
@@ -276,7 +343,11 @@ export abstract class KameleoonClientBase {
     }
   }
 
-  /** Every flag of the configuration, `{ id, key }`. */
+  /**
+   * Every flag of the configuration, `{ id, key }`.
+   * @deprecated As in the official SDK: use {@link getDataFile} or {@link getVariations}.
+   * @throws {@link NotInitialized} before a configuration is loaded
+   */
   getFeatureFlags(): { id: number; key: string }[] {
     return [...this.#c.requireConfig('getFeatureFlags').flags.values()].map((f) => ({ id: f.id, key: f.featureKey }));
   }
@@ -297,12 +368,25 @@ export abstract class KameleoonClientBase {
     return active;
   }
 
-  /** Flags active for the visitor, `{ id, key }`, evaluated without tracking. */
+  /**
+   * Flags active for the visitor (variation not `off`), `{ id, key }`, evaluated without tracking
+   * or storing assignments; flags that cannot be evaluated are left out.
+   * @deprecated As in the official SDK: use {@link getVariations} with `onlyActive: true`.
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   */
   getVisitorFeatureFlags(visitorCode: string): { id: number; key: string }[] {
     return this.#activeFlags(visitorCode, 'getVisitorFeatureFlags').map(({ flag }) => ({ id: flag.id, key: flag.featureKey }));
   }
 
-  /** Active flags for the visitor with their variations, evaluated without tracking. */
+  /**
+   * Active flags for the visitor with their variations (`name` always `''`; no variables for a
+   * default variation), evaluated without tracking or storing assignments; flags that cannot be
+   * evaluated are left out.
+   * @deprecated As in the official SDK: use {@link getVariations} with `onlyActive: true`.
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   */
   getActiveFeatureFlags(visitorCode: string): Map<string, { name: string; key: string; id: number | null; experimentId: number | null; variables: Variable[] }> {
     const result = new Map<string, { name: string; key: string; id: number | null; experimentId: number | null; variables: Variable[] }>();
     for (const { flag, evaluation } of this.#activeFlags(visitorCode, 'getActiveFeatureFlags')) {
@@ -318,14 +402,21 @@ export abstract class KameleoonClientBase {
     return result;
   }
 
-  /** The key of the visitor's variation (tracked). */
+  /**
+   * The key of the visitor's variation, with the exposure tracked.
+   * @deprecated As in the official SDK: use {@link getVariation}.
+   * @throws as {@link getVariation}
+   */
   getFeatureFlagVariationKey(visitorCode: string, featureKey: string): string {
     return this.#c.evaluate('getFeatureFlagVariationKey', visitorCode, requireKey(featureKey, 'getFeatureFlagVariationKey'), true).evaluation.variationKey;
   }
 
   /**
-   * One variable of the visitor's variation (tracked).
-   * @throws FeatureVariableNotFound when the variation has no such variable
+   * One variable of the visitor's variation, with the exposure tracked.
+   * @deprecated As in the official SDK: use {@link getVariation}.
+   * @throws as {@link getVariation}
+   * @throws {@link FeatureVariationNotFound} when the visitor's variation key is not a variation of the flag
+   * @throws {@link FeatureVariableNotFound} when the variation has no such variable
    */
   getFeatureFlagVariable(params: { visitorCode: string; featureKey: string; variableKey: string }): { type: Variable['type']; value: Variable['value'] } {
     const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', '{ visitorCode, featureKey, variableKey }');
@@ -336,7 +427,12 @@ export abstract class KameleoonClientBase {
     return { type: variable.type, value: variable.value };
   }
 
-  /** All variables of the visitor's variation (tracked). */
+  /**
+   * All variables of the visitor's variation, with the exposure tracked.
+   * @deprecated As in the official SDK: use {@link getVariation}.
+   * @throws as {@link getVariation}
+   * @throws {@link FeatureVariationNotFound} when the visitor's variation key is not a variation of the flag
+   */
   getFeatureFlagVariables(visitorCode: string, featureKey: string): Variable[] {
     const { flag, evaluation } = this.#c.evaluate('getFeatureFlagVariables', visitorCode, requireKey(featureKey, 'getFeatureFlagVariables'), true);
     this.#requireVariation(flag, evaluation.variationKey, visitorCode);
@@ -352,7 +448,12 @@ export abstract class KameleoonClientBase {
   /**
    * Forces a variation of an experiment for the visitor; `variationKey: null` removes it.
    * With `forceTargeting` (default true) the rule's segment is skipped.
-   * @throws FeatureExperimentNotFound, FeatureVariationNotFound
+   * @param params - the visitor, the experiment id of a rule, the variation key (or null), `forceTargeting`
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   * @throws {@link FeatureExperimentNotFound} when no rule has `experimentId`
+   * @throws {@link FeatureVariationNotFound} when the experiment has no variation `variationKey`
+   * @throws {@link InvalidArgument} when a parameter has the wrong type
    */
   setForcedVariation(params: { visitorCode: string; experimentId: number; variationKey: string | null; forceTargeting?: boolean }): void {
     const { visitorCode, experimentId, variationKey, forceTargeting } = requireObject(params, 'setForcedVariation', '{ visitorCode, experimentId, variationKey, forceTargeting? }');
@@ -381,8 +482,14 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * Sets the visitor's legal consent. Given consent also writes the visitor-code cookie (through
-   * `response` on a server).
+   * Sets the visitor's legal consent, then flushes the visitor (see {@link flush}). Given consent
+   * also writes the visitor-code cookie (through `response` on a server). Where the configuration
+   * requires consent, a visitor without given consent has only targeted-delivery exposures
+   * tracked, and one who refused it gets the default variation of experiments.
+   * @param response - on a server, the response to set the cookie on
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link InvalidArgument} when `consent` is not a boolean
+   * @throws {@link NotInitialized} before a configuration is loaded (from the flush; the consent is recorded first)
    */
   setLegalConsent(visitorCode: string, consent: boolean, response?: ResponseLike): void {
     validateVisitorCode(visitorCode);
@@ -394,7 +501,14 @@ export abstract class KameleoonClientBase {
     this.flush(visitorCode);
   }
 
-  /** Evaluates every segment marked for audience tracking and records those the visitor is in. */
+  /**
+   * Evaluates every segment marked for audience tracking and records those the visitor is in
+   * (tracked as `targetingSegment` events), then flushes the visitor. A segment that cannot be
+   * evaluated is skipped with a warning.
+   * @returns the ids of the segments the visitor is in
+   * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
+   * @throws {@link NotInitialized} before a configuration is loaded
+   */
   evaluateAudiences(visitorCode: string): number[] {
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('evaluateAudiences');
@@ -405,24 +519,36 @@ export abstract class KameleoonClientBase {
     return matched;
   }
 
-  /** The configuration document in force (read-only), e.g. to embed in a server-rendered page. */
+  /** The configuration document in force (read-only), e.g. to embed in a server-rendered page; undefined before one is loaded. */
   getConfigurationJson(): ConfigurationJson | undefined {
     return this.#c.config?.raw;
   }
 
-  /** The configuration's flags, their variations and rules, with parsed variables. */
+  /**
+   * The configuration's flags, their variations and rules, with parsed variables.
+   * @throws {@link NotInitialized} before a configuration is loaded
+   */
   getDataFile(): { featureFlags: Map<string, DataFileFeatureFlag> } {
     return buildDataFile(this.#c.requireConfig('getDataFile'), (flag, key) => this.#c.variables.of(flag, key));
   }
 
-  /** Registers the handler of an event type (one per type, as in the official SDK). */
+  /**
+   * Registers the handler of an event type (one per type, as in the official SDK: a new one
+   * replaces the previous). A handler that throws is logged, never propagated.
+   * @param event - `EventType.Evaluation` or `EventType.ConfigurationUpdate`
+   * @param callback - receives the event's data ({@link EvaluationEventDataType} or {@link ConfigurationUpdateEventDataType})
+   * @throws {@link InvalidArgument} when `event` is not an event type or `callback` is not a function
+   */
   onEvent<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
     if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${describeValue(event)}.`);
     if (typeof callback !== 'function') throw new InvalidArgument('onEvent(): callback must be a function.');
     this.#c.events.on(event, callback);
   }
 
-  /** Sets how much the SDK logs. */
+  /**
+   * Sets how much the SDK logs: `LogLevel.NONE` (0) to `LogLevel.DEBUG` (4). Default `LogLevel.WARNING`.
+   * @throws {@link InvalidArgument} when `level` is not an integer from 0 to 4
+   */
   setLogLevel(level: LogLevel): void {
     if (!Number.isInteger(level) || level < 0 || level > 4) throw new InvalidArgument('setLogLevel(): level must be a LogLevel (0 to 4).');
     this.#c.logger.level = level;
@@ -433,7 +559,11 @@ export abstract class KameleoonClientBase {
     return this.#c.visitors.size;
   }
 
-  /** Releases what the client holds; idempotent. */
+  /**
+   * Stops the client: ends configuration polling and the stream, aborts Data API requests in
+   * flight, sends what tracking holds (a browser whose tracking code has not loaded yet stores it
+   * for the next page), and saves visitors to storage. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

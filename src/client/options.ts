@@ -6,11 +6,25 @@ import type { OutboxLimits } from '../tracking/outbox.ts';
 import { describeValue } from '../visitor/data.ts';
 import { toWellFormed } from '../visitor/encode.ts';
 
-/** Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server). */
+/**
+ * Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server), e.g.
+ * `http://127.0.0.1:8787`; trailing slashes are ignored, and so is an empty string. Each one wins
+ * over `networkDomain`.
+ */
 export interface EndpointsType {
+  /** Base URL of the configuration: `<base>/v3/<siteCode>`. Default `https://sdk-config.kameleoon.eu`. */
   configuration?: string;
+  /**
+   * Base URL tracking is posted to: `<base>/visit/events`. Default the Data API host of the
+   * configuration (its `dataApiDomain`, else `https://data.kameleoon.io`); `dataApi` does not change it.
+   */
   tracking?: string;
+  /** Base URL of the real-time stream: `<base>/sse?siteCode=…`. Default `https://events.kameleoon.eu:8110`. */
   realTime?: string;
+  /**
+   * Base URL of the Data API read by `getRemoteData`, `getRemoteVisitorData` and
+   * `getVisitorWarehouseAudience`. Default the configuration's `dataApiDomain`, else `https://data.kameleoon.io`.
+   */
   dataApi?: string;
   /** Base URL of the OAuth token endpoint (`<api>/oauth/token`), default `https://api.kameleoon.com`. */
   api?: string;
@@ -18,34 +32,69 @@ export interface EndpointsType {
 
 /** Client configuration, with the official SDK's names, units and defaults. */
 export interface SDKConfigurationType {
-  /** Environment of the configuration to fetch. Default `production`. */
+  /**
+   * Environment of the configuration to fetch (`production`, `staging`, `development` or any other
+   * name). Default `production`; an empty string or a non-string also means `production`.
+   */
   environment: string;
-  /** Minutes between configuration refreshes. Default 60, at least 1. */
+  /** Minutes between configuration refreshes (polling, while the stream is off). Default 60; less than 1 counts as 1. */
   updateInterval: number;
-  /** Milliseconds before a request is abandoned. Default 10 000. */
+  /** Milliseconds before a request (configuration, tracking, Data API) is abandoned. Default 10 000. */
   requestTimeout: number;
-  /** Milliseconds between tracking batches, 100 to 1000. Default 1000. */
+  /** Milliseconds between tracking batches. Default 1000; values outside 100 to 1000 are clamped. */
   trackingInterval: number;
-  /** Minutes between clean-ups of stored targeting data; undefined = none. */
+  /**
+   * Minutes between clean-ups of stored targeting data, as in the official SDK (less than 1 counts
+   * as 1). Accepted and checked, but no clean-up uses it: it has no effect.
+   */
   targetingDataCleanupInterval: number | undefined;
-  /** Domain of the visitor-code cookie. */
+  /**
+   * Domain attribute of the visitor-code cookie (e.g. `example.com`, so subdomains share it):
+   * lower-cased, protocol and surrounding dots removed. An invalid domain is ignored (the cookie
+   * is then set without a domain). Default none.
+   */
   cookieDomain: string | undefined;
-  /** Replaces `kameleoon.eu`/`kameleoon.io` in every host. */
+  /**
+   * A domain that replaces Kameleoon's in every host: `sdk-config.<d>`, `events.<d>`, `data.<d>`
+   * (normalized as `cookieDomain`; an invalid one is ignored). `endpoints` win over it.
+   */
   networkDomain: string | undefined;
-  /** Configuration to use until (or instead of) a fetched one: JSON text or object. */
+  /**
+   * A configuration to start with when there is no recent cached one: the JSON text or the object
+   * of `GET /v3/<siteCode>`. `initialize()` resolves with it at once and fetches in the
+   * background; it throws a {@link ConfigurationError} when this one is invalid.
+   */
   defaultDataFile: string | ConfigurationJson | undefined;
-  /** Minutes of inactivity after which a server forgets a visitor. Default 30. */
+  /**
+   * Minutes of inactivity after which a server forgets a visitor (its data and assignments).
+   * Default 30; 0 or less keeps visitors forever. Browsers ignore it.
+   */
   sessionDuration: number;
-  /** Host overrides. */
+  /** Host overrides (see {@link EndpointsType}). Default none. */
   endpoints: EndpointsType;
-  /** Server authentication for the Data API (Kameleoon's server SDKs' `client_id`): with `clientSecret`, an OAuth token is sent. */
+  /**
+   * Authentication of Data API requests (Kameleoon's server SDKs' `client_id`): with
+   * `clientSecret`, those requests carry an OAuth token from `<endpoints.api>/oauth/token`.
+   * Meant for servers. Default none.
+   */
   clientId: string | undefined;
+  /** The secret of `clientId` (the server SDKs' `client_secret`). Default none. */
   clientSecret: string | undefined;
 }
 
 /** Internal knobs (the official SDK's `_internals`), for tests and wrappers. */
 export interface InternalsType {
+  /**
+   * Replaces the SDK's identity (`{ type, version, isServer }`): the type and version are sent with
+   * the configuration request and tracking, and read by SDK_LANGUAGE conditions; `isServer`
+   * switches to server behaviour (no storage, no data collected from the page, visitors forgotten
+   * after `sessionDuration`). Default the entry's own.
+   */
   packageInfo?: PackageInfo;
+  /**
+   * Replaces the random source of tracking nonces and of the jitter of retries and polling.
+   * Visitor codes keep the platform's cryptographic source. Default `crypto.getRandomValues`.
+   */
   prng?: IExternalPRNG;
   /**
    * Replaces the browser's analyzer of the user agent and page (the official SDK's): an object with
@@ -58,9 +107,13 @@ export interface InternalsType {
 
 /** Parameters of `new KameleoonClient(...)`. */
 export interface SDKParameters {
+  /** The project's site code (Kameleoon app). Must be a non-empty string. */
   siteCode: string;
+  /** Settings; each one left out takes its default (see {@link SDKConfigurationType}). */
   configuration?: Partial<SDKConfigurationType>;
+  /** Replacements of the platform's requester, storage, event source, cookie manager and logger. */
   externals?: ExternalsType;
+  /** Internal knobs (the official SDK's `_internals`), for tests and wrappers. */
   _internals?: InternalsType;
 }
 

@@ -4,7 +4,13 @@ import type { TrackedItem } from '../tracking/lines.ts';
 import { earlyTrackingKey, type EarlyVisitor } from '../tracking/early.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
-/** `getTrackingStatus()`: the outbox's counters, and whether tracking runs yet. */
+/**
+ * What `getTrackingStatus()` returns: `queued`, the lines waiting to be sent now; and, since the
+ * client was created, `sentLines` (lines the server accepted), `droppedOverflow` (oldest lines
+ * dropped because the queue was full), `droppedRejected` (lines of batches the server rejected:
+ * a status other than 2xx, 408, 429 and 5xx) and `failures` (failed requests, retried later);
+ * and whether tracking runs yet.
+ */
 export interface TrackingStatus extends OutboxStats {
   /**
    * Whether the tracking code is loaded and running. Browsers load it once the first configuration

@@ -28,7 +28,9 @@ export type ConfigurationStatus = 'loading' | 'ready' | 'stale' | 'failed' | 'cl
 
 /** What the client can tell about its configuration at any time. */
 export interface ConfigurationState {
+  /** See {@link ConfigurationStatus}. */
   status: ConfigurationStatus;
+  /** Where the configuration in force came from: `network`, `cache` (browsers) or `defaultDataFile`; undefined before one is in force. */
   source: ConfigurationSource | undefined;
   /** Epoch ms of the last successful fetch (or 304) of the configuration in force. */
   lastUpdate: number | undefined;

@@ -1,18 +1,24 @@
 import type { VariableJson } from './types.ts';
 
-/** Variable types of the Kameleoon app. */
+/** Variable types of the Kameleoon app: the `type` of a {@link ParsedVariable}. */
 export const VariableType = {
+  /** Value a boolean (the texts `true` and `false`, any case, are read as such). */
   BOOLEAN: 'BOOLEAN',
+  /** Value a finite number. */
   NUMBER: 'NUMBER',
+  /** Value a string. */
   STRING: 'STRING',
+  /** Value the parsed JSON. */
   JSON: 'JSON',
+  /** Value JavaScript code, as a string. */
   JS: 'JS',
+  /** Value CSS code, as a string. */
   CSS: 'CSS',
 } as const;
 /** One of {@link VariableType}. */
 export type VariableType = (typeof VariableType)[keyof typeof VariableType];
 
-/** JSON values. */
+/** Any JSON value: what `getRemoteData` resolves with, and the value of a JSON variable. */
 export type JSONType = string | number | boolean | null | JSONType[] | { [key: string]: JSONType };
 
 /** A variable with its value converted to its type. */

@@ -5,9 +5,13 @@ import { VISIT_DURATION_MS } from '../visitor/visitorStore.ts';
 export interface RecordedEvent {
   /** Epoch ms when the dev server received it. */
   time: number;
+  /** The `siteCode` of the tracking request. */
   siteCode: string;
+  /** The line's `visitorCode`, or its `mappingValue` (a unique identifier). */
   visitorCode: string;
+  /** The line's `eventType` (`experiment`, `customData`, `page`, `conversion`, `staticData`, `activity`...). */
   eventType: string;
+  /** The line's `nonce`; `''` when it has none. */
   nonce: string;
   /** The line's other parameters, decoded. */
   params: Record<string, string>;

@@ -13,10 +13,11 @@ const TOP_LEVEL = ['realTimeUpdate', 'consent', 'holdout', 'customData', 'segmen
 const VARIABLE_TYPES = Object.values(VariableType);
 
 /**
- * Converts the YAML format above into Kameleoon's configuration JSON, validated by the engine's
- * own parser.
+ * Converts the dev server's YAML format of feature flags (README, "Flags in YAML") into Kameleoon's
+ * configuration JSON, validated by the engine's own parser.
+ * @param text - the YAML text
  * @param file - named in error messages
- * @throws ConfigurationError for malformed YAML or an invalid value, naming the file, the line
+ * @throws {@link ConfigurationError} for malformed YAML or an invalid value, naming the file, the line
  * and the path of the value (e.g. `flags.new_checkout.rules[1].experiment`)
  */
 export function convertFriendlyConfig(text: string, file?: string): ConfigurationJson {
@@ -53,7 +54,7 @@ export function isFriendlyConfig(text: string): boolean {
  * Reads a configuration file's text in either format: Kameleoon JSON, returned as parsed after
  * the engine's validation, or the YAML format, converted.
  * @param file - named in error messages
- * @throws ConfigurationError when the text is not a valid configuration
+ * @throws {@link ConfigurationError} when the text is not a valid configuration
  */
 export function loadConfigurationText(text: string, file?: string): ConfigurationJson {
   if (isFriendlyConfig(text)) return convertFriendlyConfig(text, file);

@@ -10,14 +10,15 @@ import { UPDATE_EVENT } from '../config/streamLink.ts';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
-  /** Configuration file: Kameleoon's JSON, or the friendly YAML (see friendlyConfig.ts). */
+  /** Configuration file: Kameleoon's JSON, or the YAML format of the README ("Flags in YAML"). Watched for changes. */
   config: string;
-  /** Port on 127.0.0.1 (0: any free port). Default 0. */
+  /** Port to listen on (0: any free port). Default 0. */
   port?: number;
+  /** Address to listen on. Default `127.0.0.1`. */
   host?: string;
   /** Tracking events are appended here, one JSON object per line. */
   eventsFile?: string;
-  /** Remote data (`/map/map`): a JSON file whose top-level keys are the keys. */
+  /** Remote data (`/map/map`): a JSON file whose top-level keys are the keys; read on each request. */
   dataFile?: string;
   /** How often the config file is checked for changes (ms). Default 200. */
   watchIntervalMs?: number;
@@ -29,12 +30,16 @@ export interface DevServerOptions {
 export interface DevServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`: give it to the SDK as every `endpoints` entry. */
   readonly url: string;
-  /** Tracking events received (each nonce once), oldest first. */
+  /** Tracking events received (each nonce once), oldest first; the latest 50 000 (the events file keeps them all). */
   events(): RecordedEvent[];
   /** The configuration served now. */
   configuration(): ConfigurationJson;
-  /** Re-reads the config file now (it is also watched). */
+  /**
+   * Re-reads the config file now (it is also watched) and tells connected streams.
+   * @returns false when the file is invalid: the previous configuration stays (the reason goes to `log`)
+   */
   reload(): boolean;
+  /** Stops watching the file, ends the open streams and stops listening. */
   close(): Promise<void>;
 }
 
@@ -72,7 +77,9 @@ function readBody(req: IncomingMessage): Promise<string> {
  * the config file changes), tracking (`/visit/events`, recorded, each nonce once), remote data
  * (`/map/map`), remote visitor data rebuilt from what was tracked (`/visit/visitor`), an OAuth
  * token endpoint, and a page at `/` listing the flags and the events as they arrive.
- * @throws ConfigurationError when the configuration file is invalid at start
+ * @throws {@link ConfigurationError} when the configuration file is invalid at start
+ * @throws the `listen` error when the port is taken (`EADDRINUSE`), and the file system's when
+ * the configuration file cannot be read
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => undefined);

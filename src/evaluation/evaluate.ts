@@ -6,10 +6,21 @@ import type { CookieType } from '../visitor/data.ts';
 import type { PackageInfo, TargetingContext, VisitorData } from '../targeting/types.ts';
 import type { Assignments } from '../visitor/assignments.ts';
 
-/** Why a visitor got the default variation. */
+/**
+ * Why a visitor got the default variation: `NOT_TARGETED`, no rule's segment matched;
+ * `NOT_IN_TRAFFIC`, a matching rule's traffic allocation left the visitor out (a targeted
+ * delivery rule then ends the evaluation); `HOLDOUT`, the visitor is in the project's holdout;
+ * `MUTUALLY_EXCLUSIVE_GROUP`, another flag of the group was picked for the visitor; `CONSENT`,
+ * the visitor refused consent to an experiment; `NO_RULES`, the flag has no rules.
+ */
 export type DefaultReason = 'NOT_TARGETED' | 'NOT_IN_TRAFFIC' | 'HOLDOUT' | 'MUTUALLY_EXCLUSIVE_GROUP' | 'CONSENT' | 'NO_RULES';
 
-/** Why a visitor got a variation. */
+/**
+ * Why a visitor got a variation: `RULE_MATCH`, a rule assigned it (its id and type, e.g.
+ * `EXPERIMENTATION` or `TARGETED_DELIVERY`); `DEFAULT`, the flag's default variation (see
+ * {@link DefaultReason}); `FORCED`, `setForcedVariation` set it for that experiment; `SIMULATED`,
+ * the QA simulation cookie `kameleoonSimulationFFData` set it.
+ */
 export type EvaluationReason =
   | { kind: 'RULE_MATCH'; ruleId: number; ruleType: string }
   | { kind: 'DEFAULT'; why: DefaultReason }

@@ -1,10 +1,14 @@
-/** Log levels, as in the official SDK. */
+/** Log levels, as in the official SDK: each level includes those before it. Default `WARNING`. */
 export const LogLevel = { NONE: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4 } as const;
 /** One of {@link LogLevel}. */
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
 /** A user-supplied log sink (the official `IExternalLogger`). */
 export interface IExternalLogger {
+  /**
+   * Receives one message at or below the level set with `setLogLevel` (never `NONE`). Whatever it
+   * throws is ignored.
+   */
   log(level: LogLevel, message: string): void;
 }
 

@@ -4,12 +4,20 @@ import type { Variation } from '../client/types.ts';
 import type { KameleoonError } from '../errors.ts';
 import { fromSnapshotVariation, type KameleoonSnapshot } from './snapshot.ts';
 
-/** Where a client stands, as hooks report it. */
+/**
+ * Where a client stands, as hooks report it: `loading` until its first configuration (or while
+ * there is no client, as on a server render without a snapshot); `ready` when the configuration
+ * is current (or a snapshot stands in for it); `stale` when an older configuration is served
+ * because refreshing fails, or after the client was closed; `error` when there is none and
+ * fetching failed.
+ */
 export type KameleoonStatus = 'loading' | 'ready' | 'stale' | 'error';
 
 /** Status with the reason of a `stale` or `error` status. */
 export interface StatusInfo {
+  /** See {@link KameleoonStatus}. */
   status: KameleoonStatus;
+  /** The last failure, for `stale` and `error`; undefined otherwise (and after `close()`). */
   reason: KameleoonError | undefined;
 }
 
@@ -17,6 +25,7 @@ export interface StatusInfo {
 export interface KameleoonState {
   /** Bumped when a configuration update or new visitor data may change evaluated results. */
   version: number;
+  /** The client's status; a new object only when it changed. */
   status: StatusInfo;
 }
 
@@ -66,7 +75,9 @@ const RELEASE_DELAY_MS = 0;
  * the first browser render equals the server's.
  */
 export class KameleoonStore {
+  /** The zustand vanilla store of the reactive state: subscribe to it, or select from it with `useStore`. */
   readonly state: StoreApi<KameleoonState>;
+  /** The client whose results are read; undefined on a server render from a snapshot. */
   readonly client: KameleoonClient | undefined;
   readonly #owned: boolean;
   readonly #cache = new Map<string, Cached>();
@@ -82,7 +93,9 @@ export class KameleoonStore {
 
   /**
    * @param client - the client whose results are read; undefined on a server render from a snapshot
-   * @param options.owned - whether the store started the client, and so closes it when released
+   * @param options - `snapshot`: a server snapshot whose results stand for its visitor until the
+   * first configuration update or new visitor data; `owned` (default false): whether the store
+   * created the client, and so closes it when the last holder releases it
    */
   constructor(client: KameleoonClient | undefined, options: { snapshot?: KameleoonSnapshot | undefined; owned?: boolean } = {}) {
     this.client = client;

@@ -6,10 +6,15 @@ import { cookieVisitorCode, decodeCookieValue, VISITOR_CODE_COOKIE } from '../vi
 
 /** A variation as plain JSON (its variables as `[key, type, value]` entries). */
 export interface SnapshotVariation {
+  /** The variation's key (`Variation.key`). */
   key: string;
+  /** The variation id; null for the default variation (`Variation.id`). */
   id: number | null;
+  /** The experiment id of the rule that assigned it; null for the default variation (`Variation.experimentId`). */
   experimentId: number | null;
+  /** The variation's name (`Variation.name`). */
   name: string;
+  /** The variables, as `[key, type, value]` entries. */
   variables: [key: string, type: Variable['type'], value: Variable['value']][];
 }
 
@@ -18,8 +23,9 @@ export interface SnapshotVariation {
  * variation of each flag, and the flags whose exposure the server already tracked. JSON-safe.
  */
 export interface KameleoonSnapshot {
+  /** The visitor the results are for. */
   visitorCode: string;
-  /** The configuration document, so the browser client starts without a request. */
+  /** The configuration document, so the browser client starts without a request; undefined when not included. */
   configuration: ConfigurationJson | undefined;
   /** Variation by feature key (flags that could not be evaluated are absent). */
   results: Record<string, SnapshotVariation>;
@@ -29,6 +35,7 @@ export interface KameleoonSnapshot {
 
 /** Options of {@link createSnapshot}. */
 export interface SnapshotOptions {
+  /** The visitor to evaluate for (e.g. from {@link visitorCodeFromCookies} or `ensureVisitorCodeCookie`). */
   visitorCode: string;
   /** Flags to evaluate; default every flag of the configuration. */
   featureKeys?: string[];
@@ -53,7 +60,11 @@ export function fromSnapshotVariation(snapshot: SnapshotVariation): Variation {
 /**
  * Server-side rendering: evaluates the visitor's flags on the server and returns what the browser
  * needs to render the same thing on its first render (pass it to `<KameleoonProvider snapshot>`).
- * @throws NotInitialized, VisitorCodeInvalid
+ * Never throws for a flag: a flag that cannot be evaluated (unknown, disabled, an invalid visitor
+ * code, a client not initialized) is left out of `results`.
+ * @param client - an initialized client
+ * @throws {@link NotInitialized} when `featureKeys` is omitted and the client has no configuration yet
+ * @throws {@link InvalidArgument} when `options` is not an object or `featureKeys` is not an array
  */
 export function createSnapshot(client: KameleoonClient, options: SnapshotOptions): KameleoonSnapshot {
   if (options == null || typeof options !== 'object') throw new InvalidArgument('createSnapshot(client, { visitorCode, featureKeys?, track? })');
@@ -72,8 +83,10 @@ export function createSnapshot(client: KameleoonClient, options: SnapshotOptions
 }
 
 /**
- * The visitor code from a cookie store such as Next.js's `cookies()` (in a server component), or
- * undefined when the visitor has none yet (the middleware helper sets it on a first visit).
+ * The visitor code from a cookie store such as Next.js's `cookies()` (in a server component; await
+ * it where it is asynchronous), or undefined when the visitor has none yet or its code is not
+ * valid (the middleware helper `ensureVisitorCodeCookie` sets it on a first visit).
+ * @throws {@link InvalidArgument} when `cookies` has no `get` method (e.g. a Promise of the store)
  */
 export function visitorCodeFromCookies(cookies: { get(name: string): { value: string } | undefined }): string | undefined {
   if (cookies == null || typeof cookies.get !== 'function') throw new InvalidArgument('visitorCodeFromCookies() takes a cookie store with get(name), such as the one of Next.js cookies().');

@@ -5,7 +5,9 @@ export { BrowserType, DeviceType, OperatingSystemType } from './kinds.ts';
 
 /** A cookie name and value. */
 export interface CookieType {
+  /** The cookie's name. */
   key: string;
+  /** The cookie's value, as found in the header (not URI-decoded). */
   value: string;
 }
 
@@ -117,9 +119,26 @@ export class CustomData {
   /** The values. */
   readonly values: string[];
 
+  /**
+   * Custom data by index, overwriting the values stored on the server.
+   * @param index - the custom data's index in the Kameleoon app (an integer, 0 or more)
+   * @param values - the values (strings)
+   * @throws {@link InvalidArgument} when `index` is not a non-negative integer or a value is not a string
+   */
   constructor(index: number, ...values: string[]);
+  /**
+   * Custom data by index.
+   * @param overwrite - whether the Data API replaces (true) or appends to (false) the values it stores
+   */
   constructor(index: number, overwrite: boolean, ...values: string[]);
+  /**
+   * Custom data by name, resolved to its index through the configuration when it is added; a name
+   * the configuration does not know is ignored then, with a warning.
+   * @param name - the custom data's name in the Kameleoon app (non-empty)
+   * @throws {@link InvalidArgument} when `name` is empty or a value is not a string
+   */
   constructor(name: string, ...values: string[]);
+  /** Custom data by name, with `overwrite` as in the index form. */
   constructor(name: string, overwrite: boolean, ...values: string[]);
   constructor(indexOrName: number | string, second?: boolean | string, ...rest: string[]) {
     const byName = typeof indexOrName === 'string';
@@ -134,20 +153,34 @@ export class CustomData {
 
 /** Parameters of {@link PageView}. */
 export interface PageViewParametersType {
+  /** The page's URL. A page view with an empty URL is kept for targeting but never tracked. */
   urlAddress: string;
+  /** The page's title (`''` when undefined is passed). */
   title: string;
+  /** Indices of the acquisition channels (referrers) the visitor came from, as set up in the Kameleoon app. */
   referrers?: number[];
 }
 
-/** A page the visitor viewed, timestamped when created. */
+/**
+ * A page the visitor viewed, timestamped when created (PAGE_URL, PAGE_TITLE, PAGE_VIEWS,
+ * PREVIOUS_PAGE targeting). Views of one URL accumulate their times; each is tracked as a `page` event.
+ */
 export class PageView {
+  /** Discriminant of the data types: always `'pageView'`. */
   readonly kind = 'pageView';
+  /** The page's URL. */
   readonly urlAddress: string;
+  /** The page's title (`''` when none was given). */
   readonly title: string;
+  /** Indices of the acquisition channels the visitor came from; undefined when none were given. */
   readonly referrers: number[] | undefined;
   /** Epoch milliseconds of the view. */
   readonly time = Date.now();
 
+  /**
+   * @param params - the URL, the title and optionally the referrer indices
+   * @throws {@link InvalidArgument} when `urlAddress` or `title` is not a string, or `referrers` is not an array of numbers
+   */
   constructor({ urlAddress, title, referrers }: PageViewParametersType) {
     this.urlAddress = urlAddress;
     this.title = title ?? '';
@@ -158,20 +191,36 @@ export class PageView {
 
 /** Parameters of {@link Conversion}. */
 export interface ConversionParametersType {
+  /** Id of the goal in the Kameleoon app. */
   goalId: number;
+  /** Revenue of the conversion. Default 0. */
   revenue?: number;
+  /** Whether the conversion cancels (subtracts) an earlier one. Default false. */
   negative?: boolean;
+  /**
+   * Custom data sent with the conversion, by index (the first value of each index wins). Give
+   * them by index: the name of a CustomData made by name is not resolved here.
+   */
   metadata?: CustomData[];
 }
 
-/** A conversion of a goal. */
+/** A conversion of a goal (CONVERSIONS targeting), tracked as a `conversion` event. */
 export class Conversion {
+  /** Discriminant of the data types: always `'conversion'`. */
   readonly kind = 'conversion';
+  /** Id of the goal in the Kameleoon app. */
   readonly goalId: number;
+  /** Revenue of the conversion (0 when none was given). */
   readonly revenue: number;
+  /** Whether the conversion cancels (subtracts) an earlier one. */
   readonly negative: boolean;
+  /** Custom data sent with the conversion; undefined when none were given. */
   readonly metadata: CustomData[] | undefined;
 
+  /**
+   * @param params - the goal id, and optionally the revenue (default 0), `negative` (default false) and metadata
+   * @throws {@link InvalidArgument} when `goalId` or `revenue` is not a finite number, `negative` not a boolean, or `metadata` not an array of CustomData
+   */
   constructor({ goalId, revenue = 0, negative = false, metadata }: ConversionParametersType) {
     this.goalId = goalId;
     this.revenue = revenue;
@@ -183,10 +232,18 @@ export class Conversion {
 
 /** The visitor's browser and, optionally, its version. */
 export class Browser {
+  /** Discriminant of the data types: always `'browser'`. */
   readonly kind = 'browser';
+  /** The browser, one of {@link BrowserType}. */
   readonly browser: BrowserType;
+  /** The browser's version (e.g. 120.5); undefined when unknown. */
   readonly version: number | undefined;
 
+  /**
+   * @param browser - one of {@link BrowserType}
+   * @param version - the browser's version, a finite number
+   * @throws {@link InvalidArgument} when `browser` is not a {@link BrowserType} value or `version` is not a finite number
+   */
   constructor(browser: BrowserType, version?: number) {
     this.browser = browser;
     this.version = version;
@@ -196,9 +253,15 @@ export class Browser {
 
 /** The visitor's device class. */
 export class Device {
+  /** Discriminant of the data types: always `'device'`. */
   readonly kind = 'device';
+  /** The device class, one of {@link DeviceType}. */
   readonly device: DeviceType;
 
+  /**
+   * @param device - one of {@link DeviceType}
+   * @throws {@link InvalidArgument} when `device` is not a {@link DeviceType} value
+   */
   constructor(device: DeviceType) {
     this.device = device;
     check(this);
@@ -207,9 +270,15 @@ export class Device {
 
 /** The visitor's operating system. */
 export class OperatingSystem {
+  /** Discriminant of the data types: always `'operatingSystem'`. */
   readonly kind = 'operatingSystem';
+  /** The operating system, one of {@link OperatingSystemType}. */
   readonly operatingSystem: OperatingSystemType;
 
+  /**
+   * @param operatingSystem - one of {@link OperatingSystemType}
+   * @throws {@link InvalidArgument} when `operatingSystem` is not an {@link OperatingSystemType} value
+   */
   constructor(operatingSystem: OperatingSystemType) {
     this.operatingSystem = operatingSystem;
     check(this);
@@ -218,22 +287,37 @@ export class OperatingSystem {
 
 /** Parameters of {@link GeolocationData}. */
 export interface GeolocationInfoType {
+  /** The country. */
   country: string;
+  /** The region. */
   region?: string;
+  /** The city. */
   city?: string;
+  /** The postal code. */
   postalCode?: string;
+  /** `[latitude, longitude]`. */
   coordinates?: [number, number];
 }
 
-/** Where the visitor is. */
+/** Where the visitor is (GEOLOCATION targeting), tracked as a `geolocation` event. */
 export class GeolocationData {
+  /** Discriminant of the data types: always `'geolocation'`. */
   readonly kind = 'geolocation';
+  /** The country. */
   readonly country: string;
+  /** The region; undefined when not given. */
   readonly region: string | undefined;
+  /** The city; undefined when not given. */
   readonly city: string | undefined;
+  /** The postal code; undefined when not given. */
   readonly postalCode: string | undefined;
+  /** `[latitude, longitude]`; undefined when not given. */
   readonly coordinates: [number, number] | undefined;
 
+  /**
+   * @param info - the country, and optionally the region, city, postal code and coordinates
+   * @throws {@link InvalidArgument} when `country` is not a string, an optional part has the wrong type, or `coordinates` is not a pair of numbers
+   */
   constructor({ country, region, city, postalCode, coordinates }: GeolocationInfoType) {
     this.country = country;
     this.region = region;
@@ -246,9 +330,15 @@ export class GeolocationData {
 
 /** Cookies of the visitor's request, for COOKIE targeting. Not tracked. */
 export class Cookie {
+  /** Discriminant of the data types: always `'cookie'`. */
   readonly kind = 'cookie';
+  /** The cookies (a copy of the pairs given). */
   readonly cookies: CookieType[];
 
+  /**
+   * @param cookies - the name-value pairs
+   * @throws {@link InvalidArgument} when `cookies` is not an array of `{ key: string, value: string }`
+   */
   constructor(cookies: CookieType[]) {
     this.cookies = cookies;
     check(this);
@@ -256,7 +346,11 @@ export class Cookie {
     this.cookies = cookies.map(({ key, value }) => ({ key, value }));
   }
 
-  /** Parses a Cookie header value such as `a=1; b=2`. */
+  /**
+   * Parses a Cookie header value such as `a=1; b=2`: pairs split on `;` and trimmed, pairs without
+   * a name or `=` skipped, values kept as they are (not URI-decoded).
+   * @throws {@link InvalidArgument} when `cookieHeader` is not a string
+   */
   static fromString(cookieHeader: string): Cookie {
     if (!isString(cookieHeader)) throw new InvalidArgument(`Cookie.fromString() takes a string, got ${describeValue(cookieHeader)}.`);
     return new Cookie(parseCookieHeader(cookieHeader));
@@ -277,9 +371,15 @@ export function parseCookieHeader(header: string): CookieType[] {
 
 /** The visitor's user agent, sent with tracking requests. */
 export class UserAgent {
+  /** Discriminant of the data types: always `'userAgent'`. */
   readonly kind = 'userAgent';
+  /** The user agent string. */
   readonly value: string;
 
+  /**
+   * @param value - the user agent string (e.g. a request's User-Agent header)
+   * @throws {@link InvalidArgument} when `value` is not a string
+   */
   constructor(value: string) {
     this.value = value;
     check(this);
@@ -288,20 +388,36 @@ export class UserAgent {
 
 /** The version of the visitor's application (semantic version), for APPLICATION_VERSION targeting. */
 export class ApplicationVersion {
+  /** Discriminant of the data types: always `'applicationVersion'`. */
   readonly kind = 'applicationVersion';
+  /** The version, e.g. `1.2.3`. */
   readonly version: string;
 
+  /**
+   * @param version - a semantic version such as `1.2.3`
+   * @throws {@link InvalidArgument} when `version` is not a string
+   */
   constructor(version: string) {
     this.version = version;
     check(this);
   }
 }
 
-/** Marks the visitor code as a unique identifier (a user id) for cross-device tracking. */
+/**
+ * Marks the visitor code as a unique identifier (a user id) for cross-device tracking: tracking
+ * then names it as a user id (`mappingValue` when linked to an anonymous visitor, else the
+ * mapping-identifier custom data). Not tracked itself.
+ */
 export class UniqueIdentifier {
+  /** Discriminant of the data types: always `'uniqueIdentifier'`. */
   readonly kind = 'uniqueIdentifier';
+  /** Whether the visitor code is a unique identifier. */
   readonly value: boolean;
 
+  /**
+   * @param value - true when the visitor code is a unique identifier
+   * @throws {@link InvalidArgument} when `value` is not a boolean
+   */
   constructor(value: boolean) {
     this.value = value;
     check(this);

@@ -62,12 +62,18 @@ export function visitorCodeSetCookie(visitorCode: string, domain: string | undef
   return `${VISITOR_CODE_COOKIE}=${encodeComponent(visitorCode)}; Max-Age=${VISITOR_CODE_MAX_AGE}; Path=/${safeDomain ? `; Domain=${safeDomain}` : ''}`;
 }
 
-/** A request whose cookies can be read: Node's IncomingMessage, a Fetch `Request`, or `Headers`. */
+/**
+ * A request whose cookies can be read: Node's IncomingMessage (`headers.cookie`), a Fetch
+ * `Request` (`headers.get('cookie')`), or `Headers` itself.
+ */
 export type RequestLike =
   | { headers: { cookie?: string | string[] | undefined } | { get(name: string): string | null } }
   | { get(name: string): string | null };
 
-/** A response a cookie can be set on: Node's ServerResponse, a Fetch `Response`, or `Headers`. */
+/**
+ * A response a cookie can be set on: Node's ServerResponse (`setHeader`, keeping the other
+ * `Set-Cookie` values), a Fetch `Response` (`headers.append`), or `Headers` itself (`append`).
+ */
 export type ResponseLike =
   | { getHeader(name: string): unknown; setHeader(name: string, value: string | string[]): unknown }
   | { headers: { append(name: string, value: string): void } }
@@ -156,6 +162,12 @@ export class VisitorCodeCookies {
  * For a middleware (Next.js, or any Fetch/Node server) before anything renders: the request's
  * visitor code, or a new one that is set on the response (365 days, Path=/) so that the next
  * requests carry it. Needs no client (and so no configuration).
+ * @param params - `request` to read the `kameleoonVisitorCode` cookie from; `response` to set it
+ * on; `domain`, its Domain attribute (left out unless a plain host name); `random`, the source of
+ * a new code in [0, 1) (default `crypto.getRandomValues`)
+ * @returns the visitor code: the cookie's when it holds a valid one (1 to 255 characters), else a
+ * new random 16-character code
+ * @throws {@link InvalidArgument} when `params` is not an object
  */
 export function ensureVisitorCodeCookie(params: { request: RequestLike; response: ResponseLike; domain?: string; random?: () => number }): string {
   if (params == null || typeof params !== 'object') throw new InvalidArgument('ensureVisitorCodeCookie() takes { request, response, domain?, random? }.');

@@ -29,9 +29,14 @@ const KEYS: Record<string, [keyof FileConfiguration, 'string' | 'number']> = {
  * Reads a Kameleoon server-SDK YAML configuration file (`client_id`, `refresh_interval_minute`...)
  * into this SDK's configuration fields, so one file can configure every Kameleoon SDK of a server.
  * Without `path`, reads {@link DEFAULT_CONFIGURATION_PATH} when it exists and returns `{}` when it
- * does not. Unknown keys and empty values are ignored.
- * @throws ConfigFileNotFound when `path` is given and does not exist
- * @throws ConfigurationError when the YAML is malformed or a value has the wrong type (the
+ * does not. Keys read: `client_id` (clientId), `client_secret` (clientSecret),
+ * `refresh_interval_minute` (updateInterval), `session_duration_minute` (sessionDuration),
+ * `default_timeout_millisecond` (requestTimeout), `tracking_interval_millisecond`
+ * (trackingInterval), `top_level_domain` (cookieDomain), `environment`, `network_domain`
+ * (networkDomain). Unknown keys and empty values are ignored.
+ * @param path - the YAML file; default {@link DEFAULT_CONFIGURATION_PATH}, if it exists
+ * @throws {@link ConfigFileNotFound} when `path` is given and does not exist
+ * @throws {@link ConfigurationError} when the YAML is malformed or a value has the wrong type (the
  * message names the file, the key and the line)
  */
 export function readConfigurationFile(path?: string): FileConfiguration {
