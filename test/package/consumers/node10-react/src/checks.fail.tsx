@@ -1,0 +1,18 @@
+/**
+ * Must NOT compile: the line after each `expect TSxxxx` comment must give exactly that error, and
+ * no other line any error (package.test.ts checks both), so this project's type checks bite.
+ */
+import { KameleoonClient, useVariation, CustomData } from 'kameleoon-ts/react';
+
+declare const somePlatform: unknown;
+
+// expect TS2554: the platform is chosen by the entry, never passed in
+export const client = new KameleoonClient({ siteCode: 'abc' }, somePlatform);
+// expect TS2769: custom data values are strings
+export const data = new CustomData(1, 42);
+
+export function Banner() {
+  // expect TS2554: useVariation needs the feature key
+  const variation = useVariation();
+  return <p>{variation?.key}</p>;
+}

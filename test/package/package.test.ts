@@ -1,0 +1,281 @@
+/**
+ * Issue 15, "Proof": the package works the way users get it. Once per run: `npm run build`,
+ * `npm pack`, and consumer projects in the temporary directory with the tarball unpacked as
+ * `node_modules/kameleoon-ts` (harness.ts; dependencies are symlinked from this repository's
+ * node_modules, since tests may not reach the registry). Then:
+ *
+ * - each consumer project (ES modules nodenext, bundler + React TSX, CommonJS nodenext, node10 +
+ *   React TSX; strict, skipLibCheck false so the package's declarations are checked too) compiles
+ *   the official SDK's documented forms (consumers/) with no diagnostic, and its `*.fail.ts(x)`
+ *   file gives exactly the errors its `expect TSxxxx` comments name;
+ * - every ```ts/```tsx block of README.md compiles (readme.ts says where);
+ * - every entry, imported and required by Node.js (also with `--conditions=browser`), exports at
+ *   run time exactly the values its declarations declare for that resolution (exports.ts);
+ * - a client built from `defaultDataFile` answers without the network, compiled as ES module and
+ *   as CommonJS;
+ * - attw and publint accept the tarball;
+ * - API Extractor's reports of the four entries equal test/package/api/*.api.md (regenerate them
+ *   with `npx tsx test/package/updateApi.ts`).
+ */
+import { cpSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ENTRIES, apiReports, type ApiEntry, type ApiReportResult } from './apiReport.ts';
+import { declaredExports, ENTRIES, type DeclaredExports, type ExportQuery } from './exports.ts';
+import {
+  buildAndPack,
+  createProject,
+  describeRun,
+  formatDiagnostic,
+  HERE,
+  limiter,
+  linkDependencies,
+  REPO,
+  run,
+  typeCheck,
+  unpack,
+  type Diagnostic,
+  type Packed,
+  type RunResult,
+} from './harness.ts';
+import { readmeBlocks, readmeLocation, readReadme, writeBlocks, type ReadmeBlock, type ReadmeProject } from './readme.ts';
+
+type ProjectName = 'esm' | 'bundler-react' | 'cjs' | 'node10-react';
+
+/** A run-time probe of every entry and the declarations it must agree with. */
+interface RuntimeCheck {
+  label: string;
+  probe: 'exports.mjs' | 'exports.cjs';
+  /** `node --conditions=...` */
+  conditions: string[];
+  /** How the project's TypeScript resolves the same entries. */
+  types: ExportQuery;
+  /** The build "." must resolve to, in types and at run time. */
+  dot: 'node' | 'browser';
+}
+
+const PROJECTS: Record<ProjectName, { shared: string[]; failFile: string; runtime: RuntimeCheck[] }> = {
+  esm: {
+    shared: ['node-common'],
+    failFile: 'src/checks.fail.ts',
+    runtime: [
+      { label: 'import', probe: 'exports.mjs', conditions: [], types: { mode: 'import', conditions: [] }, dot: 'node' },
+      { label: 'import, --conditions=browser', probe: 'exports.mjs', conditions: ['browser'], types: { mode: 'import', conditions: ['browser'] }, dot: 'browser' },
+    ],
+  },
+  'bundler-react': {
+    shared: ['react-common'],
+    failFile: 'src/checks.fail.tsx',
+    // Bundlers building for browsers take the `browser` condition; TypeScript's bundler
+    // resolution takes `default`, which must be the same build.
+    runtime: [{ label: 'import, --conditions=browser', probe: 'exports.mjs', conditions: ['browser'], types: { mode: 'import', conditions: [] }, dot: 'browser' }],
+  },
+  cjs: {
+    shared: ['node-common'],
+    failFile: 'src/checks.fail.ts',
+    runtime: [
+      { label: 'require', probe: 'exports.cjs', conditions: [], types: { mode: 'require', conditions: [] }, dot: 'node' },
+      { label: 'require, --conditions=browser', probe: 'exports.cjs', conditions: ['browser'], types: { mode: 'require', conditions: ['browser'] }, dot: 'browser' },
+      { label: 'import', probe: 'exports.mjs', conditions: [], types: { mode: 'import', conditions: [] }, dot: 'node' },
+    ],
+  },
+  // node10 ignores "exports": typesVersions (and "types" for ".") must match what Node.js requires.
+  'node10-react': {
+    shared: ['react-common'],
+    failFile: 'src/checks.fail.tsx',
+    runtime: [{ label: 'require', probe: 'exports.cjs', conditions: [], types: { mode: 'require', conditions: [] }, dot: 'node' }],
+  },
+};
+const NAMES = Object.keys(PROJECTS) as ProjectName[];
+
+/** A comment `expect TS2554: why` (a line comment, or a block comment in JSX) names the error of the next line. */
+function expectedErrors(source: string): string[] {
+  const expected: string[] = [];
+  source.split('\n').forEach((line, i) => {
+    const match = /(?:\/\/|\/\*)\s*expect (TS\d+)\b/.exec(line);
+    if (match) expected.push(`line ${i + 2}: ${match[1]}`);
+  });
+  return expected;
+}
+
+const started = performance.now();
+const timings: string[] = [];
+const time = <T>(label: string, promise: Promise<T & { ms: number }>): Promise<T & { ms: number }> =>
+  promise.then((value) => {
+    timings.push(`${label} ${(value.ms / 1000).toFixed(1)} s`);
+    return value;
+  });
+
+let packed: Packed | undefined;
+const projects = {} as Record<ProjectName | 'nextjs', string>;
+let blocks: ReadmeBlock[] = [];
+const checks = new Map<ProjectName | 'nextjs', Promise<{ result: RunResult; diagnostics: Diagnostic[] }>>();
+let attw: Promise<RunResult>;
+let publint: Promise<RunResult>;
+
+beforeAll(async () => {
+  packed = await buildAndPack();
+  timings.push(`npm run build ${(packed.buildMs / 1000).toFixed(1)} s`, `npm pack ${(packed.packMs / 1000).toFixed(1)} s`);
+  const p = packed;
+  await Promise.all(
+    NAMES.map(async (name) => {
+      projects[name] = await createProject(p, name, PROJECTS[name].shared);
+      for (const probe of readdirSync(join(HERE, 'consumers/probes'))) cpSync(join(HERE, 'consumers/probes', probe), join(projects[name], probe));
+    }),
+  );
+  projects.nextjs = await createProject(p, 'nextjs');
+  blocks = readmeBlocks(readReadme(REPO));
+  writeBlocks(blocks, projects);
+  // Two tools at a time on 2 cores; they run while the tests below do their own work.
+  const slot = limiter(2);
+  attw = time('attw', slot(() => run(join(REPO, 'node_modules/.bin/attw'), [p.tarball])));
+  publint = time('publint', slot(() => run(join(REPO, 'node_modules/.bin/publint'), ['--strict', p.tarball])));
+  const toCheck: (ProjectName | 'nextjs')[] = [...NAMES];
+  if (blocks.some((b) => b.project === 'nextjs' && !b.partial)) toCheck.push('nextjs');
+  for (const name of toCheck) {
+    const check = slot(() => typeCheck(projects[name])).then((done) => {
+      timings.push(`tsc ${name} ${(done.result.ms / 1000).toFixed(1)} s`);
+      return done;
+    });
+    checks.set(name, check);
+  }
+}, 240_000);
+
+afterAll(() => {
+  console.log(`[package] ${timings.join(', ')}; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  packed?.dispose();
+});
+
+describe('the packed tarball', () => {
+  it('holds package.json, README.md, LICENSE and dist/ only, under package/', async () => {
+    const list = await run('tar', ['-tzf', packed!.tarball]);
+    expect(list.code, describeRun('tar -t', list)).toBe(0);
+    const top = new Set(list.stdout.trim().split('\n').map((path) => path.split('/').slice(0, 2).join('/')));
+    expect([...top].sort()).toEqual(['package/LICENSE', 'package/README.md', 'package/dist', 'package/package.json']);
+  });
+
+  it('attw (are the types wrong?) finds no problem for node10, node16 (CJS and ESM) and bundlers', async () => {
+    const result = await attw;
+    expect(result.code, describeRun('attw', result)).toBe(0);
+  });
+
+  it('publint --strict finds no problem', async () => {
+    const result = await publint;
+    expect(result.code, describeRun('publint', result)).toBe(0);
+  });
+});
+
+describe('run-time exports equal the declared value exports', () => {
+  const declared = new Map<ProjectName, DeclaredExports[][]>();
+  const cases = NAMES.flatMap((project) => PROJECTS[project].runtime.map((check, index) => ({ project, check, index, label: check.label })));
+
+  it.each(cases)('$project: $label', async ({ project, check, index }) => {
+    if (!declared.has(project)) declared.set(project, declaredExports(projects[project], PROJECTS[project].runtime.map((c) => c.types)));
+    const types = declared.get(project)![index];
+    const args = [...check.conditions.map((c) => `--conditions=${c}`), check.probe, ...ENTRIES];
+    const result = await run(process.execPath, args, { cwd: projects[project], timeoutMs: 30_000 });
+    expect(result.code, describeRun(`node ${args.join(' ')}`, result)).toBe(0);
+    const runtime = JSON.parse(result.stdout) as Record<string, string[]>;
+    const problems: string[] = [];
+    ENTRIES.forEach((entry, i) => {
+      const { file, values } = types[i];
+      // import resolves the ES-module declarations, require (and node10) the CommonJS tree.
+      const tree = check.types.mode === 'import' ? 'node_modules/kameleoon-ts/dist/types/' : 'node_modules/kameleoon-ts/dist/types-cjs/';
+      if (!file.startsWith(tree)) problems.push(`${entry}: declarations ${file}, expected under ${tree}`);
+      if (entry === 'kameleoon-ts' && !file.endsWith(`/src/${check.dot}.d.ts`)) problems.push(`${entry}: declarations ${file}, expected the ${check.dot} build's`);
+      const onlyRuntime = runtime[entry].filter((name) => !values.includes(name));
+      const onlyDeclared = values.filter((name) => !runtime[entry].includes(name));
+      if (onlyRuntime.length > 0 || onlyDeclared.length > 0) {
+        problems.push(`${entry} (${file}): exported at run time only: [${onlyRuntime.join(', ')}]; declared only: [${onlyDeclared.join(', ')}]`);
+      }
+    });
+    expect(runtime['kameleoon-ts'].includes('KameleoonClientFactory')).toBe(check.dot === 'node');
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+});
+
+describe('API reports (test/package/api; regenerate with `npx tsx test/package/updateApi.ts`)', () => {
+  let reports: Promise<Map<ApiEntry, ApiReportResult>> | undefined;
+  const report = (entry: ApiEntry) => {
+    reports ??= (async () => {
+      // Unpacked outside any node_modules folder (see apiReports), its dependencies linked.
+      const folder = join(packed!.root, 'api-report/kameleoon-ts');
+      await unpack(packed!, folder);
+      linkDependencies(join(folder, 'node_modules'));
+      const start = performance.now();
+      const results = apiReports(folder, join(packed!.root, 'api-report/temp'), false);
+      timings.push(`api-extractor ${((performance.now() - start) / 1000).toFixed(1)} s`);
+      return new Map(results.map((r) => [r.entry, r]));
+    })();
+    return reports.then((map) => map.get(entry)!);
+  };
+
+  it.each(Object.keys(API_ENTRIES) as ApiEntry[])('%s: the report is unchanged', async (entry) => {
+    const result = await report(entry);
+    console.log(
+      `[api] ${entry}: ${result.forgotten.length} ae-forgotten-export (${result.forgotten.join(', ') || 'none'}); ${result.undocumented.length} undocumented (ae-undocumented)`,
+    );
+    let diff = '';
+    if (result.changed) {
+      const git = await run('git', ['diff', '--no-index', '--no-color', '--', result.reportPath, result.tempReportPath]);
+      diff = git.stdout || git.stderr;
+    }
+    expect(result.changed, `The API of ${entry} changed; if that is intended, run \`npx tsx test/package/updateApi.ts\` and commit the report.\n${diff}\n${result.problems.join('\n')}`).toBe(false);
+    expect(result.problems, result.problems.join('\n')).toEqual([]);
+    expect(result.succeeded).toBe(true);
+  });
+});
+
+describe('consumer projects type-check (strict, skipLibCheck false)', () => {
+  it.each(NAMES)('%s: no diagnostic in the consumer code or the package declarations', async (name) => {
+    const { result, diagnostics } = await checks.get(name)!;
+    if (result.code !== 0 && diagnostics.length === 0) throw new Error(describeRun('tsc', result));
+    const unexpected = diagnostics.filter((d) => d.file !== PROJECTS[name].failFile && !d.file.startsWith('src/readme/'));
+    expect(unexpected.map(formatDiagnostic), unexpected.map(formatDiagnostic).join('\n')).toEqual([]);
+  });
+
+  it.each(NAMES)('%s: the must-fail file gives exactly the errors its comments expect', async (name) => {
+    const { diagnostics } = await checks.get(name)!;
+    const failFile = PROJECTS[name].failFile;
+    const expected = expectedErrors(readFileSync(join(projects[name], failFile), 'utf8'));
+    const found = diagnostics.filter((d) => d.file === failFile);
+    // The constructor of the official form takes one argument: passing a platform must not compile.
+    expect(expected.some((e) => e.endsWith('TS2554'))).toBe(true);
+    expect(
+      found.map((d) => `line ${d.line}: ${d.code}`).sort(),
+      `${failFile}:\n${found.map(formatDiagnostic).join('\n') || '(no diagnostic)'}`,
+    ).toEqual(expected.sort());
+  });
+});
+
+describe('README.md code blocks', () => {
+  it('every ```ts and ```tsx block compiles (a `partial` one is counted, not compiled)', async () => {
+    const compiled = blocks.filter((b) => !b.partial);
+    const failures: string[] = [];
+    for (const project of new Set<ReadmeProject>(compiled.map((b) => b.project))) {
+      const { result, diagnostics } = await checks.get(project)!;
+      if (result.code !== 0 && diagnostics.length === 0) throw new Error(describeRun(`tsc ${project}`, result));
+      for (const d of diagnostics) {
+        const block = compiled.find((b) => b.project === project && b.file === d.file);
+        if (block) failures.push(readmeLocation(block, d));
+        // The Next.js project holds README files only: anything else failing is theirs too.
+        else if (project === 'nextjs') failures.push(`nextjs project (README's Next.js files): ${formatDiagnostic(d)}`);
+      }
+    }
+    console.log(`README: ${compiled.length} blocks compiled, ${blocks.length - compiled.length} partial`);
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+});
+
+describe('end to end, compiled by the consumer', () => {
+  it.each(['esm', 'cjs'] as const)('%s: a client from defaultDataFile answers getVariation without the network, then close() lets Node exit', async (name) => {
+    await checks.get(name); // tsc has emitted dist/
+    const result = await run(process.execPath, ['dist/e2e.js', join(HERE, 'consumers/config.json')], { cwd: projects[name], timeoutMs: 20_000 });
+    expect(result.code, describeRun('node dist/e2e.js', result)).toBe(0);
+    const output = JSON.parse(result.stdout.trim().split('\n').pop()!) as { requests: string[] };
+    expect(output).toMatchObject({ visitorCode: 'visitor-1', checkout: 'on', color: 'green', before: 'off', after: 'on', status: 'closed' });
+    // Anything fetched would have gone through the recording requester; fetch itself was never called.
+    expect(output.requests.filter((r) => r.startsWith('fetch '))).toEqual([]);
+  });
+});
