@@ -65,7 +65,7 @@ export default defineConfig({
       fileName: (format, name) => `${name}.${format === 'es' ? 'js' : 'cjs'}`,
     },
     rollupOptions: {
-      external: [/^node:/, 'vite', 'react', 'react/jsx-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
+      external: [/^node:/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
       // Next.js needs the React entry marked as a client module (the directive must come first).
       output: { banner: (chunk) => (chunk.name === 'react' ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },
