@@ -1,5 +1,27 @@
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Conversion, Cookie, CustomData, Device, KameleoonClient, KameleoonError, KameleoonException, SiteCodeIsEmpty } from '../../src/node.ts';
+import * as errors from '../../src/errors.ts';
+import {
+  ConfigFileNotFound,
+  ConfigurationError,
+  Conversion,
+  Cookie,
+  CustomData,
+  Device,
+  FeatureEnvironmentDisabled,
+  FeatureExperimentNotFound,
+  FeatureNotFound,
+  FeatureVariableNotFound,
+  FeatureVariationNotFound,
+  InvalidArgument,
+  KameleoonClient,
+  KameleoonError,
+  KameleoonException,
+  NotInitialized,
+  SiteCodeIsEmpty,
+  TargetingError,
+  VisitorCodeInvalid,
+} from '../../src/node.ts';
 import { downRequester } from '../support/fakes.ts';
 import { clientFor, notModifiedRequester } from './helpers.ts';
 
@@ -8,6 +30,66 @@ beforeAll(async () => {
   client = await clientFor();
 });
 afterAll(() => client.close());
+
+/** The class an error of each kind must be an instance of (and the name it must have). */
+const CLASS_OF_TYPE: Record<KameleoonException, { prototype: KameleoonError }> = {
+  Credentials: KameleoonError,
+  EventSourceInitialization: KameleoonError,
+  FeatureFlagConfigurationNotFound: FeatureNotFound,
+  FeatureFlagVariableNotFound: FeatureVariableNotFound,
+  FeatureFlagVariationNotFound: FeatureVariationNotFound,
+  FeatureFlagExperimentNotFound: FeatureExperimentNotFound,
+  FeatureFlagEnvironmentDisabled: FeatureEnvironmentDisabled,
+  VisitAmount: KameleoonError,
+  VisitorCodeMaxLength: VisitorCodeInvalid,
+  VisitorCodeEmpty: VisitorCodeInvalid,
+  StorageInitialization: KameleoonError,
+  StorageWrite: KameleoonError,
+  StorageRead: KameleoonError,
+  StorageParse: KameleoonError,
+  StorageEmpty: KameleoonError,
+  ClientConfiguration: ConfigurationError,
+  TargetingCondition: TargetingError,
+  AmongValuesCheck: TargetingError,
+  RangeCheck: TargetingError,
+  Initialization: NotInitialized,
+  JSONParse: KameleoonError,
+  NumberParse: TargetingError,
+  VersionParse: TargetingError,
+  CookieParse: KameleoonError,
+  SemanticVersionParse: TargetingError,
+  RemoteData: KameleoonError,
+  MaximumRetriesReached: KameleoonError,
+  SiteCodeIsEmpty: SiteCodeIsEmpty,
+  InvalidArgument: InvalidArgument,
+  ConfigFileNotFound: ConfigFileNotFound,
+};
+
+/** Each class's name, written out: what `err.name` must say, minified or not. */
+const NAMES = new Map<{ prototype: KameleoonError }, string>([
+  [KameleoonError, 'KameleoonError'],
+  [FeatureNotFound, 'FeatureNotFound'],
+  [FeatureEnvironmentDisabled, 'FeatureEnvironmentDisabled'],
+  [VisitorCodeInvalid, 'VisitorCodeInvalid'],
+  [FeatureVariableNotFound, 'FeatureVariableNotFound'],
+  [FeatureExperimentNotFound, 'FeatureExperimentNotFound'],
+  [FeatureVariationNotFound, 'FeatureVariationNotFound'],
+  [SiteCodeIsEmpty, 'SiteCodeIsEmpty'],
+  [NotInitialized, 'NotInitialized'],
+  [InvalidArgument, 'InvalidArgument'],
+  [ConfigurationError, 'ConfigurationError'],
+  [ConfigFileNotFound, 'ConfigFileNotFound'],
+  [TargetingError, 'TargetingError'],
+]);
+
+/** Whether `err` is exactly of the class of its type (instanceof it, and not of another subclass). */
+function expectClassOfType(err: unknown): void {
+  expect(err).toBeInstanceOf(KameleoonError);
+  const { type, name } = err as KameleoonError;
+  const cls = CLASS_OF_TYPE[type];
+  expect(Object.getPrototypeOf(err), `a ${type} error must be a ${NAMES.get(cls)}`).toBe(cls.prototype);
+  expect(name).toBe(NAMES.get(cls));
+}
 
 const long = 'x'.repeat(256);
 const calls: [string, (c: any) => unknown, string][] = [
@@ -50,7 +132,84 @@ describe('bad arguments give a KameleoonError that says what to fix', () => {
     }
     expect(thrown).toBeInstanceOf(KameleoonError);
     expect((thrown as KameleoonError).type).toBe(type);
+    expectClassOfType(thrown);
     expect((thrown as KameleoonError).message.length).toBeGreaterThan(20);
+  });
+
+  it('getRemoteVisitorData with filters that are not an object rejects with InvalidArgument', async () => {
+    const rejection = await client.getRemoteVisitorData({ visitorCode: 'v', filters: 5 as never }).catch((err: unknown) => err);
+    expect(rejection).toMatchObject({ type: 'InvalidArgument' });
+    expectClassOfType(rejection);
+  });
+
+  it('getVariationDetails turns an error that is not a KameleoonError into an InvalidArgument', () => {
+    const params = {
+      get visitorCode(): string {
+        throw new RangeError('no visitor code here');
+      },
+      featureKey: 'ff_50_50',
+    };
+    const { variation, reason } = client.getVariationDetails(params);
+    expect(variation).toBeNull();
+    const error = (reason as { error: KameleoonError }).error;
+    expect(error).toMatchObject({ type: 'InvalidArgument', cause: expect.any(RangeError) });
+    expectClassOfType(error);
+  });
+});
+
+describe('error classes: each has its own name, and the class always matches the type', () => {
+  it('lists every class of src/errors.ts and every kind', () => {
+    const classes = Object.values(errors).filter((value) => typeof value === 'function' && value.prototype instanceof Error);
+    expect(new Set(classes)).toEqual(new Set(NAMES.keys()));
+    expect(Object.keys(CLASS_OF_TYPE).sort()).toEqual(Object.values(KameleoonException).sort());
+  });
+
+  it.each([...NAMES].map(([cls, name]) => [name, cls] as const))('%s has its own name, on its prototype as built-in errors', (name, cls) => {
+    expect(Object.hasOwn(cls.prototype, 'name')).toBe(true);
+    expect(cls.prototype.name).toBe(name);
+  });
+
+  it.each(Object.values(KameleoonException))('new KameleoonError(%j, ...) is an instance of the class of that kind', (type) => {
+    const err = new KameleoonError(type, 'message', { cause: 'why' });
+    expectClassOfType(err);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toMatchObject({ type, message: 'message', cause: 'why' });
+    expect(String(err)).toBe(`${NAMES.get(CLASS_OF_TYPE[type])}: message`);
+    expect(err.stack?.split('\n')[0]).toBe(`${NAMES.get(CLASS_OF_TYPE[type])}: message`);
+  });
+
+  it.each([
+    ['FeatureNotFound', () => new FeatureNotFound('key')],
+    ['FeatureEnvironmentDisabled', () => new FeatureEnvironmentDisabled('off here')],
+    ['VisitorCodeInvalid (empty)', () => new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, 'empty')],
+    ['VisitorCodeInvalid (too long)', () => new VisitorCodeInvalid(KameleoonException.VisitorCodeMaxLength, 'long')],
+    ['FeatureVariableNotFound', () => new FeatureVariableNotFound('var', 'key', 'on')],
+    ['FeatureExperimentNotFound', () => new FeatureExperimentNotFound(1)],
+    ['FeatureVariationNotFound', () => new FeatureVariationNotFound('no variation')],
+    ['SiteCodeIsEmpty', () => new SiteCodeIsEmpty()],
+    ['NotInitialized', () => new NotInitialized('getVariation')],
+    ['InvalidArgument', () => new InvalidArgument('bad', { cause: 1 })],
+    ['ConfigurationError', () => new ConfigurationError('bad config', 1)],
+    ['ConfigFileNotFound', () => new ConfigFileNotFound('no file')],
+    ['TargetingError', () => new TargetingError(KameleoonException.RangeCheck, 'bad range')],
+  ])('a %s made by its constructor has a type of its class', (_name, make) => {
+    expectClassOfType(make());
+  });
+
+  it('the names survive minification', async () => {
+    const { outputFiles } = await build({
+      entryPoints: [new URL('../../src/errors.ts', import.meta.url).pathname],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+    });
+    const minified = (await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`)) as typeof errors;
+    expect(minified.InvalidArgument.name).not.toBe('InvalidArgument'); // the class itself was renamed...
+    expect(new minified.InvalidArgument('x').name).toBe('InvalidArgument'); // ...its errors' name was not
+    expect(new minified.KameleoonError('FeatureFlagConfigurationNotFound', 'x')).toBeInstanceOf(minified.FeatureNotFound);
+    for (const name of NAMES.values()) expect((minified[name as 'KameleoonError'].prototype as Error).name).toBe(name);
   });
 });
 
