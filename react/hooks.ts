@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
-import type { KameleoonClient } from '../src/browser.ts';
+import { VisitorCodeInvalid, type KameleoonClient } from '../src/browser.ts';
 import type { Variable, Variation } from '../src/client/types.ts';
 import type { KameleoonDataType, CustomData } from '../src/visitor/data.ts';
 import type { StatusInfo } from '../src/store/kameleoonStore.ts';
@@ -38,7 +38,7 @@ function useVisitor(hook: string, explicit: string | undefined): { visitorCode: 
  * new visitor data), and only then. Null while loading, without a visitor code, or when the flag
  * cannot be evaluated (unknown, disabled...). With `track` (default true), the exposure is
  * tracked once per provider, after the component rendered a variation.
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useVariation(featureKey: string, options: FlagOptions = {}): Variation | null {
   const { visitorCode, context } = useVisitor('useVariation', options.visitorCode);
@@ -54,7 +54,7 @@ export function useVariation(featureKey: string, options: FlagOptions = {}): Var
 /**
  * Whether the flag is on for the visitor (a variation other than `off`), with its variation,
  * variables and the client's status. Tracks as {@link useVariation}.
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useFeatureFlag(featureKey: string, options: FlagOptions = {}): FeatureFlagResult {
   const variation = useVariation(featureKey, options);
@@ -69,7 +69,7 @@ export function useFeatureFlag(featureKey: string, options: FlagOptions = {}): F
 /**
  * The value of one variable of the visitor's variation of `featureKey` (undefined when absent or
  * while there is no variation). Tracks as {@link useVariation}.
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useFeatureVariable(featureKey: string, variableKey: string, options: FlagOptions = {}): Variable['value'] | undefined {
   return useVariation(featureKey, options)?.variables.get(variableKey)?.value;
@@ -79,7 +79,7 @@ export function useFeatureVariable(featureKey: string, variableKey: string, opti
  * The visitor's variations of several flags (default: every flag of the configuration), as a Map;
  * flags that cannot be evaluated are left out. Re-renders when any of them changes. With `track`
  * (default true), each exposure is tracked once per provider.
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useVariations(featureKeys?: readonly string[], options: FlagOptions = {}): ReadonlyMap<string, Variation> {
   const { visitorCode, context } = useVisitor('useVariations', options.visitorCode);
@@ -112,7 +112,7 @@ export function useVariations(featureKeys?: readonly string[], options: FlagOpti
 /**
  * The provider's visitor code: its `visitorCode` prop, else the snapshot's, else (in a browser)
  * the client's `getVisitorCode()`; undefined on a server render without either.
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useVisitorCode(): string | undefined {
   return useKameleoonContext('useVisitorCode').visitorCode;
@@ -120,7 +120,7 @@ export function useVisitorCode(): string | undefined {
 
 /**
  * The client's status: loading, ready, stale or error, with the reason of the last two (see {@link KameleoonStatus}).
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useKameleoonStatus(): StatusInfo {
   const { store } = useKameleoonContext('useKameleoonStatus');
@@ -135,13 +135,13 @@ export interface KameleoonActions {
   visitorCode: string | undefined;
   /**
    * `client.addData` for the provider's visitor.
-   * @throws Error when the provider has no visitor code; what `client.addData` throws
+   * @throws {@link VisitorCodeInvalid} when the provider has no visitor code; what `client.addData` throws
    * (`NotInitialized` before the configuration is loaded...)
    */
   addData(...data: KameleoonDataType[]): void;
   /**
    * `client.trackConversion` for `visitorCode` (default the provider's visitor).
-   * @throws Error when there is no visitor code; what `client.trackConversion` throws
+   * @throws {@link VisitorCodeInvalid} when there is no visitor code; what `client.trackConversion` throws
    */
   trackConversion(params: { goalId: number; revenue?: number; negative?: boolean; metadata?: CustomData[]; visitorCode?: string }): void;
   /**
@@ -152,7 +152,7 @@ export interface KameleoonActions {
   flush(options?: { visitorCode?: string; instant?: boolean }): void;
   /**
    * `client.setLegalConsent` for `visitorCode` (default the provider's visitor).
-   * @throws Error when there is no visitor code; what `client.setLegalConsent` throws
+   * @throws {@link VisitorCodeInvalid} when there is no visitor code; what `client.setLegalConsent` throws
    */
   setLegalConsent(consent: boolean, visitorCode?: string): void;
 }
@@ -161,7 +161,7 @@ export interface KameleoonActions {
  * The client and the provider visitor's actions. What changes a visitor's data (`addData`,
  * `trackConversion`, `setLegalConsent`, or the client's own methods) re-evaluates the flags on
  * screen; on a server render (no client) the actions do nothing.
- * @throws Error when used outside a `<KameleoonProvider>`
+ * @throws {@link InvalidArgument} when used outside a `<KameleoonProvider>`
  */
 export function useKameleoon(): KameleoonActions {
   const { store, visitorCode } = useKameleoonContext('useKameleoon');
@@ -169,7 +169,7 @@ export function useKameleoon(): KameleoonActions {
   const target = useCallback(
     (explicit: string | undefined) => {
       const code = explicit ?? visitorCode;
-      if (code === undefined) throw new Error('No visitor code: pass one, or give <KameleoonProvider> a visitorCode or snapshot.');
+      if (code === undefined) throw new VisitorCodeInvalid('VisitorCodeEmpty', 'No visitor code: pass one, or give <KameleoonProvider> a visitorCode or snapshot.');
       return code;
     },
     [visitorCode],

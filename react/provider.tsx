@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { KameleoonClient } from '../src/browser.ts';
+import { InvalidArgument, KameleoonClient } from '../src/browser.ts';
 import type { SDKParameters } from '../src/client/options.ts';
 import { KameleoonStore } from '../src/store/kameleoonStore.ts';
 import type { KameleoonSnapshot } from '../src/store/snapshot.ts';
@@ -63,10 +63,10 @@ export function KameleoonProvider(props: KameleoonProviderProps): ReactNode {
 
 /**
  * The provider's store and visitor.
- * @throws Error when used outside a KameleoonProvider
+ * @throws {@link InvalidArgument} when used outside a KameleoonProvider
  */
 export function useKameleoonContext(hook: string): KameleoonContextValue {
   const value = useContext(KameleoonContext);
-  if (!value) throw new Error(`${hook}() must be used inside <KameleoonProvider>: wrap your app (or this part of it) in <KameleoonProvider client={client}> or <KameleoonProvider sdkParameters={{ siteCode }}>.`);
+  if (!value) throw new InvalidArgument(`${hook}() must be used inside <KameleoonProvider>: wrap your app (or this part of it) in <KameleoonProvider client={client}> or <KameleoonProvider sdkParameters={{ siteCode }}>.`);
   return value;
 }

@@ -51,7 +51,7 @@ export {
 export type { KameleoonDataType, CookieType, PageViewParametersType, ConversionParametersType, GeolocationInfoType } from './visitor/data.ts';
 export { VariableType } from './config/variables.ts';
 export type { JSONType } from './config/variables.ts';
-export type { ConfigurationJson } from './config/types.ts';
+export type { ConfigurationJson, ConditionJson, CustomDataJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './config/types.ts';
 export { LogLevel } from './logging/logger.ts';
 export type { IExternalLogger } from './logging/logger.ts';
 export { RequestType } from './platform/platform.ts';
@@ -70,6 +70,7 @@ export type { RequestLike, ResponseLike } from './visitor/visitorCode.ts';
 export { createSnapshot, visitorCodeFromCookies } from './store/snapshot.ts';
 export type { KameleoonSnapshot, SnapshotOptions, SnapshotVariation } from './store/snapshot.ts';
 export { ensureVisitorCodeCookie } from './visitor/visitorCode.ts';
-export type { ConfigurationState, ConfigurationStatus } from './config/delivery.ts';
+export type { ConfigurationSource, ConfigurationState, ConfigurationStatus } from './config/delivery.ts';
 export type { TrackingStatus } from './client/trackingHandle.ts';
+export type { RemoteVisitorDataFiltersType } from './remote/filters.ts';
 export * from './official/index.ts';

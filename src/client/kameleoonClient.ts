@@ -284,7 +284,7 @@ export abstract class KameleoonClientBase {
       const { flag, evaluation } = this.#c.evaluate('getVariationDetails', visitorCode, requireKey(featureKey, 'getVariationDetails'), optionalBoolean(track, 'track', 'getVariationDetails', true));
       return { variation: this.#c.variables.variation(flag, evaluation), reason: evaluation.reason };
     } catch (err) {
-      const error = err instanceof KameleoonError ? err : new KameleoonError('InvalidArgument', String(err), { cause: err });
+      const error = err instanceof KameleoonError ? err : new InvalidArgument(String(err), { cause: err });
       return { variation: null, reason: { kind: 'ERROR', error } };
     }
   }

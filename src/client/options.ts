@@ -101,7 +101,10 @@ export interface InternalsType {
    * `getResult()`; `{ getResult: () => ({}) }` collects nothing. Servers collect nothing either way.
    */
   platformAnalyzer?: IPlatformAnalyzer;
-  /** Bounds of the tracking queue (tests). */
+  /**
+   * Bounds of the tracking queue (tests).
+   * @internal
+   */
   trackingLimits?: Partial<OutboxLimits>;
 }
 

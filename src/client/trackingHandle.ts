@@ -1,17 +1,20 @@
 import type { TrackingFactory, TrackingSource } from './assembly.ts';
-import type { OutboxStats } from '../tracking/outbox.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
 import { earlyTrackingKey, type EarlyVisitor } from '../tracking/early.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
-/**
- * What `getTrackingStatus()` returns: `queued`, the lines waiting to be sent now; and, since the
- * client was created, `sentLines` (lines the server accepted), `droppedOverflow` (oldest lines
- * dropped because the queue was full), `droppedRejected` (lines of batches the server rejected:
- * a status other than 2xx, 408, 429 and 5xx) and `failures` (failed requests, retried later);
- * and whether tracking runs yet.
- */
-export interface TrackingStatus extends OutboxStats {
+/** What `getTrackingStatus()` returns: the tracking queue's counters, and whether tracking runs yet. */
+export interface TrackingStatus {
+  /** Lines waiting to be sent now. */
+  queued: number;
+  /** Lines the server accepted since the client was created. */
+  sentLines: number;
+  /** Oldest lines dropped because the queue was full, since the client was created. */
+  droppedOverflow: number;
+  /** Lines of batches the server rejected (a status other than 2xx, 408, 429 and 5xx), since the client was created. */
+  droppedRejected: number;
+  /** Failed requests since the client was created; their lines are retried later. */
+  failures: number;
   /**
    * Whether the tracking code is loaded and running. Browsers load it once the first configuration
    * is in force; what is tracked before it arrives waits, and a page left meanwhile keeps it in

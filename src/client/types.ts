@@ -1,15 +1,9 @@
 /** Result and parameter types of the client API. */
-import type { ParsedVariable } from '../config/variables.ts';
 import type { EvaluationReason } from '../evaluation/evaluate.ts';
 import type { KameleoonError } from '../errors.ts';
 import type { RequestLike, ResponseLike } from '../visitor/visitorCode.ts';
-
-/**
- * A variable as returned to the application: `{ key, type, value }`, the value converted to its
- * type (BOOLEAN: boolean; NUMBER: number; STRING, JS, CSS: string; JSON: the parsed value). A
- * variable whose value cannot be converted is left out of its variation.
- */
-export type Variable = ParsedVariable;
+import type { Variable } from '../config/variables.ts';
+export type { Variable };
 
 /** The variation a visitor gets for a flag. */
 export interface Variation {

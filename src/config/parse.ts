@@ -4,7 +4,7 @@ import { nativeUserRegExp, type RegexCompiler } from '../targeting/nativeRegex.t
 import type { CompiledSegment, MappedRule } from '../targeting/types.ts';
 import type { ConfigurationJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './types.ts';
 import { ruleSalt } from '../hashing/hash.ts';
-import { parseVariables, type ParsedVariable } from './variables.ts';
+import { parseVariables, type Variable } from './variables.ts';
 
 /** A rule ready for evaluation. */
 export interface Rule {
@@ -25,7 +25,7 @@ export interface FlagVariation {
   key: string;
   name: string;
   variables: VariableJson[];
-  parsed: ParsedVariable[];
+  parsed: Variable[];
   /** Whether a JS or CSS variable is present (engine tracking code trigger flag). */
   hasJsCss: boolean;
 }

@@ -1,6 +1,6 @@
 import type { VariableJson } from './types.ts';
 
-/** Variable types of the Kameleoon app: the `type` of a {@link ParsedVariable}. */
+/** Variable types of the Kameleoon app: the `type` of a {@link Variable}. */
 export const VariableType = {
   /** Value a boolean (the texts `true` and `false`, any case, are read as such). */
   BOOLEAN: 'BOOLEAN',
@@ -21,8 +21,12 @@ export type VariableType = (typeof VariableType)[keyof typeof VariableType];
 /** Any JSON value: what `getRemoteData` resolves with, and the value of a JSON variable. */
 export type JSONType = string | number | boolean | null | JSONType[] | { [key: string]: JSONType };
 
-/** A variable with its value converted to its type. */
-export type ParsedVariable =
+/**
+ * A variable as returned to the application: `{ key, type, value }`, the value converted to its
+ * type (BOOLEAN: boolean; NUMBER: number; STRING, JS, CSS: string; JSON: the parsed value). A
+ * variable whose value cannot be converted is left out of its variation.
+ */
+export type Variable =
   | { key: string; type: 'BOOLEAN'; value: boolean }
   | { key: string; type: 'NUMBER'; value: number }
   | { key: string; type: 'STRING' | 'JS' | 'CSS'; value: string }
@@ -33,8 +37,8 @@ export type ParsedVariable =
  * alone. Deliberately unlike the official engine, which reads the BOOLEAN string "false" as true
  * and drops every variable after the first one that fails.
  */
-export function parseVariables(variables: VariableJson[]): ParsedVariable[] {
-  const parsed: ParsedVariable[] = [];
+export function parseVariables(variables: VariableJson[]): Variable[] {
+  const parsed: Variable[] = [];
   for (const v of variables) {
     const value = parseValue(v);
     if (value !== undefined) parsed.push(value);
@@ -43,7 +47,7 @@ export function parseVariables(variables: VariableJson[]): ParsedVariable[] {
 }
 
 /** Converts one variable; undefined when its value does not fit its type. */
-export function parseValue({ key, type, value }: VariableJson): ParsedVariable | undefined {
+export function parseValue({ key, type, value }: VariableJson): Variable | undefined {
   switch (type) {
     case 'BOOLEAN':
       if (typeof value === 'string') {

@@ -1,5 +1,5 @@
 /** What `getRemoteVisitorData` may ask the Data API for, with the official defaults and bounds. */
-import { KameleoonError, KameleoonException } from '../errors.ts';
+import { InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
 import { describeValue } from '../visitor/data.ts';
 
 /**
@@ -66,7 +66,7 @@ export const MAX_PREVIOUS_VISITS = 25;
  */
 export function validateVisitorDataFilters(filters: RemoteVisitorDataFiltersType): void {
   if (filters == null || typeof filters !== 'object') {
-    throw new KameleoonError(KameleoonException.InvalidArgument, 'getRemoteVisitorData(): filters must be an object.');
+    throw new InvalidArgument('getRemoteVisitorData(): filters must be an object.');
   }
   const amount = filters.previousVisitAmount;
   if (amount === undefined) return;

@@ -9,6 +9,7 @@ import { StrictMode, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CustomData,
+  InvalidArgument,
   KameleoonProvider,
   useFeatureFlag,
   useFeatureVariable,
@@ -131,8 +132,9 @@ describe('hooks', () => {
     expect(result.current?.key).toBe('a1');
   });
 
-  it('outside a provider, a hook says so and how to fix it', () => {
+  it('outside a provider, a hook says so and how to fix it, with a typed error', () => {
     expect(() => renderHook(() => useVariation('alpha'))).toThrow(/useVariation\(\) must be used inside <KameleoonProvider>/);
+    expect(() => renderHook(() => useKameleoon())).toThrow(InvalidArgument);
   });
 });
 
