@@ -54,7 +54,7 @@ export class StreamLink {
       if (reconnected) this.#host.refresh();
     };
     source.onOpen?.(opened);
-    source.open({ url: this.#host.url, eventType: UPDATE_EVENT, onEvent: (data) => this.#onEvent(data) });
+    source.open({ url: this.#host.url, eventType: UPDATE_EVENT, onEvent: (message) => this.#onEvent(typeof message === 'string' ? message : String(message?.data)) });
     if (!source.onOpen) opened();
   }
 

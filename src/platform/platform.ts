@@ -103,10 +103,11 @@ export interface IExternalVisitorCodeManager {
  */
 export interface IExternalEventSource {
   /**
-   * Connects to `url` and calls `onEvent` with the data of each event of type `eventType`
-   * (`configuration-update-event`).
+   * Connects to `url` and calls `onEvent` with each event of type `eventType`
+   * (`configuration-update-event`): its data, or the event itself (a `MessageEvent`, as the
+   * official SDK's event sources pass it).
    */
-  open(params: { url: string; eventType: string; onEvent: (data: string) => void }): void;
+  open(params: { url: string; eventType: string; onEvent: (message: string | { data: string }) => void }): void;
   /** Disconnects. */
   close(): void;
   /**

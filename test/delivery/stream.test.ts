@@ -185,9 +185,13 @@ describe('a user-provided eventSource (official externals)', () => {
     expect(open).toBe(false);
   });
 
-  it('is opened on the stream URL for the update event, and its events trigger a fetch with ts', async () => {
+  it.each([
+    ['the data string', (data: string) => data],
+    // The official SDK's event sources pass the MessageEvent itself.
+    ['a MessageEvent, as official event sources pass it', (data: string) => new MessageEvent('configuration-update-event', { data })],
+  ])('is opened on the stream URL for the update event, and its events (%s) trigger a fetch with ts', async (_form, event) => {
     const opened: { url: string; eventType: string }[] = [];
-    let deliver: (data: string) => void = () => undefined;
+    let deliver: (message: string | { data: string }) => void = () => undefined;
     const custom = serverClient(server, {
       externals: {
         eventSource: {
@@ -206,7 +210,7 @@ describe('a user-provided eventSource (official externals)', () => {
       expect(opened).toEqual([{ url: `${server.url}/sse?siteCode=site-a`, eventType: 'configuration-update-event' }]);
       expect(custom.getConfigurationStatus().streaming).toBe(true);
       server.setConfig(switchConfig('v2', true));
-      deliver(JSON.stringify({ siteCode: 'site-a', ts: 77 }));
+      deliver(event(JSON.stringify({ siteCode: 'site-a', ts: 77 })));
       await until(() => switchKey(custom) === 'v2', 'the update');
       expect(server.configRequests.at(-1)?.query.get('ts')).toBe('77');
     } finally {

@@ -251,8 +251,7 @@ async function typeChecks(client: ours.KameleoonClient, o: OfficialValues): Prom
   const externals: ours.ExternalsType = o.externals;
   const requester: ours.IExternalRequester = o.requester;
   const storage: ours.IExternalStorage = o.storage;
-  // An official event source's onEvent takes a MessageEvent; ours passes the data string (names.md, IExternalEventSource).
-  // @ts-expect-error IExternalEventSource differs
+  // An official event source's onEvent takes a MessageEvent; ours takes it or the data string.
   const officialEventSource: ours.IExternalEventSource = o.eventSource;
   const eventSource: ours.IExternalEventSource = { open: ({ onEvent }) => onEvent('{}'), close() {} };
   const visitorCodeManager: ours.IExternalVisitorCodeManager = o.visitorCodeManager;
@@ -268,8 +267,7 @@ async function typeChecks(client: ours.KameleoonClient, o: OfficialValues): Prom
   const response: ours.KameleoonResponseType = o.response;
   const headers: ours.HeadersType = { [ours.Header.SdkType]: 'javascript' };
   const environment: ours.Environment = ours.Environment.Staging;
-  // What an official event source receives: ours passes the data string, not a MessageEvent (names.md, IExternalEventSource).
-  // @ts-expect-error onEvent differs
+  // What an official event source receives: ours takes its MessageEvent.
   const forOfficialSource: Official.EventSourceOpenParametersType = {} as ours.EventSourceOpenParametersType;
   client.setLogLevel(o.logLevel);
   void [parameters, configuration, externals, officialEventSource, setData, setDataCallback, packageInfo, customDataConfiguration, response, headers, environment, forOfficialSource];
