@@ -54,7 +54,10 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
       });
       if (response.status === 304) return undefined;
       if (!response.ok) throw new ConfigurationError(`The configuration request to ${url} failed with HTTP ${response.status}.`);
-      return { text: await response.text(), lastModified: header(response, 'Last-Modified') };
+      // The official SDK reads json(): a requester written for it (KameleoonUtils.simulateSuccessRequest
+      // of the official SDK among them) may answer text() with ''.
+      const text = await response.text();
+      return { text: text !== '' ? text : JSON.stringify(await response.json()), lastModified: header(response, 'Last-Modified') };
     });
   } catch (err) {
     if (err instanceof KameleoonError) throw err;

@@ -176,7 +176,11 @@ describe('KameleoonUtils', () => {
     expect(() => simulateSuccessRequest('nope' as never, null as never)).toThrow(ours.InvalidArgument);
   });
 
-  it('a requester answering with simulateSuccessRequest gives the client its configuration', async () => {
+  it.each([
+    ['ours', simulateSuccessRequest],
+    // The official helper answers text() with '' and the document through json(), which the official SDK reads.
+    ['the official one', official.KameleoonUtils.simulateSuccessRequest as unknown as typeof simulateSuccessRequest],
+  ])('a requester answering with simulateSuccessRequest (%s) gives the client its configuration', async (_which, simulateSuccessRequest) => {
     const config = basicConfig();
     const client = new ours.KameleoonClient({
       siteCode: 'official-names',
