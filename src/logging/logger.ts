@@ -1,7 +1,10 @@
-/** Log levels, as in the official SDK: each level includes those before it. Default `WARNING`. */
-export const LogLevel = { NONE: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4 } as const;
-/** One of {@link LogLevel}. */
-export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+/**
+ * Log levels, as in the official SDK: each level includes those before it. Default `WARNING`. As
+ * the official numeric enum, a level also names itself (`LogLevel[level]` is `'DEBUG'`...).
+ */
+export const LogLevel = { NONE: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4, 0: 'NONE', 1: 'ERROR', 2: 'WARNING', 3: 'INFO', 4: 'DEBUG' } as const;
+/** One of {@link LogLevel}: 0 (`NONE`) to 4 (`DEBUG`). */
+export type LogLevel = 0 | 1 | 2 | 3 | 4;
 
 /** A user-supplied log sink (the official `IExternalLogger`). */
 export interface IExternalLogger {
@@ -12,12 +15,11 @@ export interface IExternalLogger {
   log(level: LogLevel, message: string): void;
 }
 
-const NAMES = ['NONE', 'ERROR', 'WARNING', 'INFO', 'DEBUG'];
 
 /** The default sink: the console, with a level prefix. */
 export const consoleLogger: IExternalLogger = {
   log(level, message) {
-    const line = `[Kameleoon] ${NAMES[level]}: ${message}`;
+    const line = `[Kameleoon] ${LogLevel[level]}: ${message}`;
     if (level === LogLevel.ERROR) console.error(line);
     else if (level === LogLevel.WARNING) console.warn(line);
     else console.log(line);

@@ -53,8 +53,8 @@ export const CustomDataScope = {
 export type CustomDataScope = (typeof CustomDataScope)[keyof typeof CustomDataScope];
 
 /**
- * Durations in milliseconds, e.g. for `requestTimeout`. A month counts 30 days. Unlike the official
- * numeric enum, there is no reverse mapping (`Milliseconds[1000]`).
+ * Durations in milliseconds, e.g. for `requestTimeout`. A month counts 30 days. As the official
+ * numeric enum, a duration also names itself (`Milliseconds[1000]` is `'Second'`).
  */
 export const Milliseconds = {
   Second: 1000,
@@ -63,9 +63,15 @@ export const Milliseconds = {
   Day: 86_400_000,
   Week: 604_800_000,
   Month: 2_592_000_000,
+  1000: 'Second',
+  60000: 'Minute',
+  3600000: 'Hour',
+  86400000: 'Day',
+  604800000: 'Week',
+  2592000000: 'Month',
 } as const;
-/** One of {@link Milliseconds}. */
-export type Milliseconds = (typeof Milliseconds)[keyof typeof Milliseconds];
+/** One of {@link Milliseconds}: a second, minute, hour, day, week or 30-day month, in milliseconds. */
+export type Milliseconds = 1000 | 60_000 | 3_600_000 | 86_400_000 | 604_800_000 | 2_592_000_000;
 
 /** Headers of the SDK's requests, for custom requesters that read `parameters.headers`. */
 export const Header = {

@@ -98,8 +98,8 @@ describe('our values hold the official members, with the same values', () => {
   const enums = ['Environment', 'KameleoonData', 'CustomDataScope', 'Milliseconds', 'Header', 'HttpMethod', 'LogLevel', 'RequestType', 'VariableType', 'EventType', 'BrowserType', 'DeviceType', 'OperatingSystemType', 'KameleoonException'] as const;
 
   it.each(enums)('%s', (name) => {
-    // Numeric TypeScript enums also map values back to names (LogLevel[4] === 'DEBUG'): ours do not.
-    const members = Object.entries(official[name] as Record<string, unknown>).filter(([key]) => !/^\d+$/.test(key));
+    // Numeric TypeScript enums also map values back to names (LogLevel[4] === 'DEBUG'): so do ours.
+    const members = Object.entries(official[name] as Record<string, unknown>);
     expect(members.length).toBeGreaterThan(1);
     expect(ours[name]).toMatchObject(Object.fromEntries(members));
   });
