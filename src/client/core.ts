@@ -222,7 +222,7 @@ export class ClientCore {
    */
   storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, tracked = items): void {
     applyData(visitor, items, config, this.visitors, this.logger);
-    this.tracker.recordData(visitor, resolveNames(tracked, config));
+    this.tracker.recordData(visitor, resolveNames(tracked, config, this.logger));
   }
 
   /**

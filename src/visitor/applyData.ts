@@ -1,6 +1,6 @@
 import type { ParsedConfig } from '../config/parse.ts';
 import type { Logger } from '../logging/logger.ts';
-import { CustomData, type KameleoonDataType } from './data.ts';
+import { Conversion, CustomData, type KameleoonDataType } from './data.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { VISIT_DURATION_MS, emptyVisitorData, type VisitorExtra, type VisitorStore } from './visitorStore.ts';
 
@@ -117,9 +117,18 @@ export function recordVisitActivity(extra: VisitorExtra, now: number, current?: 
   return { visitNumber: (data.visitNumber = visitNumber), timeSincePreviousVisit };
 }
 
-/** Custom data given by name, with its index from the configuration (unknown names are left out). */
-export function resolveNames(data: readonly KameleoonDataType[], config: ParsedConfig): KameleoonDataType[] {
-  return data.flatMap((item) => {
+/**
+ * Custom data given by name, with its index from the configuration (unknown names are left out),
+ * also in a conversion's metadata, as the official SDK resolves it (an unknown name there is
+ * left out with a warning: addData's own warning covers the others).
+ */
+export function resolveNames(data: readonly KameleoonDataType[], config: ParsedConfig, logger: Logger): KameleoonDataType[] {
+  return data.flatMap((item): KameleoonDataType[] => {
+    if (item.kind === 'conversion') {
+      if (!item.metadata?.some((custom) => custom.index < 0)) return [item];
+      const metadata = item.metadata.filter((custom) => custom.index >= 0 || config.customData.indexByName.has(custom.name as string) || void logger.warnOnce(`cd:${custom.name}`, `trackConversion(): no custom data named "${custom.name}" in the configuration; the metadata value is ignored.`));
+      return [Object.assign(Object.create(Conversion.prototype) as Conversion, item, { metadata: resolveNames(metadata, config, logger) as CustomData[] })];
+    }
     if (item.kind !== 'customData' || item.index >= 0) return [item];
     const index = config.customData.indexByName.get(item.name as string);
     return index === undefined ? [] : [Object.assign(Object.create(CustomData.prototype) as CustomData, item, { index })];

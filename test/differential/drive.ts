@@ -124,8 +124,8 @@ function build(sdk: SdkModule, d: DataSpec): unknown {
     }
     case 'PageView': return new sdk.PageView({ urlAddress: d.url, title: d.title, ...(d.referrers ? { referrers: [...d.referrers] } : {}) });
     case 'Conversion': {
-      const { t: _, ...params } = d;
-      return new sdk.Conversion(params);
+      const { t: _, metadata, ...params } = d;
+      return new sdk.Conversion({ ...params, ...(metadata ? { metadata: metadata.map((m) => build(sdk, m)) } : {}) });
     }
     case 'Browser': return d.version === undefined ? new sdk.Browser(d.browser) : new sdk.Browser(d.browser, d.version);
     case 'Device': return new sdk.Device(d.device);

@@ -9,11 +9,14 @@ import { Rng } from './rng.ts';
 import { POOLS } from './pools.ts';
 import type { KConfig } from './generate.ts';
 
+/** Custom data, by index or by name (a name the configuration may not know). */
+export type CustomDataSpec = { t: 'CustomData'; index?: number; name?: string; overwrite?: boolean; values: string[] };
+
 /** A data instance to build with the SDK's own constructors (`t` is the class name). */
 export type DataSpec =
-  | { t: 'CustomData'; index?: number; name?: string; overwrite?: boolean; values: string[] }
+  | CustomDataSpec
   | { t: 'PageView'; url: string; title: string; referrers?: number[] }
-  | { t: 'Conversion'; goalId: number; revenue?: number; negative?: boolean }
+  | { t: 'Conversion'; goalId: number; revenue?: number; negative?: boolean; metadata?: CustomDataSpec[] }
   | { t: 'Browser'; browser: string; version?: number }
   | { t: 'Device'; device: string }
   | { t: 'OperatingSystem'; os: string }
@@ -99,7 +102,7 @@ function facts(config: KConfig): ConfigFacts {
   };
 }
 
-function customDatum(rng: Rng, cf: ConfigFacts, isLinkTarget: boolean): DataSpec {
+function customDatum(rng: Rng, cf: ConfigFacts, isLinkTarget: boolean): CustomDataSpec {
   let indexes = [...cf.indexes, 9];
   if (isLinkTarget) indexes = indexes.filter((i) => i !== cf.mappingIndex);
   const index = rng.pick(indexes);
@@ -116,7 +119,11 @@ function datum(rng: Rng, cf: ConfigFacts, isLinkTarget: boolean, allowPageView: 
   const r = rng.float();
   if (r < 0.3 || (!allowPageView && r < 0.5)) return customDatum(rng, cf, isLinkTarget);
   if (r < 0.5) return { t: 'PageView', url: rng.pick(POOLS.urls), title: rng.pick(POOLS.titles), ...(rng.chance(0.1) ? { referrers: [1, 2] } : {}) };
-  if (r < 0.58) return { t: 'Conversion', goalId: rng.pick(POOLS.goalIds), ...(rng.chance(0.5) ? { revenue: 9.5 } : {}), ...(rng.chance(0.2) ? { negative: true } : {}) };
+  if (r < 0.58) {
+    // Metadata by index or by name (known or not): both SDKs resolve names through the configuration.
+    const metadata = rng.chance(0.3) ? Array.from({ length: rng.int(1, 2) }, () => customDatum(rng, cf, isLinkTarget)) : undefined;
+    return { t: 'Conversion', goalId: rng.pick(POOLS.goalIds), ...(rng.chance(0.5) ? { revenue: 9.5 } : {}), ...(rng.chance(0.2) ? { negative: true } : {}), ...(metadata ? { metadata } : {}) };
+  }
   if (r < 0.66) {
     const version = rng.pick([undefined, 99, 100, 100.5, 120, 17.1, 99.5]);
     return { t: 'Browser', browser: rng.pick(POOLS.browsers), ...(version === undefined ? {} : { version }) };
