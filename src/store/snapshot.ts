@@ -2,7 +2,7 @@ import type { KameleoonClientBase as KameleoonClient } from '../client/kameleoon
 import type { Variable, Variation } from '../client/types.ts';
 import type { ConfigurationJson } from '../config/types.ts';
 import { InvalidArgument } from '../errors.ts';
-import { cookieVisitorCode, decodeCookieValue, VISITOR_CODE_COOKIE } from '../visitor/visitorCode.ts';
+import { cookieVisitorCode, decodeCookieValue, validateVisitorCode, VISITOR_CODE_COOKIE } from '../visitor/visitorCode.ts';
 
 /** A variation as plain JSON (its variables as `[key, type, value]` entries). */
 export interface SnapshotVariation {
@@ -60,15 +60,17 @@ export function fromSnapshotVariation(snapshot: SnapshotVariation): Variation {
 /**
  * Server-side rendering: evaluates the visitor's flags on the server and returns what the browser
  * needs to render the same thing on its first render (pass it to `<KameleoonProvider snapshot>`).
- * Never throws for a flag: a flag that cannot be evaluated (unknown, disabled, an invalid visitor
- * code, a client not initialized) is left out of `results`.
+ * Never throws for a flag: a flag that cannot be evaluated (unknown, disabled, a client not
+ * initialized) is left out of `results`.
  * @param client - an initialized client
  * @throws {@link NotInitialized} when `featureKeys` is omitted and the client has no configuration yet
  * @throws {@link InvalidArgument} when `options` is not an object or `featureKeys` is not an array
+ * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty or longer than 255 characters
  */
 export function createSnapshot(client: KameleoonClient, options: SnapshotOptions): KameleoonSnapshot {
   if (options == null || typeof options !== 'object') throw new InvalidArgument('createSnapshot(client, { visitorCode, featureKeys?, track? })');
   const { visitorCode, track = false, includeConfiguration = true } = options;
+  validateVisitorCode(visitorCode);
   if (options.featureKeys !== undefined && !Array.isArray(options.featureKeys)) throw new InvalidArgument('createSnapshot(): featureKeys must be an array of feature keys.');
   const featureKeys = options.featureKeys ?? client.getFeatureFlags().map((flag) => flag.key);
   const results: Record<string, SnapshotVariation> = {};

@@ -8,7 +8,7 @@
 import { JSDOM } from 'jsdom';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
-import { KameleoonClient, createSnapshot, type KameleoonSnapshot } from '../../src/node.ts';
+import { KameleoonClient, VisitorCodeInvalid, createSnapshot, type KameleoonSnapshot } from '../../src/node.ts';
 import { KameleoonProvider, useFeatureFlag, useKameleoon, useVariation } from '../../react/index.ts';
 import { replaceGlobals } from '../support/globals.ts';
 import { fakeBackend, twoFlags } from './helpers.tsx';
@@ -86,6 +86,21 @@ async function hydrate(html: string, snapshot: KameleoonSnapshot, config: object
     restoreGlobals();
   }
 }
+
+describe('createSnapshot', () => {
+  it('an invalid visitor code is a typed error, not a snapshot without results', async () => {
+    const config = twoFlags('a1', 'b1');
+    const server = new KameleoonClient({ ...fakeBackend(config).params(), configuration: { defaultDataFile: config as never } });
+    await server.initialize();
+    try {
+      expect(() => createSnapshot(server, { visitorCode: '' })).toThrow(VisitorCodeInvalid);
+      expect(() => createSnapshot(server, { visitorCode: 'x'.repeat(256) })).toThrow(VisitorCodeInvalid);
+      expect(Object.keys(createSnapshot(server, { visitorCode: 'x'.repeat(255) }).results)).toEqual(['alpha', 'beta']);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe('SSR and hydration', () => {
   it('hydrates without a warning, without changing the DOM, and without tracking again', async () => {
