@@ -1,6 +1,6 @@
 /**
  * The official SDK's public names (`@kameleoon/javascript-sdk` 4.17.1, its `dist/index.d.ts`): each
- * is exported by our entries under the same name, or listed as left out in names.md (with the
+ * is exported by our entries under the same name, or listed as left out in the README's table of official names (with the
  * reason); values are values (so `Environment.Staging` still runs); values of the official types
  * are accepted where our API takes them (checked by tsc: `npm test` type-checks test/, see
  * typeChecks); our values hold the official members; KameleoonUtils works with our client.
@@ -28,9 +28,11 @@ function exportsOf(program: ts.Program, file: string): Map<string, boolean> {
   );
 }
 
-/** The rows of names.md: official name, kind, and ours (`same`, `new` or `left out`). */
+/** The rows of the README's table of official names: official name, kind, and ours (`same`, `new` or `left out`). */
 function tableRows(): { name: string; kind: string; ours: string; notes: string }[] {
-  const rows = readFileSync(new URL('./names.md', import.meta.url), 'utf8')
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### The official public names'), readme.indexOf('## Performance'));
+  const rows = section
     .split('\n')
     .filter((line) => /^\| `/.test(line))
     .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
@@ -246,7 +248,7 @@ interface OfficialValues {
  * Never run: tsc checks it. Official-typed values go where our API takes them (under our type of
  * the same name, and into the method); our results have our types of the official names, and
  * assign to the official types themselves where no official enum is in them. Each
- * `@ts-expect-error` is a difference listed in names.md: once one is removed, tsc says so here.
+ * `@ts-expect-error` is a difference listed in the README's table of official names: once one is removed, tsc says so here.
  */
 async function typeChecks(client: ours.KameleoonClient, o: OfficialValues): Promise<void> {
   // Construction and externals.
@@ -262,7 +264,7 @@ async function typeChecks(client: ours.KameleoonClient, o: OfficialValues): Prom
   const logger: ours.IExternalLogger = o.logger;
   const prng: ours.IExternalPRNG = o.prng;
   new ours.KameleoonClient({ ...o.sdkParameters, configuration: { ...o.configuration, environment: o.environment }, externals: { requester, storage, eventSource, visitorCodeManager, logger }, _internals: { prng, packageInfo: o.packageInfo } });
-  // @ts-expect-error stubMode is not supported (names.md, KameleoonClient)
+  // @ts-expect-error stubMode is not supported (the README's table of official names, KameleoonClient)
   new ours.KameleoonClient({ siteCode: 's', stubMode: true });
   const setData: ours.SetDataParametersType = o.setData;
   const setDataCallback: ours.SetDataCallbackParametersType = o.setDataCallback;
@@ -319,7 +321,7 @@ async function typeChecks(client: ours.KameleoonClient, o: OfficialValues): Prom
   // Without an enum in them, our results also hold in the official types.
   const officialFlags: Official.FeatureFlagType[] = client.getFeatureFlags();
   const officialEventData: Official.EventDataType[Official.EventType.Evaluation] = eventData.evaluation;
-  // Ours is any JSON value; the official JSONType is an object or null (names.md, JSONType).
+  // Ours is any JSON value; the official JSONType is an object or null (the README's table of official names, JSONType).
   // @ts-expect-error JSONType differs
   const remoteData: Official.JSONType = await client.getRemoteData('key');
   void [variation, variationType, variations, flags, visitorFlags, active, variable, variables, deprecatedVariables, rules, officialFlags, officialEventData, remoteData];
@@ -330,7 +332,7 @@ async function typeChecks(client: ours.KameleoonClient, o: OfficialValues): Prom
   const ourVariable: ours.FeatureVariableResultType = o.variable;
   const ourDeprecatedVariable: ours.KameleoonVariableType = o.variable;
   const ourJson: ours.JSONType = o.jsonValue;
-  // Official Variation objects (mocks) may leave out `name`; ours always has one (names.md, Variation).
+  // Official Variation objects (mocks) may leave out `name`; ours always has one (the README's table of official names, Variation).
   // @ts-expect-error Variation.name differs
   const ourStrictVariation: ours.Variation = o.variation;
   const typed: [ours.BooleanVariableType, ours.NumberVariableType, ours.StringVariableType, ours.JSONVariableType] = [
