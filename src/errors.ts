@@ -4,45 +4,75 @@
  * the official SDK keep working; the second block is ours.
  */
 export const KameleoonException = {
+  /** Server authentication failed: no `clientId` and `clientSecret`, or no access token could be obtained. */
   Credentials: 'Credentials',
+  /** Official kind, never raised by this SDK. */
   EventSourceInitialization: 'EventSourceInitialization',
+  /** The configuration has no flag with the key ({@link FeatureNotFound}). */
   FeatureFlagConfigurationNotFound: 'FeatureFlagConfigurationNotFound',
+  /** The visitor's variation has no variable with the key ({@link FeatureVariableNotFound}). */
   FeatureFlagVariableNotFound: 'FeatureFlagVariableNotFound',
+  /** The variation key is not a variation of the flag or experiment ({@link FeatureVariationNotFound}). */
   FeatureFlagVariationNotFound: 'FeatureFlagVariationNotFound',
+  /** No rule has the experiment id ({@link FeatureExperimentNotFound}). */
   FeatureFlagExperimentNotFound: 'FeatureFlagExperimentNotFound',
+  /** The flag is disabled in this environment, or consent blocks its evaluation ({@link FeatureEnvironmentDisabled}). */
   FeatureFlagEnvironmentDisabled: 'FeatureFlagEnvironmentDisabled',
+  /** `filters.previousVisitAmount` of `getRemoteVisitorData` is not an integer from 1 to 25. */
   VisitAmount: 'VisitAmount',
+  /** The visitor code is longer than 255 characters ({@link VisitorCodeInvalid}). */
   VisitorCodeMaxLength: 'VisitorCodeMaxLength',
+  /** The visitor code is empty or not a string ({@link VisitorCodeInvalid}). */
   VisitorCodeEmpty: 'VisitorCodeEmpty',
+  /** Official kind, never raised by this SDK. */
   StorageInitialization: 'StorageInitialization',
+  /** Official kind, never raised by this SDK. */
   StorageWrite: 'StorageWrite',
+  /** Official kind, never raised by this SDK. */
   StorageRead: 'StorageRead',
+  /** Official kind, never raised by this SDK. */
   StorageParse: 'StorageParse',
+  /** Official kind, never raised by this SDK. */
   StorageEmpty: 'StorageEmpty',
+  /** The configuration could not be obtained or used ({@link ConfigurationError}). */
   ClientConfiguration: 'ClientConfiguration',
+  /** A targeting condition is malformed, e.g. a refused or missing regular expression ({@link TargetingError}). */
   TargetingCondition: 'TargetingCondition',
+  /** The value of an AMONG_VALUES custom data condition is not a JSON array ({@link TargetingError}). */
   AmongValuesCheck: 'AmongValuesCheck',
+  /** The range of a custom data condition is not `[low, high]` ({@link TargetingError}). */
   RangeCheck: 'RangeCheck',
+  /** A method that needs the configuration was called before one was loaded ({@link NotInitialized}). */
   Initialization: 'Initialization',
+  /** Official kind, never raised by this SDK. */
   JSONParse: 'JSONParse',
+  /** Official kind, never raised by this SDK; its class is {@link TargetingError}. */
   NumberParse: 'NumberParse',
+  /** The version of a browser condition is not a number ({@link TargetingError}). */
   VersionParse: 'VersionParse',
+  /** Official kind, never raised by this SDK. */
   CookieParse: 'CookieParse',
+  /** A version compared by a condition is not of the form `x.y.z` ({@link TargetingError}). */
   SemanticVersionParse: 'SemanticVersionParse',
+  /** A Data API request failed (network error, timeout, error status, a body that is not JSON), or the warehouse data is empty. */
   RemoteData: 'RemoteData',
+  /** Official kind, never raised by this SDK. */
   MaximumRetriesReached: 'MaximumRetriesReached',
   // Not in the official SDK:
+  /** `new KameleoonClient` was given an empty site code ({@link SiteCodeIsEmpty}). */
   SiteCodeIsEmpty: 'SiteCodeIsEmpty',
+  /** A parameter has the wrong type or value ({@link InvalidArgument}). */
   InvalidArgument: 'InvalidArgument',
+  /** A configuration file given explicitly does not exist ({@link ConfigFileNotFound}). */
   ConfigFileNotFound: 'ConfigFileNotFound',
 } as const;
 
-/** One of the {@link KameleoonException} values. */
+/** One of the `KameleoonException` values. */
 export type KameleoonException = (typeof KameleoonException)[keyof typeof KameleoonException];
 
 /**
  * The base class of every error the SDK throws. `type` names the kind (see
- * {@link KameleoonException}); a kind with a class of its own (the subclasses below: `InvalidArgument`,
+ * `KameleoonException`); a kind with a class of its own (the subclasses below: `InvalidArgument`,
  * `FeatureNotFound`, ...) is always an instance of that class, so `instanceof` and `type` never
  * disagree: `new KameleoonError(type, message)` with such a kind makes an instance of its class.
  * Kinds without one (`RemoteData`, `Credentials`, `VisitAmount`, ...) are plain `KameleoonError`s.
@@ -58,6 +88,12 @@ export class KameleoonError extends Error {
     this.prototype.name = 'KameleoonError';
   }
 
+  /**
+   * @param type - the kind of error; called as `new KameleoonError(type, ...)`, a kind with a class
+   * of its own gives an instance of that class (e.g. `InvalidArgument` for `'InvalidArgument'`)
+   * @param message - the error message
+   * @param options - `cause`: the underlying error, as for `Error`
+   */
   constructor(type: KameleoonException, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.type = type;
@@ -75,6 +111,10 @@ export class FeatureNotFound extends KameleoonError {
     this.prototype.name = 'FeatureNotFound';
   }
 
+  /**
+   * Of type `FeatureFlagConfigurationNotFound`.
+   * @param featureKey - the key that was not found, quoted in the message
+   */
   constructor(featureKey: string) {
     super(
       KameleoonException.FeatureFlagConfigurationNotFound,
@@ -89,6 +129,10 @@ export class FeatureEnvironmentDisabled extends KameleoonError {
     this.prototype.name = 'FeatureEnvironmentDisabled';
   }
 
+  /**
+   * Of type `FeatureFlagEnvironmentDisabled`.
+   * @param message - the error message
+   */
   constructor(message: string) {
     super(KameleoonException.FeatureFlagEnvironmentDisabled, message);
   }
@@ -100,6 +144,10 @@ export class VisitorCodeInvalid extends KameleoonError {
     this.prototype.name = 'VisitorCodeInvalid';
   }
 
+  /**
+   * @param type - `VisitorCodeEmpty` (empty or not a string) or `VisitorCodeMaxLength` (longer than 255 characters)
+   * @param message - the error message
+   */
   constructor(type: 'VisitorCodeEmpty' | 'VisitorCodeMaxLength', message: string) {
     super(type, message);
   }
@@ -111,6 +159,12 @@ export class FeatureVariableNotFound extends KameleoonError {
     this.prototype.name = 'FeatureVariableNotFound';
   }
 
+  /**
+   * Of type `FeatureFlagVariableNotFound`; the message names the three keys.
+   * @param variableKey - the variable that was not found
+   * @param featureKey - the flag
+   * @param variationKey - the visitor's variation of the flag, which has no such variable
+   */
   constructor(variableKey: string, featureKey: string, variationKey: string) {
     super(
       KameleoonException.FeatureFlagVariableNotFound,
@@ -125,6 +179,10 @@ export class FeatureExperimentNotFound extends KameleoonError {
     this.prototype.name = 'FeatureExperimentNotFound';
   }
 
+  /**
+   * Of type `FeatureFlagExperimentNotFound`.
+   * @param experimentId - the experiment id that no rule has, quoted in the message
+   */
   constructor(experimentId: number) {
     super(
       KameleoonException.FeatureFlagExperimentNotFound,
@@ -139,6 +197,10 @@ export class FeatureVariationNotFound extends KameleoonError {
     this.prototype.name = 'FeatureVariationNotFound';
   }
 
+  /**
+   * Of type `FeatureFlagVariationNotFound`.
+   * @param message - the error message
+   */
   constructor(message: string) {
     super(KameleoonException.FeatureFlagVariationNotFound, message);
   }
@@ -150,6 +212,7 @@ export class SiteCodeIsEmpty extends KameleoonError {
     this.prototype.name = 'SiteCodeIsEmpty';
   }
 
+  /** Of type `SiteCodeIsEmpty`, with a message that shows how to pass the site code. */
   constructor() {
     super(
       KameleoonException.SiteCodeIsEmpty,
@@ -164,6 +227,10 @@ export class NotInitialized extends KameleoonError {
     this.prototype.name = 'NotInitialized';
   }
 
+  /**
+   * Of type `Initialization` (the official SDK's kind for this case).
+   * @param method - the name of the method that was called, quoted in the message
+   */
   constructor(method: string) {
     super(
       KameleoonException.Initialization,
@@ -178,6 +245,11 @@ export class InvalidArgument extends KameleoonError {
     this.prototype.name = 'InvalidArgument';
   }
 
+  /**
+   * Of type `InvalidArgument`.
+   * @param message - the error message
+   * @param options - `cause`: the underlying error, as for `Error`
+   */
   constructor(message: string, options?: { cause?: unknown }) {
     super(KameleoonException.InvalidArgument, message, options);
   }
@@ -189,6 +261,11 @@ export class ConfigurationError extends KameleoonError {
     this.prototype.name = 'ConfigurationError';
   }
 
+  /**
+   * Of type `ClientConfiguration`.
+   * @param message - the error message
+   * @param cause - the underlying error (a parse or network error), set as `cause`
+   */
   constructor(message: string, cause?: unknown) {
     super(KameleoonException.ClientConfiguration, message, { cause });
   }
@@ -200,6 +277,10 @@ export class ConfigFileNotFound extends KameleoonError {
     this.prototype.name = 'ConfigFileNotFound';
   }
 
+  /**
+   * Of type `ConfigFileNotFound`.
+   * @param message - the error message
+   */
   constructor(message: string) {
     super(KameleoonException.ConfigFileNotFound, message);
   }
@@ -211,6 +292,13 @@ export class TargetingError extends KameleoonError {
     this.prototype.name = 'TargetingError';
   }
 
+  /**
+   * @param type - the official SDK's kind for the fault: `TargetingCondition` (e.g. a refused or
+   * missing regular expression, a segment that refers to itself), `AmongValuesCheck`, `RangeCheck`,
+   * `NumberParse`, `VersionParse` or `SemanticVersionParse`
+   * @param message - the error message
+   * @param options - `cause`: the underlying error, as for `Error`
+   */
   constructor(
     type: 'TargetingCondition' | 'AmongValuesCheck' | 'RangeCheck' | 'NumberParse' | 'VersionParse' | 'SemanticVersionParse',
     message: string,

@@ -5,7 +5,7 @@ export const EventType = {
   /** After a new configuration replaced the one in force (not for the first one). */
   ConfigurationUpdate: 'configurationUpdate',
 } as const;
-/** One of {@link EventType}. */
+/** One of `EventType`. */
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
 /** Data of an Evaluation event. */

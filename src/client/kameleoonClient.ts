@@ -77,7 +77,7 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * Calls `listener` whenever the configuration state changes (see {@link getConfigurationStatus}).
+   * Calls `listener` whenever the configuration state changes (see {@link KameleoonClientBase.getConfigurationStatus | getConfigurationStatus}).
    * @returns a function that removes the listener
    * @throws {@link InvalidArgument} when `listener` is not a function
    */
@@ -148,7 +148,8 @@ export abstract class KameleoonClientBase {
 
   /**
    * Stores data about the visitor for targeting; what is tracked is sent on a later tracking tick
-   * (see {@link flush}). Custom data given by name needs the configuration to resolve it.
+   * (see {@link KameleoonClientBase.flush | flush}). Custom data given by name needs the
+   * configuration to resolve it.
    * @param visitorCode - the visitor's code, 1 to 255 characters
    * @param data - instances of the data classes (`CustomData`, `PageView`, `Conversion`...)
    * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
@@ -277,7 +278,7 @@ export abstract class KameleoonClientBase {
     return this.#c.variables.variation(flag, evaluation);
   }
 
-  /** Like {@link getVariation}, but never throws: returns the variation and why the visitor got it. */
+  /** Like {@link KameleoonClientBase.getVariation | getVariation}, but never throws: returns the variation and why the visitor got it. */
   getVariationDetails(params: GetVariationParamsType): VariationDetails {
     try {
       const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', '{ visitorCode, featureKey, track? }');
@@ -323,13 +324,13 @@ export abstract class KameleoonClientBase {
    * Whether the flag is active (its variation is not `off`) for the visitor, with the exposure
    * tracked; false when the flag is disabled in this environment.
    * @deprecated As in the official SDK: use the `{ visitorCode, featureKey, track? }` form.
-   * @throws as {@link getVariation}, except {@link FeatureEnvironmentDisabled}
+   * @throws as {@link KameleoonClientBase.getVariation | getVariation}, except {@link FeatureEnvironmentDisabled}
    */
   isFeatureFlagActive(visitorCode: string, featureKey: string): boolean;
   /**
    * Whether the flag is active (its variation is not `off`) for the visitor; false when the flag
    * is disabled in this environment. `track` (default true) records the exposure.
-   * @throws as {@link getVariation}, except {@link FeatureEnvironmentDisabled}
+   * @throws as {@link KameleoonClientBase.getVariation | getVariation}, except {@link FeatureEnvironmentDisabled}
    */
   isFeatureFlagActive(params: GetVariationParamsType): boolean;
   isFeatureFlagActive(first: string | GetVariationParamsType, second?: string): boolean {
@@ -345,7 +346,7 @@ export abstract class KameleoonClientBase {
 
   /**
    * Every flag of the configuration, `{ id, key }`.
-   * @deprecated As in the official SDK: use {@link getDataFile} or {@link getVariations}.
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getDataFile | getDataFile} or {@link KameleoonClientBase.getVariations | getVariations}.
    * @throws {@link NotInitialized} before a configuration is loaded
    */
   getFeatureFlags(): { id: number; key: string }[] {
@@ -371,7 +372,7 @@ export abstract class KameleoonClientBase {
   /**
    * Flags active for the visitor (variation not `off`), `{ id, key }`, evaluated without tracking
    * or storing assignments; flags that cannot be evaluated are left out.
-   * @deprecated As in the official SDK: use {@link getVariations} with `onlyActive: true`.
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getVariations | getVariations} with `onlyActive: true`.
    * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
    * @throws {@link NotInitialized} before a configuration is loaded
    */
@@ -383,7 +384,7 @@ export abstract class KameleoonClientBase {
    * Active flags for the visitor with their variations (`name` always `''`; no variables for a
    * default variation), evaluated without tracking or storing assignments; flags that cannot be
    * evaluated are left out.
-   * @deprecated As in the official SDK: use {@link getVariations} with `onlyActive: true`.
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getVariations | getVariations} with `onlyActive: true`.
    * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
    * @throws {@link NotInitialized} before a configuration is loaded
    */
@@ -404,8 +405,8 @@ export abstract class KameleoonClientBase {
 
   /**
    * The key of the visitor's variation, with the exposure tracked.
-   * @deprecated As in the official SDK: use {@link getVariation}.
-   * @throws as {@link getVariation}
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getVariation | getVariation}.
+   * @throws as {@link KameleoonClientBase.getVariation | getVariation}
    */
   getFeatureFlagVariationKey(visitorCode: string, featureKey: string): string {
     return this.#c.evaluate('getFeatureFlagVariationKey', visitorCode, requireKey(featureKey, 'getFeatureFlagVariationKey'), true).evaluation.variationKey;
@@ -413,8 +414,8 @@ export abstract class KameleoonClientBase {
 
   /**
    * One variable of the visitor's variation, with the exposure tracked.
-   * @deprecated As in the official SDK: use {@link getVariation}.
-   * @throws as {@link getVariation}
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getVariation | getVariation}.
+   * @throws as {@link KameleoonClientBase.getVariation | getVariation}
    * @throws {@link FeatureVariationNotFound} when the visitor's variation key is not a variation of the flag
    * @throws {@link FeatureVariableNotFound} when the variation has no such variable
    */
@@ -429,8 +430,8 @@ export abstract class KameleoonClientBase {
 
   /**
    * All variables of the visitor's variation, with the exposure tracked.
-   * @deprecated As in the official SDK: use {@link getVariation}.
-   * @throws as {@link getVariation}
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getVariation | getVariation}.
+   * @throws as {@link KameleoonClientBase.getVariation | getVariation}
    * @throws {@link FeatureVariationNotFound} when the visitor's variation key is not a variation of the flag
    */
   getFeatureFlagVariables(visitorCode: string, featureKey: string): Variable[] {
@@ -482,10 +483,11 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * Sets the visitor's legal consent, then flushes the visitor (see {@link flush}). Given consent
-   * also writes the visitor-code cookie (through `response` on a server). Where the configuration
-   * requires consent, a visitor without given consent has only targeted-delivery exposures
-   * tracked, and one who refused it gets the default variation of experiments.
+   * Sets the visitor's legal consent, then flushes the visitor (see
+   * {@link KameleoonClientBase.flush | flush}). Given consent also writes the visitor-code cookie
+   * (through `response` on a server). Where the configuration requires consent, a visitor without
+   * given consent has only targeted-delivery exposures tracked, and one who refused it gets the
+   * default variation of experiments.
    * @param response - on a server, the response to set the cookie on
    * @throws {@link VisitorCodeInvalid} when `visitorCode` is empty, too long or not a string
    * @throws {@link InvalidArgument} when `consent` is not a boolean

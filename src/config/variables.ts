@@ -15,7 +15,7 @@ export const VariableType = {
   /** Value CSS code, as a string. */
   CSS: 'CSS',
 } as const;
-/** One of {@link VariableType}. */
+/** One of `VariableType`. */
 export type VariableType = (typeof VariableType)[keyof typeof VariableType];
 
 /** Any JSON value: what `getRemoteData` resolves with, and the value of a JSON variable. */

@@ -17,8 +17,9 @@ const VARIABLE_TYPES = Object.values(VariableType);
  * configuration JSON, validated by the engine's own parser.
  * @param text - the YAML text
  * @param file - named in error messages
- * @throws {@link ConfigurationError} for malformed YAML or an invalid value, naming the file, the line
- * and the path of the value (e.g. `flags.new_checkout.rules[1].experiment`)
+ * @throws `ConfigurationError` (exported by `kameleoon-ts`) for malformed YAML or an invalid
+ * value, naming the file, the line and the path of the value (e.g.
+ * `flags.new_checkout.rules[1].experiment`)
  */
 export function convertFriendlyConfig(text: string, file?: string): ConfigurationJson {
   const root = parseYaml(text, file);
@@ -54,7 +55,7 @@ export function isFriendlyConfig(text: string): boolean {
  * Reads a configuration file's text in either format: Kameleoon JSON, returned as parsed after
  * the engine's validation, or the YAML format, converted.
  * @param file - named in error messages
- * @throws {@link ConfigurationError} when the text is not a valid configuration
+ * @throws `ConfigurationError` (exported by `kameleoon-ts`) when the text is not a valid configuration
  */
 export function loadConfigurationText(text: string, file?: string): ConfigurationJson {
   if (isFriendlyConfig(text)) return convertFriendlyConfig(text, file);

@@ -77,7 +77,8 @@ function readBody(req: IncomingMessage): Promise<string> {
  * the config file changes), tracking (`/visit/events`, recorded, each nonce once), remote data
  * (`/map/map`), remote visitor data rebuilt from what was tracked (`/visit/visitor`), an OAuth
  * token endpoint, and a page at `/` listing the flags and the events as they arrive.
- * @throws {@link ConfigurationError} when the configuration file is invalid at start
+ * @throws `ConfigurationError` (exported by `kameleoon-ts`) when the configuration file is
+ * invalid at start
  * @throws the `listen` error when the port is taken (`EADDRINUSE`), and the file system's when
  * the configuration file cannot be read
  */

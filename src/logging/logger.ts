@@ -2,8 +2,29 @@
  * Log levels, as in the official SDK: each level includes those before it. Default `WARNING`. As
  * the official numeric enum, a level also names itself (`LogLevel[level]` is `'DEBUG'`...).
  */
-export const LogLevel = { NONE: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4, 0: 'NONE', 1: 'ERROR', 2: 'WARNING', 3: 'INFO', 4: 'DEBUG' } as const;
-/** One of {@link LogLevel}: 0 (`NONE`) to 4 (`DEBUG`). */
+export const LogLevel = {
+  /** 0: nothing is logged. */
+  NONE: 0,
+  /** 1: errors only. */
+  ERROR: 1,
+  /** 2: errors and warnings (the default). */
+  WARNING: 2,
+  /** 3: errors, warnings and information. */
+  INFO: 3,
+  /** 4: everything, debug messages included. */
+  DEBUG: 4,
+  /** Reverse mapping: `LogLevel[0]` is `'NONE'`. */
+  0: 'NONE',
+  /** Reverse mapping: `LogLevel[1]` is `'ERROR'`. */
+  1: 'ERROR',
+  /** Reverse mapping: `LogLevel[2]` is `'WARNING'`. */
+  2: 'WARNING',
+  /** Reverse mapping: `LogLevel[3]` is `'INFO'`. */
+  3: 'INFO',
+  /** Reverse mapping: `LogLevel[4]` is `'DEBUG'`. */
+  4: 'DEBUG',
+} as const;
+/** One of the `LogLevel` values: 0 (`NONE`) to 4 (`DEBUG`). */
 export type LogLevel = 0 | 1 | 2 | 3 | 4;
 
 /** A user-supplied log sink (the official `IExternalLogger`). */

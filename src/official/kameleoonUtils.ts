@@ -11,14 +11,23 @@ import type { SimulateRequestDataType } from './types.ts';
 export const KameleoonUtils = {
   /**
    * A successful response to give the SDK from a custom requester without a network request, e.g.
-   * a configuration an edge function keeps in its own cache: `requester: { sendRequest: ({
-   * requestType }) => requestType === RequestType.Configuration ?
-   * KameleoonUtils.simulateSuccessRequest(requestType, cachedConfiguration) : fetch(...) }`.
+   * a configuration an edge function keeps in its own cache.
    *
    * Configuration and remote data answer 200 with `data` from both `json()` and `text()` (as JSON
-   * text: the official helper's `text()` gives '', and our client reads the configuration as text);
-   * tracking answers 204 with no body.
-   * @throws InvalidArgument for an unknown request type
+   * text, where the official helper's `text()` gives ''); tracking answers 204 with no body.
+   * @param requestType - the request answered: `RequestType.Configuration`, `RemoteData` or `Tracking`
+   * @param data - the body: the configuration document, the remote data, or null for tracking
+   * @returns a promise of the response, resolved at once
+   * @throws {@link InvalidArgument} for an unknown request type (thrown, not a rejection)
+   * @example
+   * ```ts
+   * const requester = {
+   *   sendRequest: ({ requestType, url, parameters }: SendRequestParametersType) =>
+   *     requestType === RequestType.Configuration
+   *       ? KameleoonUtils.simulateSuccessRequest(requestType, cachedConfiguration)
+   *       : fetch(url, parameters),
+   * };
+   * ```
    */
   simulateSuccessRequest<T extends RequestType>(requestType: T, data: SimulateRequestDataType[T]): Promise<KameleoonResponseType> {
     if (requestType === RequestType.Tracking) return Promise.resolve(response(204, null, ''));
@@ -29,10 +38,12 @@ export const KameleoonUtils = {
   },
 
   /**
-   * The value of cookie `key` in a Cookie header (`'a=1; b=2'`), as written (not decoded); null when
-   * it is absent or empty. Unlike the official helper, a value holding `=` is returned whole, and
-   * pairs may be separated by `;` without a space.
-   * @throws InvalidArgument when `cookie` or `key` is not a string
+   * The value of a cookie in a Cookie header. Unlike the official helper, a value holding `=` is
+   * returned whole, and pairs may be separated by `;` without a space.
+   * @param cookie - the Cookie header, e.g. `'a=1; b=2'`
+   * @param key - the cookie's name
+   * @returns the cookie's value as written (not decoded); null when it is absent or empty
+   * @throws {@link InvalidArgument} when `cookie` or `key` is not a string
    */
   getCookieValue(cookie: string, key: string): string | null {
     if (typeof cookie !== 'string' || typeof key !== 'string') {

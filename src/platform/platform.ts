@@ -17,7 +17,7 @@ export const RequestType = {
   /** Data API requests (remote data, visitor data, warehouse audiences) and the OAuth token request. */
   RemoteData: 'remoteData',
 } as const;
-/** One of {@link RequestType}. */
+/** One of `RequestType`. */
 export type RequestType = (typeof RequestType)[keyof typeof RequestType];
 
 /** A fetch-like response (the official `KameleoonResponseType`). */
@@ -39,7 +39,7 @@ export interface KameleoonResponseType {
 
 /** What the SDK asks of a requester. */
 export interface SendRequestParametersType {
-  /** What the request is for (see {@link RequestType}). */
+  /** What the request is for (see `RequestType`). */
   requestType: RequestType;
   /** The full URL. */
   url: string;

@@ -4,8 +4,9 @@ import { describeValue } from '../visitor/data.ts';
 
 /**
  * What `getRemoteVisitorData` asks the Data API for (the official `VisitorDataFiltersType`).
- * A filters object replaces {@link DEFAULT_VISITOR_DATA_FILTERS} as a whole, as in the official
- * SDK: an option left out of a given object is off, except `previousVisitAmount` (1).
+ * A filters object replaces the official defaults (one previous visit, the current visit, custom
+ * data and the mapped visitor code) as a whole, as in the official SDK: an option left out of a
+ * given object is off, except `previousVisitAmount` (1).
  */
 export interface RemoteVisitorDataFiltersType {
   /** Number of previous visits to retrieve, 1 to 25. Default 1. */

@@ -69,7 +69,7 @@ const RELEASE_DELAY_MS = 0;
 /**
  * A client's evaluated results as a zustand vanilla store, for any UI layer (the React bindings
  * use it; Node can too). The reactive state is small (a version and the status); results are read
- * through {@link variation}, cached per version with structural sharing: after an update, a flag
+ * through {@link KameleoonStore.variation | variation}, cached per version with structural sharing: after an update, a flag
  * whose result did not change returns the very same object, so a selector on it does not fire.
  * A server snapshot seeds the results for its visitor until the first configuration update, so
  * the first browser render equals the server's.

@@ -198,8 +198,9 @@ export interface ConversionParametersType {
   /** Whether the conversion cancels (subtracts) an earlier one. Default false. */
   negative?: boolean;
   /**
-   * Custom data sent with the conversion, by index (the first value of each index wins). Give
-   * them by index: the name of a CustomData made by name is not resolved here.
+   * Custom data sent with the conversion, by index (the first value of each index wins). Custom
+   * data made by name is resolved through the configuration when the conversion is added to a
+   * visitor (an unknown name is left out, with a warning).
    */
   metadata?: CustomData[];
 }
@@ -234,15 +235,15 @@ export class Conversion {
 export class Browser {
   /** Discriminant of the data types: always `'browser'`. */
   readonly kind = 'browser';
-  /** The browser, one of {@link BrowserType}. */
+  /** The browser, one of `BrowserType`. */
   readonly browser: BrowserType;
   /** The browser's version (e.g. 120.5); undefined when unknown. */
   readonly version: number | undefined;
 
   /**
-   * @param browser - one of {@link BrowserType}
+   * @param browser - one of `BrowserType`
    * @param version - the browser's version, a finite number
-   * @throws {@link InvalidArgument} when `browser` is not a {@link BrowserType} value or `version` is not a finite number
+   * @throws {@link InvalidArgument} when `browser` is not a `BrowserType` value or `version` is not a finite number
    */
   constructor(browser: BrowserType, version?: number) {
     this.browser = browser;
@@ -255,12 +256,12 @@ export class Browser {
 export class Device {
   /** Discriminant of the data types: always `'device'`. */
   readonly kind = 'device';
-  /** The device class, one of {@link DeviceType}. */
+  /** The device class, one of `DeviceType`. */
   readonly device: DeviceType;
 
   /**
-   * @param device - one of {@link DeviceType}
-   * @throws {@link InvalidArgument} when `device` is not a {@link DeviceType} value
+   * @param device - one of `DeviceType`
+   * @throws {@link InvalidArgument} when `device` is not a `DeviceType` value
    */
   constructor(device: DeviceType) {
     this.device = device;
@@ -272,12 +273,12 @@ export class Device {
 export class OperatingSystem {
   /** Discriminant of the data types: always `'operatingSystem'`. */
   readonly kind = 'operatingSystem';
-  /** The operating system, one of {@link OperatingSystemType}. */
+  /** The operating system, one of `OperatingSystemType`. */
   readonly operatingSystem: OperatingSystemType;
 
   /**
-   * @param operatingSystem - one of {@link OperatingSystemType}
-   * @throws {@link InvalidArgument} when `operatingSystem` is not an {@link OperatingSystemType} value
+   * @param operatingSystem - one of `OperatingSystemType`
+   * @throws {@link InvalidArgument} when `operatingSystem` is not an `OperatingSystemType` value
    */
   constructor(operatingSystem: OperatingSystemType) {
     this.operatingSystem = operatingSystem;
