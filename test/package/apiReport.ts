@@ -33,6 +33,12 @@ export interface ApiReportResult {
   undocumented: string[];
   /** Names in ae-forgotten-export lines of the report: internal types reachable from public signatures. */
   forgotten: string[];
+  /**
+   * Every documentation problem, one line each: the ae-undocumented messages, and the report's
+   * ae-forgotten-export, ae-unresolved-link and tsdoc-* warnings (with the declaration they are on).
+   * package.test.ts requires none, so the public surface stays documented.
+   */
+  documentation: string[];
   ms: number;
 }
 
@@ -87,7 +93,7 @@ export function apiReports(packageFolder: string, tempFolder: string, update: bo
       localBuild: update,
       compilerState,
       messageCallback(message: ExtractorMessage) {
-        if (message.messageId === 'ae-undocumented') undocumented.push(message.text);
+        if (message.messageId === 'ae-undocumented') undocumented.push(message.formatMessageWithLocation(packageFolder));
         else if (message.logLevel === ExtractorLogLevel.Error || message.logLevel === ExtractorLogLevel.Warning) problems.push(message.formatMessageWithLocation(packageFolder));
         // API Extractor prints nothing itself: the caller prints the problems.
         message.handled = true;
@@ -105,7 +111,29 @@ export function apiReports(packageFolder: string, tempFolder: string, update: bo
       problems,
       undocumented,
       forgotten: [...new Set(forgotten)].sort(),
+      documentation: [...undocumented, ...documentationWarnings(report)],
       ms: performance.now() - start,
     };
   });
+}
+
+/** The report's warnings about documentation, as `documentation` of {@link ApiReportResult} describes. */
+const DOCUMENTATION_WARNING = /\((?:ae-undocumented|ae-forgotten-export|ae-unresolved-link|tsdoc-[a-z-]+)\)/;
+
+/**
+ * The lines of a report that carry a documentation warning. API Extractor writes a declaration's
+ * warnings as comments just above it, without its name: the declaration's first line is appended.
+ * Those of the closing "Warnings were encountered" list carry their file and line already.
+ */
+export function documentationWarnings(report: string): string[] {
+  const lines = report.split('\n');
+  const found: string[] = [];
+  lines.forEach((line, i) => {
+    if (!DOCUMENTATION_WARNING.test(line)) return;
+    const warning = line.trim().replace(/^\/\/\s*(Warning:\s*)?/, '');
+    if (!/^\s*\/\/\s*Warning:/.test(line)) return void found.push(warning);
+    const declaration = lines.slice(i + 1).find((next) => next.trim() !== '' && !next.trim().startsWith('//'));
+    found.push(`${warning} [on: ${declaration?.trim() ?? '?'}]`);
+  });
+  return found;
 }

@@ -15,7 +15,9 @@
  *   as CommonJS;
  * - attw and publint accept the tarball;
  * - API Extractor's reports of the four entries equal test/package/api/*.api.md (regenerate them
- *   with `npx tsx test/package/updateApi.ts`).
+ *   with `npx tsx test/package/updateApi.ts`), and carry no documentation problem: no public
+ *   member without TSDoc, no internal type reachable from a public signature, no link that does
+ *   not resolve, no malformed TSDoc.
  */
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -224,6 +226,14 @@ describe('API reports (test/package/api; regenerate with `npx tsx test/package/u
     expect(result.problems, result.problems.join('\n')).toEqual([]);
     expect(result.succeeded).toBe(true);
   });
+
+  it.each(Object.keys(API_ENTRIES) as ApiEntry[])(
+    '%s: every public member is documented (no ae-undocumented, ae-forgotten-export, ae-unresolved-link or tsdoc- message)',
+    async (entry) => {
+      const { documentation } = await report(entry);
+      expect(documentation, `${documentation.length} documentation problem(s) in the API of ${entry}:\n${documentation.join('\n')}`).toEqual([]);
+    },
+  );
 });
 
 describe('consumer projects type-check (strict, skipLibCheck false)', () => {
