@@ -7,4 +7,4 @@ export { startDevServer } from './server.ts';
 export type { DevServer, DevServerOptions } from './server.ts';
 export { convertFriendlyConfig, isFriendlyConfig, loadConfigurationText } from './friendlyConfig.ts';
 export type { RecordedEvent } from './events.ts';
-export type { ConfigurationJson } from '../config/types.ts';
+export type { ConditionJson, ConfigurationJson, CustomDataJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from '../config/types.ts';
