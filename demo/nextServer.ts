@@ -9,7 +9,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bindFirstFree, isPortTaken } from '../src/devserver/listen.ts';
 
@@ -32,6 +34,11 @@ export interface NextAppOptions {
   log?: (line: string) => void;
   /** How long the server may take to answer once started (ms). Default 30 000. */
   startTimeoutMs?: number;
+  /**
+   * The build's folder inside demo/next (Next's `distDir`). Default `.next`; a test run uses one of
+   * its own, so that parallel runs do not build into the same folder.
+   */
+  distDir?: string;
 }
 
 /** A running Next.js app. */
@@ -92,16 +99,33 @@ function spawnNext(args: string[], env: NodeJS.ProcessEnv, output: string[], log
  * KAMELEOON_DEV_SERVER when it serves, so one build serves any dev server.
  * @throws Error with the build's output when it fails
  */
-export async function buildNextApp(options: { log?: (line: string) => void } = {}): Promise<number> {
+export async function buildNextApp(options: { log?: (line: string) => void; distDir?: string } = {}): Promise<number> {
   const started = Date.now();
   const output: string[] = [];
-  const child = spawnNext(['build', NEXT_APP_DIR], nextEnv({}), output, options.log);
+  const child = spawnNext(['build', NEXT_APP_DIR], nextEnv(distDirEnv(options.distDir)), output, options.log);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', resolve);
   });
   if (code !== 0) throw new Error(`next build failed (exit ${code}):\n${output.join('\n')}`);
   return Date.now() - started;
+}
+
+/**
+ * The environment that points next.config.mjs at a build folder (none: the default `.next`), with
+ * a tsconfig of its own beside the committed one (Next adds the folder's types to it).
+ */
+function distDirEnv(distDir: string | undefined): Record<string, string> {
+  if (!distDir) return {};
+  const tsconfig = `tsconfig.${distDir.replace(/^\./, '')}.json`;
+  if (!existsSync(join(NEXT_APP_DIR, tsconfig))) copyFileSync(join(NEXT_APP_DIR, 'tsconfig.json'), join(NEXT_APP_DIR, tsconfig));
+  return { KAMELEOON_NEXT_DIST_DIR: distDir, KAMELEOON_NEXT_TSCONFIG: tsconfig };
+}
+
+/** Removes a build made with `distDir` (its folder and its tsconfig copy). */
+export function removeNextBuild(distDir: string): void {
+  rmSync(join(NEXT_APP_DIR, distDir), { recursive: true, force: true });
+  rmSync(join(NEXT_APP_DIR, `tsconfig.${distDir.replace(/^\./, '')}.json`), { force: true });
 }
 
 /** A free TCP port on 127.0.0.1 (free when asked: someone else may bind it before the caller). */
@@ -138,7 +162,7 @@ const ANY_PORT_TRIES = 5;
  */
 export async function startNextApp(options: NextAppOptions): Promise<NextApp> {
   const { build = true, log } = options;
-  const buildMs = build ? await buildNextApp({ log }) : 0;
+  const buildMs = build ? await buildNextApp({ log, distDir: options.distDir }) : 0;
   const started = Date.now();
   const attempt = (port: number) => startNextOn(port, options);
   let app: { url: string; close: () => Promise<void> } | undefined;
@@ -166,7 +190,7 @@ async function startNextOn(port: number, options: NextAppOptions): Promise<{ url
   const instance = randomUUID();
   const output: string[] = [];
   const started = Date.now();
-  const env = nextEnv({ KAMELEOON_DEV_SERVER: devServerUrl, KAMELEOON_SITE_CODE: siteCode, KAMELEOON_DEMO_INSTANCE: instance });
+  const env = nextEnv({ KAMELEOON_DEV_SERVER: devServerUrl, KAMELEOON_SITE_CODE: siteCode, KAMELEOON_DEMO_INSTANCE: instance, ...distDirEnv(options.distDir) });
   const child = spawnNext(['start', NEXT_APP_DIR, '--hostname', '127.0.0.1', '--port', String(port)], env, output, log);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
 

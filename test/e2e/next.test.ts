@@ -16,7 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
-import { startNextApp, type NextApp } from '../../demo/nextServer.ts';
+import { removeNextBuild, startNextApp, type NextApp } from '../../demo/nextServer.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const SITE_CODE = 'demo-site';
@@ -26,6 +26,7 @@ let dev: DevServer;
 let app: NextApp;
 let browser: Browser;
 let browserLaunch: Promise<Browser> | undefined;
+const DIST_DIR = `.next-test-${process.pid}-${Date.now()}`;
 let configDir: string;
 const appOutput: string[] = [];
 
@@ -36,7 +37,8 @@ beforeAll(async () => {
   copyFileSync(fileURLToPath(new URL('../../demo/flags.yaml', import.meta.url)), config);
   dev = await startDevServer({ config, port: 0 });
   browserLaunch = launchBrowser(); // meanwhile
-  app = await startNextApp({ devServerUrl: dev.url, siteCode: SITE_CODE, log: (line) => appOutput.push(line) });
+  // A build folder of this run's own: another `npm test` beside this one builds into its own too.
+  app = await startNextApp({ devServerUrl: dev.url, siteCode: SITE_CODE, distDir: DIST_DIR, log: (line) => appOutput.push(line) });
   browser = await browserLaunch;
   console.log(`next build ${app.timings.buildMs} ms, next start ${app.timings.startMs} ms`);
 }, 180_000);
@@ -50,6 +52,7 @@ beforeEach(({ onTestFailed }) => {
 afterAll(async () => {
   await Promise.all([browserLaunch?.then((b) => b.close(), () => undefined), app?.close(), dev?.close()]);
   if (configDir) rmSync(configDir, { recursive: true, force: true });
+  removeNextBuild(DIST_DIR);
 });
 
 /** One hybrid-mode call queued for the front-end tag. */
