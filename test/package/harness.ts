@@ -10,7 +10,7 @@
  * react is one module instance for the package, the consumer and zustand.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,15 +81,57 @@ function releaseEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Where a process holding the repository's dist/ (building and packing it) writes its pid. */
+const BUILD_LOCK = join(REPO, 'node_modules/.cache/kameleoon-ts-build.lock');
+
+/**
+ * Runs `work` while no other process of this repository builds into dist/: two `npm test` runs
+ * side by side would otherwise pack a dist/ the other is rewriting. A lock left by a process that
+ * is gone is taken over.
+ */
+async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(BUILD_LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(BUILD_LOCK, { encoding: 'utf8', flag: 'a+' }));
+      if (!alive(holder)) rmSync(BUILD_LOCK, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 100)); // the holder's build takes seconds
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(BUILD_LOCK, { force: true });
+  }
+}
+
+/** Whether a process with this pid runs (a lock file being written reads as no pid: not taken over). */
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Builds the package (`npm run build`) and packs it into a new temporary directory. */
 export async function buildAndPack(): Promise<Packed> {
   const root = mkdtempSync(join(tmpdir(), 'kameleoon-ts-package-'));
   const dispose = () => rmSync(root, { recursive: true, force: true });
   try {
-    const build = await run('npm', ['run', 'build'], { timeoutMs: 180_000, env: releaseEnvironment() });
-    if (build.code !== 0) throw new Error(describeRun('npm run build', build));
-    const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { timeoutMs: 60_000 });
-    if (pack.code !== 0) throw new Error(describeRun('npm pack', pack));
+    const { build, pack } = await withBuildLock(async () => {
+      const build = await run('npm', ['run', 'build'], { timeoutMs: 180_000, env: releaseEnvironment() });
+      if (build.code !== 0) throw new Error(describeRun('npm run build', build));
+      const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { timeoutMs: 60_000 });
+      if (pack.code !== 0) throw new Error(describeRun('npm pack', pack));
+      return { build, pack };
+    });
     const [{ filename }] = JSON.parse(pack.stdout) as { filename: string }[];
     return { tarball: join(root, filename), root, buildMs: build.ms, packMs: pack.ms, dispose };
   } catch (error) {
