@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey } from '../../src/config/delivery.ts';
 import { switchConfig } from '../delivery/server.ts';
-import { launchBrowser, startPageServer, withPage, type PageServer } from './harness.ts';
+import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 
 const SITE = 'chromium-cache';
 
@@ -36,7 +36,7 @@ describe('configuration cache in headless Chromium', () => {
   });
 
   async function render(page: Page): Promise<{ variation: string | null; requestsBeforeRender: string | null; source: string | null }> {
-    await page.waitForFunction(() => window.__done === true, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => window.__done === true, undefined, { timeout: PAGE_WAIT_MS });
     const body = page.locator('body');
     expect(await body.getAttribute('data-error')).toBeNull();
     return {
@@ -66,7 +66,7 @@ describe('configuration cache in headless Chromium', () => {
       }, [cacheKey(SITE), 75 * 60_000] as const);
       await page.reload();
       expect(await render(page)).toEqual({ variation: 'v1', requestsBeforeRender: '0', source: 'cache' });
-      await page.waitForFunction(() => window.__currentKey?.() === 'v2', undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => window.__currentKey?.() === 'v2', undefined, { timeout: PAGE_WAIT_MS });
       expect(cdnRequests).toHaveLength(2);
       expect(errors).toEqual([]);
     });

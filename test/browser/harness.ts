@@ -45,6 +45,13 @@ function testMiddleware(middleware: Connect.NextHandleFunction): Plugin {
 }
 
 /** Options of {@link startPageServer}. */
+/**
+ * How long a test waits for a page to reach a state it must reach. Generous on purpose: under the
+ * full suite on two cores, or two runs side by side, Vite's first transforms and Chromium take
+ * seconds; a state never reached still fails, naming what was awaited. No test asserts a duration.
+ */
+export const PAGE_WAIT_MS = 60_000;
+
 export interface PageServerOptions {
   /**
    * Connect middleware run before Vite's own, for routes a test serves itself (configuration

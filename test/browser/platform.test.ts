@@ -7,7 +7,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchBrowser, startPageServer, type PageServer } from './harness.ts';
+import { launchBrowser, startPageServer, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 import type { PlatformResults } from './pages/platform.ts';
 import { byVisitor } from '../support/browserMode.ts';
 
@@ -40,7 +40,7 @@ describe('platform data in headless Chromium: the official SDK and ours decide a
     try {
       const page = await context.newPage();
       await page.goto(`${server.url}/test/browser/pages/platform.html`);
-      await page.waitForFunction(() => window.__done === true, undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => window.__done === true, undefined, { timeout: PAGE_WAIT_MS });
       expect(await page.locator('body').getAttribute('data-error')).toBeNull();
       const decisions = (await page.evaluate(() => window.__results!.decisions)) as PlatformResults['decisions'];
       expect(decisions.ours).toEqual(decisions.official);
@@ -55,14 +55,14 @@ describe('platform data in headless Chromium: the official SDK and ours decide a
       await page.waitForFunction(
         () => (['official', 'ours'] as const).every((sdk) => ['a', 'b', 'c'].every((v) => window.__results!.lines[sdk].some((l) => l.endsWith(`visitorCode=visitor-${v}`)))),
         undefined,
-        { timeout: 15_000 },
+        { timeout: PAGE_WAIT_MS },
       );
       // Lines still on their way settle: wait until both SDKs' lines agree (or time out on the difference).
       const sentLines = async () => (await page.evaluate(() => window.__results!.lines)) as PlatformResults['lines'];
       await vi.waitFor(async () => {
         const { ours, official } = await sentLines();
         expect(byVisitor(ours)).toEqual(byVisitor(official));
-      }, { timeout: 5_000, interval: 100 });
+      }, { timeout: PAGE_WAIT_MS, interval: 100 });
 
       const lines = await sentLines();
       const official = byVisitor(lines.official);

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twoFlags } from '../react/helpers.tsx';
-import { launchBrowser, startPageServer, withPage, type PageServer } from './harness.ts';
+import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 
 describe('React live update in headless Chromium', () => {
   let server: PageServer;
@@ -45,7 +45,7 @@ describe('React live update in headless Chromium', () => {
   it('a configuration change over the stream re-renders the flag', async () => {
     await withPage(browser, async ({ page, errors }) => {
       await page.goto(`${server.url}/test/browser/pages/reactLive.html`);
-      await page.waitForFunction(() => document.getElementById('alpha')?.textContent === 'a1', undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => document.getElementById('alpha')?.textContent === 'a1', undefined, { timeout: PAGE_WAIT_MS });
       await page.waitForFunction(() => document.getElementById('alpha')?.dataset.status === 'ready');
       const deadline = Date.now() + 10_000;
       while (streams.size === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -53,7 +53,7 @@ describe('React live update in headless Chromium', () => {
 
       config = twoFlags('a2', 'b1', true);
       for (const res of streams) res.write(`event: configuration-update-event\ndata: ${JSON.stringify({ siteCode: 'react-site', ts: 42 })}\n\n`);
-      await page.waitForFunction(() => document.getElementById('alpha')?.textContent === 'a2', undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => document.getElementById('alpha')?.textContent === 'a2', undefined, { timeout: PAGE_WAIT_MS });
       expect(errors).toEqual([]);
     });
   });

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomData } from '../../src/node.ts';
 import { clientFor } from '../client/helpers.ts';
-import { launchBrowser, startPageServer, withPage, type PageServer } from './harness.ts';
+import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 import { offlineRequester } from './pages/offlineRequester.ts';
 import { SMOKE_FLAGS, SMOKE_PLAN } from './pages/smokeFlags.ts';
 
@@ -39,7 +39,7 @@ describe('browser smoke: the SDK sources in headless Chromium', () => {
   it('initializes offline, sets the visitor-code cookie and decides as the Node SDK does', async () => {
     await withPage(browser, async ({ page, context, errors, requests }) => {
       await page.goto(`${server.url}/test/browser/pages/smoke.html`);
-      await page.waitForFunction(() => window.__done === true, undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => window.__done === true, undefined, { timeout: PAGE_WAIT_MS });
       const body = page.locator('body');
       expect(await body.getAttribute('data-error')).toBeNull();
 

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { switchConfig } from '../delivery/server.ts';
-import { launchBrowser, startPageServer, withPage, type PageServer } from './harness.ts';
+import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 
 describe('tracking in headless Chromium', () => {
   let server: PageServer;
@@ -47,12 +47,12 @@ describe('tracking in headless Chromium', () => {
   const linesOf = (lines: string[], tag: string) => lines.filter((line) => new RegExp(`&visitorCode=${tag}-\\d$`).test(line));
 
   async function ready(page: Page): Promise<void> {
-    await page.waitForFunction(() => window.__done === true, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => window.__done === true, undefined, { timeout: PAGE_WAIT_MS });
     expect(await page.locator('body').getAttribute('data-error')).toBeNull();
   }
 
   const eventually = (condition: () => boolean, what: string) =>
-    vi.waitUntil(condition, { timeout: 15_000, interval: 50 }).catch(() => {
+    vi.waitUntil(condition, { timeout: PAGE_WAIT_MS, interval: 50 }).catch(() => {
       throw new Error(`timed out waiting for ${what}`);
     });
 
@@ -63,7 +63,7 @@ describe('tracking in headless Chromium', () => {
       expect(linesOf(accepted, 'leaving')).toEqual([]); // the tick is a second away
       // Tracking's code loads once the configuration is in force (a few module requests from Vite
       // here); the beacon needs it. (A page left before it arrives: see the next test.)
-      await page.waitForFunction(() => window.__client!.getTrackingStatus().loaded, undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => window.__client!.getTrackingStatus().loaded, undefined, { timeout: PAGE_WAIT_MS });
       expect(linesOf(accepted, 'leaving')).toEqual([]);
       await page.goto('about:blank');
       // Per visitor: the exposure, the custom data, and the browser SDK's staticData summary.
