@@ -152,16 +152,19 @@ export class ClientCore {
 
   /**
    * As the official SDK reads a visitor it tracks: a browser switches to it (and returns its visit
-   * figures); a unique identifier linked to no one gets its own code as mapping identifier.
+   * figures); a unique identifier linked to no one gets its own code as mapping identifier, once:
+   * that value then links it (to itself), as the official tracker's `getLinkedVisitor` reads it,
+   * so later compositions store and send nothing more.
    */
   prepareTracking(visitorCode: string): VisitStats | undefined {
     const config = this.config;
     const known = this.visitors.peek(visitorCode);
     const index = config?.customData.mappingIdentifierIndex;
     const data = known === undefined ? undefined : this.visitors.dataOf(known);
-    // Linked: a user id read through an anonymous visitor, or an anonymous visitor that named a user id.
+    // Linked: a user id read through an anonymous visitor, or a visitor with a mapping identifier
+    // value (a user id it named, or its own code, stored here by an earlier composition).
     const userId = index == null ? undefined : data?.customData.get(index)?.values[0];
-    const linked = this.visitors.extra(known ?? -1)?.linkedTo !== undefined || (!!userId && userId !== visitorCode);
+    const linked = this.visitors.extra(known ?? -1)?.linkedTo !== undefined || !!userId;
     if (config && known !== undefined && index != null && data?.uniqueIdentifier === true && !linked) {
       // Persisted as the tracker composes the visitor, which it is doing.
       this.storeData(known, [new CustomData(index, visitorCode)], config);

@@ -29,7 +29,7 @@ export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsT
 export abstract class KameleoonClientBase {
   readonly #c: ClientCore;
   #initializing: Promise<boolean> | undefined;
-  #closed = false;
+  #closing: Promise<void> | undefined;
 
   /** Only the platform entries construct clients, passing what they assemble. */
   protected constructor(params: SDKParameters);
@@ -563,15 +563,23 @@ export abstract class KameleoonClientBase {
 
   /**
    * Stops the client: ends configuration polling and the stream, aborts Data API requests in
-   * flight, sends what tracking holds (a browser whose tracking code has not loaded yet stores it
-   * for the next page), and saves visitors to storage. Idempotent.
+   * flight, sends what tracking holds, and saves visitors to storage. It resolves once the
+   * tracking server accepted every queued line (failed requests are retried with the same
+   * nonces, their backoff shortened to fit), or when `closeTimeout` (default 5 s) has passed: a
+   * request still in flight is then abandoned, and what is left is reported by a warning with its
+   * counts and by `getTrackingStatus().queued`; browsers keep it for the next page of the site (as
+   * they keep the calls of a page whose tracking code has not loaded yet). Idempotent: every call
+   * returns the first call's promise.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  close(): Promise<void> {
+    return (this.#closing ??= this.#close());
+  }
+
+  async #close(): Promise<void> {
+    const deadline = Date.now() + this.#c.options.closeTimeout;
     this.#c.delivery.close();
     this.#c.closeRemote();
-    await this.#c.tracker.close();
+    await this.#c.tracker.close(deadline);
     this.#c.visitors.flushPersistence();
   }
 }

@@ -5,7 +5,10 @@ import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 
 /** What `getTrackingStatus()` returns: the tracking queue's counters, and whether tracking runs yet. */
 export interface TrackingStatus {
-  /** Lines waiting to be sent now. */
+  /**
+   * Lines waiting to be sent now. After `close()`, the lines the server had not accepted by its
+   * deadline (`closeTimeout`): browsers keep them for the next page of the site.
+   */
   queued: number;
   /** Lines the server accepted since the client was created. */
   sentLines: number;
@@ -50,6 +53,7 @@ export class TrackingHandle {
   #scheduleAll = false;
   #started = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
   #stopWatchingLeave: (() => void) | undefined;
 
   constructor(source: TrackingSource, deps: TrackingDeps) {
@@ -163,14 +167,21 @@ export class TrackingHandle {
     await pipeline?.tracker.tick();
   }
 
-  /** Stops the tick and sends what is left; a pipeline still loading is waited for. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Stops the tick and sends what is left, until the server accepted it all or `deadline` (epoch
+   * ms) passes (see Tracker.close); a pipeline still loading is waited for. Every call gets the
+   * first call's promise.
+   */
+  close(deadline: number): Promise<void> {
+    return (this.#closing ??= this.#close(deadline));
+  }
+
+  async #close(deadline: number): Promise<void> {
     this.#closed = true;
     this.#stopWatchingLeave?.();
     const pipeline = this.#pipeline ?? (await this.#loading);
     if (!pipeline) return this.#saveEarly();
-    await pipeline.tracker.close();
+    await pipeline.tracker.close(deadline);
     pipeline.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
-import { backoff, jitter } from '../platform/timers.ts';
+import { MAX_DELAY_MS, backoff, jitter } from '../platform/timers.ts';
 
 /** One tracking line, complete: event, nonce, identifier, and the user agent on a visitor's first line. */
 export interface TrackingLine {
@@ -28,6 +28,11 @@ const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 
 /** First retry after a failed request; doubles per failure in a row, up to the cap, ±20 %. */
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 60_000;
+/** While closing, no request is started with less than this left before the deadline. */
+const MIN_ATTEMPT_MS = 20;
+
+/** The visitor of a line: its identifier parameter (the first, as the user agent comes after it). */
+const IDENTIFIER = /&(?:visitorCode|mappingValue)=([^&]*)/;
 
 /** Keeps lines across restarts (browsers: IndexedDB). */
 export interface OutboxPersistence {
@@ -57,18 +62,21 @@ export class Outbox {
   #full = false;
   #chars = 0;
   #inflight: Promise<void> | undefined;
+  /** Aborted when close() ends (its deadline, or an empty queue): a request in flight is abandoned, none is started. */
+  readonly #stop = new AbortController();
   #failures = 0;
   #retryAt = 0;
   readonly #stats: OutboxStats = { queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0 };
   readonly #limits: OutboxLimits;
-  readonly #send: (lines: readonly TrackingLine[]) => Promise<SendOutcome>;
+  readonly #send: (lines: readonly TrackingLine[], signal: AbortSignal) => Promise<SendOutcome>;
   readonly #logger: Logger;
   readonly #random: () => number;
   readonly #persistence: OutboxPersistence | undefined;
   readonly #canSend: () => boolean;
 
   constructor(options: {
-    send: (lines: readonly TrackingLine[]) => Promise<SendOutcome>;
+    /** Sends a batch; `signal` aborts when the outbox closes (the request is then abandoned). */
+    send: (lines: readonly TrackingLine[], signal: AbortSignal) => Promise<SendOutcome>;
     logger: Logger;
     random: () => number;
     limits?: Partial<OutboxLimits>;
@@ -168,8 +176,13 @@ export class Outbox {
    * callers share it. Waits out the backoff after failures unless `force` is set.
    */
   flush(force = false): Promise<void> {
-    if (this.#inflight) return this.#inflight;
-    if ((!force && Date.now() < this.#retryAt) || !this.#canSend()) return Promise.resolve();
+    if ((!force && Date.now() < this.#retryAt) || !this.#canSend()) return this.#inflight ?? Promise.resolve();
+    return this.#run();
+  }
+
+  /** The drain in flight, else a new one (whatever the backoff); none once closed. */
+  #run(): Promise<void> {
+    if (this.#inflight || this.#stop.signal.aborted) return this.#inflight ?? Promise.resolve();
     const run = this.#drain().finally(() => {
       this.#inflight = undefined;
     });
@@ -178,12 +191,15 @@ export class Outbox {
   }
 
   async #drain(): Promise<void> {
+    const signal = this.#stop.signal;
     while (this.size) {
       const batch = this.#batch();
       let outcome: SendOutcome;
       try {
-        outcome = await this.#send(batch);
+        outcome = await this.#send(batch, signal);
       } catch (err) {
+        // Abandoned by close() at its deadline: reported there, with what is left.
+        if (signal.aborted) return;
         this.#logger.error(`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
         outcome = 'retry';
       }
@@ -225,5 +241,44 @@ export class Outbox {
   /** Milliseconds until the next attempt is allowed (0 when not backing off). */
   get retryIn(): number {
     return Math.max(0, this.#retryAt - Date.now());
+  }
+
+  /**
+   * Sends until the queue is empty or `deadline` (epoch ms) passes, then closes: a request in
+   * flight (one started before) is waited for, a failure retried with the same lines, so the same
+   * nonces; the backoff is shortened to half the time left, so that a retry fits before the
+   * deadline. At the deadline a request in flight is abandoned, and what is left stays queued
+   * (and stored, in browsers) with one warning of its counts. Nothing is sent after.
+   */
+  async close(deadline: number): Promise<void> {
+    const stop = this.#stop;
+    if (stop.signal.aborted) return;
+    // Timers that keep a Node process alive: `await client.close()` is not cut short.
+    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+    let pause: ReturnType<typeof setTimeout> | undefined;
+    const due = new Promise<void>((resolve) => (deadlineTimer = setTimeout(resolve, Math.min(Math.max(0, deadline - Date.now()), MAX_DELAY_MS))));
+    try {
+      while (this.size && deadline - Date.now() >= MIN_ATTEMPT_MS) {
+        // Raced with the deadline: a requester that ignores the abort does not hold close() either.
+        await Promise.race([this.#run(), due]);
+        const left = deadline - Date.now();
+        if (!this.size || left < MIN_ATTEMPT_MS) break;
+        const wait = Math.min(this.retryIn, left / 2);
+        if (wait > 0) await Promise.race([due, new Promise<void>((resolve) => (pause = setTimeout(resolve, wait)))]);
+        clearTimeout(pause);
+      }
+    } finally {
+      clearTimeout(deadlineTimer);
+      clearTimeout(pause);
+      stop.abort(new Error('The tracking queue is closed.'));
+    }
+    const left = this.size;
+    if (left === 0) return;
+    const visitors = new Set(this.#queue().map((line) => IDENTIFIER.exec(line.text)?.[1]));
+    this.#logger.warn(
+      `close(): ${left} tracking line(s) of ${visitors.size} visitor(s) were not accepted by the server within closeTimeout; ${
+        this.#persistence ? 'they are kept for the next page of the site' : 'they will not be sent'
+      }.`,
+    );
   }
 }

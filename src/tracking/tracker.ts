@@ -310,11 +310,14 @@ export class Tracker {
     }
   }
 
-  /** Stops the tick; composes and sends what is left (`force` skips the backoff wait). */
-  async close(): Promise<void> {
+  /**
+   * Stops the tick; composes what is scheduled and sends what is queued until the server accepted
+   * it all or `deadline` (epoch ms) passes (see Outbox.close).
+   */
+  async close(deadline: number): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.compose();
-    await this.#o.outbox.flush(true);
+    await this.#o.outbox.close(deadline);
   }
 }

@@ -29,13 +29,14 @@ function isRetryable(status: number): boolean {
 
 /**
  * Sends a batch as the official SDK does (`POST`, a wildcard `Content-Type`, lines joined by `\n`,
- * `bodyUa=true` when a line carries a user agent), through the requester, with a timeout.
- * Network errors and timeouts throw (the outbox retries); statuses map to sent, retry or drop.
+ * `bodyUa=true` when a line carries a user agent), through the requester, with a timeout, or until
+ * `stop` aborts (the outbox closed). Network errors, timeouts and aborts throw (the outbox retries);
+ * statuses map to sent, retry or drop.
  */
-export function createTrackingSender(options: TrackingSenderOptions): (lines: readonly TrackingLine[]) => Promise<SendOutcome> {
-  return async (lines) => {
+export function createTrackingSender(options: TrackingSenderOptions): (lines: readonly TrackingLine[], stop?: AbortSignal) => Promise<SendOutcome> {
+  return async (lines, stop) => {
     const url = batchUrl(options.url(), lines);
-    const response = await withDeadline(options.timeoutMs, undefined, (signal) =>
+    const response = await withDeadline(options.timeoutMs, stop, (signal) =>
       options.requester.sendRequest({
         requestType: RequestType.Tracking,
         url,

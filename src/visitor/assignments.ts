@@ -13,9 +13,20 @@ const FLAG_BITS = 15;
 const SENT = 4;
 
 /**
+ * A record node keeps a variation whose exposure was sent, after the experiment's assignment
+ * moved to another variation: under the experiment id's bitwise complement (ids are at least 0,
+ * so records are negative and no experiment id finds them), with no flag and no stamp, so that
+ * walkers of the list that look for flags or stamps (tracking, hybrid mode) pass them by. The
+ * official engine may move an assignment back and forth within one visit (the holdout is drawn
+ * with each flag's bucketing code); the record keeps a variation sent once from being sent again.
+ */
+const recordKey = (experimentId: number): number => ~experimentId;
+
+/**
  * Every visitor's assignments in one Int32Array, as singly linked lists of four-int nodes.
  * A server keeps a list per visitor for the whole session; a JS array per visitor would cost
- * six times as much. Freed nodes are reused.
+ * six times as much. Freed nodes are reused. A list also holds the records of variations sent
+ * before (see {@link recordKey}), which {@link Assignments} leaves out of what it reads.
  */
 export class AssignmentPool {
   #nodes = new Int32Array(NODE * 1024);
@@ -43,8 +54,9 @@ export class AssignmentPool {
     return node;
   }
 
-  /** The node of `experimentId` in the list starting at `head`, or NONE. */
+  /** The node of `experimentId` in the list starting at `head`, or NONE (always for a negative id: no record is found). */
   find(head: number, experimentId: number): number {
+    if (experimentId < 0) return NONE;
     const n = this.#nodes;
     for (let node = head; node !== NONE; node = n[node + 3]) if (n[node] === experimentId) return node;
     return NONE;
@@ -87,13 +99,14 @@ export class AssignmentPool {
 
   /**
    * Records (or replaces) the assignment of an experiment in the list starting at `head`;
-   * new assignments go last, so lists keep the order assignments were made in.
+   * new assignments go last, so lists keep the order assignments were made in. A record of a
+   * variation sent (a negative id, as persisted) is always appended: an experiment may have several.
    * @returns the list's head
    */
   set(head: number, experimentId: number, variationId: number | null, flags: number): number {
     let last = NONE;
     for (let node = head; node !== NONE; node = this.#nodes[node + 3]) {
-      if (this.#nodes[node] === experimentId) {
+      if (this.#nodes[node] === experimentId && experimentId >= 0) {
         this.replace(node, variationId, flags);
         return head;
       }
@@ -114,6 +127,29 @@ export class AssignmentPool {
   replace(node: number, variationId: number | null, flags: number): void {
     this.#nodes[node + 1] = variationId ?? -1;
     this.#nodes[node + 2] = flags;
+  }
+
+  /** Whether the list starting at `head` records `variationId` of `experimentId` as sent before. */
+  sentBefore(head: number, experimentId: number, variationId: number | null): boolean {
+    const n = this.#nodes;
+    const key = recordKey(experimentId);
+    const id = variationId ?? -1;
+    for (let node = head; node !== NONE; node = n[node + 3]) if (n[node] === key && n[node + 1] === id) return true;
+    return false;
+  }
+
+  /** Records that the variation of `node` was sent (unless it is already recorded), in a node after it. */
+  recordSent(head: number, node: number): void {
+    const experimentId = this.#nodes[node];
+    const variationId = this.variationId(node);
+    if (this.sentBefore(head, experimentId, variationId)) return;
+    const record = this.#alloc();
+    const n = this.#nodes;
+    n[record] = recordKey(experimentId);
+    n[record + 1] = variationId ?? -1;
+    n[record + 2] = 0;
+    n[record + 3] = n[node + 3];
+    n[node + 3] = record;
   }
 
   /** Returns every node of the list to the free list. */
@@ -157,7 +193,7 @@ export class Assignments implements AssignmentView {
   get size(): number {
     const pool = this.#owner.pool;
     let size = 0;
-    for (let node = this.#owner.headOf(this.#visitor); node !== NONE; node = pool.next(node)) size++;
+    for (let node = this.#owner.headOf(this.#visitor); node !== NONE; node = pool.next(node)) if (pool.experimentId(node) >= 0) size++;
     return size;
   }
 
@@ -175,15 +211,23 @@ export class Assignments implements AssignmentView {
 
   /**
    * Records (or replaces) the assignment for an experiment. `track` asks for the exposure to be
-   * sent, once: an exposure already sent for the same variation is not sent again, and a later
-   * call without `track` does not cancel a pending one. A new variation is a new exposure.
+   * sent, once per variation: an exposure already sent for the same variation is not sent again,
+   * even after the assignment moved to another variation and back, and a later call without
+   * `track` does not cancel a pending one. A variation never sent is a new exposure.
    */
   set(experimentId: number, variationId: number | null, isTargetedRule: boolean, track: boolean): void {
     const owner = this.#owner;
     const pool = owner.pool;
     const head = owner.headOf(this.#visitor);
     const node = pool.find(head, experimentId);
-    let status = node !== NONE && pool.variationId(node) === variationId ? pool.flags(node) & (UNSENT | SENT) : 0;
+    let status: number;
+    if (node !== NONE && pool.variationId(node) === variationId) {
+      status = pool.flags(node) & (UNSENT | SENT);
+    } else {
+      // Another variation: the one sent is remembered; one sent before stays sent.
+      if (node !== NONE && (pool.flags(node) & SENT) !== 0) pool.recordSent(head, node);
+      status = node !== NONE && pool.sentBefore(head, experimentId, variationId) ? SENT : 0;
+    }
     if (track && (status & SENT) === 0) status |= UNSENT;
     const flags = (isTargetedRule ? TARGETED : 0) | status;
     // Found: replaced in place (the list was just walked); new: appended.
@@ -195,6 +239,7 @@ export class Assignments implements AssignmentView {
   *entries(): IterableIterator<[number, StoredVariation]> {
     const pool = this.#owner.pool;
     for (let node = this.#owner.headOf(this.#visitor); node !== NONE; node = pool.next(node)) {
+      if (pool.experimentId(node) < 0) continue;
       const flags = pool.flags(node);
       yield [pool.experimentId(node), { variationId: pool.variationId(node), isTargetedRule: (flags & TARGETED) !== 0, unsent: (flags & UNSENT) !== 0 }];
     }

@@ -98,7 +98,10 @@ describe('TrackingHandle', () => {
     await handle.tick();
     expect(calls).toEqual(['start', 'schedule a 0', 'rescue 0', 'tick']);
     expect(handle.stats).toEqual({ queued: 1, sentLines: 2, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: true });
-    await handle.close();
+    const closing = handle.close(Date.now() + 5_000);
+    expect(handle.close(Date.now() + 5_000)).toBe(closing); // concurrent calls share the first
+    await closing;
+    expect(handle.close(Date.now() + 5_000)).toBe(closing);
     expect(calls.slice(-2)).toEqual(['close', 'dispose']);
   });
 
@@ -196,7 +199,7 @@ describe('TrackingHandle', () => {
     src.arrive();
     await settle();
     expect(errors.join('\n')).toMatch(/boom/);
-    await expect(handle.close()).resolves.toBeUndefined();
+    await expect(handle.close(Date.now() + 5_000)).resolves.toBeUndefined();
   });
 
   it('close() waits for code being loaded, closes and disposes the pipeline; without a request it resolves at once', async () => {
@@ -206,14 +209,14 @@ describe('TrackingHandle', () => {
     handle.start();
     handle.load();
     await settle();
-    const closing = handle.close();
+    const closing = handle.close(Date.now() + 5_000);
     src.arrive();
     await closing;
     expect(calls).toEqual(['resume []', 'close', 'dispose']); // started, but closed before the code came: no tick
     expect(src.leave).toEqual([]);
 
     const idle = new TrackingHandle(deferredSource(() => fakePipeline([])).source, deps(createMemoryStorage()));
-    await expect(idle.close()).resolves.toBeUndefined();
+    await expect(idle.close(Date.now() + 5_000)).resolves.toBeUndefined();
     await expect(idle.tick()).resolves.toBeUndefined();
   });
 });

@@ -66,10 +66,11 @@ export interface DriveOptions {
   store?: Map<string, unknown>;
   /**
    * Tracking comparison: every getVariation tracks, no SDK interval runs during the drive (a
-   * tick mid-drive would split bodies at random), and after the last round `flush({ instant })`
-   * sends everything; the bodies of the tracking requests are pushed here.
+   * tick mid-drive would split bodies at random), and after each round `flush({ instant })` sends
+   * what the round left unsent; the bodies of the tracking requests of round r are pushed to
+   * `trackingBodies[r]` (one batch per round).
    */
-  trackingBodies?: string[];
+  trackingBodies?: string[][];
 }
 
 /**
@@ -180,6 +181,8 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
   const store = opts.store ?? new Map<string, unknown>();
   let current: { code: string | null; sim: string | null } = { code: null, sim: null };
   let now = opts.startTime;
+  /** The round whose flush is under way (tracking bodies are filed under it). */
+  let round = 0;
   const timers = captureTimers(opts.trackingBodies !== undefined);
   const bodies = opts.trackingBodies;
   try {
@@ -192,7 +195,7 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
       externals: {
         requester: {
           sendRequest: async ({ requestType, url, parameters }: { requestType: string; url: string; parameters?: { body?: unknown } }) => {
-            if (requestType === 'tracking' && bodies && typeof parameters?.body === 'string') bodies.push(parameters.body);
+            if (requestType === 'tracking' && bodies && typeof parameters?.body === 'string') (bodies[round] ??= []).push(parameters.body);
             return requestType === 'configuration' && url.includes(`/v3/${siteCode}`) ? response(200, configText)
               : requestType === 'tracking' ? response(204, '') : response(503, '');
           },
@@ -235,6 +238,7 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
 
     const rounds = Math.max(0, ...visitors.map((v) => v.rounds.length));
     for (let r = 0; r < rounds; r++) {
+      round = r;
       if (r > 0) opts.setNow((now += opts.roundGaps[r - 1] ?? 0));
       for (const v of visitors) {
         current = { code: v.code, sim: v.simulation[r] ?? null };
@@ -247,10 +251,11 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
           }, track);
         });
       }
-    }
-    if (bodies) {
-      (client as unknown as { flush(p: { instant: boolean }): void }).flush({ instant: true });
-      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (bodies) {
+        bodies[r] ??= [];
+        (client as unknown as { flush(p: { instant: boolean }): void }).flush({ instant: true });
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     return out;
   } finally {

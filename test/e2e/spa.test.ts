@@ -37,6 +37,12 @@ const eventually = (condition: () => boolean, timeout = 10_000) => vi.waitUntil(
 describe('demo React SPA, end to end', () => {
   it('shows the decisions, follows a config edit live, and tracks each event once', async () => {
     await withPage(browser, async ({ page, errors }) => {
+      const t0 = Date.now();
+      const log: string[] = [];
+      const mark = (what: string) => log.push(`${Date.now() - t0} ${what}`);
+      page.on('request', (r) => { if (r.url().includes('/visit/events')) mark(`REQ ${r.resourceType()} ${JSON.stringify((r.postData() ?? '').split('\n').map((l) => l.replace(/&visitorCode=.*/, '').replace(/&nonce=/, ' #')))}`); });
+      page.on('request', (r) => { if (r.url().includes('tracking/pipeline')) mark('pipeline module requested'); });
+      if (process.env.THROTTLE) { const cdp = await page.context().newCDPSession(page); await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.THROTTLE) }); }
       await page.goto(`${spa.url}/?devServer=${encodeURIComponent(dev.url)}`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 20_000 });
       await page.waitForFunction(() => document.querySelectorAll('#flags [data-flag]').length > 0);
@@ -50,6 +56,7 @@ describe('demo React SPA, end to end', () => {
       const edited = structuredClone(dev.configuration());
       const target = edited.featureFlags.find((f) => (f.rules ?? []).length > 0 && (f.rules ?? []).some((r) => r.variationByExposition.some((v) => v.variationKey !== f.defaultVariationKey)))!;
       target.rules = [];
+      mark('config edit');
       writeFileSync(configPath, JSON.stringify(edited));
       const expectedAfter = await decisions(edited, visitorCode);
       expect(expectedAfter[target.featureKey]).toBe(target.defaultVariationKey);
@@ -61,12 +68,14 @@ describe('demo React SPA, end to end', () => {
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
       expect(await shown(page)).toEqual(expectedAfter);
 
+      mark('click');
       await page.click('#buy');
       await eventually(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'));
       await page.waitForTimeout(600); // three more tracking ticks: nothing may arrive twice
       const mine = dev.events().filter((e) => e.visitorCode === visitorCode);
       const byContent = new Map<string, number>();
       for (const e of mine) byContent.set(`${e.eventType}:${JSON.stringify(e.params)}`, (byContent.get(`${e.eventType}:${JSON.stringify(e.params)}`) ?? 0) + 1);
+      mark('check'); if ([...byContent.values()].some((n) => n > 1) || process.env.SHOW) console.log(log.join('\n'));
       expect([...byContent.values()].every((n) => n === 1)).toBe(true);
       expect(mine.filter((e) => e.eventType === 'conversion')).toHaveLength(1);
       const experiments = Object.values(await decisions(dev.configuration(), visitorCode)).length;

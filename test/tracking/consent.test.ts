@@ -41,7 +41,7 @@ describe('consent of a scheduled visitor', () => {
     // Nothing to send: an activity line, with consent only (as it was when scheduled).
     expect(sentLines(bodies)).toEqual(['eventType=activity withdrawn']);
     expect(reads).toEqual([later, withdrawn]); // not read again on the tick
-    await tracking.tracker.close();
+    await tracking.tracker.close(Date.now() + 5_000);
   });
 
   it('scheduled again, the visitor is composed with its consent then', async () => {
@@ -54,7 +54,7 @@ describe('consent of a scheduled visitor', () => {
     tracking.tracker.schedule('v', id);
     await tracking.tracker.tick();
     expect(sentLines(bodies)).toEqual(['eventType=activity v']);
-    await tracking.tracker.close();
+    await tracking.tracker.close(Date.now() + 5_000);
   });
 
   it('a visitor the store does not know is read as undefined; early tracking handed over keeps the consent read then', async () => {
@@ -68,6 +68,6 @@ describe('consent of a scheduled visitor', () => {
     expect(reads).toEqual([undefined]);
     await tracking.tracker.tick();
     expect(sentLines(bodies)).toEqual(['eventType=activity early']);
-    await tracking.tracker.close();
+    await tracking.tracker.close(Date.now() + 5_000);
   });
 });

@@ -30,7 +30,7 @@ describe('where tracking goes', () => {
     await pipeline.tracker.tick();
     expect(urls).toHaveLength(1);
     expect(urls[0]).toMatch(/^https:\/\/data-eu\.example\.com\/visit\/events\?/);
-    await pipeline.tracker.close();
+    await pipeline.tracker.close(Date.now() + 5_000);
     pipeline.dispose();
   });
 });
@@ -66,7 +66,7 @@ describe('createTracking().resume', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^eventType=conversion&goalId=5&revenue=0&negative=false&metadata=/);
     expect(lines[0]).toContain('visitorCode=tampered');
-    await pipeline.tracker.close();
+    await pipeline.tracker.close(Date.now() + 5_000);
     pipeline.dispose();
   });
 
@@ -84,7 +84,7 @@ describe('createTracking().resume', () => {
     pipeline.resume([], false);
     await pipeline.tracker.tick();
     expect(bodies).toHaveLength(1);
-    await pipeline.tracker.close();
+    await pipeline.tracker.close(Date.now() + 5_000);
     pipeline.dispose();
   });
 });
