@@ -66,11 +66,13 @@ export interface DriveOptions {
   store?: Map<string, unknown>;
   /**
    * Tracking comparison: every getVariation tracks, no SDK interval runs during the drive (a
-   * tick mid-drive would split bodies at random), and after each round `flush({ instant })` sends
-   * what the round left unsent; the bodies of the tracking requests of round r are pushed to
-   * `trackingBodies[r]` (one batch per round).
+   * tick mid-drive would split bodies at random), and after the last round (after every round
+   * with `flushEveryRound`) `flush({ instant })` sends what is unsent; the bodies of the tracking
+   * requests made in round r are pushed to `trackingBodies[r]`.
    */
   trackingBodies?: string[][];
+  /** With `trackingBodies`: a flush after every round, one batch per round. */
+  flushEveryRound?: boolean;
 }
 
 /**
@@ -239,6 +241,7 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
     const rounds = Math.max(0, ...visitors.map((v) => v.rounds.length));
     for (let r = 0; r < rounds; r++) {
       round = r;
+      if (bodies) bodies[r] ??= [];
       if (r > 0) opts.setNow((now += opts.roundGaps[r - 1] ?? 0));
       for (const v of visitors) {
         current = { code: v.code, sim: v.simulation[r] ?? null };
@@ -251,8 +254,7 @@ export async function drive(sdk: SdkModule, mode: Mode, config: unknown, visitor
           }, track);
         });
       }
-      if (bodies) {
-        bodies[r] ??= [];
+      if (bodies && (opts.flushEveryRound || r === rounds - 1)) {
         (client as unknown as { flush(p: { instant: boolean }): void }).flush({ instant: true });
         for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
       }

@@ -205,8 +205,12 @@ export function generateVisitors(config: KConfig, seed: number, count: number, r
     }
   }
 
+  // Draws of their own (the other visitors stay as they were): visitors that say they are a unique
+  // identifier without a link, which the tracker then maps to themselves (official checkIsIdentifier).
+  const uniqueRng = new Rng(seed ^ 0x51d);
   return codes.map((code, i) => {
     const isLinkTarget = targets.has(i);
+    const uniqueRound = cf.mappingIndex !== undefined && !isLinkTarget && !links.has(i) && uniqueRng.chance(0.08) ? uniqueRng.int(0, 1) : -1;
     const simulation: (string | null)[] = [];
     for (let r = 0; r < rounds; r++) {
       const prev = r === 0 ? null : simulation[r - 1];
@@ -230,6 +234,7 @@ export function generateVisitors(config: KConfig, seed: number, count: number, r
         if (rng.chance(0.3)) s.push({ op: 'addData', data: [{ t: 'UniqueIdentifier', value: true }] });
       }
       steps.push(rng.shuffle(s.slice(0, -1)).concat(s.slice(-1)));
+      if (r === uniqueRound) steps[r].push({ op: 'addData', data: [{ t: 'UniqueIdentifier', value: true }] });
     }
     return { code, simulation, rounds: steps, trackBits: Math.floor(rng.float() * 2 ** 32) >>> 0 };
   });
