@@ -38,7 +38,10 @@ export interface VisitorExtra {
 export interface PersistedVisitor {
   /** Epoch ms of the last activity. */
   lastActivity: number;
-  /** `[experimentId, variationId (-1 for none), flags]` triples, in the order made. */
+  /**
+   * `[experimentId, variationId (-1 for none), flags]` triples, in the order made; a negative
+   * experimentId is the record of a variation sent before (see AssignmentPool).
+   */
   assignments: number[];
   extra: VisitorExtra | undefined;
 }

@@ -31,3 +31,49 @@ export function linesByVisitor(bodies: readonly string[]): Map<string, string[]>
   }
   return out;
 }
+
+/** The experiment and variation of an exposure line (`eventType=experiment&id=..&variationId=..`), else undefined. */
+export function exposureOf(line: string): string | undefined {
+  return /^eventType=experiment&id=(\d+)&variationId=([^&]+)/.exec(line)?.slice(1).join(':');
+}
+
+/** The visitor code (URI-encoded) of a {@link linesByVisitor} key: linked, a visitor's lines go by its mapping value. */
+export const codeOf = (id: string): string => id.slice(id.indexOf('=') + 1);
+
+const isUserAgent = (line: string) => line.startsWith('<userAgent=');
+
+/**
+ * The official lines of each batch as ours must send them, where the README documents a
+ * difference: the official SDK sends a variation's exposure again in every batch after a tracked
+ * evaluation, ours once per variation. An official exposure line is kept the first time the
+ * visitor sends that (experiment, variation) only. When nothing is left but exposures sent again,
+ * ours has nothing to send for a scheduled visitor, for which the official rule
+ * (`BodyProvider.prepareVisitorBody`) is an activity line when consent is provided (the user
+ * agent on it), else nothing. Batches must be read in order.
+ */
+export class OfficialFirstSends {
+  readonly #exposed = new Map<string, Set<string>>();
+  /** Official exposure lines left out so far. */
+  again = 0;
+
+  /** The lines ours must send for visitor `id` (a {@link linesByVisitor} key) in the next batch, from the official ones. */
+  expected(id: string, official: readonly string[], consentProvided: () => boolean): string[] {
+    const code = codeOf(id);
+    let seen = this.#exposed.get(code);
+    if (!seen) this.#exposed.set(code, (seen = new Set()));
+    let again = 0;
+    const kept = official.filter((line) => {
+      const exposure = exposureOf(line);
+      if (exposure === undefined) return true;
+      if (seen.has(exposure)) {
+        again++;
+        return false;
+      }
+      seen.add(exposure);
+      return true;
+    });
+    this.again += again;
+    if (!again || !kept.every(isUserAgent)) return kept;
+    return consentProvided() ? [...kept, `eventType=activity&nonce=<nonce>${id}`] : [];
+  }
+}

@@ -29,7 +29,7 @@ import * as official from '@kameleoon/javascript-sdk';
 import * as ours from '../../src/node.ts';
 import { drive, officialServerModule, type Mode, type SdkModule } from './drive.ts';
 import { differentialCases, ROUND_GAPS, START_TIME, type DiffCase } from './cases.ts';
-import { linesByVisitor } from './lines.ts';
+import { codeOf, linesByVisitor, OfficialFirstSends } from './lines.ts';
 
 const MODES: Mode[] = ['browser', 'server'];
 /** Configurations per mode (the sample plus generated ones) and visitors per configuration. */
@@ -45,11 +45,6 @@ const SHOW = Number(process.env.TRACKING_DIFF_SHOW ?? 5);
 function localOnlyIndexes(c: DiffCase): Set<number> {
   const definitions = (c.config as { customData?: { index: number; localOnly?: boolean }[] }).customData ?? [];
   return new Set(definitions.filter((cd) => cd.localOnly).map((cd) => cd.index));
-}
-
-/** The experiment and variation of an exposure line (`eventType=experiment&id=..&variationId=..`), else undefined. */
-function exposureOf(line: string): string | undefined {
-  return /^eventType=experiment&id=(\d+)&variationId=([^&]+)/.exec(line)?.slice(1).join(':');
 }
 
 /**
@@ -91,8 +86,6 @@ function samePairLines(one: { e: string[]; a: string[] }, other: { e: string[]; 
   return JSON.stringify(bare([...one.e, ...other.e])) === JSON.stringify(bare([...one.a, ...other.a]));
 }
 
-const isUserAgent = (line: string) => line.startsWith('<userAgent=');
-
 /** Whether the visitor has consent in force after the steps of rounds 0..round (or the configuration requires none). */
 function consentProvided(c: DiffCase, code: string, round: number): boolean {
   if ((c.config.configuration as { consentType?: string }).consentType !== 'REQUIRED') return true;
@@ -129,8 +122,7 @@ describe('differential tracking: request lines vs the official SDK', () => {
         await drive(ours as SdkModule, mode, c.config, c.visitors, { ...opts, nonceSeed: c.seed + 2, trackingBodies: mine, flushEveryRound: true });
         const localOnly = localOnlyIndexes(c);
         const isLocalOnlyLine = (line: string) => localOnly.has(Number(/^eventType=customData&index=(\d+)&/.exec(line)?.[1] ?? -1));
-        /** Exposures the official SDK sent in an earlier batch, by visitor. */
-        const exposed = new Map<string, Set<string>>();
+        const firstSends = new OfficialFirstSends();
         const partners = linkedPairs(c);
         for (let round = 0; round < Math.max(theirs.length, mine.length); round++) {
           const expected = linesByVisitor(theirs[round] ?? []);
@@ -138,32 +130,12 @@ describe('differential tracking: request lines vs the official SDK', () => {
           const compared = new Map<string, { e: string[]; a: string[] }>();
           for (const id of new Set([...expected.keys(), ...actual.keys()])) {
             batches++;
-            // A visitor's lines go by its code or, linked, by its mapping value: the same visitor.
-            const code = id.slice(id.indexOf('=') + 1);
-            let seen = exposed.get(code);
-            if (!seen) exposed.set(code, (seen = new Set()));
-            let again = 0;
-            let e = (expected.get(id) ?? []).filter((line) => {
-              if (isLocalOnlyLine(line)) {
-                skipped++;
-                return false;
-              }
-              const exposure = exposureOf(line);
-              if (exposure === undefined) return true;
-              if (seen.has(exposure)) {
-                again++;
-                return false;
-              }
-              seen.add(exposure);
-              return true;
+            const own = (expected.get(id) ?? []).filter((line) => {
+              if (!isLocalOnlyLine(line)) return true;
+              skipped++;
+              return false;
             });
-            resent += again;
-            // Nothing left but exposures sent again: for ours, a visitor scheduled with nothing
-            // to send, for which the official SDK's rule (BodyProvider.prepareVisitorBody) is an
-            // activity line when consent is provided (the user agent on it), else nothing.
-            if (again && e.every(isUserAgent)) {
-              e = consentProvided(c, code, round) ? [...e, `eventType=activity&nonce=<nonce>${id}`] : [];
-            }
+            const e = firstSends.expected(id, own, () => consentProvided(c, codeOf(id), round));
             const a = actual.get(id) ?? [];
             const n = Math.max(e.length, a.length);
             lines += n;
@@ -172,8 +144,7 @@ describe('differential tracking: request lines vs the official SDK', () => {
           }
           for (const [id, { e, a }] of compared) {
             if (JSON.stringify(e) === JSON.stringify(a)) continue;
-            const code = id.slice(id.indexOf('=') + 1);
-            const partner = [...compared.keys()].find((other) => partners.get(code)?.has(other.slice(other.indexOf('=') + 1)));
+            const partner = [...compared.keys()].find((other) => partners.get(codeOf(id))?.has(codeOf(other)));
             if (partner && samePairLines(compared.get(id)!, compared.get(partner)!)) {
               moved++;
               continue;
@@ -183,6 +154,7 @@ describe('differential tracking: request lines vs the official SDK', () => {
             );
           }
         }
+        resent += firstSends.again;
       }
       console.log(
         `[tracking ${mode}] compared ${lines} lines (${laterLines} after the first batch) in ${batches} batches of a visitor over ${cases.length} configurations ` +
