@@ -46,8 +46,8 @@ export interface SDKConfigurationType {
   /**
    * Milliseconds `close()` may take to send what tracking holds: it resolves as soon as the server
    * accepted every queued line, else at this deadline, reporting what is left (a warning, and
-   * `getTrackingStatus().queued`; browsers keep it for the next page). Default 5000; less than 0
-   * counts as 0 (nothing more is sent).
+   * `getTrackingStatus().queued`; browsers keep it for the next page). Default 5000; 0 or less
+   * sends nothing more (a request in flight is abandoned).
    */
   closeTimeout: number;
   /**
@@ -187,7 +187,7 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
       updateInterval: Math.max(1, numberOption(c.updateInterval, 'updateInterval', 60)),
       requestTimeout: numberOption(c.requestTimeout, 'requestTimeout', 10_000),
       trackingInterval: Math.min(1000, Math.max(100, numberOption(c.trackingInterval, 'trackingInterval', 1000))),
-      closeTimeout: Math.max(0, numberOption(c.closeTimeout, 'closeTimeout', 5_000)),
+      closeTimeout: numberOption(c.closeTimeout, 'closeTimeout', 5_000),
       targetingDataCleanupInterval: cleanup === undefined ? undefined : Math.max(1, numberOption(cleanup, 'targetingDataCleanupInterval', 1)),
       cookieDomain: normalizeDomain(optionalString(c.cookieDomain, 'cookieDomain')),
       networkDomain: normalizeDomain(optionalString(c.networkDomain, 'networkDomain')),

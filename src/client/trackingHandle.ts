@@ -53,7 +53,6 @@ export class TrackingHandle {
   #scheduleAll = false;
   #started = false;
   #closed = false;
-  #closing: Promise<void> | undefined;
   #stopWatchingLeave: (() => void) | undefined;
 
   constructor(source: TrackingSource, deps: TrackingDeps) {
@@ -169,14 +168,11 @@ export class TrackingHandle {
 
   /**
    * Stops the tick and sends what is left, until the server accepted it all or `deadline` (epoch
-   * ms) passes (see Tracker.close); a pipeline still loading is waited for. Every call gets the
-   * first call's promise.
+   * ms) passes (see Tracker.close); a pipeline still loading is waited for. Once (the client
+   * shares its promise).
    */
-  close(deadline: number): Promise<void> {
-    return (this.#closing ??= this.#close(deadline));
-  }
-
-  async #close(deadline: number): Promise<void> {
+  async close(deadline: number): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     this.#stopWatchingLeave?.();
     const pipeline = this.#pipeline ?? (await this.#loading);

@@ -246,39 +246,31 @@ export class Outbox {
   /**
    * Sends until the queue is empty or `deadline` (epoch ms) passes, then closes: a request in
    * flight (one started before) is waited for, a failure retried with the same lines, so the same
-   * nonces; the backoff is shortened to half the time left, so that a retry fits before the
-   * deadline. At the deadline a request in flight is abandoned, and what is left stays queued
-   * (and stored, in browsers) with one warning of its counts. Nothing is sent after.
+   * nonces, its backoff shortened to half the time left so that the retry fits before the
+   * deadline. At the deadline a request in flight is abandoned, and what is left stays queued (and
+   * stored, in browsers) with one warning of its counts. Nothing is sent after.
    */
   async close(deadline: number): Promise<void> {
-    const stop = this.#stop;
-    if (stop.signal.aborted) return;
-    // Timers that keep a Node process alive: `await client.close()` is not cut short.
-    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-    let pause: ReturnType<typeof setTimeout> | undefined;
-    const due = new Promise<void>((resolve) => (deadlineTimer = setTimeout(resolve, Math.min(Math.max(0, deadline - Date.now()), MAX_DELAY_MS))));
-    try {
-      while (this.size && deadline - Date.now() >= MIN_ATTEMPT_MS) {
-        // Raced with the deadline: a requester that ignores the abort does not hold close() either.
-        await Promise.race([this.#run(), due]);
-        const left = deadline - Date.now();
-        if (!this.size || left < MIN_ATTEMPT_MS) break;
-        const wait = Math.min(this.retryIn, left / 2);
-        if (wait > 0) await Promise.race([due, new Promise<void>((resolve) => (pause = setTimeout(resolve, wait)))]);
-        clearTimeout(pause);
+    if (this.#stop.signal.aborted) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A timer that keeps a Node process alive: `await client.close()` is not cut short.
+    const sleep = (ms: number) => new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, MAX_DELAY_MS))));
+    for (let left; this.size && (left = deadline - Date.now()) >= MIN_ATTEMPT_MS; clearTimeout(timer)) {
+      const wait = this.#inflight ? 0 : Math.min(this.retryIn, left / 2);
+      if (wait) {
+        await sleep(wait);
+        this.#retryAt = 0;
+      } else {
+        // Raced with the deadline: a request that outlives it (held by the server, or by a
+        // requester that ignores the abort) does not hold close() either.
+        await Promise.race([this.#run(), sleep(left)]);
       }
-    } finally {
-      clearTimeout(deadlineTimer);
-      clearTimeout(pause);
-      stop.abort(new Error('The tracking queue is closed.'));
     }
-    const left = this.size;
-    if (left === 0) return;
-    const visitors = new Set(this.#queue().map((line) => IDENTIFIER.exec(line.text)?.[1]));
-    this.#logger.warn(
-      `close(): ${left} tracking line(s) of ${visitors.size} visitor(s) were not accepted by the server within closeTimeout; ${
-        this.#persistence ? 'they are kept for the next page of the site' : 'they will not be sent'
-      }.`,
-    );
+    this.#stop.abort(new Error('The tracking queue is closed.'));
+    const left = this.#queue();
+    if (left.length) {
+      const visitors = new Set(left.map((line) => IDENTIFIER.exec(line.text)?.[1])).size;
+      this.#logger.warn(`close(): ${left.length} tracking line(s) of ${visitors} visitor(s) not accepted by the server within closeTimeout: ${this.#persistence ? 'kept for the next page' : 'not sent'}.`);
+    }
   }
 }
