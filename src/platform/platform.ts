@@ -171,6 +171,11 @@ export interface PageLifecycle {
   onLeave(callback: () => void): () => void;
   /** Calls back when the browser comes back online; returns the function that stops it. */
   onOnline(callback: () => void): () => void;
+  /**
+   * Whether the browser reports being offline (`navigator.onLine === false`): a hint, not a
+   * verdict (a machine with no internet serving 127.0.0.1, or a captive network, reports it while
+   * requests succeed). Tracking keeps sending; it only words the log of a failed request.
+   */
   offline(): boolean;
   /** Hands a body to the browser for delivery after the page is gone; false when it could not. */
   beacon(url: string, body: string): boolean;

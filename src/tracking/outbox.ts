@@ -72,7 +72,7 @@ export class Outbox {
   readonly #logger: Logger;
   readonly #random: () => number;
   readonly #persistence: OutboxPersistence | undefined;
-  readonly #canSend: () => boolean;
+  readonly #offline: (() => boolean) | undefined;
 
   constructor(options: {
     /** Sends a batch; `signal` aborts when the outbox closes (the request is then abandoned). */
@@ -81,10 +81,13 @@ export class Outbox {
     random: () => number;
     limits?: Partial<OutboxLimits>;
     persistence?: OutboxPersistence;
-    /** False while requests cannot succeed (a browser offline): nothing is attempted then. */
-    canSend?: () => boolean;
+    /**
+     * Whether the browser reports being offline: a hint only (a machine with no internet serving
+     * 127.0.0.1 and captive networks report it too), which words the log of a failed request.
+     */
+    offline?: () => boolean;
   }) {
-    this.#canSend = options.canSend ?? (() => true);
+    this.#offline = options.offline;
     this.#send = options.send;
     this.#logger = options.logger;
     this.#random = options.random;
@@ -176,7 +179,7 @@ export class Outbox {
    * callers share it. Waits out the backoff after failures unless `force` is set.
    */
   flush(force = false): Promise<void> {
-    if ((!force && Date.now() < this.#retryAt) || !this.#canSend()) return this.#inflight ?? Promise.resolve();
+    if (!force && Date.now() < this.#retryAt) return this.#inflight ?? Promise.resolve();
     return this.#run();
   }
 
@@ -200,7 +203,9 @@ export class Outbox {
       } catch (err) {
         // Abandoned by close() at its deadline: reported there, with what is left.
         if (signal.aborted) return;
-        this.#logger.error(`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
+        const message = `Tracking request failed: ${(err as Error)?.message ?? String(err)}`;
+        if (this.#offline?.()) this.#logger.warn(`${message} (the browser reports being offline; retried with backoff)`);
+        else this.#logger.error(message);
         outcome = 'retry';
       }
       if (outcome === 'retry') {

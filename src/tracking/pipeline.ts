@@ -64,8 +64,9 @@ const ACTIVITY_MS = 15_000;
 /**
  * Builds the tracking pipeline; with a `page` (browsers), lines earlier pages left unsent are sent
  * first; when the page is hidden or left, what is queued goes by beacon (and stays stored until a
- * request confirms it: a beacon cannot tell); while offline nothing is attempted, and the queue
- * leaves when the browser is back online; every 15 seconds the visitor the client last switched to is
+ * request confirms it: a beacon cannot tell); while the browser reports being offline requests go
+ * on (a hint: 127.0.0.1 and captive networks answer), and the queue leaves at once, whatever the
+ * backoff, when it is back online; every 15 seconds the visitor the client last switched to is
  * scheduled, as the official browser SDK does.
  */
 export function createTracking(deps: TrackingDeps, page?: PageLifecycle): TrackingPipeline {
@@ -79,7 +80,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     random,
     limits: deps.limits,
     persistence: page && { save: (lines) => page.persist(siteCode, lines) },
-    canSend: page && (() => !page.offline()),
+    offline: page && (() => page.offline()),
   });
   const tracker = new Tracker({ ...deps, isServer: deps.sdk.isServer, outbox, random, intervalMs: deps.trackingIntervalMs, logger });
   const stops: (() => void)[] = [];
@@ -104,7 +105,8 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
         for (const line of fresh) beaconed.add(line);
       }
     }));
-    stops.push(page.onOnline(() => void outbox.flush()));
+    // Back online: at once, whatever the backoff of the failures meanwhile.
+    stops.push(page.onOnline(() => void outbox.flush(true)));
     // As the official browser SDK: the current visitor is reported active while the page is open.
     const activity = every(deps.activity, ACTIVITY_MS);
     stops.push(() => clearInterval(activity));

@@ -17,7 +17,7 @@ function isStored(value: unknown): value is Stored {
 /**
  * What tracking needs from a page so that nothing is lost when it closes: unsent lines kept in
  * IndexedDB (idb-keyval) and recovered by the next page of the site, a `sendBeacon` when the page
- * is hidden or left, and waiting for `online` while the browser is offline. Every piece degrades
+ * is hidden or left, `online` and `navigator.onLine` (a hint of being offline). Every piece degrades
  * to nothing where the browser lacks it (no IndexedDB in a sandboxed frame, no beacon).
  */
 export function createPageLifecycle(): PageLifecycle {
