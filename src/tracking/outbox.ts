@@ -21,13 +21,13 @@ export interface OutboxLimits {
   batchLines: number;
   /** Characters per request at most. */
   batchChars: number;
+  /** First retry after a failed request (ms); doubles per failure in a row, up to `retryCapMs`, ±20 %. */
+  retryBaseMs: number;
+  /** Longest wait between retries (ms). */
+  retryCapMs: number;
 }
 
-const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 1024, batchLines: 5_000, batchChars: 1024 * 1024 };
-
-/** First retry after a failed request; doubles per failure in a row, up to the cap, ±20 %. */
-const RETRY_BASE_MS = 1_000;
-const RETRY_CAP_MS = 60_000;
+const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 1024, batchLines: 5_000, batchChars: 1024 * 1024, retryBaseMs: 1_000, retryCapMs: 60_000 };
 /** While closing, no request is started with less than this left before the deadline. */
 const MIN_ATTEMPT_MS = 20;
 
@@ -211,7 +211,7 @@ export class Outbox {
       if (outcome === 'retry') {
         this.#failures++;
         this.#stats.failures++;
-        const delay = jitter(backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS), 0.2, this.#random);
+        const delay = jitter(backoff(this.#failures, this.#limits.retryBaseMs, this.#limits.retryCapMs), 0.2, this.#random);
         this.#retryAt = Date.now() + delay;
         return;
       }
