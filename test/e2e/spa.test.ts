@@ -1,9 +1,19 @@
 /**
  * End to end, in headless Chromium: the demo's React SPA against the dev server. The SPA shows
  * the SDK's decisions for its visitor; an edit of the config file reaches the open page through
- * the stream within 2 seconds, without a reload; each exposure and the conversion arrive at the
- * dev server exactly once; a conversion made as the page is left arrives. Screenshot kept in
- * test-artifacts/spa.png.
+ * the stream within 2 seconds, without a reload; each exposure, data line and the conversion
+ * arrive at the dev server exactly once; a conversion made as the page is left arrives.
+ * Screenshot kept in test-artifacts/spa.png.
+ *
+ * One line is not an event that arrives once: the browser SDK's `staticData` summary (browser,
+ * visit number, time since the previous visit, OS, device), which it appends each time it tracks
+ * the visitor, as the official SDK does (its ClientDataManager.getUnsentData), and which stands
+ * for the `activity` line (every 15 s while the page is open). Within a visit its content does not
+ * change, so two trackings of the visitor send the same summary under two nonces. The test waits
+ * for the exposures before the click, so that the conversion is always another tracking: before,
+ * it clicked at once, and the conversion went in the exposures' tracking only when the tracking
+ * code (loaded once the configuration is in force) arrived after the click; under load it arrived
+ * first, and the check by content counted the summary twice (issue 16).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +21,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
+import type { RecordedEvent } from '../../src/devserver/events.ts';
 import { startSpa, type SpaServer } from '../../demo/spaServer.ts';
 import { sdkDecisions as decisions, shownFlags as shown } from '../../demo/probes.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
@@ -34,15 +45,50 @@ afterAll(async () => {
 
 const eventually = (condition: () => boolean, timeout = 10_000) => vi.waitUntil(condition, { timeout, interval: 50 });
 
+/** A tracking request the page made: its rank, kind (`fetch`; `ping` for a beacon), when (ms after the page was opened), and its lines. */
+interface TrackingRequest {
+  n: number;
+  type: string;
+  at: number;
+  lines: string[];
+}
+
+/** The browser SDK's `staticData` summary line (the only line with a visit number), sent at each tracking of the visitor. */
+const isSummary = (e: RecordedEvent) => e.eventType === 'staticData' && 'visitNumber' in e.params;
+
+/**
+ * Each content (event type and parameters, nonce aside) that arrived more than once, with the
+ * nonce of each copy and the requests that carried that nonce (a nonce in two requests was sent
+ * twice, and recorded once), for the failure message.
+ */
+function repeated(events: readonly RecordedEvent[], requests: readonly TrackingRequest[]): string[] {
+  const byContent = new Map<string, RecordedEvent[]>();
+  for (const e of events) {
+    const key = `${e.eventType} ${JSON.stringify(e.params)}`;
+    byContent.set(key, [...(byContent.get(key) ?? []), e]);
+  }
+  return [...byContent]
+    .filter(([, copies]) => copies.length > 1)
+    .map(([content, copies]) =>
+      [
+        `${content} arrived ${copies.length} times:`,
+        ...copies.map((e) => {
+          const carriers = requests.filter((r) => r.lines.some((line) => line.includes(`&nonce=${e.nonce}&`)));
+          return `  nonce ${e.nonce}, in ${carriers.map((r) => `request #${r.n} (${r.type}, +${r.at} ms) of ${r.lines.length} line(s): ${JSON.stringify(r.lines)}`).join('; and in ') || 'no request the page was seen making'}`;
+        }),
+      ].join('\n'),
+    );
+}
+
 describe('demo React SPA, end to end', () => {
   it('shows the decisions, follows a config edit live, and tracks each event once', async () => {
     await withPage(browser, async ({ page, errors }) => {
-      const t0 = Date.now();
-      const log: string[] = [];
-      const mark = (what: string) => log.push(`${Date.now() - t0} ${what}`);
-      page.on('request', (r) => { if (r.url().includes('/visit/events')) mark(`REQ ${r.resourceType()} ${JSON.stringify((r.postData() ?? '').split('\n').map((l) => l.replace(/&visitorCode=.*/, '').replace(/&nonce=/, ' #')))}`); });
-      page.on('request', (r) => { if (r.url().includes('tracking/pipeline')) mark('pipeline module requested'); });
-      if (process.env.THROTTLE) { const cdp = await page.context().newCDPSession(page); await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.THROTTLE) }); }
+      const opened = Date.now();
+      const requests: TrackingRequest[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname !== '/visit/events') return;
+        requests.push({ n: requests.length + 1, type: request.resourceType(), at: Date.now() - opened, lines: (request.postData() ?? '').split('\n').filter(Boolean) });
+      });
       await page.goto(`${spa.url}/?devServer=${encodeURIComponent(dev.url)}`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 20_000 });
       await page.waitForFunction(() => document.querySelectorAll('#flags [data-flag]').length > 0);
@@ -56,7 +102,6 @@ describe('demo React SPA, end to end', () => {
       const edited = structuredClone(dev.configuration());
       const target = edited.featureFlags.find((f) => (f.rules ?? []).length > 0 && (f.rules ?? []).some((r) => r.variationByExposition.some((v) => v.variationKey !== f.defaultVariationKey)))!;
       target.rules = [];
-      mark('config edit');
       writeFileSync(configPath, JSON.stringify(edited));
       const expectedAfter = await decisions(edited, visitorCode);
       expect(expectedAfter[target.featureKey]).toBe(target.defaultVariationKey);
@@ -68,15 +113,20 @@ describe('demo React SPA, end to end', () => {
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
       expect(await shown(page)).toEqual(expectedAfter);
 
-      mark('click');
+      // The exposures' tracking first: the conversion's is then another one, with its own summary.
+      await eventually(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'experiment'));
       await page.click('#buy');
       await eventually(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'));
       await page.waitForTimeout(600); // three more tracking ticks: nothing may arrive twice
       const mine = dev.events().filter((e) => e.visitorCode === visitorCode);
-      const byContent = new Map<string, number>();
-      for (const e of mine) byContent.set(`${e.eventType}:${JSON.stringify(e.params)}`, (byContent.get(`${e.eventType}:${JSON.stringify(e.params)}`) ?? 0) + 1);
-      mark('check'); if ([...byContent.values()].some((n) => n > 1) || process.env.SHOW) console.log(log.join('\n'));
-      expect([...byContent.values()].every((n) => n === 1)).toBe(true);
+      expect(repeated(mine.filter((e) => !isSummary(e)), requests), 'each event arrives once').toEqual([]);
+      // The summary: one per tracking of the visitor, the exposures' and the conversion's, and one
+      // per 15 s of activity (a test slowed past 15 s), all alike within the visit.
+      const summaries = mine.filter(isSummary);
+      const trackings = `summary lines:\n${repeated(summaries, requests).join('\n')}`;
+      expect(summaries.length, trackings).toBeGreaterThanOrEqual(2);
+      expect(summaries.length, trackings).toBeLessThanOrEqual(2 + Math.floor((Date.now() - opened) / 15_000));
+      expect(new Set(summaries.map((e) => JSON.stringify(e.params))).size, trackings).toBe(1);
       expect(mine.filter((e) => e.eventType === 'conversion')).toHaveLength(1);
       const experiments = Object.values(await decisions(dev.configuration(), visitorCode)).length;
       expect(mine.filter((e) => e.eventType === 'experiment').length).toBeGreaterThan(0);
