@@ -109,7 +109,7 @@ export interface InternalsType {
    */
   platformAnalyzer?: IPlatformAnalyzer;
   /**
-   * Bounds of the tracking queue (tests).
+   * Bounds of the tracking queue and its retry timings (tests).
    * @internal
    */
   trackingLimits?: Partial<OutboxLimits>;
