@@ -89,6 +89,9 @@ describe('demo React SPA, end to end', () => {
         if (new URL(request.url()).pathname !== '/visit/events') return;
         requests.push({ n: requests.length + 1, type: request.resourceType(), at: Date.now() - opened, lines: (request.postData() ?? '').split('\n').filter(Boolean) });
       });
+      // The dev server adds a stream to those it tells of changes before it answers it.
+      let streaming = false;
+      page.on('response', (response) => void (new URL(response.url()).pathname === '/sse' && (streaming = true)));
       await page.goto(`${spa.url}/?devServer=${encodeURIComponent(dev.url)}`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 20_000 });
       await page.waitForFunction(() => document.querySelectorAll('#flags [data-flag]').length > 0);
@@ -96,15 +99,23 @@ describe('demo React SPA, end to end', () => {
       expect(visitorCode).toMatch(/^[a-z0-9]{16}$/);
       expect(await shown(page)).toEqual(await decisions(dev.configuration(), visitorCode));
 
-      // Edit the config file: every flag's default becomes its rules' first variation... simplest
-      // visible change: disable every rule of one flag, so it falls back to its default.
+      // Edit the config file, a change the visitor sees: one flag loses its rules and gets another
+      // variation than the visitor's as its default (with the rules removed alone, a visitor who
+      // already had the default variation saw no change, and the check passed without an update).
       await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const before = await shown(page);
       const edited = structuredClone(dev.configuration());
-      const target = edited.featureFlags.find((f) => (f.rules ?? []).length > 0 && (f.rules ?? []).some((r) => r.variationByExposition.some((v) => v.variationKey !== f.defaultVariationKey)))!;
+      const target = edited.featureFlags.find((f) => (f.rules ?? []).length > 0 && f.variations.length > 1 && before[f.featureKey] !== undefined)!;
       target.rules = [];
+      target.defaultVariationKey = target.variations.find((v) => v.key !== before[target.featureKey])!.key;
+      // Once the page's stream is open: a change made before it opens is told to no stream, and the
+      // SDK does not fetch the configuration again as its first connection opens (only after a
+      // reconnection), so the page would keep the old one (under load, the stream opened that late).
+      await eventually(() => streaming);
       writeFileSync(configPath, JSON.stringify(edited));
       const expectedAfter = await decisions(edited, visitorCode);
       expect(expectedAfter[target.featureKey]).toBe(target.defaultVariationKey);
+      expect(before[target.featureKey]).not.toBe(target.defaultVariationKey);
       await page.waitForFunction(
         ([key, value]) => document.querySelector(`#flags [data-flag="${key}"] .variation`)?.textContent === value,
         [target.featureKey, target.defaultVariationKey] as const,
