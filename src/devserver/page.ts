@@ -32,7 +32,8 @@ export function indexPage(config: ConfigurationJson, events: readonly RecordedEv
 <h2>Flags</h2>
 <table><thead><tr><th>flag</th><th>enabled</th><th>variations</th><th>rules</th></tr></thead><tbody id="flags">${flagRows(config)}</tbody></table>
 <h2>Events <small id="count">(${events.length})</small></h2>
-<table id="events"><thead><tr><th>time</th><th>visitor</th><th>event</th><th>details</th></tr></thead><tbody></tbody></table>
+<p>One row per line received, each with its own nonce (a line sent again under the same nonce is recorded once). Browsers add a <code>staticData</code> summary (browser, visit number, OS, device) each time they track a visitor with consent, and every 15 s while a page is open: within a visit, its rows look alike but for the nonce.</p>
+<table id="events"><thead><tr><th>time</th><th>visitor</th><th>event</th><th>nonce</th><th>details</th></tr></thead><tbody></tbody></table>
 <script>
 const initial = ${scriptJson(events.slice(-200))};
 const esc = (t) => String(t).replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'})[c]);
@@ -41,7 +42,7 @@ let count = ${events.length};
 function add(list) {
   for (const e of list) {
     const row = document.createElement('tr');
-    row.innerHTML = '<td>' + new Date(e.time).toLocaleTimeString() + '</td><td>' + esc(e.visitorCode) + '</td><td>' + esc(e.eventType) + '</td><td>' + esc(JSON.stringify(e.params)) + '</td>';
+    row.innerHTML = '<td>' + new Date(e.time).toLocaleTimeString() + '</td><td>' + esc(e.visitorCode) + '</td><td>' + esc(e.eventType) + '</td><td>' + esc(e.nonce) + '</td><td>' + esc(JSON.stringify(e.params)) + '</td>';
     body.prepend(row);
   }
   count += list.length;
