@@ -10,9 +10,11 @@ export type {
   VariationDetails,
   GetVariationParamsType,
   GetVisitorCodeParamsType,
+  SetLegalConsentParamsType,
   DataFileFeatureFlag,
 } from './client/kameleoonClient.ts';
-export type { SDKParameters, SDKConfigurationType, EndpointsType, InternalsType } from './client/options.ts';
+export type { SDKParameters, SDKConfigurationType, EndpointsType, InternalsType, CredentialsType } from './client/options.ts';
+export type { NextCookies, NextCookieStore } from './visitor/visitorCode.ts';
 export { EventType } from './client/events.ts';
 export type { EventCallbackType, EvaluationEventDataType, ConfigurationUpdateEventDataType } from './client/events.ts';
 export type { EvaluationReason, DefaultReason } from './evaluation/evaluate.ts';
@@ -52,7 +54,7 @@ export type { KameleoonDataType, CookieType, PageViewParametersType, ConversionP
 export { VariableType } from './config/variables.ts';
 export type { JSONType } from './config/variables.ts';
 export type { ConfigurationJson, ConditionJson, CustomDataJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './config/types.ts';
-export { LogLevel } from './logging/logger.ts';
+export { LogLevel, KameleoonLogger } from './logging/logger.ts';
 export type { IExternalLogger } from './logging/logger.ts';
 export { RequestType } from './platform/platform.ts';
 export type {

@@ -36,6 +36,8 @@ export class ClientCore {
   #siteCode: string;
   readonly variables = new VariablesCache();
   readonly cookies: VisitorCodeCookies;
+  /** The official stub mode: no request, no timer (see SDKParameters.stubMode). */
+  readonly stubMode: boolean;
   config: ParsedConfig | undefined;
   /** Browsers: the visitor the SDK last switched to, and its visit figures. */
   currentVisitor: string | undefined;
@@ -64,7 +66,12 @@ export class ClientCore {
     this.delivery = s.delivery;
     this.tracker = s.tracker;
     this.#siteCode = s.siteCode;
-    this.cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain);
+    this.stubMode = s.stubMode;
+    this.cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain, {
+      external: s.externalCookies,
+      isServer: s.platform.packageInfo.isServer,
+      logger: s.logger,
+    });
   }
 
   /**

@@ -17,8 +17,8 @@ import { buildDataFile } from './dataFile.ts';
 import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
 import type { SDKParameters } from './options.ts';
 import type { TrackingStatus } from './trackingHandle.ts';
-import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
-export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, Variable, Variation, VariationDetails } from './types.ts';
+import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
+export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
 
 /**
  * The API of the Kameleoon client, shared by every platform: evaluation of feature flags and
@@ -38,7 +38,7 @@ export abstract class KameleoonClientBase {
   protected constructor(params: SDKParameters, assembly?: ClientAssembly) {
     if (!assembly) throw new InvalidArgument('Construct KameleoonClient from the package entry (import { KameleoonClient } from \'kameleoon-ts\').');
     this.#c = new ClientCore(params, assembly);
-    this.#c.tracker.start();
+    if (!this.#c.stubMode) this.#c.tracker.start();
   }
 
   /**
@@ -52,6 +52,7 @@ export abstract class KameleoonClientBase {
    * `defaultDataFile`); the client keeps retrying in the background
    */
   initialize(): Promise<boolean> {
+    if (this.#c.stubMode) return Promise.resolve(false);
     this.#initializing ??= this.#c.delivery.start().then(
       () => true,
       (err: unknown) => {
@@ -133,8 +134,9 @@ export abstract class KameleoonClientBase {
    */
   getVisitorCode(params: GetVisitorCodeParamsType): string;
   getVisitorCode(arg?: string | GetVisitorCodeParamsType): string {
-    const params: GetVisitorCodeParamsType = typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg };
-    const visitorCode = this.#c.cookies.resolve(params);
+    if (this.#c.stubMode) return '';
+    const params = this.#c.cookies.source(arg);
+    const { visitorCode, isNew } = this.#c.cookies.resolve(params);
     const config = this.#c.config;
     if (config) {
       const simulated = parseSimulationCookie(this.#c.cookies.read(params, SIMULATION_COOKIE), config);
@@ -142,7 +144,8 @@ export abstract class KameleoonClientBase {
       if (simulated || this.#c.visitors.extra(visitor)?.simulated) this.#c.visitors.extraOf(visitor).simulated = simulated;
     }
     // With consent required (and no targeted delivery), the cookie waits for setLegalConsent.
-    if (!(config?.consent.required && !config.hasTargetedDelivery)) this.#c.cookies.write(visitorCode, params.response);
+    // Next.js's cookies are set only for a new code: a Server Component cannot set them at all.
+    if (!(config?.consent.required && !config.hasTargetedDelivery) && !(params.cookies && !isNew)) this.#c.cookies.write(visitorCode, params);
     return visitorCode;
   }
 
@@ -493,13 +496,21 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `consent` is not a boolean
    * @throws {@link NotInitialized} before a configuration is loaded (from the flush; the consent is recorded first)
    */
-  setLegalConsent(visitorCode: string, consent: boolean, response?: ResponseLike): void {
+  setLegalConsent(visitorCode: string, consent: boolean, response?: ResponseLike): void;
+  /**
+   * The official Node SDK's form of {@link KameleoonClientBase.setLegalConsent}: the cookie is
+   * written to `response`, or to Next.js's `cookies`.
+   * @throws what the positional form throws
+   */
+  setLegalConsent(params: SetLegalConsentParamsType): void;
+  setLegalConsent(arg: string | SetLegalConsentParamsType, consentArg?: boolean, responseArg?: ResponseLike): void {
+    const { visitorCode, consent, response, cookies } = typeof arg === 'object' && arg !== null ? arg : { visitorCode: arg, consent: consentArg, response: responseArg, cookies: undefined };
     validateVisitorCode(visitorCode);
     if (typeof consent !== 'boolean') throw new InvalidArgument('setLegalConsent(): consent must be a boolean.');
     const visitor = this.#c.visitors.touch(visitorCode);
     this.#c.visitors.extraOf(visitor).consent = consent ? 'given' : 'notGiven';
     this.#c.dataChanged(visitor);
-    if (consent) this.#c.cookies.write(visitorCode, response);
+    if (consent) this.#c.cookies.write(visitorCode, { response, cookies });
     this.flush(visitorCode);
   }
 

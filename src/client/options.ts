@@ -115,16 +115,78 @@ export interface InternalsType {
   trackingLimits?: Partial<OutboxLimits>;
 }
 
+/** OAuth credentials of the Data API (the official Node SDK's `credentials`). */
+export interface CredentialsType {
+  /** The API client id (Kameleoon app, "API credentials"). */
+  clientId: string;
+  /** Its secret. */
+  clientSecret: string;
+}
+
 /** Parameters of `new KameleoonClient(...)`. */
 export interface SDKParameters {
   /** The project's site code (Kameleoon app). Must be a non-empty string. */
   siteCode: string;
+  /**
+   * The official Node SDK's form of `configuration.clientId` and `configuration.clientSecret`:
+   * Data API requests then carry an OAuth token. Either place works; `configuration` wins.
+   */
+  credentials?: CredentialsType;
+  /**
+   * The official SDK's stub mode: the client makes no request and starts no timer;
+   * `initialize()` resolves false, `getVisitorCode()` returns `''`, and the methods that need a
+   * configuration throw {@link NotInitialized}. For server renders of browser code. Default false.
+   */
+  stubMode?: boolean;
   /** Settings; each one left out takes its default (see {@link SDKConfigurationType}). */
   configuration?: Partial<SDKConfigurationType>;
   /** Replacements of the platform's requester, storage, event source, cookie manager and logger. */
   externals?: ExternalsType;
   /** Internal knobs (the official SDK's `_internals`), for tests and wrappers. */
   _internals?: InternalsType;
+}
+
+/** The names each level of the parameters accepts; anything else gets a warning. */
+const KNOWN: Record<string, string> = {
+  '': 'siteCode configuration externals _internals credentials stubMode',
+  configuration: 'environment updateInterval requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
+  'configuration.endpoints': 'configuration tracking realTime dataApi api',
+  externals: 'requester storage eventSource visitorCodeManager logger',
+  _internals: 'packageInfo prng platformAnalyzer trackingLimits',
+  credentials: 'clientId clientSecret',
+};
+
+/** Edit distance of two short names (case-insensitive), for "did you mean". */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Warnings for the keys of the parameters that no level knows (a typo, or an option of a newer
+ * official version): each names the closest known key when one is near.
+ */
+function unknownKeys(params: object): string[] {
+  const found: string[] = [];
+  for (const [path, names] of Object.entries(KNOWN)) {
+    const value: unknown = path.split('.').reduce<unknown>((o, k) => (k && o ? (o as Record<string, unknown>)[k] : o), params);
+    if (!value || typeof value !== 'object') continue;
+    const known = names.split(' ');
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const near = known.reduce((best, k) => (distance(key, k) < distance(key, best) ? k : best));
+      const name = path ? `${path}.${key}` : key;
+      found.push(`Unknown ${path ? 'option' : 'parameter'} "${name}" ignored${distance(key, near) <= Math.max(2, key.length >> 2) ? ` (did you mean "${path ? `${path}.` : ''}${near}"?)` : ''}; it may belong to a newer official SDK version. Known: ${names.replace(/ /g, ', ')}.`);
+    }
+  }
+  return found;
 }
 
 const DOMAIN = /^(\.?(([a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])|[a-zA-Z\d]))(\.(([a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])|[a-zA-Z\d])){1,126}$/;
@@ -170,7 +232,7 @@ function requireWellFormed(value: string, name: string): string {
  * Validates the constructor parameters and applies the official defaults and bounds.
  * @throws SiteCodeIsEmpty, InvalidArgument
  */
-export function resolveOptions(params: SDKParameters): { siteCode: string; config: SDKConfigurationType } {
+export function resolveOptions(params: SDKParameters): { siteCode: string; config: SDKConfigurationType; stubMode: boolean; warnings: string[] } {
   if (params == null || typeof params !== 'object') {
     throw new InvalidArgument('new KameleoonClient() takes { siteCode, configuration?, externals? }.');
   }
@@ -180,7 +242,12 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
   const c = params.configuration ?? {};
   if (typeof c !== 'object') throw new InvalidArgument('configuration must be an object.');
   const cleanup = c.targetingDataCleanupInterval;
+  const credentials = params.credentials;
+  if (credentials != null && typeof credentials !== 'object') throw new InvalidArgument('credentials must be { clientId, clientSecret }.');
+  if (params.stubMode !== undefined && typeof params.stubMode !== 'boolean') throw new InvalidArgument(`stubMode must be a boolean, got ${describeValue(params.stubMode)}.`);
   return {
+    stubMode: params.stubMode === true,
+    warnings: unknownKeys(params),
     siteCode: params.siteCode,
     config: {
       environment: typeof c.environment === 'string' && c.environment !== '' ? requireWellFormed(c.environment, 'configuration.environment') : 'production',
@@ -194,8 +261,8 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
       defaultDataFile: c.defaultDataFile,
       sessionDuration: numberOption(c.sessionDuration, 'sessionDuration', 30),
       endpoints: endpointsOption(c.endpoints),
-      clientId: optionalString(c.clientId, 'clientId'),
-      clientSecret: optionalString(c.clientSecret, 'clientSecret'),
+      clientId: optionalString(c.clientId ?? credentials?.clientId, 'clientId'),
+      clientSecret: optionalString(c.clientSecret ?? credentials?.clientSecret, 'clientSecret'),
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Result and parameter types of the client API. */
 import type { EvaluationReason } from '../evaluation/evaluate.ts';
 import type { KameleoonError } from '../errors.ts';
-import type { RequestLike, ResponseLike } from '../visitor/visitorCode.ts';
+import type { NextCookies, RequestLike, ResponseLike } from '../visitor/visitorCode.ts';
 import type { Variable } from '../config/variables.ts';
 export type { Variable };
 
@@ -44,8 +44,9 @@ export interface GetVariationParamsType {
 export interface GetVisitorCodeParamsType {
   /**
    * The request whose `kameleoonVisitorCode` cookie is read (Node's IncomingMessage, a Fetch
-   * `Request`, or `Headers`). Without it the platform's cookie manager is read: the page's
-   * cookies in a browser, none on Node.js (so, without `defaultVisitorCode`, a new code each call).
+   * `Request`, or `Headers`). Without it (and without `cookies`) the platform's cookie manager is
+   * read: the page's cookies in a browser; on a server, that is an error unless
+   * `externals.visitorCodeManager` or `defaultVisitorCode` is given (each call would make a new visitor).
    */
   request?: RequestLike;
   /**
@@ -53,8 +54,28 @@ export interface GetVisitorCodeParamsType {
    * manager writes it: `document.cookie` in a browser, nowhere on Node.js.
    */
   response?: ResponseLike;
+  /**
+   * Next.js (the official Node SDK's form): the `cookies` function of `next/headers`, or its
+   * awaited store (`await cookies()`, needed from Next.js 16). The cookie is read from it and, when
+   * the code is new, set on it: route handlers, server actions and middleware can; a Server
+   * Component cannot (the SDK then warns once, and the code is not kept: set the cookie in
+   * middleware with `ensureVisitorCodeCookie`).
+   */
+  cookies?: NextCookies;
   /** The code to use when the cookie holds none; 1 to 255 characters, checked even when the cookie has a code. */
   defaultVisitorCode?: string;
+}
+
+/** The official Node SDK's parameters of `setLegalConsent`. */
+export interface SetLegalConsentParamsType {
+  /** The visitor's code, 1 to 255 characters. */
+  visitorCode: string;
+  /** Whether the visitor consents. */
+  consent: boolean;
+  /** On a Node or Fetch server: the response the visitor-code cookie is set on when consent is given. */
+  response?: ResponseLike;
+  /** In Next.js: the `cookies` of `next/headers` (or its awaited store) the cookie is set on. */
+  cookies?: NextCookies;
 }
 
 /** The per-flag view of `getDataFile()`. */

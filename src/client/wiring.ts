@@ -26,6 +26,10 @@ export interface ClientServices {
   env: EvaluationEnv;
   delivery: ConfigurationDelivery;
   tracker: TrackingHandle;
+  /** The official stub mode (see SDKParameters.stubMode). */
+  stubMode: boolean;
+  /** Whether `externals.visitorCodeManager` was given (its official Node form is then used too). */
+  externalCookies: boolean;
 }
 
 /** What the client does when the configuration changes. */
@@ -47,7 +51,7 @@ export interface WiringHooks {
  */
 export function wireClient(params: SDKParameters, assembly: ClientAssembly, hooks: WiringHooks): ClientServices {
   const base = assembly.platform;
-  const { siteCode, config: options } = resolveOptions(params);
+  const { siteCode, config: options, stubMode, warnings } = resolveOptions(params);
   const externals = params.externals ?? {};
   const internals = params._internals ?? {};
   const platform: Platform = {
@@ -59,6 +63,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
   };
   const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
   const logger = new Logger(externals.logger);
+  for (const warning of warnings) logger.warnOnce(warning, warning);
   const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
   let tracker: TrackingHandle | undefined;
@@ -78,7 +83,8 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     defaultDataFile: options.defaultDataFile,
     sdk: platform.packageInfo,
     requester: platform.requester,
-    cache: isServer ? undefined : platform.storage,
+    // A server caches the configuration only in a storage it was given (serverless cold starts).
+    cache: isServer ? externals.storage : platform.storage,
     eventSource: externals.eventSource,
     compileRegex: assembly.compileRegex,
     logger,
@@ -116,5 +122,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     env: { sdk: platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies },
     delivery,
     tracker,
+    stubMode,
+    externalCookies: externals.visitorCodeManager !== undefined,
   };
 }

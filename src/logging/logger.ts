@@ -1,3 +1,4 @@
+import { InvalidArgument } from '../errors.ts';
 /**
  * Log levels, as in the official SDK: each level includes those before it. Default `WARNING`. As
  * the official numeric enum, a level also names itself (`LogLevel[level]` is `'DEBUG'`...).
@@ -47,24 +48,39 @@ export const consoleLogger: IExternalLogger = {
   },
 };
 
+/** The sink and level of clients that have none of their own (see KameleoonLogger). */
+const shared: { sink: IExternalLogger; level: LogLevel } = { sink: consoleLogger, level: LogLevel.WARNING };
+
+function isLevel(level: unknown): level is LogLevel {
+  return Number.isInteger(level) && (level as number) >= 0 && (level as number) <= 4;
+}
+
 /**
  * The SDK's logger: filters by level, never lets a user sink throw into the SDK, and can say a
- * warning once per distinct reason.
+ * warning once per distinct reason. Without a sink or level of its own, it follows KameleoonLogger's.
  */
 export class Logger {
-  level: LogLevel = LogLevel.WARNING;
-  #sink: IExternalLogger;
+  #level: LogLevel | undefined;
+  #sink: IExternalLogger | undefined;
   #said = new Set<string>();
 
-  constructor(sink: IExternalLogger = consoleLogger) {
+  constructor(sink?: IExternalLogger) {
     this.#sink = sink;
+  }
+
+  get level(): LogLevel {
+    return this.#level ?? shared.level;
+  }
+
+  set level(level: LogLevel) {
+    this.#level = level;
   }
 
   /** Logs `message` at `level` when the level is enabled. */
   log(level: LogLevel, message: string): void {
     if (level > this.level || level === LogLevel.NONE) return;
     try {
-      this.#sink.log(level, message);
+      (this.#sink ?? shared.sink).log(level, message);
     } catch {
       // A failing user logger must not break evaluation.
     }
@@ -87,5 +103,73 @@ export class Logger {
     if (this.#said.has(reason)) return;
     this.#said.add(reason);
     this.warn(message);
+  }
+}
+
+function format(strings: TemplateStringsArray | string, keys: unknown[]): string {
+  if (typeof strings === 'string') return keys.length ? `${strings} ${keys.map(String).join(' ')}` : strings;
+  return strings.reduce((text, part, i) => text + (i > 0 ? String(keys[i - 1]) : '') + part, '');
+}
+
+/**
+ * The official SDK's global logger: where the messages of every client without its own
+ * `externals.logger` go, at the level of every client that did not call `setLogLevel`; custom
+ * externals can log through it too. Unlike the official SDK, a client's `setLogLevel()` and
+ * `externals.logger` apply to that client only.
+ */
+export class KameleoonLogger {
+  private constructor() {}
+
+  /**
+   * Replaces the default sink (the console) of clients without `externals.logger`.
+   * @throws {@link InvalidArgument} when `logger` has no `log` function
+   */
+  static setLogger(logger: IExternalLogger): void {
+    if (typeof logger?.log !== 'function') throw new InvalidArgument('KameleoonLogger.setLogger() takes an object with a log(level, message) function.');
+    shared.sink = logger;
+  }
+
+  /**
+   * Sets the level of clients that did not call `setLogLevel` (default `WARNING`).
+   * @throws {@link InvalidArgument} when `level` is not a LogLevel
+   */
+  static setLogLevel(level: LogLevel): void {
+    if (!isLevel(level)) throw new InvalidArgument('KameleoonLogger.setLogLevel(): level must be a LogLevel (0 to 4).');
+    shared.level = level;
+  }
+
+  /** Whether messages of `level` are logged at the global level. */
+  static checkLevel(level: LogLevel): boolean {
+    return level !== LogLevel.NONE && level <= shared.level;
+  }
+
+  /** Logs a message (a string, or a template with its keys) at `level`, through the global sink. */
+  static log({ level, strings, keys = [] }: { level: LogLevel; strings: TemplateStringsArray | string; keys?: unknown[] }): void {
+    if (!KameleoonLogger.checkLevel(level)) return;
+    try {
+      shared.sink.log(level, format(strings, keys));
+    } catch {
+      // A failing user logger must not break its caller.
+    }
+  }
+
+  /** Logs at ERROR: `KameleoonLogger.error('text')` or as a template tag. */
+  static error(strings: TemplateStringsArray | string, ...keys: unknown[]): void {
+    KameleoonLogger.log({ level: LogLevel.ERROR, strings, keys });
+  }
+
+  /** Logs at WARNING. */
+  static warning(strings: TemplateStringsArray | string, ...keys: unknown[]): void {
+    KameleoonLogger.log({ level: LogLevel.WARNING, strings, keys });
+  }
+
+  /** Logs at INFO. */
+  static info(strings: TemplateStringsArray | string, ...keys: unknown[]): void {
+    KameleoonLogger.log({ level: LogLevel.INFO, strings, keys });
+  }
+
+  /** Logs at DEBUG. */
+  static debug(strings: TemplateStringsArray | string, ...keys: unknown[]): void {
+    KameleoonLogger.log({ level: LogLevel.DEBUG, strings, keys });
   }
 }

@@ -1,5 +1,6 @@
 import { InvalidArgument, KameleoonException, VisitorCodeInvalid } from '../errors.ts';
-import { parseCookieHeader } from './data.ts';
+import { describeValue, parseCookieHeader } from './data.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { IExternalVisitorCodeManager } from '../platform/platform.ts';
 import { cryptoRandom } from '../platform/memory.ts';
 import { encodeComponent, toWellFormed } from './encode.ts';
@@ -111,49 +112,136 @@ export function appendSetCookie(response: ResponseLike, value: string): void {
   }
 }
 
+/**
+ * Next.js's cookie store: what `cookies()` of `next/headers` gives (awaited or, until Next.js 15,
+ * not). Only route handlers, server actions and middleware can `set`.
+ */
+export interface NextCookieStore {
+  /** The cookie `name`, if present. */
+  get(name: string): { value: string } | undefined;
+  /** Sets a cookie (throws in a Server Component, where Next.js forbids it). */
+  set?(name: string, value: string, options?: { maxAge?: number; path?: string; domain?: string }): unknown;
+}
+
+/** The `cookies` function of `next/headers` (synchronous, or Next.js 15's asynchronous one), or its awaited store. */
+export type NextCookies = NextCookieStore | (() => NextCookieStore | PromiseLike<NextCookieStore>);
+
 /** Parameters of `getVisitorCode`. */
 export interface VisitorCodeSource {
   request?: RequestLike;
   response?: ResponseLike;
+  cookies?: NextCookies;
   defaultVisitorCode?: string;
 }
 
+const SOURCE_KEYS = ['request', 'response', 'cookies', 'defaultVisitorCode'];
+const SOURCE_FORMS = "getVisitorCode() takes a visitor code to use when there is none, { request, response?, defaultVisitorCode? } (Node.js or Fetch objects), or { cookies, defaultVisitorCode? } (Next.js: the cookies of 'next/headers')";
+
 /**
- * Reads and writes the visitor-code cookie: through the request and response on a server, through
- * the platform's cookie manager (js-cookie) in a browser.
+ * The cookie store of a `cookies` argument: the store itself, or what the function returns (Next.js
+ * 15's promise carries the store's methods too).
+ * @throws InvalidArgument when it cannot be read synchronously
+ */
+function cookieStore(cookies: NextCookies): NextCookieStore {
+  const store: unknown = typeof cookies === 'function' ? cookies() : cookies;
+  if (store && typeof (store as NextCookieStore).get === 'function') return store as NextCookieStore;
+  throw new InvalidArgument(`getVisitorCode({ cookies }): ${typeof cookies === 'function' ? "cookies() gave a promise without the store's methods (Next.js 16 and later): pass the awaited store, getVisitorCode({ cookies: await cookies() })" : `cookies must be the cookies function of 'next/headers' or its awaited store, got ${describeValue(cookies)}`}.`);
+}
+
+function isRequestLike(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as { get?: unknown; headers?: unknown };
+  return typeof v.get === 'function' || (!!v.headers && typeof v.headers === 'object');
+}
+
+function isResponseLike(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as { setHeader?: unknown; append?: unknown; headers?: { append?: unknown } };
+  return typeof v.setHeader === 'function' || typeof v.append === 'function' || typeof v.headers?.append === 'function';
+}
+
+/** What VisitorCodeCookies needs besides the cookie manager. */
+export interface VisitorCodeCookiesOptions {
+  /** The manager was given by the user: it gets the official Node SDK's `{ request | cookies, key }` calls too. */
+  external: boolean;
+  /** A server has no cookie jar: getVisitorCode needs a source. */
+  isServer: boolean;
+  logger: Logger;
+}
+
+/**
+ * Reads and writes the visitor-code cookie: through the request and response or Next.js's cookies
+ * on a server, through the platform's cookie manager (js-cookie) in a browser, and through a
+ * user's manager in the official JavaScript and Node SDKs' forms.
  */
 export class VisitorCodeCookies {
   readonly #manager: IExternalVisitorCodeManager;
   readonly #random: () => number;
   readonly #domain: string | undefined;
+  readonly #o: VisitorCodeCookiesOptions;
 
-  constructor(manager: IExternalVisitorCodeManager, random: () => number, domain: string | undefined) {
+  constructor(manager: IExternalVisitorCodeManager, random: () => number, domain: string | undefined, options: VisitorCodeCookiesOptions) {
     this.#manager = manager;
     this.#random = random;
     this.#domain = domain;
+    this.#o = options;
   }
 
-  /** A cookie of the request (server) or of the page (browser). */
+  /**
+   * The parameters of a getVisitorCode call, checked: a string (or nothing) is the default code.
+   * @throws InvalidArgument for any other shape, and on a server for a call with no source
+   * (each call would make a new visitor)
+   */
+  source(arg: unknown): VisitorCodeSource {
+    const source = (typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg }) as VisitorCodeSource;
+    const unknown = Object.keys(source).filter((key) => !SOURCE_KEYS.includes(key));
+    if (unknown.length) throw new InvalidArgument(`${SOURCE_FORMS}; got ${unknown.map((k) => `"${k}"`).join(', ')}.`);
+    if (source.request !== undefined && !isRequestLike(source.request)) throw new InvalidArgument(`getVisitorCode(): request must be a request or its headers (with headers.cookie or get('cookie')), got ${describeValue(source.request)}.`);
+    if (source.response !== undefined && !isResponseLike(source.response)) throw new InvalidArgument(`getVisitorCode(): response must be a response or its headers (setHeader, append or headers.append), got ${describeValue(source.response)}.`);
+    if (this.#o.isServer && !this.#o.external && !source.request && !source.cookies && source.defaultVisitorCode === undefined) {
+      throw new InvalidArgument(`On a server, getVisitorCode() has no cookie to read, so every call would make a new visitor. ${SOURCE_FORMS}.`);
+    }
+    return source;
+  }
+
+  /** A cookie of the request, Next.js's cookies, the user's manager, or the page (browser). */
   read(source: VisitorCodeSource, key: string): string | null {
-    return source.request ? readRequestCookie(source.request, key) : this.#manager.getData(key);
+    const { request, cookies } = source;
+    if (this.#o.external && (request || cookies)) return this.#manager.getData({ ...source, key } as never);
+    if (cookies) {
+      const value = cookieStore(cookies).get(key)?.value;
+      return value ? decodeCookieValue(value) : null;
+    }
+    return request ? readRequestCookie(request, key) : this.#manager.getData(key);
   }
 
   /**
    * The cookie's code, else `defaultVisitorCode`, else a new random code.
    * @throws VisitorCodeInvalid when `defaultVisitorCode` is not a valid code
    */
-  resolve(source: VisitorCodeSource): string {
+  resolve(source: VisitorCodeSource): { visitorCode: string; isNew: boolean } {
     if (source.defaultVisitorCode !== undefined) validateVisitorCode(source.defaultVisitorCode);
-    return cookieVisitorCode(this.read(source, VISITOR_CODE_COOKIE)) ?? source.defaultVisitorCode ?? generateVisitorCode(this.#random);
+    const existing = cookieVisitorCode(this.read(source, VISITOR_CODE_COOKIE));
+    return { visitorCode: existing ?? source.defaultVisitorCode ?? generateVisitorCode(this.#random), isNew: existing === undefined };
   }
 
   /** Writes the cookie (365 days, path /, the configured domain). */
-  write(visitorCode: string, response: ResponseLike | undefined): void {
-    if (response) {
+  write(visitorCode: string, source: { response?: ResponseLike | undefined; cookies?: NextCookies | undefined }): void {
+    const { response, cookies } = source;
+    const cookie = { visitorCode: toWellFormed(visitorCode), key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' };
+    if (this.#o.external && (response || cookies)) {
+      this.#manager.setData({ ...source, ...cookie } as never);
+    } else if (cookies) {
+      try {
+        cookieStore(cookies).set?.(VISITOR_CODE_COOKIE, cookie.visitorCode, { maxAge: VISITOR_CODE_MAX_AGE, path: '/', ...(this.#domain ? { domain: this.#domain } : {}) });
+      } catch {
+        this.#o.logger.warnOnce('cookies.set', 'getVisitorCode({ cookies }): Next.js does not let a Server Component set cookies, so a new visitor code is not kept. Set the cookie where Next.js allows it: middleware (ensureVisitorCodeCookie), a route handler or a server action.');
+      }
+    } else if (response) {
       appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#domain));
     } else {
       // Cookie managers (js-cookie) URI-encode the value, which a lone surrogate would make throw.
-      this.#manager.setData({ visitorCode: toWellFormed(visitorCode), key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' });
+      this.#manager.setData(cookie);
     }
   }
 }

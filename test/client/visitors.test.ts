@@ -18,7 +18,7 @@ describe('visitor codes on a server', () => {
     const headers = new Headers();
     expect(client.getVisitorCode({ request: { headers: {} }, response: { headers }, defaultVisitorCode: 'given' })).toBe('given');
     expect(headers.get('set-cookie')).toBe('kameleoonVisitorCode=given; Max-Age=31536000; Path=/; Domain=example.com');
-    const generated = new Set(Array.from({ length: 50 }, () => client.getVisitorCode({})));
+    const generated = new Set(Array.from({ length: 50 }, () => client.getVisitorCode({ request: { headers: {} } })));
     expect(generated.size).toBe(50);
     for (const code of generated) expect(code).toMatch(/^[a-z0-9]{16}$/);
   });
