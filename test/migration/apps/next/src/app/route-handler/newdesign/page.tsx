@@ -1,0 +1,5 @@
+import PageNewDesign from '../../../components/PageNewDesign';
+
+export default function Page() {
+  return <PageNewDesign />;
+}

@@ -1,0 +1,5 @@
+import PageOldDesign from '../../../components/PageOldDesign';
+
+export default function Page() {
+  return <PageOldDesign />;
+}
