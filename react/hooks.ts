@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type MutableRefObject } from 'react';
 import { useStore } from 'zustand';
 import { VisitorCodeInvalid, type KameleoonClient } from '../src/browser.ts';
 import type { Variable, Variation } from '../src/client/types.ts';
@@ -43,10 +43,15 @@ function useVisitor(hook: string, explicit: string | undefined): { visitorCode: 
 export function useVariation(featureKey: string, options: FlagOptions = {}): Variation | null {
   const { visitorCode, context } = useVisitor('useVariation', options.visitorCode);
   const { store } = context;
-  const variation = useStore(store.state, () => (visitorCode === undefined ? null : store.variation(visitorCode, featureKey)));
+  // Rendering reads without side effects; hydration reads what the server rendered.
+  const variation = useSyncExternalStore(
+    store.state.subscribe,
+    () => (visitorCode === undefined ? null : store.variation(visitorCode, featureKey)),
+    () => (visitorCode === undefined ? null : store.serverVariation(visitorCode, featureKey)),
+  );
   const track = options.track ?? true;
   useEffect(() => {
-    if (track && visitorCode !== undefined && variation) store.trackExposure(visitorCode, featureKey);
+    if (visitorCode !== undefined && variation) store.trackExposure(visitorCode, featureKey, track);
   }, [store, track, visitorCode, featureKey, variation]);
   return variation;
 }
@@ -75,6 +80,27 @@ export function useFeatureVariable(featureKey: string, variableKey: string, opti
   return useVariation(featureKey, options)?.variables.get(variableKey)?.value;
 }
 
+interface VariationsCache {
+  keys: string;
+  values: (Variation | null)[];
+  map: ReadonlyMap<string, Variation>;
+}
+
+/** The variations of `keys` as a Map, rebuilt only when one of them (all stable objects) or the key list changes. */
+function variationsOf(cache: MutableRefObject<VariationsCache | null>, keys: readonly string[], variation: (key: string) => Variation | null): ReadonlyMap<string, Variation> {
+  const values = keys.map(variation);
+  const signature = keys.join('\u0000');
+  const previous = cache.current;
+  if (previous && previous.keys === signature && previous.values.every((v, i) => v === values[i])) return previous.map;
+  const map = new Map<string, Variation>();
+  keys.forEach((key, i) => {
+    const value = values[i];
+    if (value) map.set(key, value);
+  });
+  cache.current = { keys: signature, values, map };
+  return map;
+}
+
 /**
  * The visitor's variations of several flags (default: every flag of the configuration), as a Map;
  * flags that cannot be evaluated are left out. Re-renders when any of them changes. With `track`
@@ -84,27 +110,18 @@ export function useFeatureVariable(featureKey: string, variableKey: string, opti
 export function useVariations(featureKeys?: readonly string[], options: FlagOptions = {}): ReadonlyMap<string, Variation> {
   const { visitorCode, context } = useVisitor('useVariations', options.visitorCode);
   const { store } = context;
-  // The Map is rebuilt only when one of its variations (all stable objects) or the key list changes.
-  const cache = useRef<{ keys: string; values: (Variation | null)[]; map: ReadonlyMap<string, Variation> } | null>(null);
-  const select = (): ReadonlyMap<string, Variation> => {
-    const keys = featureKeys ?? (store.client?.isInitialized() ? store.client.getFeatureFlags().map((f) => f.key) : []);
-    const values = keys.map((key) => (visitorCode === undefined ? null : store.variation(visitorCode, key)));
-    const signature = keys.join('\u0000');
-    const previous = cache.current;
-    if (previous && previous.keys === signature && previous.values.every((v, i) => v === values[i])) return previous.map;
-    const map = new Map<string, Variation>();
-    keys.forEach((key, i) => {
-      const variation = values[i];
-      if (variation) map.set(key, variation);
-    });
-    cache.current = { keys: signature, values, map };
-    return map;
-  };
-  const result = useStore(store.state, select);
+  const cache = useRef<VariationsCache | null>(null);
+  const serverCache = useRef<VariationsCache | null>(null);
+  const allKeys = () => (store.client?.isInitialized() ? store.client.getFeatureFlags().map((f) => f.key) : []);
+  const result = useSyncExternalStore(
+    store.state.subscribe,
+    () => variationsOf(cache, featureKeys ?? allKeys(), (key) => (visitorCode === undefined ? null : store.variation(visitorCode, key))),
+    () => variationsOf(serverCache, featureKeys ?? store.serverFeatureKeys(visitorCode) ?? allKeys(), (key) => (visitorCode === undefined ? null : store.serverVariation(visitorCode, key))),
+  );
   const track = options.track ?? true;
   useEffect(() => {
-    if (!track || visitorCode === undefined) return;
-    for (const key of result.keys()) store.trackExposure(visitorCode, key);
+    if (visitorCode === undefined) return;
+    for (const key of result.keys()) store.trackExposure(visitorCode, key, track);
   }, [store, track, visitorCode, result]);
   return result;
 }

@@ -195,7 +195,11 @@ export class ClientCore {
     };
   }
 
-  evaluate(method: string, visitorCode: string, featureKey: string, track: boolean, save = true): { flag: FeatureFlag; evaluation: Evaluation } {
+  /**
+   * Evaluates a flag for a public method. `quiet` is a render's read: nothing saved, scheduled,
+   * stamped or announced (no Evaluation event).
+   */
+  evaluate(method: string, visitorCode: string, featureKey: string, track: boolean, save = true, quiet = false): { flag: FeatureFlag; evaluation: Evaluation } {
     validateVisitorCode(visitorCode);
     const config = this.requireConfig(method);
     const flag = config.flags.get(featureKey);
@@ -203,15 +207,16 @@ export class ClientCore {
     if (!flag.environmentEnabled) {
       throw new FeatureEnvironmentDisabled(`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
     }
-    return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track, save) };
+    return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track && !quiet, save && !quiet, quiet) };
   }
 
-  evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean): Evaluation {
+  evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean, quiet = false): Evaluation {
     // One clock reading per evaluation: activity, targeting time and the hybrid-mode stamp.
     const now = Date.now();
     const visitor = this.visitor(visitorCode, now);
     this.env.now = now;
     const evaluation = evaluateFlag(config, flag, this.evaluationVisitor(visitor), this.env, save, track);
+    if (quiet) return evaluation;
     if (save && this.visitors.headOf(visitor) !== NONE) this.visitors.changed(visitor);
     if (!evaluation.simulated) {
       if (evaluation.experimentId !== null && evaluation.variationId !== null) {

@@ -281,6 +281,20 @@ export abstract class KameleoonClientBase {
     return this.#c.variables.variation(flag, evaluation);
   }
 
+  /**
+   * A render's read (the bindings' selectors): the variation, or null when it cannot be evaluated,
+   * with no side effect: no Evaluation event, no assignment saved, nothing tracked.
+   * @internal
+   */
+  peekVariation(visitorCode: string, featureKey: string): Variation | null {
+    try {
+      const { flag, evaluation } = this.#c.evaluate('getVariation', visitorCode, featureKey, false, false, true);
+      return this.#c.variables.variation(flag, evaluation);
+    } catch {
+      return null;
+    }
+  }
+
   /** Like {@link KameleoonClientBase.getVariation | getVariation}, but never throws: returns the variation and why the visitor got it. */
   getVariationDetails(params: GetVariationParamsType): VariationDetails {
     try {

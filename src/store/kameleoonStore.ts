@@ -87,7 +87,8 @@ export class KameleoonStore {
   #started = false;
   #closed = false;
   #unsubscribe: (() => void)[] = [];
-  #pendingExposures: [visitorCode: string, featureKey: string][] = [];
+  #pendingExposures: [visitorCode: string, featureKey: string, track: boolean][] = [];
+  readonly #server = new Map<string, Variation>();
   /** The snapshot's results stand until a configuration update or new visitor data. */
   #seeded = true;
 
@@ -126,8 +127,8 @@ export class KameleoonStore {
     if (seeded) {
       value = fromSnapshotVariation(seeded);
     } else if (this.client?.isInitialized()) {
-      const { variation } = this.client.getVariationDetails({ visitorCode, featureKey, track: false });
-      value = variation;
+      // A render's read: no Evaluation event, nothing saved (trackExposure is the real evaluation).
+      value = this.client.peekVariation(visitorCode, featureKey);
     }
     if (cached && sameVariation(cached.value, value)) value = cached.value;
     this.#cache.set(id, { version, value });
@@ -135,16 +136,40 @@ export class KameleoonStore {
   }
 
   /**
-   * Tracks the exposure of `featureKey` for the visitor, once per store (a component rendered
-   * twice, or under StrictMode, tracks once); flags the server already tracked are skipped.
+   * What a server render showed (React's server snapshot, so that hydration matches the server's
+   * HTML even when the browser's client already has a newer configuration): the snapshot's result
+   * for its visitor (null for a flag it lacks); without a snapshot for the visitor,
+   * {@link KameleoonStore.variation | variation}.
    */
-  trackExposure(visitorCode: string, featureKey: string): void {
+  serverVariation(visitorCode: string, featureKey: string): Variation | null {
+    if (this.#snapshot?.visitorCode !== visitorCode) return this.variation(visitorCode, featureKey);
+    const seeded = this.#snapshot.results[featureKey];
+    if (!seeded) return null;
+    let value = this.#server.get(featureKey);
+    if (!value) this.#server.set(featureKey, (value = fromSnapshotVariation(seeded)));
+    return value;
+  }
+
+  /** The flags a server render showed for the visitor: the snapshot's, else undefined (see serverVariation). */
+  serverFeatureKeys(visitorCode: string | undefined): string[] | undefined {
+    return this.#snapshot && this.#snapshot.visitorCode === visitorCode ? Object.keys(this.#snapshot.results) : undefined;
+  }
+
+  /**
+   * The real evaluation of `featureKey` for the visitor, once per store (a component rendered
+   * twice, or under StrictMode, evaluates once): it fires the client's Evaluation event, saves the
+   * assignment and, with `track` (default true), tracks the exposure. Flags the server already
+   * tracked are skipped.
+   */
+  trackExposure(visitorCode: string, featureKey: string, track = true): void {
     const id = `${visitorCode}\u0000${featureKey}`;
-    if (this.#tracked.has(id) || !this.client) return;
-    this.#tracked.add(id);
+    // An untracked evaluation does not stand for a tracked one; a tracked one stands for both.
+    const key = track ? id : `${id}\u0000untracked`;
+    if (this.#tracked.has(id) || this.#tracked.has(key) || !this.client) return;
+    this.#tracked.add(key);
     // Before initialization (a child's effect runs before the provider's), it waits for it.
-    if (this.client.isInitialized()) this.client.getVariationDetails({ visitorCode, featureKey, track: true });
-    else this.#pendingExposures.push([visitorCode, featureKey]);
+    if (this.client.isInitialized()) this.client.getVariationDetails({ visitorCode, featureKey, track });
+    else this.#pendingExposures.push([visitorCode, featureKey, track]);
   }
 
   /**
@@ -178,7 +203,7 @@ export class KameleoonStore {
     );
     void client.waitInit().then((ready) => {
       if (this.#closed) return;
-      if (ready) for (const [visitorCode, featureKey] of this.#pendingExposures.splice(0)) client.getVariationDetails({ visitorCode, featureKey, track: true });
+      if (ready) for (const [visitorCode, featureKey, track] of this.#pendingExposures.splice(0)) client.getVariationDetails({ visitorCode, featureKey, track });
       // Flags the snapshot lacks (and every flag without one) can be evaluated now.
       this.state.setState((s) => ({ version: s.version + 1 }));
       this.#refreshStatus();
