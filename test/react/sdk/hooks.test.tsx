@@ -112,7 +112,7 @@ describe('hooks of kameleoon-ts/react-sdk', () => {
       [data.getRemoteVisitorData, 'getRemoteVisitorData', [{ visitorCode: 'v1', shouldAddData: false }]],
       [data.getVisitorWarehouseAudience, 'getVisitorWarehouseAudience', [{ visitorCode: 'v1', customDataIndex: 3 }]],
     ] as [(...a: any[]) => Promise<unknown>, keyof KameleoonClient, unknown[]][]) {
-      const spy = vi.spyOn(client, name as never).mockResolvedValue('answer' as never);
+      const spy = (vi.spyOn(client, name as never) as unknown as ReturnType<typeof vi.fn>).mockResolvedValue('answer');
       await expect(method(...args)).resolves.toBe('answer');
       expect(spy).toHaveBeenCalledWith(...args);
       spy.mockRestore();
@@ -157,7 +157,7 @@ describe('hooks of kameleoon-ts/react-sdk', () => {
     for (const key of ['init', 'flags', 'data', 'visitor', 'log'] as const) {
       const methods = Object.entries(before[key]) as [string, unknown][];
       expect(methods.length).toBeGreaterThan(0);
-      for (const [name, fn] of methods) expect({ key, name, same: (result.current[key] as Record<string, unknown>)[name] === fn }).toEqual({ key, name, same: true });
+      for (const [name, fn] of methods) expect({ key, name, same: (result.current[key] as unknown as Record<string, unknown>)[name] === fn }).toEqual({ key, name, same: true });
     }
     client = second;
     rerender();
@@ -169,7 +169,7 @@ describe('hooks of kameleoon-ts/react-sdk', () => {
   it('hooks outside a provider throw InvalidArgument saying to wrap the app', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      for (const hook of [useInitialize, useFeatureFlag, useData, useVisitorCode, useLog, useKameleoon]) {
+      for (const hook of [useInitialize, useFeatureFlag, useData, useVisitorCode, useLog, useKameleoon] as (() => unknown)[]) {
         let thrown: unknown;
         try {
           renderHook(hook);
