@@ -87,6 +87,22 @@ describe('remote data through the client', () => {
     expect(server.requestsTo('/map/map')[0].headers.authorization).toBe('Bearer token-1');
     await c.close();
   });
+
+  it("with the official Node SDK's credentials parameter, requests carry the OAuth token too", async () => {
+    server.on('/oauth/token', () => ({ json: { access_token: 'token-2', expires_in: 3600 } }));
+    server.on('/map/map', () => ({ json: { ok: true } }));
+    const c = new KameleoonClient({
+      siteCode: 'site-test',
+      credentials: { clientId: 'node-id', clientSecret: 'node-secret' },
+      configuration: { defaultDataFile: config('VISIT') as never, endpoints: { dataApi: server.url, api: server.url } },
+      externals: { logger: { log() {} }, requester: dataApiRequester() },
+    });
+    await c.initialize();
+    await c.getRemoteData('k');
+    expect(server.requestsTo('/oauth/token')[0].body).toBe('grant_type=client_credentials&client_id=node-id&client_secret=node-secret');
+    expect(server.requestsTo('/map/map')[0].headers.authorization).toBe('Bearer token-2');
+    await c.close();
+  });
 });
 
 describe('a failed getRemoteVisitorData on a server', () => {
