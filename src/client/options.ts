@@ -146,49 +146,6 @@ export interface SDKParameters {
   _internals?: InternalsType;
 }
 
-/** The names each level of the parameters accepts; anything else gets a warning. */
-const KNOWN: Record<string, string> = {
-  '': 'siteCode configuration externals _internals credentials stubMode',
-  configuration: 'environment updateInterval requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
-  'configuration.endpoints': 'configuration tracking realTime dataApi api',
-  externals: 'requester storage eventSource visitorCodeManager logger',
-  _internals: 'packageInfo prng platformAnalyzer trackingLimits',
-  credentials: 'clientId clientSecret',
-};
-
-/** Edit distance of two short names (case-insensitive), for "did you mean". */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/**
- * Warnings for the keys of the parameters that no level knows (a typo, or an option of a newer
- * official version): each names the closest known key when one is near.
- */
-function unknownKeys(params: object): string[] {
-  const found: string[] = [];
-  for (const [path, names] of Object.entries(KNOWN)) {
-    const value: unknown = path.split('.').reduce<unknown>((o, k) => (k && o ? (o as Record<string, unknown>)[k] : o), params);
-    if (!value || typeof value !== 'object') continue;
-    const known = names.split(' ');
-    for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
-      const near = known.reduce((best, k) => (distance(key, k) < distance(key, best) ? k : best));
-      const name = path ? `${path}.${key}` : key;
-      found.push(`Unknown ${path ? 'option' : 'parameter'} "${name}" ignored${distance(key, near) <= Math.max(2, key.length >> 2) ? ` (did you mean "${path ? `${path}.` : ''}${near}"?)` : ''}; it may belong to a newer official SDK version. Known: ${names.replace(/ /g, ', ')}.`);
-    }
-  }
-  return found;
-}
-
 const DOMAIN = /^(\.?(([a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])|[a-zA-Z\d]))(\.(([a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])|[a-zA-Z\d])){1,126}$/;
 
 /** Lower-cases a domain and strips its protocol and surrounding dots; undefined when invalid. */
@@ -232,7 +189,7 @@ function requireWellFormed(value: string, name: string): string {
  * Validates the constructor parameters and applies the official defaults and bounds.
  * @throws SiteCodeIsEmpty, InvalidArgument
  */
-export function resolveOptions(params: SDKParameters): { siteCode: string; config: SDKConfigurationType; stubMode: boolean; warnings: string[] } {
+export function resolveOptions(params: SDKParameters): { siteCode: string; config: SDKConfigurationType; stubMode: boolean } {
   if (params == null || typeof params !== 'object') {
     throw new InvalidArgument('new KameleoonClient() takes { siteCode, configuration?, externals? }.');
   }
@@ -247,7 +204,6 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
   if (params.stubMode !== undefined && typeof params.stubMode !== 'boolean') throw new InvalidArgument(`stubMode must be a boolean, got ${describeValue(params.stubMode)}.`);
   return {
     stubMode: params.stubMode === true,
-    warnings: unknownKeys(params),
     siteCode: params.siteCode,
     config: {
       environment: typeof c.environment === 'string' && c.environment !== '' ? requireWellFormed(c.environment, 'configuration.environment') : 'production',

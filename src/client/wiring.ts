@@ -51,7 +51,7 @@ export interface WiringHooks {
  */
 export function wireClient(params: SDKParameters, assembly: ClientAssembly, hooks: WiringHooks): ClientServices {
   const base = assembly.platform;
-  const { siteCode, config: options, stubMode, warnings } = resolveOptions(params);
+  const { siteCode, config: options, stubMode } = resolveOptions(params);
   const externals = params.externals ?? {};
   const internals = params._internals ?? {};
   const platform: Platform = {
@@ -63,7 +63,10 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
   };
   const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
   const logger = new Logger(externals.logger);
-  for (const warning of warnings) logger.warnOnce(warning, warning);
+  // Unknown keys (a typo, an option of a newer official version) are reported a moment later.
+  void import('./unknownOptions.ts').then(({ unknownKeys }) => {
+    for (const warning of unknownKeys(params)) logger.warnOnce(warning, warning);
+  });
   const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
   let tracker: TrackingHandle | undefined;

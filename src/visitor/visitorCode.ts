@@ -135,7 +135,7 @@ export interface VisitorCodeSource {
 }
 
 const SOURCE_KEYS = ['request', 'response', 'cookies', 'defaultVisitorCode'];
-const SOURCE_FORMS = "getVisitorCode() takes a visitor code to use when there is none, { request, response?, defaultVisitorCode? } (Node.js or Fetch objects), or { cookies, defaultVisitorCode? } (Next.js: the cookies of 'next/headers')";
+const SOURCE_FORMS = "getVisitorCode() takes a default code, { request, response?, defaultVisitorCode? } or { cookies, defaultVisitorCode? } (Next.js)";
 
 /**
  * The cookie store of a `cookies` argument: the store itself, or what the function returns (Next.js
@@ -145,7 +145,7 @@ const SOURCE_FORMS = "getVisitorCode() takes a visitor code to use when there is
 function cookieStore(cookies: NextCookies): NextCookieStore {
   const store: unknown = typeof cookies === 'function' ? cookies() : cookies;
   if (store && typeof (store as NextCookieStore).get === 'function') return store as NextCookieStore;
-  throw new InvalidArgument(`getVisitorCode({ cookies }): ${typeof cookies === 'function' ? "cookies() gave a promise without the store's methods (Next.js 16 and later): pass the awaited store, getVisitorCode({ cookies: await cookies() })" : `cookies must be the cookies function of 'next/headers' or its awaited store, got ${describeValue(cookies)}`}.`);
+  throw new InvalidArgument(`getVisitorCode(): ${typeof cookies === 'function' ? 'cookies() gave a bare promise (Next.js 16): pass getVisitorCode({ cookies: await cookies() })' : `cookies must be the cookies of 'next/headers', got ${describeValue(cookies)}`}.`);
 }
 
 function isRequestLike(value: unknown): boolean {
@@ -196,10 +196,11 @@ export class VisitorCodeCookies {
     const source = (typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg }) as VisitorCodeSource;
     const unknown = Object.keys(source).filter((key) => !SOURCE_KEYS.includes(key));
     if (unknown.length) throw new InvalidArgument(`${SOURCE_FORMS}; got ${unknown.map((k) => `"${k}"`).join(', ')}.`);
-    if (source.request !== undefined && !isRequestLike(source.request)) throw new InvalidArgument(`getVisitorCode(): request must be a request or its headers (with headers.cookie or get('cookie')), got ${describeValue(source.request)}.`);
-    if (source.response !== undefined && !isResponseLike(source.response)) throw new InvalidArgument(`getVisitorCode(): response must be a response or its headers (setHeader, append or headers.append), got ${describeValue(source.response)}.`);
+    for (const [name, ok] of [['request', isRequestLike], ['response', isResponseLike]] as const) {
+      if (source[name] !== undefined && !ok(source[name])) throw new InvalidArgument(`getVisitorCode(): ${name} must be a Node.js or Fetch ${name} or Headers, got ${describeValue(source[name])}.`);
+    }
     if (this.#o.isServer && !this.#o.external && !source.request && !source.cookies && source.defaultVisitorCode === undefined) {
-      throw new InvalidArgument(`On a server, getVisitorCode() has no cookie to read, so every call would make a new visitor. ${SOURCE_FORMS}.`);
+      throw new InvalidArgument(`On a server, getVisitorCode() has no cookie to read: every call would make a new visitor. ${SOURCE_FORMS}.`);
     }
     return source;
   }
@@ -235,7 +236,7 @@ export class VisitorCodeCookies {
       try {
         cookieStore(cookies).set?.(VISITOR_CODE_COOKIE, cookie.visitorCode, { maxAge: VISITOR_CODE_MAX_AGE, path: '/', ...(this.#domain ? { domain: this.#domain } : {}) });
       } catch {
-        this.#o.logger.warnOnce('cookies.set', 'getVisitorCode({ cookies }): Next.js does not let a Server Component set cookies, so a new visitor code is not kept. Set the cookie where Next.js allows it: middleware (ensureVisitorCodeCookie), a route handler or a server action.');
+        this.#o.logger.warnOnce('cookies.set', 'getVisitorCode({ cookies }): a Server Component cannot set cookies, so the new visitor code is not kept; set it in middleware (ensureVisitorCodeCookie), a route handler or a server action.');
       }
     } else if (response) {
       appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#domain));

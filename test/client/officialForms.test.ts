@@ -6,7 +6,7 @@
  * closest key), getVisitorCode arguments that would silently make a new visitor (InvalidArgument),
  * stubMode, KameleoonLogger, and externals.storage caching the configuration on a server.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   InvalidArgument,
   KameleoonClient,
@@ -156,8 +156,8 @@ describe('misuse is never silent', () => {
 
   it.each([
     ['an unknown key', { req: {} }, '"req"'],
-    ['a request without headers', { request: 'kameleoonVisitorCode=x' }, 'request must be'],
-    ['a response that cannot take a header', { request: { headers: {} }, response: {} }, 'response must be'],
+    ['a request without headers', { request: 'kameleoonVisitorCode=x' }, 'request must be a Node.js or Fetch request'],
+    ['a response that cannot take a header', { request: { headers: {} }, response: {} }, 'response must be a Node.js or Fetch response'],
     ['cookies that are not a store', { cookies: { value: 'x' } }, 'cookies must be'],
   ])('getVisitorCode with %s throws InvalidArgument', async (_, arg, text) => {
     const client = await clientFor();
@@ -166,7 +166,7 @@ describe('misuse is never silent', () => {
     expect((err as Error).message).toContain(text);
   });
 
-  it('an unknown parameter or option warns once, naming the closest known key', () => {
+  it('an unknown parameter or option warns once, naming the closest known key', async () => {
     const logger = recordingLogger();
     const params = {
       siteCode: 's',
@@ -176,6 +176,8 @@ describe('misuse is never silent', () => {
       credential: { clientId: 'a', clientSecret: 'b' },
     } as unknown as SDKParameters;
     new KameleoonClient(params);
+    // The check is loaded after construction (it stays out of the page's up-front bundle).
+    await vi.waitFor(() => expect(logger.lines.length).toBeGreaterThan(0));
     const warnings = logger.lines.filter((l) => l.startsWith('WARNING: Unknown'));
     expect(warnings).toHaveLength(5);
     expect(warnings.join('\n')).toContain('"credential" ignored (did you mean "credentials"?)');
@@ -186,9 +188,13 @@ describe('misuse is never silent', () => {
     expect(warnings.find((w) => w.includes('dataFileCacheTtl'))).toMatch(/ignored; it may belong to a newer official SDK version\. Known: environment, updateInterval/);
   });
 
-  it('known parameters, the official ones included, warn nothing', () => {
+  it('known parameters, the official ones included, warn nothing', async () => {
     const logger = recordingLogger();
     new KameleoonClient({ siteCode: 's', stubMode: true, credentials: { clientId: 'a', clientSecret: 'b' }, configuration: { updateInterval: 5, endpoints: { configuration: 'http://127.0.0.1:1' } }, externals: { logger }, _internals: {} });
+    // Another client's warning, logged after ours would have been: the check ran.
+    const other = recordingLogger();
+    new KameleoonClient({ siteCode: 's', stubMode: true, externals: { logger: other }, configuration: { typo: 1 } as never });
+    await vi.waitFor(() => expect(other.lines).toHaveLength(1));
     expect(logger.lines).toEqual([]);
   });
 
@@ -217,11 +223,12 @@ describe('KameleoonLogger', () => {
     KameleoonLogger.setLogLevel(LogLevel.WARNING);
   });
 
-  it('is where clients without their own logger and level write, and custom externals can log through it', () => {
+  it('is where clients without their own logger and level write, and custom externals can log through it', async () => {
     const global = recordingLogger();
     KameleoonLogger.setLogger(global);
     KameleoonLogger.setLogLevel(LogLevel.INFO);
     new KameleoonClient({ siteCode: 's', stubMode: true, configuration: { unknownOption: 1 } as never });
+    await vi.waitFor(() => expect(global.lines.length).toBeGreaterThan(0));
     expect(global.lines.some((l) => l.startsWith('WARNING: Unknown option "configuration.unknownOption"'))).toBe(true);
     const code = 'abc';
     KameleoonLogger.info`visitor ${code} read`;
@@ -231,15 +238,18 @@ describe('KameleoonLogger', () => {
     expect(KameleoonLogger.checkLevel(LogLevel.DEBUG)).toBe(false);
   });
 
-  it("a client's own logger and setLogLevel win over it", () => {
+  it("a client's own logger and setLogLevel win over it", async () => {
     const global = recordingLogger();
     const own = recordingLogger();
+    const follower = recordingLogger();
     KameleoonLogger.setLogger(global);
     KameleoonLogger.setLogLevel(LogLevel.NONE);
-    const client = new KameleoonClient({ siteCode: 's', stubMode: true, externals: { logger: own } });
-    client.setLogLevel(LogLevel.WARNING);
-    new KameleoonClient({ siteCode: 's', stubMode: true, externals: { logger: own }, configuration: { x: 1 } as never });
-    expect(own.lines).toEqual([]); // the second client follows the global level: NONE
+    // Both warn a moment later (the option check): A at its own level, B at the global one.
+    new KameleoonClient({ siteCode: 'a', stubMode: true, externals: { logger: own }, configuration: { x: 1 } as never }).setLogLevel(LogLevel.WARNING);
+    new KameleoonClient({ siteCode: 'b', stubMode: true, externals: { logger: follower }, configuration: { x: 1 } as never });
+    await vi.waitFor(() => expect(own.lines).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(follower.lines).toEqual([]);
     expect(global.lines).toEqual([]);
   });
 

@@ -1,0 +1,47 @@
+/**
+ * The check of the constructor's parameters for keys the SDK does not know, loaded after the
+ * client is built (it is a diagnostic: its bytes stay out of the bundle a page loads up front).
+ */
+
+/** The names each level of the parameters accepts; anything else gets a warning. */
+const KNOWN: Record<string, string> = {
+  '': 'siteCode configuration externals _internals credentials stubMode',
+  configuration: 'environment updateInterval requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
+  'configuration.endpoints': 'configuration tracking realTime dataApi api',
+  externals: 'requester storage eventSource visitorCodeManager logger',
+  _internals: 'packageInfo prng platformAnalyzer trackingLimits',
+  credentials: 'clientId clientSecret',
+};
+
+/** Edit distance of two short names (case-insensitive), for "did you mean". */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Warnings for the keys of the parameters that no level knows (a typo, or an option of a newer
+ * official version): each names the closest known key when one is near.
+ */
+export function unknownKeys(params: object): string[] {
+  const found: string[] = [];
+  for (const [path, names] of Object.entries(KNOWN)) {
+    const value: unknown = path.split('.').reduce<unknown>((o, k) => (k && o ? (o as Record<string, unknown>)[k] : o), params);
+    if (!value || typeof value !== 'object') continue;
+    const known = names.split(' ');
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const near = known.reduce((best, k) => (distance(key, k) < distance(key, best) ? k : best));
+      const name = path ? `${path}.${key}` : key;
+      found.push(`Unknown ${path ? 'option' : 'parameter'} "${name}" ignored${distance(key, near) <= Math.max(2, key.length >> 2) ? ` (did you mean "${path ? `${path}.` : ''}${near}"?)` : ''}; it may belong to a newer official SDK version. Known: ${names.replace(/ /g, ', ')}.`);
+    }
+  }
+  return found;
+}
