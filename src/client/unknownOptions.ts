@@ -5,7 +5,7 @@
 
 /** The names each level of the parameters accepts; anything else gets a warning. */
 const KNOWN: Record<string, string> = {
-  '': 'siteCode configuration externals _internals credentials stubMode',
+  '': 'siteCode configuration externals _internals credentials stubMode compatibility',
   configuration: 'environment updateInterval requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
   'configuration.endpoints': 'configuration tracking realTime dataApi api',
   externals: 'requester storage eventSource visitorCodeManager logger',

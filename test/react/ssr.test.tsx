@@ -140,3 +140,81 @@ describe('SSR and hydration', () => {
     expect(wrong).not.toBe(html);
   });
 });
+
+describe('hydration after the configuration changed', () => {
+  /**
+   * A part of the page that hydrates late (inside Suspense, as code splitting does) while the
+   * client's configuration changes meanwhile: React hydrates it against the server snapshot (what
+   * the server rendered), then re-renders it with the new result.
+   */
+  it('a part hydrated after a configuration update matches the server HTML, then shows the update', async () => {
+    const config = twoFlags('a1', 'b1', true);
+    const { snapshot } = await serverRender(config, 'ssr-visitor', true);
+    const { Suspense, lazy, act } = await import('react');
+    function LateFlag() {
+      return <p id="late">{useVariation('alpha')?.key ?? 'loading'}</p>;
+    }
+    // The server renders the late part at once (its code is there); the browser loads it lazily.
+    const html = renderToString(
+      <KameleoonProvider sdkParameters={{ siteCode: 'react-site' }} snapshot={snapshot}>
+        <main>
+          <Suspense fallback={<p>wait</p>}>
+            <LateFlag />
+          </Suspense>
+        </main>
+      </KameleoonProvider>,
+    );
+    expect(html).toContain('<p id="late">a1</p>');
+
+    const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
+    const globals = dom.window as unknown as Record<string, unknown>;
+    const names = ['window', 'document', 'navigator', 'localStorage', 'HTMLElement', 'Node', 'Event'];
+    const restoreGlobals = replaceGlobals({ ...Object.fromEntries(names.map((name) => [name, globals[name]])), IS_REACT_ACT_ENVIRONMENT: true });
+    const errors: string[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
+    try {
+      const { hydrateRoot } = await import('react-dom/client');
+      const backend = fakeBackend(config);
+      const client = new KameleoonClient(backend.params({ configuration: { defaultDataFile: config as never } }));
+      await client.initialize();
+      // A second lazy part whose code is still loading when the configuration changes.
+      let releaseLate: () => void = () => undefined;
+      const lateGate = new Promise<void>((resolve) => (releaseLate = resolve));
+      const LateInBrowser = lazy(async () => {
+        await lateGate;
+        return { default: LateFlag };
+      });
+      const container = dom.window.document.getElementById('root')!;
+      let root: ReturnType<typeof hydrateRoot> | undefined;
+      await act(async () => {
+        root = hydrateRoot(
+          container,
+          <KameleoonProvider client={client} snapshot={snapshot}>
+            <main>
+              <Suspense fallback={<p>wait</p>}>
+                <LateInBrowser />
+              </Suspense>
+            </main>
+          </KameleoonProvider>,
+          { onRecoverableError: (error) => errors.push(`recoverable: ${String(error)}`) },
+        );
+      });
+      // The configuration changes before the late part's code arrives.
+      backend.config = twoFlags('a2', 'b1', true);
+      await act(async () => backend.push(456));
+      await vi.waitFor(() => expect(client.getVariation({ visitorCode: 'ssr-visitor', featureKey: 'alpha', track: false }).key).toBe('a2'));
+      await act(async () => {
+        releaseLate();
+        await lateGate;
+      });
+      await act(() => vi.waitFor(() => expect(container.querySelector('#late')?.textContent).toBe('a2')));
+      expect(errors).toEqual([]);
+      await act(async () => root!.unmount());
+      await client.close();
+    } finally {
+      console.error = originalError;
+      restoreGlobals();
+    }
+  });
+});
