@@ -58,6 +58,7 @@ export default defineConfig({
         browser: 'src/browser.ts',
         node: 'src/node.ts',
         react: 'react/index.ts',
+        'react-sdk': 'react/sdk/index.ts',
         devserver: 'src/devserver/index.ts',
         cli: 'src/cli.ts',
       },
@@ -66,8 +67,8 @@ export default defineConfig({
     },
     rollupOptions: {
       external: [/^node:/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
-      // Next.js needs the React entry marked as a client module (the directive must come first).
-      output: { banner: (chunk) => (chunk.name === 'react' ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
+      // Next.js needs the React entries marked as client modules (the directive must come first).
+      output: { banner: (chunk) => (chunk.name === 'react' || chunk.name === 'react-sdk' ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },
   },
   test: {
@@ -78,6 +79,7 @@ export default defineConfig({
     alias: [
       { find: /^kameleoon-ts$/, replacement: fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
       { find: /^kameleoon-ts\/react$/, replacement: fileURLToPath(new URL('./react/index.ts', import.meta.url)) },
+      { find: /^kameleoon-ts\/react-sdk$/, replacement: fileURLToPath(new URL('./react/sdk/index.ts', import.meta.url)) },
     ],
     hookTimeout: 60_000,
   },

@@ -6,6 +6,11 @@
  */
 export * from '../../src/browser.ts';
 export { createClient, type SDKParameters, type ExternalsType } from './createClient.ts';
+/**
+ * The core's names, which the React SDK's `SDKParameters` and `ExternalsType` above replace (as in
+ * the official React SDK): the parameters of `new KameleoonClient(...)` and their `externals`.
+ */
+export type { SDKParameters as CoreSDKParameters, ExternalsType as CoreExternalsType } from '../../src/browser.ts';
 export {
   KameleoonProvider,
   KameleoonProviderSSR,

@@ -1,4 +1,4 @@
-import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type JSX, type ReactNode } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type JSX, type MemoExoticComponent, type ReactNode } from 'react';
 import { InvalidArgument, type KameleoonClient } from '../../src/browser.ts';
 import { createClient, type SDKParameters } from './createClient.ts';
 
@@ -48,7 +48,7 @@ function KameleoonProviderImpl({ client, children }: IKameleoonProviderProps): J
  * {@link useInitialize}) once, e.g. in an effect.
  * @throws {@link InvalidArgument} when `client` is not a KameleoonClient
  */
-export const KameleoonProvider = memo(KameleoonProviderImpl);
+export const KameleoonProvider: MemoExoticComponent<(props: IKameleoonProviderProps) => JSX.Element> = memo(KameleoonProviderImpl);
 
 function KameleoonProviderSSRImpl({ sdkParameters, children }: IKameleoonProviderSSRProps): JSX.Element {
   if (typeof sdkParameters !== 'object' || sdkParameters === null) {
@@ -80,7 +80,7 @@ function KameleoonProviderSSRImpl({ sdkParameters, children }: IKameleoonProvide
  * `initialize()`, and closed when the provider unmounts.
  * @throws {@link InvalidArgument} when `sdkParameters` is missing
  */
-export const KameleoonProviderSSR = memo(KameleoonProviderSSRImpl);
+export const KameleoonProviderSSR: MemoExoticComponent<(props: IKameleoonProviderSSRProps) => JSX.Element> = memo(KameleoonProviderSSRImpl);
 
 /**
  * The provider's context.

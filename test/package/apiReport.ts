@@ -12,6 +12,7 @@ export const API_ENTRIES = {
   browser: 'dist/types/src/browser.d.ts',
   node: 'dist/types/src/node.d.ts',
   react: 'dist/types/react/index.d.ts',
+  'react-sdk': 'dist/types/react/sdk/index.d.ts',
   devserver: 'dist/types/src/devserver/index.d.ts',
 } as const;
 export type ApiEntry = keyof typeof API_ENTRIES;
@@ -76,7 +77,7 @@ function configOf(packageFolder: string, entry: ApiEntry, tempFolder: string): E
  * any node_modules folder: API Extractor takes what TypeScript resolves inside one for an external
  * package, and would print `export * from "./index.js"` instead of following it; its
  * dependencies' types are linked into its own node_modules). One TypeScript program serves the
- * four entries. `update` writes the committed reports (API Extractor's local mode); otherwise a
+ * entries. `update` writes the committed reports (API Extractor's local mode); otherwise a
  * report that differs from the committed one fails.
  */
 export function apiReports(packageFolder: string, tempFolder: string, update: boolean): ApiReportResult[] {

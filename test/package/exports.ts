@@ -5,7 +5,7 @@
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
-export const ENTRIES = ['kameleoon-ts', 'kameleoon-ts/browser', 'kameleoon-ts/node', 'kameleoon-ts/react', 'kameleoon-ts/devserver'] as const;
+export const ENTRIES = ['kameleoon-ts', 'kameleoon-ts/browser', 'kameleoon-ts/node', 'kameleoon-ts/react', 'kameleoon-ts/react-sdk', 'kameleoon-ts/devserver'] as const;
 export type Entry = (typeof ENTRIES)[number];
 
 export interface ExportQuery {

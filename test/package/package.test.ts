@@ -14,7 +14,7 @@
  * - a client built from `defaultDataFile` answers without the network, compiled as ES module and
  *   as CommonJS;
  * - attw and publint accept the tarball;
- * - API Extractor's reports of the four entries equal test/package/api/*.api.md (regenerate them
+ * - API Extractor's reports of the entries equal test/package/api/*.api.md (regenerate them
  *   with `npx tsx test/package/updateApi.ts`), and carry no documentation problem: no public
  *   member without TSDoc, no internal type reachable from a public signature, no link that does
  *   not resolve, no malformed TSDoc.

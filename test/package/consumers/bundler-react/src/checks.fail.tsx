@@ -5,6 +5,7 @@
 // expect TS2724: bundlers resolve "." to the browser build, which has no client factory
 import { KameleoonClient, KameleoonClientFactory } from 'kameleoon-ts';
 import { KameleoonProvider, useFeatureFlag } from 'kameleoon-ts/react';
+import { createClient, useFeatureFlag as useFeatureFlagMethods } from 'kameleoon-ts/react-sdk';
 
 declare const somePlatform: unknown;
 
@@ -17,6 +18,15 @@ function Banner() {
   return <p>{String(active)}</p>;
 }
 
+function OfficialBanner() {
+  // expect TS2554: the official React SDK's hooks take no argument (they return the client's methods)
+  const { getVariation } = useFeatureFlagMethods('new_checkout');
+  return <p>{getVariation({ visitorCode: 'v', featureKey: 'new_checkout' }).key}</p>;
+}
+
+// expect TS2353: as in the official React SDK, createClient takes no _internals (prng and platformAnalyzer go in externals)
+export const reactClient = createClient({ siteCode: 'abc', _internals: {} });
+
 export function App() {
   return (
     <>
@@ -25,6 +35,7 @@ export function App() {
         <Banner />
       </KameleoonProvider>
       {KameleoonClientFactory ? null : <Banner />}
+      <OfficialBanner />
     </>
   );
 }
