@@ -21,31 +21,36 @@ afterEach(() => {
   localStorage.clear();
 });
 
-async function runApp(sdk: ReactSdkModule) {
+/** Renders the probe app under the SDK's `KameleoonProvider` (a client from its `createClient`) or its `KameleoonProviderSSR`. */
+async function runApp(sdk: ReactSdkModule, provider: 'KameleoonProvider' | 'KameleoonProviderSSR' = 'KameleoonProvider') {
   const timers = captureTimers();
   vi.useFakeTimers({ toFake: ['Date'], now: T0 });
   const { externals, requests, analyzed } = offlineExternals(config);
-  const client = sdk.createClient({ siteCode: 'diff-react', configuration: { updateInterval: 60 }, externals });
+  const parameters = { siteCode: 'diff-react', configuration: { updateInterval: 60 }, externals };
   let out: Record_ | undefined;
+  let client: { close?: () => Promise<void> } | undefined;
+  const probe = <ProbeApp sdk={sdk} done={(o) => (out = o)} onClient={(c) => (client = c)} />;
   const view = render(
-    <sdk.KameleoonProvider client={client}>
-      <ProbeApp sdk={sdk} done={(o) => (out = o)} />
-    </sdk.KameleoonProvider>,
+    provider === 'KameleoonProvider' ? (
+      <sdk.KameleoonProvider client={sdk.createClient(parameters)}>{probe}</sdk.KameleoonProvider>
+    ) : (
+      <sdk.KameleoonProviderSSR sdkParameters={parameters}>{probe}</sdk.KameleoonProviderSSR>
+    ),
   );
   try {
     await waitFor(() => expect(out).toBeDefined(), { timeout: 30_000 });
   } finally {
     view.unmount();
-    if (typeof client.close === 'function') await client.close();
+    if (typeof client?.close === 'function') await client.close();
     timers.release();
   }
   return { out: out!, requests, analyzed: analyzed.count };
 }
 
 describe('kameleoon-ts/react-sdk against @kameleoon/react-sdk 10.19.1', () => {
-  it('every hook method gives the official result on the sample configuration', async () => {
-    const theirs = await runApp(official as unknown as ReactSdkModule);
-    const mine = await runApp(ours as unknown as ReactSdkModule);
+  it.each(['KameleoonProvider', 'KameleoonProviderSSR'] as const)('%s: every hook method gives the official result on the sample configuration', async (provider) => {
+    const theirs = await runApp(official as unknown as ReactSdkModule, provider);
+    const mine = await runApp(ours as unknown as ReactSdkModule, provider);
     expect(theirs.out.afterInit).toBe(true);
     // The comparison has teeth: decisions vary across visitors and flags, and some calls throw.
     const keys = new Set(Object.values(theirs.out).flatMap((r) => (r && typeof r === 'object' && 'getVariation new_checkout' in r ? [JSON.stringify((r as Record_)['getVariation new_checkout'])] : [])));

@@ -112,7 +112,7 @@ export type Record_ = Record<string, unknown>;
  * The app: once mounted, initializes the client through `useInitialize`, then calls every hook
  * method for each visitor and hands what it recorded to `done`.
  */
-export function ProbeApp({ sdk, done }: { sdk: ReactSdkModule; done: (out: Record_) => void }): ReactNode {
+export function ProbeApp({ sdk, done, onClient }: { sdk: ReactSdkModule; done: (out: Record_) => void; onClient?: (client: any) => void }): ReactNode {
   const init = sdk.useInitialize();
   const flags = sdk.useFeatureFlag();
   const data = sdk.useData();
@@ -120,6 +120,7 @@ export function ProbeApp({ sdk, done }: { sdk: ReactSdkModule; done: (out: Recor
   const log = sdk.useLog();
   const client = sdk.useKameleoon();
   useEffect(() => {
+    onClient?.(client);
     void (async () => {
       const out: Record_ = {};
       const events: unknown[] = [];
@@ -172,6 +173,6 @@ export function ProbeApp({ sdk, done }: { sdk: ReactSdkModule; done: (out: Recor
       out.events = events;
       done(out);
     })();
-  }, [init, flags, data, visitor, log, client, sdk, done]);
+  }, [init, flags, data, visitor, log, client, sdk, done, onClient]);
   return null;
 }

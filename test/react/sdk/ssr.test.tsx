@@ -147,6 +147,8 @@ describe('server rendering with kameleoon-ts/react-sdk', () => {
       return <p>{official.useVisitorCode().getVisitorCode()}</p>;
     }
     const timers = captureTimers();
+    // Its storage (localStorage, absent here) logs through the console before the logger is set.
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       expect(() =>
         renderToString(
@@ -156,6 +158,7 @@ describe('server rendering with kameleoon-ts/react-sdk', () => {
         ),
       ).toThrow(ReferenceError);
     } finally {
+      consoleError.mockRestore();
       timers.release();
     }
   });
