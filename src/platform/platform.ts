@@ -2,6 +2,7 @@ import type { IExternalLogger } from '../logging/logger.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { BrowserType, CookieType, DeviceType, OperatingSystemType, PageView } from '../visitor/data.ts';
 import type { TrackingLine } from '../tracking/outbox.ts';
+import type { NextCookies, ResponseLike } from '../visitor/visitorCode.ts';
 
 /** Interfaces between the isomorphic core and its environment. Types only. */
 
@@ -82,12 +83,22 @@ export interface SetDataParametersType {
   maxAge: number;
   /** The cookie's Path attribute: `/`. */
   path: string;
+  /** The official Node SDK's form: the response of `getVisitorCode({ request, response })` or `setLegalConsent({ ..., response })`. */
+  response?: ResponseLike;
+  /** The official Node SDK's Next.js form: the `cookies` of `getVisitorCode({ cookies })`. */
+  cookies?: NextCookies;
 }
 
+
 /**
- * Reads and writes cookies (the official `IExternalVisitorCodeManager`), for `getVisitorCode` and
- * `setLegalConsent` when no request or response is given. Default: `document.cookie` (through
- * js-cookie) in browsers; none on Node.js.
+ * Reads and writes cookies (the official `IExternalVisitorCodeManager` of the JavaScript and Node
+ * SDKs). `getVisitorCode(default?)` and `setLegalConsent(visitorCode, consent)` call it in the
+ * JavaScript SDK's form (`getData(key)`); the object forms (`getVisitorCode({ request | cookies })`,
+ * `setLegalConsent({ ..., response | cookies })`) call a manager given in `externals` in the Node
+ * SDK's form (`getData({ request | cookies, key })`, `setData` with `response` or `cookies`), so a
+ * manager written for one SDK is used with that SDK's calls. The type is the JavaScript SDK's: a
+ * manager typed for the Node SDK is passed with a cast. Default: `document.cookie` (through
+ * js-cookie) in browsers; none on Node.js, where request and response (or cookies) carry them.
  */
 export interface IExternalVisitorCodeManager {
   /** The value of cookie `key` (the visitor code, the QA simulation cookie), or null when absent. */
