@@ -12,6 +12,7 @@ import { errorType } from '../../differential/drive.ts';
 export interface ReactSdkModule {
   createClient(params: any): any;
   KameleoonProvider: (props: { client: any; children: ReactNode }) => ReactNode;
+  KameleoonProviderSSR: (props: { sdkParameters: any; children: ReactNode }) => ReactNode;
   useInitialize(): any;
   useFeatureFlag(): any;
   useData(): any;
