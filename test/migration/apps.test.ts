@@ -54,7 +54,9 @@ let packed: Packed | undefined;
 let nextProject: string;
 let next: AppServer | undefined;
 let node: AppServer | undefined;
+let buildStderr: string[] = [];
 let browser: Browser | undefined;
+let browserLaunch: Promise<Browser> | undefined;
 let oracle: KameleoonClient | undefined;
 
 async function timed<T>(what: string, work: Promise<T>): Promise<T> {
@@ -69,7 +71,7 @@ beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-migration-'));
   writeFileSync(join(configDir, 'flags.yaml'), FLAGS_YAML);
   dev = await startDevServer({ config: join(configDir, 'flags.yaml'), port: 0 });
-  const browserLaunch = launchBrowser(); // meanwhile
+  browserLaunch = launchBrowser(); // meanwhile
   browserLaunch.catch(() => undefined);
   packed = await timed('npm run build + npm pack', buildAndPack());
   const p = packed;
@@ -78,10 +80,14 @@ beforeAll(async () => {
   const env = appEnv({ KAMELEOON_DEV_SERVER: dev.url });
   const [nextDir, nodeDir] = await Promise.all([createAppProject(p, 'next'), createAppProject(p, 'node-http')]);
   nextProject = nextDir;
-  [node] = await Promise.all([
+  const [nodeStart, build] = await Promise.allSettled([
     timed('node server.mjs', startNode(['server.mjs'], { cwd: nodeDir, env: { ...env, PORT: '0' }, ready: /Listening on (http:\/\/127\.0\.0\.1:\d+)/, url: (m) => m[1] })),
     timed('next build', nextBuild(nextDir, env)),
   ]);
+  if (nodeStart.status === 'fulfilled') node = nodeStart.value; // closed in afterAll whatever happens next
+  if (build.status === 'rejected') throw build.reason;
+  if (nodeStart.status === 'rejected') throw nodeStart.reason;
+  buildStderr = build.value;
   next = await timed('next start', nextStart(nextDir, env));
   browser = await browserLaunch;
   oracle = new KameleoonClient({
@@ -97,7 +103,7 @@ beforeAll(async () => {
 }, 280_000);
 
 afterAll(async () => {
-  await Promise.all([browser?.close(), next?.close(), node?.close(), oracle?.close(), dev?.close()]);
+  await Promise.all([browserLaunch?.then((b) => b.close(), () => undefined), next?.close(), node?.close(), oracle?.close(), dev?.close()]);
   packed?.dispose();
   if (configDir) rmSync(configDir, { recursive: true, force: true });
   console.log(`[migration] ${timings.join(', ')}; whole file ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -226,6 +232,12 @@ describe('official-style apps, installed from the tarball, in Chromium', () => {
       expect(errors).toEqual([]);
     });
     expect(server.stderr.slice(stderrFrom)).toEqual([]);
+  });
+
+  // The per-app checks above see what each visit made the servers write; this one also sees
+  // what they wrote as they started (a warning of the client's construction, say).
+  it('next build, next start and node server.mjs wrote nothing on stderr, from start to end', () => {
+    expect({ 'next build': buildStderr, 'next start': next?.stderr, 'node server.mjs': node?.stderr }).toEqual({ 'next build': [], 'next start': [], 'node server.mjs': [] });
   });
 
   it('the Next.js project type-checks against the package declarations (tsc, strict)', async () => {

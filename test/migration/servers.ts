@@ -36,11 +36,15 @@ export function appEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env as NodeJS.ProcessEnv;
 }
 
-/** `next build` in `project`, with the project's own `next` (node_modules/next, as `npx next` finds it). */
-export async function nextBuild(project: string, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * `next build` in `project`, with the project's own `next` (node_modules/next, as `npx next` finds it).
+ * @returns what it wrote on stderr, line by line
+ * @throws Error with its output when it fails
+ */
+export async function nextBuild(project: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   const result = await run(process.execPath, [join(project, 'node_modules/next/dist/bin/next'), 'build'], { cwd: project, env, timeoutMs: 240_000 });
   if (result.code !== 0) throw new Error(describeRun('next build', result));
-  return result.ms;
+  return result.stderr.split('\n').filter((line) => line.trim() !== '');
 }
 
 /** A running app server. */
