@@ -77,7 +77,8 @@ function KameleoonProviderSSRImpl({ sdkParameters, children }: IKameleoonProvide
  * a server (no `window`) the hook methods act on a stub client (`initialize()` resolves false,
  * `getVisitorCode()` returns `''`, evaluations throw `NotInitialized`; no request, no timer); in
  * the browser one client is created per provider, initialized when the app calls
- * `initialize()`, and closed when the provider unmounts.
+ * `initialize()`, and closed when the provider unmounts. The parameters' `stubMode` is not read:
+ * the official provider creates a working client, and the server a stub one.
  * @throws {@link InvalidArgument} when `sdkParameters` is missing
  */
 export const KameleoonProviderSSR: MemoExoticComponent<(props: IKameleoonProviderSSRProps) => JSX.Element> = memo(KameleoonProviderSSRImpl);
