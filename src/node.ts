@@ -32,6 +32,10 @@ export { mergeConfiguration, DEFAULT_CONFIGURATION_PATH } from './platform/node/
 export type { FileConfiguration } from './platform/node/configFile.ts';
 export type { ClientFactory, ClientFactoryOptions } from './client/factory.ts';
 
+/** The official Node SDK's helper classes for `externals`, under their names (see nodeExternals.ts). */
+export { KameleoonEventSource, KameleoonRequester, KameleoonVisitorCodeManager } from './official/nodeExternals.ts';
+export type { GetDataParametersType } from './official/nodeExternals.ts';
+
 /** The zustand store of a client's results (the React bindings use it; so can any UI or Node code). */
 export { KameleoonStore } from './store/kameleoonStore.ts';
 export type { KameleoonStatus, KameleoonState, StatusInfo } from './store/kameleoonStore.ts';

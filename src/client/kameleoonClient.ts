@@ -512,8 +512,8 @@ export abstract class KameleoonClientBase {
    */
   setLegalConsent(visitorCode: string, consent: boolean, response?: ResponseLike): void;
   /**
-   * The official Node SDK's form of {@link KameleoonClientBase.setLegalConsent}: the cookie is
-   * written to `response`, or to Next.js's `cookies`.
+   * The official Node SDK's form of the positional `setLegalConsent(visitorCode, consent, response?)`:
+   * the cookie is written to `response`, or to Next.js's `cookies`.
    * @throws what the positional form throws
    */
   setLegalConsent(params: SetLegalConsentParamsType): void;

@@ -142,7 +142,7 @@ const SOURCE_FORMS = "getVisitorCode() takes a default code, { request, response
  * 15's promise carries the store's methods too).
  * @throws InvalidArgument when it cannot be read synchronously
  */
-function cookieStore(cookies: NextCookies): NextCookieStore {
+export function cookieStore(cookies: NextCookies): NextCookieStore {
   const store: unknown = typeof cookies === 'function' ? cookies() : cookies;
   if (store && typeof (store as NextCookieStore).get === 'function') return store as NextCookieStore;
   throw new InvalidArgument(`getVisitorCode(): ${typeof cookies === 'function' ? 'cookies() gave a bare promise (Next.js 16): pass getVisitorCode({ cookies: await cookies() })' : `cookies must be the cookies of 'next/headers', got ${describeValue(cookies)}`}.`);
@@ -223,6 +223,9 @@ export class VisitorCodeCookies {
   resolve(source: VisitorCodeSource): { visitorCode: string; isNew: boolean } {
     if (source.defaultVisitorCode !== undefined) validateVisitorCode(source.defaultVisitorCode);
     const existing = cookieVisitorCode(this.read(source, VISITOR_CODE_COOKIE));
+    if (!existing && source.request && !source.response && source.defaultVisitorCode === undefined && !this.#o.external) {
+      this.#o.logger.warnOnce('request.alone', 'getVisitorCode({ request }) without a response: a visitor without the cookie gets a new code on every request. Pass the response too, or set the cookie in middleware (ensureVisitorCodeCookie).');
+    }
     return { visitorCode: existing ?? source.defaultVisitorCode ?? generateVisitorCode(this.#random), isNew: existing === undefined };
   }
 
@@ -240,6 +243,8 @@ export class VisitorCodeCookies {
       }
     } else if (response) {
       appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#domain));
+    } else if (this.#o.isServer && !this.#o.external) {
+      this.#o.logger.warnOnce('cookie.nowhere', 'The visitor-code cookie is not set: on a server, pass the response (or Next.js cookies) to setLegalConsent.');
     } else {
       // Cookie managers (js-cookie) URI-encode the value, which a lone surrogate would make throw.
       this.#manager.setData(cookie);

@@ -10,7 +10,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   InvalidArgument,
   KameleoonClient,
+  KameleoonEventSource,
   KameleoonLogger,
+  KameleoonRequester,
+  KameleoonVisitorCodeManager,
   LogLevel,
   NotInitialized,
   type IExternalLogger,
@@ -166,6 +169,26 @@ describe('misuse is never silent', () => {
     expect((err as Error).message).toContain(text);
   });
 
+  it('a request without a response, for a visitor without the cookie, warns once: each request would be a new visitor', async () => {
+    const logger = recordingLogger();
+    const client = await clientFor(basicConfig(), { externals: { logger } });
+    const a = client.getVisitorCode({ request: { headers: {} } });
+    const b = client.getVisitorCode({ request: { headers: {} } });
+    expect(a).not.toBe(b);
+    expect(client.getVisitorCode({ request: { headers: { cookie: `${COOKIE}=kept` } } })).toBe('kept');
+    expect(logger.lines.filter((l) => l.includes('without a response'))).toHaveLength(1);
+  });
+
+  it('setLegalConsent on a server with nowhere to set the cookie warns once', async () => {
+    const logger = recordingLogger();
+    const client = await clientFor(basicConfig(), { externals: { logger } });
+    client.setLegalConsent('v1', true);
+    client.setLegalConsent('v2', true);
+    expect(logger.lines.filter((l) => l.includes('cookie is not set'))).toHaveLength(1);
+    client.setLegalConsent({ visitorCode: 'v3', consent: true, response: new Headers() });
+    expect(logger.lines.filter((l) => l.includes('cookie is not set'))).toHaveLength(1);
+  });
+
   it('an unknown parameter or option warns once, naming the closest known key', async () => {
     const logger = recordingLogger();
     const params = {
@@ -273,5 +296,29 @@ describe('externals.storage on a server', () => {
     expect(requests).toBe(1);
     expect(second.getFeatureFlags().length).toBeGreaterThan(0);
     await second.close();
+  });
+});
+
+describe("the official Node SDK's helper classes, exported under their names", () => {
+  it('KameleoonVisitorCodeManager reads and writes through a request and response, and through Next.js cookies', async () => {
+    const client = await clientFor(basicConfig(), { externals: { visitorCodeManager: new KameleoonVisitorCodeManager(), eventSource: new KameleoonEventSource(), requester: new KameleoonRequester() } });
+    const headers = new Headers();
+    const code = client.getVisitorCode({ request: new Request('http://x/'), response: { headers } });
+    expect(headers.get('set-cookie')).toBe(`${COOKIE}=${code}; Max-Age=31536000; Path=/`);
+    expect(client.getVisitorCode({ request: new Request('http://x/', { headers: { cookie: `${COOKIE}=${code}` } }) })).toBe(code);
+    const { store, sets } = nextCookies();
+    const next = client.getVisitorCode({ cookies: () => store });
+    expect(sets).toEqual([{ name: COOKIE, value: next, options: { maxAge: 31_536_000, path: '/' } }]);
+    expect(client.getVisitorCode({ cookies: store })).toBe(next);
+  });
+
+  it('KameleoonVisitorCodeManager called with a key alone (no request on a server) throws InvalidArgument', async () => {
+    const client = await clientFor(basicConfig(), { externals: { visitorCodeManager: new KameleoonVisitorCodeManager() } });
+    expect(() => client.getVisitorCode()).toThrow(InvalidArgument);
+  });
+
+  it('KameleoonRequester is fetch', async () => {
+    const response = await new KameleoonRequester().sendRequest({ requestType: 'configuration', url: 'data:application/json,{"a":1}', parameters: {} });
+    expect(await response.json()).toEqual({ a: 1 });
   });
 });

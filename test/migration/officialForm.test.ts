@@ -1,10 +1,9 @@
 /**
  * Each migration app file differs from its official form (`<file>.official` beside it) only by:
- * - its import lines: `@kameleoon/nodejs-sdk` → `kameleoon-ts`, `@kameleoon/react-sdk` →
- *   `kameleoon-ts/react-sdk`, the same names imported; the official helper packages
- *   (`@kameleoon/nodejs-event-source`, `nodejs-requester`, `nodejs-visitor-code-manager`,
- *   `nextjs-visitor-code-manager`) dropped, kameleoon-ts having them built in;
- * - the `externals` block that only instantiated those dropped helpers, dropped with them;
+ * - its import lines, one for one, the same names imported: `@kameleoon/nodejs-sdk` and the
+ *   official helper packages (`@kameleoon/nodejs-event-source`, `nodejs-requester`,
+ *   `nodejs-visitor-code-manager`, `nextjs-visitor-code-manager`, whose classes kameleoon-ts
+ *   exports under their names) → `kameleoon-ts`, `@kameleoon/react-sdk` → `kameleoon-ts/react-sdk`;
  * - the lines that point the SDK at the dev server (`endpoints`, `DEV_SERVER`);
  * - blank lines.
  * Every other app file imports no SDK at all (it reaches the client through a file checked here),
@@ -15,14 +14,14 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APPS_DIR } from './servers.ts';
 
-/** Official package → ours; null: dropped (built into kameleoon-ts). */
-const PACKAGES: Record<string, string | null> = {
+/** Official package → ours. */
+const PACKAGES: Record<string, string> = {
   '@kameleoon/nodejs-sdk': 'kameleoon-ts',
   '@kameleoon/react-sdk': 'kameleoon-ts/react-sdk',
-  '@kameleoon/nodejs-event-source': null,
-  '@kameleoon/nodejs-requester': null,
-  '@kameleoon/nodejs-visitor-code-manager': null,
-  '@kameleoon/nextjs-visitor-code-manager': null,
+  '@kameleoon/nodejs-event-source': 'kameleoon-ts',
+  '@kameleoon/nodejs-requester': 'kameleoon-ts',
+  '@kameleoon/nodejs-visitor-code-manager': 'kameleoon-ts',
+  '@kameleoon/nextjs-visitor-code-manager': 'kameleoon-ts',
 };
 
 function filesUnder(dir: string): string[] {
@@ -64,49 +63,30 @@ const IMPORT = /^import (type )?(\{[^}]*\}|\w+) from '([^']+)';$/;
 const namesOf = (clause: string) => clause.replace(/[{}]/g, '').split(',').map((s) => s.trim()).filter(Boolean);
 
 /** What is wrong with the difference between an app file and its official form (nothing: []). */
-function unexplained(official: string[], ours: string[]): { problems: string[]; dropped: string[] } {
+function unexplained(official: string[], ours: string[]): { problems: string[] } {
   const { removed, added } = diffLines(official, ours);
   const problems: string[] = [];
-  const dropped: string[] = []; // classes of dropped helper packages
-  const oursImports = new Map<string, string[]>();
-  for (const [, line] of added) {
-    const m = IMPORT.exec(line);
-    if (m) oursImports.set(m[3], namesOf(m[2]));
-  }
-  const replaced = new Set<string>();
-  for (const [, line] of removed) {
-    const m = IMPORT.exec(line);
-    if (!m || !(m[3] in PACKAGES)) continue;
-    const target = PACKAGES[m[3]];
-    if (target === null) dropped.push(...namesOf(m[2]));
-    else if (JSON.stringify(oursImports.get(target)) !== JSON.stringify(namesOf(m[2]))) problems.push(`official: ${line}\n  ours imports ${JSON.stringify(oursImports.get(target))} from '${target}'`);
-    else replaced.add(target);
-  }
-  // The official externals block, removed whole, may only instantiate dropped helpers.
-  const removedAt = new Set(removed.map(([index]) => index));
-  const start = official.findIndex((line) => /^\s*externals: \{$/.test(line));
-  if (start >= 0 && removedAt.has(start)) {
-    let end = start + 1;
-    while (end < official.length && !/^\s*\},$/.test(official[end])) {
-      const entry = /^\s*\w+: new (\w+)\(\),?(\s*\/\/.*)?$/.exec(official[end]);
-      if (entry && dropped.includes(entry[1]) && removedAt.has(end)) removedAt.delete(end);
-      end++;
-    }
-    if (removedAt.has(end)) {
-      removedAt.delete(start);
-      removedAt.delete(end);
-    }
-  }
+  // Our import lines that stand for an official one: the same names, from the mapped module.
+  const oursImports = added.filter(([, line]) => IMPORT.test(line)).map(([, line]) => {
+    const m = IMPORT.exec(line)!;
+    return `${m[1] ?? ''}${JSON.stringify(namesOf(m[2]))} from ${m[3]}`;
+  });
   for (const [index, line] of removed) {
     const m = IMPORT.exec(line);
-    if (removedAt.has(index) && !(m && m[3] in PACKAGES) && line.trim() !== '') problems.push(`official line ${index + 1} not in ours: ${line}`);
+    if (!m || !(m[3] in PACKAGES)) {
+      if (line.trim() !== '') problems.push(`official line ${index + 1} not in ours: ${line}`);
+      continue;
+    }
+    const at = oursImports.indexOf(`${m[1] ?? ''}${JSON.stringify(namesOf(m[2]))} from ${PACKAGES[m[3]]}`);
+    if (at < 0) problems.push(`official: ${line}\n  ours imports no such line from '${PACKAGES[m[3]]}'`);
+    else oursImports.splice(at, 1);
   }
+  for (const left of oursImports) problems.push(`ours imports ${left}, which no official import line stands for`);
   for (const [index, line] of added) {
-    const m = IMPORT.exec(line);
     const endpoint = /^const DEV_SERVER = process\.env\.KAMELEOON_DEV_SERVER;/.test(line) || /^\s*(configuration: \{ )?endpoints: \{( \w+: DEV_SERVER,?)+ \}( \})?,$/.test(line);
-    if (!(m && replaced.has(m[3])) && !endpoint && line.trim() !== '') problems.push(`ours, line ${index + 1}, not in the official form: ${line}`);
+    if (!IMPORT.test(line) && !endpoint && line.trim() !== '') problems.push(`ours, line ${index + 1}, not in the official form: ${line}`);
   }
-  return { problems, dropped };
+  return { problems };
 }
 
 const officialForms = filesUnder(APPS_DIR).filter((path) => path.endsWith('.official'));
@@ -143,8 +123,10 @@ describe('each app file differs from its official form by imports and endpoints 
     const ours = ["import { KameleoonClient } from 'kameleoon-ts';", 'const client = new KameleoonClient({', "  siteCode: 'b',", '});'];
     expect(unexplained(official, ours).problems).toHaveLength(2);
     expect(unexplained(official, [ours[0], ...official.slice(1)]).problems).toEqual([]);
-    // An externals entry of a package that is not dropped is a change.
-    const withExternals = [...official.slice(0, 3), '  externals: {', '    logger: new MyLogger(),', '  },', '});'];
-    expect(unexplained(withExternals, [ours[0], ...official.slice(1)]).problems).toHaveLength(1);
+    // A dropped externals block is a change; so is an import of other names, or an extra import.
+    const withExternals = [...official.slice(0, 3), '  externals: {', '    requester: new KameleoonRequester(),', '  },', '});'];
+    expect(unexplained(withExternals, [ours[0], ...official.slice(1)]).problems).toHaveLength(3);
+    expect(unexplained(official, ["import { KameleoonClient, CustomData } from 'kameleoon-ts';", ...official.slice(1)]).problems).toHaveLength(2);
+    expect(unexplained(official, [ours[0], "import { KameleoonRequester } from 'kameleoon-ts';", ...official.slice(1)]).problems).toHaveLength(1);
   });
 });

@@ -1,7 +1,10 @@
-// App 5: a plain Node.js http server. Official form: ./server.mjs.official (the import lines of
-// @kameleoon/nodejs-sdk and its helpers, which kameleoon-ts builds in, and no dev server).
+// App 5: a plain Node.js http server. Official form: ./server.mjs.official (only the import lines
+// differ, @kameleoon/* -> kameleoon-ts, whose Node entry exports the helpers' classes; and the dev server).
 import http from 'node:http';
 import { KameleoonClient } from 'kameleoon-ts';
+import { KameleoonVisitorCodeManager } from 'kameleoon-ts';
+import { KameleoonEventSource } from 'kameleoon-ts';
+import { KameleoonRequester } from 'kameleoon-ts';
 
 const DEV_SERVER = process.env.KAMELEOON_DEV_SERVER; // the local dev server (endpoints below)
 
@@ -14,6 +17,11 @@ const client = new KameleoonClient({
   configuration: {
     updateInterval: 1,
     endpoints: { configuration: DEV_SERVER, tracking: DEV_SERVER, realTime: DEV_SERVER, dataApi: DEV_SERVER, api: DEV_SERVER },
+  },
+  externals: {
+    visitorCodeManager: new KameleoonVisitorCodeManager(),
+    eventSource: new KameleoonEventSource(),
+    requester: new KameleoonRequester(),
   },
 });
 

@@ -1,6 +1,9 @@
-// Official form: ./kameleoon.ts.official (the import lines of @kameleoon/nodejs-sdk and its
-// helpers, which kameleoon-ts builds in, and no dev server).
+// Official form: ./kameleoon.ts.official (only the import lines differ, @kameleoon/* -> kameleoon-ts,
+// whose Node entry exports the helpers' classes under their names; and the dev server).
 import { KameleoonClient } from 'kameleoon-ts';
+import { KameleoonEventSource } from 'kameleoon-ts';
+import { KameleoonRequester } from 'kameleoon-ts';
+import { KameleoonVisitorCodeManager } from 'kameleoon-ts';
 
 const DEV_SERVER = process.env.KAMELEOON_DEV_SERVER; // the local dev server (endpoints below)
 
@@ -27,6 +30,11 @@ export async function initClient(): Promise<KameleoonClient> {
       configuration: {
         updateInterval: 1,
         endpoints: { configuration: DEV_SERVER, tracking: DEV_SERVER, realTime: DEV_SERVER, dataApi: DEV_SERVER, api: DEV_SERVER },
+      },
+      externals: {
+        visitorCodeManager: new KameleoonVisitorCodeManager(), // reads and writes the visitor-code cookie
+        eventSource: new KameleoonEventSource(), // real-time configuration updates
+        requester: new KameleoonRequester(), // the SDK's HTTP requests
       },
     });
   }
