@@ -1,7 +1,7 @@
 import { FetchEventSource } from '../config/stream.ts';
 import { InvalidArgument } from '../errors.ts';
 import { KameleoonLogger } from '../logging/logger.ts';
-import type { IExternalRequester, IExternalVisitorCodeManager, KameleoonResponseType, SendRequestParametersType, SetDataParametersType } from '../platform/platform.ts';
+import type { IExternalEventSource, IExternalRequester, IExternalVisitorCodeManager, KameleoonResponseType, SendRequestParametersType, SetDataParametersType } from '../platform/platform.ts';
 import { describeValue } from '../visitor/data.ts';
 import { appendSetCookie, cookieStore, readRequestCookie, visitorCodeSetCookie, type NextCookies, type RequestLike } from '../visitor/visitorCode.ts';
 
@@ -17,7 +17,38 @@ import { appendSetCookie, cookieStore, readRequestCookie, visitorCodeSetCookie, 
  * The official `KameleoonEventSource` (`@kameleoon/nodejs-event-source`): the real-time stream
  * over `fetch`, the client's default.
  */
-export class KameleoonEventSource extends FetchEventSource {}
+export class KameleoonEventSource implements IExternalEventSource {
+  readonly #source = new FetchEventSource();
+
+  /**
+   * Connects to `url` and calls `onEvent` with the data of each event of type `eventType`.
+   * @param params - the stream's URL, the event type and the callback
+   */
+  open(params: { url: string; eventType: string; onEvent: (data: string) => void }): void {
+    this.#source.open(params);
+  }
+
+  /** Disconnects. */
+  close(): void {
+    this.#source.close();
+  }
+
+  /**
+   * Registers the callback of connection errors (the client then reconnects with backoff).
+   * @param callback - called once per failed, ended or silent connection
+   */
+  onError(callback: (error: unknown) => void): void {
+    this.#source.onError(callback);
+  }
+
+  /**
+   * Registers the callback of an accepted connection.
+   * @param callback - called when the server has accepted the connection
+   */
+  onOpen(callback: () => void): void {
+    this.#source.onOpen(callback);
+  }
+}
 
 /** The official `KameleoonRequester` (`@kameleoon/nodejs-requester`): requests with the global `fetch`, the client's default. */
 export class KameleoonRequester implements IExternalRequester {
