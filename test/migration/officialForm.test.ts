@@ -1,9 +1,11 @@
 /**
  * Each migration app file differs from its official form (`<file>.official` beside it) only by:
- * - its import lines, one for one, the same names imported: `@kameleoon/nodejs-sdk` and the
- *   official helper packages (`@kameleoon/nodejs-event-source`, `nodejs-requester`,
- *   `nodejs-visitor-code-manager`, `nextjs-visitor-code-manager`, whose classes kameleoon-ts
- *   exports under their names) → `kameleoon-ts`, `@kameleoon/react-sdk` → `kameleoon-ts/react-sdk`;
+ * - its import lines, one for one, the same names imported: `@kameleoon/nodejs-sdk` →
+ *   `kameleoon-ts`, the official helper packages (`@kameleoon/nodejs-event-source`,
+ *   `nodejs-requester`, `nodejs-visitor-code-manager`, `nextjs-visitor-code-manager`, whose classes
+ *   kameleoon-ts's Node entry exports under their names) → `kameleoon-ts/node` (typed as the Node
+ *   build under any moduleResolution, Next.js's `bundler` included), `@kameleoon/react-sdk` →
+ *   `kameleoon-ts/react-sdk`;
  * - the lines that point the SDK at the dev server (`endpoints`, `DEV_SERVER`);
  * - blank lines.
  * Every other app file imports no SDK at all (it reaches the client through a file checked here),
@@ -18,10 +20,10 @@ import { APPS_DIR } from './servers.ts';
 const PACKAGES: Record<string, string> = {
   '@kameleoon/nodejs-sdk': 'kameleoon-ts',
   '@kameleoon/react-sdk': 'kameleoon-ts/react-sdk',
-  '@kameleoon/nodejs-event-source': 'kameleoon-ts',
-  '@kameleoon/nodejs-requester': 'kameleoon-ts',
-  '@kameleoon/nodejs-visitor-code-manager': 'kameleoon-ts',
-  '@kameleoon/nextjs-visitor-code-manager': 'kameleoon-ts',
+  '@kameleoon/nodejs-event-source': 'kameleoon-ts/node',
+  '@kameleoon/nodejs-requester': 'kameleoon-ts/node',
+  '@kameleoon/nodejs-visitor-code-manager': 'kameleoon-ts/node',
+  '@kameleoon/nextjs-visitor-code-manager': 'kameleoon-ts/node',
 };
 
 function filesUnder(dir: string): string[] {
@@ -127,6 +129,6 @@ describe('each app file differs from its official form by imports and endpoints 
     const withExternals = [...official.slice(0, 3), '  externals: {', '    requester: new KameleoonRequester(),', '  },', '});'];
     expect(unexplained(withExternals, [ours[0], ...official.slice(1)]).problems).toHaveLength(3);
     expect(unexplained(official, ["import { KameleoonClient, CustomData } from 'kameleoon-ts';", ...official.slice(1)]).problems).toHaveLength(2);
-    expect(unexplained(official, [ours[0], "import { KameleoonRequester } from 'kameleoon-ts';", ...official.slice(1)]).problems).toHaveLength(1);
+    expect(unexplained(official, [ours[0], "import { KameleoonRequester } from 'kameleoon-ts/node';", ...official.slice(1)]).problems).toHaveLength(1);
   });
 });

@@ -1,10 +1,10 @@
 // App 5: a plain Node.js http server. Official form: ./server.mjs.official (only the import lines
-// differ, @kameleoon/* -> kameleoon-ts, whose Node entry exports the helpers' classes; and the dev server).
+// differ: the SDK's from kameleoon-ts, the helpers' classes from kameleoon-ts/node; and the dev server).
 import http from 'node:http';
 import { KameleoonClient } from 'kameleoon-ts';
-import { KameleoonVisitorCodeManager } from 'kameleoon-ts';
-import { KameleoonEventSource } from 'kameleoon-ts';
-import { KameleoonRequester } from 'kameleoon-ts';
+import { KameleoonVisitorCodeManager } from 'kameleoon-ts/node';
+import { KameleoonEventSource } from 'kameleoon-ts/node';
+import { KameleoonRequester } from 'kameleoon-ts/node';
 
 const DEV_SERVER = process.env.KAMELEOON_DEV_SERVER; // the local dev server (endpoints below)
 

@@ -1,9 +1,9 @@
-// Official form: ./kameleoon.ts.official (only the import lines differ, @kameleoon/* -> kameleoon-ts,
-// whose Node entry exports the helpers' classes under their names; and the dev server).
+// Official form: ./kameleoon.ts.official (only the import lines differ: the SDK's from kameleoon-ts,
+// the helpers' classes from kameleoon-ts/node, under their names; and the dev server).
 import { KameleoonClient } from 'kameleoon-ts';
-import { KameleoonEventSource } from 'kameleoon-ts';
-import { KameleoonRequester } from 'kameleoon-ts';
-import { KameleoonVisitorCodeManager } from 'kameleoon-ts';
+import { KameleoonEventSource } from 'kameleoon-ts/node';
+import { KameleoonRequester } from 'kameleoon-ts/node';
+import { KameleoonVisitorCodeManager } from 'kameleoon-ts/node';
 
 const DEV_SERVER = process.env.KAMELEOON_DEV_SERVER; // the local dev server (endpoints below)
 
