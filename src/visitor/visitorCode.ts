@@ -148,16 +148,25 @@ export function cookieStore(cookies: NextCookies): NextCookieStore {
   throw new InvalidArgument(`getVisitorCode(): ${typeof cookies === 'function' ? 'cookies() gave a bare promise (Next.js 16): pass getVisitorCode({ cookies: await cookies() })' : `cookies must be the cookies of 'next/headers', got ${describeValue(cookies)}`}.`);
 }
 
+/** Something readRequestCookie can read a Cookie header from (it may hold none). */
 function isRequestLike(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
   const v = value as { get?: unknown; headers?: unknown };
   return typeof v.get === 'function' || (!!v.headers && typeof v.headers === 'object');
 }
 
+/** Something appendSetCookie can set a header on. */
 function isResponseLike(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
-  const v = value as { setHeader?: unknown; append?: unknown; headers?: { append?: unknown } };
-  return typeof v.setHeader === 'function' || typeof v.append === 'function' || typeof v.headers?.append === 'function';
+  const v = value as { setHeader?: unknown; getHeader?: unknown; append?: unknown; headers?: { append?: unknown } | null };
+  return (typeof v.setHeader === 'function' && typeof v.getHeader === 'function') || typeof v.append === 'function' || typeof v.headers?.append === 'function';
+}
+
+/** @throws InvalidArgument when a request or response is given (not null) that the SDK cannot use */
+function checkExchange(source: { request?: unknown; response?: unknown }, method: string): void {
+  for (const [name, ok] of [['request', isRequestLike], ['response', isResponseLike]] as const) {
+    if (source[name] != null && !ok(source[name])) throw new InvalidArgument(`${method}(): ${name} must be a Node.js or Fetch ${name} or Headers, got ${describeValue(source[name])}.`);
+  }
 }
 
 /** What VisitorCodeCookies needs besides the cookie manager. */
@@ -196,9 +205,7 @@ export class VisitorCodeCookies {
     const source = (typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg }) as VisitorCodeSource;
     const unknown = Object.keys(source).filter((key) => !SOURCE_KEYS.includes(key));
     if (unknown.length) throw new InvalidArgument(`${SOURCE_FORMS}; got ${unknown.map((k) => `"${k}"`).join(', ')}.`);
-    for (const [name, ok] of [['request', isRequestLike], ['response', isResponseLike]] as const) {
-      if (source[name] !== undefined && !ok(source[name])) throw new InvalidArgument(`getVisitorCode(): ${name} must be a Node.js or Fetch ${name} or Headers, got ${describeValue(source[name])}.`);
-    }
+    checkExchange(source, 'getVisitorCode');
     if (this.#o.isServer && !this.#o.external && !source.request && !source.cookies && source.defaultVisitorCode === undefined) {
       throw new InvalidArgument(`On a server, getVisitorCode() has no cookie to read: every call would make a new visitor. ${SOURCE_FORMS}.`);
     }
@@ -224,13 +231,14 @@ export class VisitorCodeCookies {
     if (source.defaultVisitorCode !== undefined) validateVisitorCode(source.defaultVisitorCode);
     const existing = cookieVisitorCode(this.read(source, VISITOR_CODE_COOKIE));
     if (!existing && source.request && !source.response && source.defaultVisitorCode === undefined && !this.#o.external) {
-      this.#o.logger.warnOnce('request.alone', 'getVisitorCode({ request }) without a response: a visitor without the cookie gets a new code on every request. Pass the response too, or set the cookie in middleware (ensureVisitorCodeCookie).');
+      this.#o.logger.warnOnce('request.alone', 'getVisitorCode({ request }) without a response: a visitor without the cookie gets a new code on each request; pass the response.');
     }
     return { visitorCode: existing ?? source.defaultVisitorCode ?? generateVisitorCode(this.#random), isNew: existing === undefined };
   }
 
   /** Writes the cookie (365 days, path /, the configured domain). */
   write(visitorCode: string, source: { response?: ResponseLike | undefined; cookies?: NextCookies | undefined }): void {
+    checkExchange(source, 'setLegalConsent');
     const { response, cookies } = source;
     const cookie = { visitorCode: toWellFormed(visitorCode), key: VISITOR_CODE_COOKIE, domain: this.#domain, maxAge: VISITOR_CODE_MAX_AGE, path: '/' };
     if (this.#o.external && (response || cookies)) {
@@ -239,12 +247,12 @@ export class VisitorCodeCookies {
       try {
         cookieStore(cookies).set?.(VISITOR_CODE_COOKIE, cookie.visitorCode, { maxAge: VISITOR_CODE_MAX_AGE, path: '/', ...(this.#domain ? { domain: this.#domain } : {}) });
       } catch {
-        this.#o.logger.warnOnce('cookies.set', 'getVisitorCode({ cookies }): a Server Component cannot set cookies, so the new visitor code is not kept; set it in middleware (ensureVisitorCodeCookie), a route handler or a server action.');
+        this.#o.logger.warnOnce('cookies.set', 'getVisitorCode({ cookies }): a Server Component cannot set cookies, so the new code is not kept; set it in middleware (ensureVisitorCodeCookie).');
       }
     } else if (response) {
       appendSetCookie(response, visitorCodeSetCookie(visitorCode, this.#domain));
     } else if (this.#o.isServer && !this.#o.external) {
-      this.#o.logger.warnOnce('cookie.nowhere', 'The visitor-code cookie is not set: on a server, pass the response (or Next.js cookies) to setLegalConsent.');
+      this.#o.logger.warnOnce('cookie.nowhere', 'setLegalConsent(): the cookie is not set; on a server, pass the response or cookies.');
     } else {
       // Cookie managers (js-cookie) URI-encode the value, which a lone surrogate would make throw.
       this.#manager.setData(cookie);

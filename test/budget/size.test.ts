@@ -4,10 +4,10 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (28.3 KB and 30.6 KB min+gzip up front,
- * 40.5 KB and 42.9 KB with the lazy chunks, when last set: issue 17 added 1.2 KB for the official
+ * The budgets are ratchets at the sizes reached so far (28.4 KB and 30.7 KB min+gzip up front,
+ * 40.6 KB and 43.0 KB with the lazy chunks, when last set: issue 17 added 1.3 KB for the official
  * Node SDK's forms (Next.js cookies, a user's cookie manager in the Node form, setLegalConsent's
- * object form), getVisitorCode's misuse checks, stubMode, credentials and KameleoonLogger, and the
+ * object form), getVisitorCode's and setLegalConsent's misuse checks and warnings, stubMode, credentials and KameleoonLogger, and the
  * React hooks 0.2 KB more for pure renders with a server snapshot; the check of unknown options
  * loads lazily; the measure bundles every export of
  * the entry, so the official SDK's public names, exported for drop-in compatibility, count in full
@@ -20,8 +20,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 28.3 * KB, totalGzipped: 40.5 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 30.6 * KB, totalGzipped: 42.9 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 28.4 * KB, totalGzipped: 40.6 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 30.7 * KB, totalGzipped: 43.0 * KB },
 };
 
 /** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */

@@ -122,15 +122,19 @@ describe('the visitor-code cookie from hostile requests', () => {
     expect(pollutionReport(prototypes)).toEqual([]);
   });
 
-  it('requests that are not requests, and cookie headers that are not strings, give a fresh code without a TypeError', () => {
-    const hostile: unknown[] = [
-      null, 0, 42, NaN, '', 'kameleoonVisitorCode=string-request', Symbol('r'), 10n, () => 'kameleoonVisitorCode=fn', [], ['kameleoonVisitorCode=x'],
-      Object.create(null), ...PROTO_OBJECTS.map((make) => make()),
-      { headers: null }, { headers: 42 }, { headers: 'kameleoonVisitorCode=x' }, { headers: { cookie: 42 } }, { headers: { cookie: { kameleoonVisitorCode: 'x' } } },
+  it('requests that are not requests throw InvalidArgument; cookie headers that are not strings give a fresh code; never a TypeError', () => {
+    // Objects with a get() or a headers object are requests (whatever their Cookie header holds).
+    const requests: unknown[] = [
+      { headers: { cookie: 42 } }, { headers: { cookie: { kameleoonVisitorCode: 'x' } } },
       { headers: { cookie: [42, null, { a: 1 }] } }, { headers: { cookie: Object.create(null) } }, { headers: { get: () => 42 } }, { headers: { get: () => ({}) } },
       { get: () => Symbol('cookie') }, { get: () => ['kameleoonVisitorCode=from-get-array'] }, { get: 'not a function', headers: { cookie: 'kameleoonVisitorCode=from-headers' } },
     ];
-    for (const request of hostile) {
+    // Anything else given as a request would make a new visitor on every call: it is refused.
+    const notRequests: unknown[] = [
+      0, 42, NaN, '', 'kameleoonVisitorCode=string-request', Symbol('r'), 10n, () => 'kameleoonVisitorCode=fn', [], ['kameleoonVisitorCode=x'],
+      Object.create(null), ...PROTO_OBJECTS.map((make) => make()), { headers: null }, { headers: 42 }, { headers: 'kameleoonVisitorCode=x' },
+    ];
+    for (const request of requests) {
       const headers = new Headers();
       let code = '';
       const err = thrown(() => (code = client.getVisitorCode({ request: request as never, response: headers })));
@@ -140,24 +144,39 @@ describe('the visitor-code cookie from hostile requests', () => {
       expectCleanSetCookie(headers.getSetCookie(), code, show(request));
       expect(thrown(() => ensureVisitorCodeCookie({ request: request as never, response: new Headers() })), show(request)).toBeUndefined();
     }
+    for (const request of [...notRequests, null]) {
+      const headers = new Headers();
+      const err = thrown(() => client.getVisitorCode({ request: request as never, response: headers }));
+      expect(notKameleoonError(err), show(request)).toBeUndefined();
+      expect((err as KameleoonError).type, show(request)).toBe('InvalidArgument');
+      expect(headers.getSetCookie(), show(request)).toEqual([]);
+      expect(thrown(() => ensureVisitorCodeCookie({ request: request as never, response: new Headers() })), show(request)).toBeUndefined();
+    }
     // A Node-like request whose header is an array of strings (what some frameworks pass).
     expect(client.getVisitorCode({ request: { get: () => ['kameleoonVisitorCode=from-get-array'] } as never })).toBe('from-get-array');
     expect(client.getVisitorCode({ request: { get: 'not a function', headers: { cookie: 'kameleoonVisitorCode=from-headers' } } as never })).toBe('from-headers');
     expect(pollutionReport(prototypes)).toEqual([]);
   });
 
-  it('responses that are not responses are left alone, without a TypeError', () => {
+  it('responses that cannot take a header throw InvalidArgument (the cookie would be lost without a word); null is no response', () => {
     const hostile: unknown[] = [
-      null, 0, 'response', Symbol('r'), 10n, [], Object.create(null), ...PROTO_OBJECTS.map((make) => make()),
+      0, 'response', Symbol('r'), 10n, [], Object.create(null), ...PROTO_OBJECTS.map((make) => make()),
       { setHeader: () => undefined }, { setHeader: () => undefined, getHeader: 42 }, { getHeader: () => undefined }, { headers: null }, { headers: 42 },
       { headers: { append: 'no' } }, { append: 42 }, () => undefined,
     ];
     for (const response of hostile) {
-      const err = thrown(() => client.getVisitorCode({ request: { headers: { cookie: 'kameleoonVisitorCode=kept' } }, response: response as never }));
-      expect(err, `${show(response)}: ${show(err)}`).toBeUndefined();
-      expect(thrown(() => client.setLegalConsent('kept', true, response as never)), show(response)).toBeUndefined();
+      for (const call of [
+        () => client.getVisitorCode({ request: { headers: { cookie: 'kameleoonVisitorCode=kept' } }, response: response as never }),
+        () => client.setLegalConsent('kept', true, response as never),
+      ]) {
+        const err = thrown(call);
+        expect(notKameleoonError(err), show(response)).toBeUndefined();
+        expect((err as KameleoonError).type, show(response)).toBe('InvalidArgument');
+      }
       expect(thrown(() => ensureVisitorCodeCookie({ request: { headers: {} }, response: response as never })), show(response)).toBeUndefined();
     }
+    expect(client.getVisitorCode({ request: { headers: { cookie: 'kameleoonVisitorCode=kept' } }, response: null as never })).toBe('kept');
+    expect(pollutionReport(prototypes)).toEqual([]);
   });
 });
 
