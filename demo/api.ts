@@ -23,7 +23,7 @@ export interface DemoApi {
 export async function startApi(devServer: string, port = 0): Promise<DemoApi> {
   const client = new KameleoonClient({
     siteCode: 'demo-site',
-    configuration: { endpoints: { configuration: devServer, realTime: devServer, tracking: devServer, dataApi: devServer, api: devServer }, trackingInterval: 200 },
+    configuration: { endpoints: { configuration: devServer, realTime: devServer, tracking: devServer, dataApi: devServer, api: devServer } },
   });
   await client.initialize();
   const server: Server = createServer((req, res) => {

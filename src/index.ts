@@ -11,6 +11,7 @@ export type {
   GetVariationParamsType,
   GetVisitorCodeParamsType,
   SetLegalConsentParamsType,
+  AddDataOptionsType,
   DataFileFeatureFlag,
 } from './client/kameleoonClient.ts';
 export type { SDKParameters, SDKConfigurationType, EndpointsType, InternalsType, CredentialsType } from './client/options.ts';

@@ -80,7 +80,7 @@ function App() {
 }
 
 createRoot(document.getElementById('root')!).render(
-  <KameleoonProvider sdkParameters={{ siteCode: 'demo-site', configuration: { endpoints, trackingInterval: 200 } }}>
+  <KameleoonProvider sdkParameters={{ siteCode: 'demo-site', configuration: { endpoints } }}>
     <App />
   </KameleoonProvider>,
 );

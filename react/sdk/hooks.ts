@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { GetVariationParamsType, KameleoonClient } from '../../src/browser.ts';
+import type { GetVariationParamsType, KameleoonClient, KameleoonDataType } from '../../src/browser.ts';
 import { clientOf, useKameleoonContext } from './provider.tsx';
 import type { IUseData, IUseFeatureFlag, IUseInitialize, IUseLog, IUseVisitorCode } from './types.ts';
 
@@ -57,7 +57,8 @@ export function useFeatureFlag(): IUseFeatureFlag {
  */
 export function useData(): IUseData {
   return useMethods('useData', (client) => ({
-    addData: (visitorCode, ...data) => client().addData(visitorCode, ...data),
+    // Both forms of the client's addData (options last or not) go through as they are.
+    addData: ((visitorCode: string, ...data: KameleoonDataType[]) => client().addData(visitorCode, ...data)) as IUseData['addData'],
     flush: (first?: string | { visitorCode?: string; instant?: boolean }, instant?: boolean) =>
       client().flush(typeof first === 'object' && first !== null ? first : instant === undefined ? first : { visitorCode: first, instant }),
     trackConversion: (params) => client().trackConversion(params),

@@ -111,8 +111,11 @@ export class ClientCore {
   }
 
   /**
-   * Browsers, every 15 seconds (the official `ACTIVITY_INTERVAL`): the current visitor's visit goes
-   * on, and the visitor is scheduled (a `staticData` summary line, or an `activity` line). Within a
+   * Browsers, at each activity tick (the official `ACTIVITY_INTERVAL`: 60 seconds since 4.24.4) after
+   * the visitor interacted with the page (`mousemove`, `scroll`), unless Kameleoon's engine is on
+   * the page (4.24.3): the current visitor's visit goes on, and the visitor is scheduled (a
+   * `staticData` summary line, or an `activity` line). An idle or hidden page's visit does not go
+   * on: its visitor's next activity after 30 minutes starts a visit, as the Data API sees it. Within a
    * visit the time since the previous visit stays (the official SDK computes it once per switch);
    * the visit number is taken anew (getRemoteVisitorData may raise it).
    */
@@ -204,10 +207,18 @@ export class ClientCore {
     const config = this.requireConfig(method);
     const flag = config.flags.get(featureKey);
     if (!flag) throw new FeatureNotFound(featureKey);
-    if (!flag.environmentEnabled) {
+    if (!this.enabledFor(flag, visitorCode)) {
       throw new FeatureEnvironmentDisabled(`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
     }
     return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track && !quiet, save && !quiet, quiet) };
+  }
+
+  /**
+   * Whether the flag is evaluated for the visitor: enabled in the environment, or (as the official
+   * SDK 4.20) disabled but simulated for the visitor through the QA simulation cookie.
+   */
+  enabledFor(flag: FeatureFlag, visitorCode: string): boolean {
+    return flag.environmentEnabled || this.visitors.extra(this.visitors.peek(visitorCode) ?? -1)?.simulated?.has(flag.featureKey) === true;
   }
 
   evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitorCode: string, track: boolean, save: boolean, quiet = false): Evaluation {

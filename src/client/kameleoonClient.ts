@@ -14,11 +14,12 @@ import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
 import type { ClientAssembly } from './assembly.ts';
 import { ClientCore } from './core.ts';
 import { buildDataFile } from './dataFile.ts';
+import type { DataFile } from '../official/types.ts';
 import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackType } from './events.ts';
 import type { SDKParameters } from './options.ts';
 import type { TrackingStatus } from './trackingHandle.ts';
-import type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
-export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
+import type { AddDataOptionsType, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
+export type { AddDataOptionsType, DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
 
 /**
  * The API of the Kameleoon client, shared by every platform: evaluation of feature flags and
@@ -29,6 +30,7 @@ export type { DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsT
 export abstract class KameleoonClientBase {
   readonly #c: ClientCore;
   #initializing: Promise<boolean> | undefined;
+  #dataFile: { config: object; view: DataFile } | undefined;
   #closing: Promise<void> | undefined;
 
   /** Only the platform entries construct clients, passing what they assemble. */
@@ -61,6 +63,20 @@ export abstract class KameleoonClientBase {
       },
     );
     return this.#initializing;
+  }
+
+  /**
+   * Fetches the configuration when it is older than `dataFileRefreshInterval` (`updateInterval`),
+   * else does nothing: the official SDK's `refreshDataFileIfStale`, for short-lived runtimes
+   * (edge functions, serverless) where timers cannot be relied on. Each call makes its own promise
+   * (an edge runtime forbids awaiting one that another request created); a fetch already in flight
+   * counts as fresh. A failed fetch keeps the configuration in force (see `getConfigurationStatus`).
+   * @returns a promise of true when this call made a request
+   * @throws {@link NotInitialized} (as a rejection) before `initialize()` loaded a configuration
+   */
+  async refreshDataFileIfStale(): Promise<boolean> {
+    this.#c.requireConfig('refreshDataFileIfStale');
+    return this.#c.delivery.refreshIfStale();
   }
 
   /** Like `initialize()`, but resolves false instead of rejecting. */
@@ -159,16 +175,27 @@ export abstract class KameleoonClientBase {
    * @throws {@link NotInitialized} before a configuration is loaded
    * @throws {@link InvalidArgument} when an item is not a Kameleoon data object, or its fields were changed to values of the wrong type
    */
-  addData(visitorCode: string, ...data: KameleoonDataType[]): void {
+  addData(visitorCode: string, ...data: KameleoonDataType[]): void;
+  /**
+   * {@link KameleoonClientBase.addData | addData} with options last: `{ track: false }` keeps the
+   * data for targeting only, never sent (the official SDK 4.18's `track` parameter; default true).
+   * @throws what the first form throws, and {@link InvalidArgument} for options other than `{ track?: boolean }`
+   */
+  addData(visitorCode: string, ...dataAndOptions: [...data: KameleoonDataType[], options: AddDataOptionsType]): void;
+  addData(visitorCode: string, ...args: (KameleoonDataType | AddDataOptionsType)[]): void {
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('addData');
+    const last = args[args.length - 1];
+    const options = last && !isKameleoonData(last) && typeof last === 'object' && Object.keys(last).every((k) => k === 'track') ? (args.pop() as AddDataOptionsType) : undefined;
+    const track = optionalBoolean(options?.track, 'track', 'addData', true);
+    const data = args as KameleoonDataType[];
     data.forEach((item, i) => {
-      if (!isKameleoonData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...).`);
+      if (!isKameleoonData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...) nor, last, the options { track }.`);
       if (!isValidData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
     });
     if (data.length === 0) return;
     const visitor = this.#c.visitor(visitorCode);
-    this.#c.storeData(visitor, data, config);
+    this.#c.storeData(visitor, data, config, track ? data : []);
     this.#c.dataChanged(visitor);
   }
 
@@ -326,7 +353,7 @@ export abstract class KameleoonClientBase {
     const doTrack = optionalBoolean(track, 'track', 'getVariations', true);
     const result = new Map<string, Variation>();
     for (const flag of config.flags.values()) {
-      if (!flag.environmentEnabled) continue;
+      if (!this.#c.enabledFor(flag, visitorCode)) continue;
       try {
         const evaluation = this.#c.evaluateFlag(config, flag, visitorCode, doTrack, true);
         if (!active || evaluation.variationKey !== 'off') result.set(flag.featureKey, this.#c.variables.variation(flag, evaluation));
@@ -375,7 +402,7 @@ export abstract class KameleoonClientBase {
     const config = this.#c.requireConfig(method);
     const active: { flag: FeatureFlag; evaluation: Evaluation }[] = [];
     for (const flag of config.flags.values()) {
-      if (!flag.environmentEnabled) continue;
+      if (!this.#c.enabledFor(flag, visitorCode)) continue;
       try {
         const evaluation = this.#c.evaluateFlag(config, flag, visitorCode, false, false);
         if (evaluation.variationKey !== 'off') active.push({ flag, evaluation });
@@ -552,11 +579,17 @@ export abstract class KameleoonClientBase {
   }
 
   /**
-   * The configuration's flags, their variations and rules, with parsed variables.
+   * The configuration's flags, their variations and rules, with parsed variables, and the
+   * configuration's `dateModified` (epoch ms, 0 when it has none). As the official SDK 4.21, the
+   * same object until the configuration changes: treat it as read-only.
    * @throws {@link NotInitialized} before a configuration is loaded
    */
-  getDataFile(): { featureFlags: Map<string, DataFileFeatureFlag> } {
-    return buildDataFile(this.#c.requireConfig('getDataFile'), (flag, key) => this.#c.variables.of(flag, key));
+  getDataFile(): DataFile {
+    const config = this.#c.requireConfig('getDataFile');
+    if (this.#dataFile?.config !== config) {
+      this.#dataFile = { config, view: { ...buildDataFile(config, (flag, key) => this.#c.variables.of(flag, key)), dateModified: Number(config.raw.dateModified) || 0 } };
+    }
+    return this.#dataFile.view;
   }
 
   /**

@@ -37,11 +37,31 @@ export interface SDKConfigurationType {
    * name). Default `production`; an empty string or a non-string also means `production`.
    */
   environment: string;
-  /** Minutes between configuration refreshes (polling, while the stream is off). Default 60; less than 1 counts as 1. */
+  /**
+   * Minutes between configuration refreshes (polling, while the stream is off). Default 60; less
+   * than 1 counts as 1. `dataFileRefreshInterval` is its newer name and wins when both are given.
+   */
   updateInterval: number;
+  /**
+   * The official SDK's newer name of `updateInterval` (React SDK 10.28): minutes between
+   * configuration refreshes, and the age from which a cached configuration is refreshed. Default 60.
+   */
+  dataFileRefreshInterval: number;
+  /**
+   * Minutes a cached configuration (browser storage, or `externals.storage` on a server) may serve
+   * `initialize()` at once, as the official SDK's `dataFileCacheTtl`: younger than
+   * `dataFileRefreshInterval`, it is used as it is; older but younger than this TTL, it is used at
+   * once and refreshed in the background; older still, `initialize()` waits for a fresh one (the
+   * cache stays the fallback when that fails). 0 makes `initialize()` wait whenever a refresh is
+   * due. Default 90.
+   */
+  dataFileCacheTtl: number;
   /** Milliseconds before a request (configuration, tracking, Data API) is abandoned. Default 10 000. */
   requestTimeout: number;
-  /** Milliseconds between tracking batches. Default 1000; values outside 100 to 1000 are clamped. */
+  /**
+   * Milliseconds between tracking batches: 1000 (the default) to 5000, as the official SDK 4.18;
+   * a value outside is clamped, with a warning.
+   */
   trackingInterval: number;
   /**
    * Milliseconds `close()` may take to send what tracking holds: it resolves as soon as the server
@@ -113,6 +133,11 @@ export interface InternalsType {
    * @internal
    */
   trackingLimits?: Partial<OutboxLimits>;
+  /**
+   * The lowest `trackingInterval` accepted (tests run faster ticks than the official 1000 ms).
+   * @internal
+   */
+  minTrackingInterval?: number;
 }
 
 /** OAuth credentials of the Data API (the official Node SDK's `credentials`). */
@@ -199,6 +224,7 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
   const c = params.configuration ?? {};
   if (typeof c !== 'object') throw new InvalidArgument('configuration must be an object.');
   const cleanup = c.targetingDataCleanupInterval;
+  const refreshInterval = Math.max(1, numberOption(c.dataFileRefreshInterval ?? c.updateInterval, c.dataFileRefreshInterval === undefined ? 'updateInterval' : 'dataFileRefreshInterval', 60));
   const credentials = params.credentials;
   if (credentials != null && typeof credentials !== 'object') throw new InvalidArgument('credentials must be { clientId, clientSecret }.');
   if (params.stubMode !== undefined && typeof params.stubMode !== 'boolean') throw new InvalidArgument(`stubMode must be a boolean, got ${describeValue(params.stubMode)}.`);
@@ -207,9 +233,11 @@ export function resolveOptions(params: SDKParameters): { siteCode: string; confi
     siteCode: params.siteCode,
     config: {
       environment: typeof c.environment === 'string' && c.environment !== '' ? requireWellFormed(c.environment, 'configuration.environment') : 'production',
-      updateInterval: Math.max(1, numberOption(c.updateInterval, 'updateInterval', 60)),
+      updateInterval: refreshInterval,
+      dataFileRefreshInterval: refreshInterval,
+      dataFileCacheTtl: Math.max(0, numberOption(c.dataFileCacheTtl, 'dataFileCacheTtl', 90)),
       requestTimeout: numberOption(c.requestTimeout, 'requestTimeout', 10_000),
-      trackingInterval: Math.min(1000, Math.max(100, numberOption(c.trackingInterval, 'trackingInterval', 1000))),
+      trackingInterval: Math.min(5000, Math.max(params._internals?.minTrackingInterval ?? 1000, numberOption(c.trackingInterval, 'trackingInterval', 1000))),
       closeTimeout: numberOption(c.closeTimeout, 'closeTimeout', 5_000),
       targetingDataCleanupInterval: cleanup === undefined ? undefined : Math.max(1, numberOption(cleanup, 'targetingDataCleanupInterval', 1)),
       cookieDomain: normalizeDomain(optionalString(c.cookieDomain, 'cookieDomain')),

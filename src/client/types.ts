@@ -66,6 +66,12 @@ export interface GetVisitorCodeParamsType {
   defaultVisitorCode?: string;
 }
 
+/** Options of `addData`, given after the data. */
+export interface AddDataOptionsType {
+  /** False keeps the data for targeting only: it is never sent. Default true. */
+  track?: boolean;
+}
+
 /** The official Node SDK's parameters of `setLegalConsent`. */
 export interface SetLegalConsentParamsType {
   /** The visitor's code, 1 to 255 characters. */

@@ -1,15 +1,16 @@
 /**
- * The check of the constructor's parameters for keys the SDK does not know, loaded after the
- * client is built (it is a diagnostic: its bytes stay out of the bundle a page loads up front).
+ * The check of the constructor's parameters for keys the SDK does not know and values it had to
+ * clamp, loaded after the client is built (it is a diagnostic: its bytes stay out of the bundle a
+ * page loads up front).
  */
 
 /** The names each level of the parameters accepts; anything else gets a warning. */
 const KNOWN: Record<string, string> = {
   '': 'siteCode configuration externals _internals credentials stubMode compatibility',
-  configuration: 'environment updateInterval requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
+  configuration: 'environment updateInterval dataFileRefreshInterval dataFileCacheTtl requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
   'configuration.endpoints': 'configuration tracking realTime dataApi api',
   externals: 'requester storage eventSource visitorCodeManager logger',
-  _internals: 'packageInfo prng platformAnalyzer trackingLimits',
+  _internals: 'packageInfo prng platformAnalyzer trackingLimits minTrackingInterval',
   credentials: 'clientId clientSecret',
 };
 
@@ -32,6 +33,13 @@ function distance(a: string, b: string): number {
  */
 export function unknownKeys(params: object): string[] {
   const found: string[] = [];
+  // Values the client changed to fit the official ranges.
+  const p = params as { configuration?: { trackingInterval?: unknown }; _internals?: { minTrackingInterval?: number } };
+  const interval = p.configuration?.trackingInterval;
+  const min = p._internals?.minTrackingInterval ?? 1000;
+  if (typeof interval === 'number' && (interval < min || interval > 5000)) {
+    found.push(`configuration.trackingInterval ${interval} is out of range: ${Math.min(5000, Math.max(min, interval))} ms is used (1000 to 5000 ms, as the official SDK 4.18).`);
+  }
   for (const [path, names] of Object.entries(KNOWN)) {
     const value: unknown = path.split('.').reduce<unknown>((o, k) => (k && o ? (o as Record<string, unknown>)[k] : o), params);
     if (!value || typeof value !== 'object') continue;

@@ -82,6 +82,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     configurationUrl: configurationUrl(siteCode, options),
     streamUrl: streamUrl(siteCode, options),
     updateIntervalMs: options.updateInterval * 60_000,
+    cacheTtlMs: options.dataFileCacheTtl * 60_000,
     requestTimeoutMs: options.requestTimeout,
     defaultDataFile: options.defaultDataFile,
     sdk: platform.packageInfo,

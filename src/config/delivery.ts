@@ -8,8 +8,6 @@ import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
 import type { StreamLink } from './streamLink.ts';
 
-/** A browser uses its cached configuration at once when it was fetched this recently. */
-const CACHE_WINDOW_MS = 90 * 60_000;
 /** First retry after a failed fetch; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 10_000;
 const RETRY_CAP_MS = 5 * 60_000;
@@ -61,6 +59,12 @@ export interface DeliveryOptions {
   /** Event stream URL. */
   streamUrl: string;
   updateIntervalMs: number;
+  /**
+   * A cached configuration older than `updateIntervalMs` serves `initialize()` at once (and is
+   * refreshed in the background) while younger than this (`dataFileCacheTtl`); older, the start
+   * waits for a fetch, with the cache as the fallback.
+   */
+  cacheTtlMs: number;
   requestTimeoutMs: number;
   defaultDataFile: unknown;
   sdk: PackageInfo;
@@ -83,8 +87,8 @@ type Timer = ReturnType<typeof setTimeout>;
 
 /**
  * Gets the configuration to the engine and keeps it current, without evaluation ever waiting:
- * the browser cache (usable at once within {@link CACHE_WINDOW_MS} of its fetch, refreshed in the
- * background), polling every `updateInterval` with jitter and exponential backoff on failures
+ * the cache (usable at once within `updateInterval` or `dataFileCacheTtl` of its fetch, refreshed in
+ * the background past `updateInterval`), polling every `updateInterval` with jitter and exponential backoff on failures
  * (paused while a page is hidden), and the real-time stream when the configuration asks for it
  * (polling only while the stream is down). A failed refresh never replaces the configuration in
  * force: documents are validated whole before they are installed.
@@ -148,7 +152,7 @@ export class ConfigurationDelivery {
       this.#lastModified = cached.entry.lastModified;
       this.#update({ lastUpdate: cached.entry.fetchedAt });
       const age = Date.now() - cached.entry.fetchedAt;
-      if (age >= 0 && age <= CACHE_WINDOW_MS) {
+      if (age >= 0 && age <= Math.max(this.#o.updateIntervalMs, this.#o.cacheTtlMs)) {
         this.#install(cached.config, 'cache', undefined);
         this.#update({ status: 'ready' });
         // Past updateInterval, the refresh starts on the next task: after the app's first render.
@@ -158,7 +162,7 @@ export class ConfigurationDelivery {
       if (await this.refresh()) return;
       this.#install(cached.config, 'cache', undefined);
       this.#update({ status: 'stale' });
-      this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is older than 90 minutes and could not be refreshed.`);
+      this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is past dataFileCacheTtl and could not be refreshed.`);
       return;
     }
     if (this.#o.defaultDataFile !== undefined) {
@@ -190,6 +194,19 @@ export class ConfigurationDelivery {
     });
     this.#inflight = run;
     return run;
+  }
+
+  /**
+   * A fetch when the configuration is older than `updateInterval` (the official
+   * `refreshDataFileIfStale`, for runtimes without timers): a promise of its own per call, never
+   * one another caller (another request, in an edge runtime) created.
+   * @returns whether this call made a request
+   */
+  async refreshIfStale(): Promise<boolean> {
+    const { lastUpdate } = this.#state;
+    if (this.#closed || this.#inflight || (lastUpdate !== undefined && Date.now() - lastUpdate < this.#o.updateIntervalMs)) return false;
+    await this.refresh();
+    return true;
   }
 
   async #fetchOnce(ts: number | undefined): Promise<boolean> {

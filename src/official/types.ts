@@ -224,10 +224,12 @@ export interface Rule {
 /** A flag in `getDataFile()`. */
 export type FeatureFlag = DataFileFeatureFlag;
 
-/** What `getDataFile()` returns: the flags by key. */
+/** What `getDataFile()` returns: the flags by key, and when the configuration was last modified. */
 export interface DataFile {
   /** Every flag of the configuration by key. */
   featureFlags: Map<string, FeatureFlag>;
+  /** The configuration's `dateModified` (epoch ms; 0 when it has none), as the official SDK 4.21. */
+  dateModified: number;
 }
 
 /** The data of each event type of `onEvent`. */

@@ -36,6 +36,7 @@ function sdk(extra: { clientId?: string; clientSecret?: string } = {}): Kameleoo
     siteCode: 'demo-site',
     configuration: { endpoints: { configuration: url, realTime: url, tracking: url, dataApi: url, api: url }, trackingInterval: 100, ...extra },
     externals: { logger: { log() {} } },
+    _internals: { minTrackingInterval: 100 },
   });
 }
 

@@ -157,6 +157,7 @@ function newNodeClient(requester: Requester): Client {
     siteCode: 'fuzz-site',
     configuration: { defaultDataFile: basicConfig() as never, trackingInterval: 100 },
     externals: { logger: silentLogger, requester },
+    _internals: { minTrackingInterval: 100 },
   });
 }
 
@@ -263,6 +264,7 @@ describe(`fuzzing the browser client in jsdom (seed ${SEED})`, () => {
         siteCode: 'fuzz-site',
         configuration: { defaultDataFile: basicConfig() as never, trackingInterval: 100 },
         externals: { logger: silentLogger, requester },
+        _internals: { minTrackingInterval: 100 },
       }) as unknown as Client,
     BROWSER_ITERATIONS,
   );

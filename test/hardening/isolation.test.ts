@@ -90,6 +90,7 @@ beforeAll(async () => {
       siteCode: site,
       configuration: requester ? { trackingInterval: 100 } : { endpoints: { configuration: server.url, realTime: server.url, tracking: server.url }, trackingInterval: 100 },
       externals: { logger: { log() {} }, ...(requester ? { requester } : {}) },
+      _internals: { minTrackingInterval: 100 },
     });
     updates.set(site, 0);
     statusChanges.set(site, 0);

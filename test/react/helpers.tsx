@@ -39,6 +39,7 @@ export function fakeBackend(config: object): FakeBackend {
       siteCode: 'react-site',
       ...extra,
       configuration: { trackingInterval: 100, ...extra.configuration },
+      _internals: { minTrackingInterval: 100, ...extra._internals }, // ticks faster than the official 1000 ms floor
       externals: {
         logger: { log() {} },
         requester: {

@@ -132,7 +132,11 @@ export function ProbeApp({ sdk, done, onClient }: { sdk: ReactSdkModule; done: (
       init.onEvent(sdk.EventType.Evaluation, (e: { featureKey: string; variation: { key: string } }) => events.push([e.featureKey, e.variation.key]));
       log.setLogLevel(sdk.LogLevel.ERROR);
       out.getFeatureFlags = attempt(() => flags.getFeatureFlags());
-      out.getDataFile = attempt(() => flags.getDataFile());
+      // dateModified is the official 4.21's addition (4.17.1, the oracle, has none): compared without it.
+      out.getDataFile = attempt(() => {
+        const { dateModified, ...rest } = flags.getDataFile() as { dateModified?: number };
+        return rest;
+      });
       for (const v of VISITORS) {
         const r: Record_ = {};
         r.getVisitorCode = attempt(() => visitor.getVisitorCode(v.code));
