@@ -40,6 +40,9 @@ function declarations(): Plugin {
   };
 }
 
+/** The entries marked as client modules for Next.js. */
+const REACT_ENTRIES = new Set(['react', 'react-sdk', 'react-full', 'react-sdk-full']);
+
 /**
  * One library build for every public entry (browser core, Node core, React bindings, dev server),
  * as ES modules and CommonJS, plus the vitest configuration. Runtime dependencies stay external:
@@ -59,6 +62,11 @@ export default defineConfig({
         node: 'src/node.ts',
         react: 'react/index.ts',
         'react-sdk': 'react/sdk/index.ts',
+        // The /full entries (INFO and DEBUG logging): only they import src/full/.
+        'full-browser': 'src/full/browser.ts',
+        'full-node': 'src/full/node.ts',
+        'react-full': 'react/full.tsx',
+        'react-sdk-full': 'react/sdk/full.tsx',
         devserver: 'src/devserver/index.ts',
         cli: 'src/cli.ts',
       },
@@ -68,7 +76,7 @@ export default defineConfig({
     rollupOptions: {
       external: [/^node:/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
       // Next.js needs the React entries marked as client modules (the directive must come first).
-      output: { banner: (chunk) => (chunk.name === 'react' || chunk.name === 'react-sdk' ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
+      output: { banner: (chunk) => (REACT_ENTRIES.has(chunk.name) ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },
   },
   test: {
@@ -80,6 +88,9 @@ export default defineConfig({
       { find: /^kameleoon-ts$/, replacement: fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
       { find: /^kameleoon-ts\/react$/, replacement: fileURLToPath(new URL('./react/index.ts', import.meta.url)) },
       { find: /^kameleoon-ts\/react-sdk$/, replacement: fileURLToPath(new URL('./react/sdk/index.ts', import.meta.url)) },
+      { find: /^kameleoon-ts\/full$/, replacement: fileURLToPath(new URL('./src/full/node.ts', import.meta.url)) },
+      { find: /^kameleoon-ts\/react\/full$/, replacement: fileURLToPath(new URL('./react/full.tsx', import.meta.url)) },
+      { find: /^kameleoon-ts\/react-sdk\/full$/, replacement: fileURLToPath(new URL('./react/sdk/full.tsx', import.meta.url)) },
     ],
     hookTimeout: 60_000,
   },

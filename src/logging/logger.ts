@@ -48,6 +48,12 @@ export const consoleLogger: IExternalLogger = {
   },
 };
 
+/**
+ * Said when INFO or DEBUG is asked of the standard build, which carries no message of those levels
+ * (as the official SDK 4.24's standard bundles); the /full entries' loggers never say it.
+ */
+const NO_VERBOSE = 'LogLevel INFO and DEBUG log nothing more from this build: import from kameleoon-ts/full (or /react/full, /react-sdk/full) for those messages.';
+
 /** The sink and level of clients that have none of their own (see KameleoonLogger). */
 const shared: { sink: IExternalLogger; level: LogLevel } = { sink: consoleLogger, level: LogLevel.WARNING };
 
@@ -63,9 +69,12 @@ export class Logger {
   #level: LogLevel | undefined;
   #sink: IExternalLogger | undefined;
   #said = new Set<string>();
+  readonly #verbose: boolean;
 
-  constructor(sink?: IExternalLogger) {
+  /** @param verbose - a logger of the /full build: INFO and DEBUG levels are not warned about */
+  constructor(sink?: IExternalLogger, verbose = false) {
     this.#sink = sink;
+    this.#verbose = verbose;
   }
 
   get level(): LogLevel {
@@ -74,6 +83,7 @@ export class Logger {
 
   set level(level: LogLevel) {
     this.#level = level;
+    if (level > LogLevel.WARNING && !this.#verbose) this.warnOnce(NO_VERBOSE, NO_VERBOSE);
   }
 
   /** Logs `message` at `level` when the level is enabled. */
@@ -106,6 +116,15 @@ export class Logger {
   }
 }
 
+/**
+ * KameleoonLogger.setLogLevel without the standard build's warning (the /full entries' logger).
+ * @throws {@link InvalidArgument} when `level` is not a LogLevel
+ */
+export function setSharedLevel(level: LogLevel): void {
+  if (!isLevel(level)) throw new InvalidArgument('KameleoonLogger.setLogLevel(): level must be a LogLevel (0 to 4).');
+  shared.level = level;
+}
+
 function format(strings: TemplateStringsArray | string, keys: unknown[]): string {
   if (typeof strings === 'string') return keys.length ? `${strings} ${keys.map(String).join(' ')}` : strings;
   return strings.reduce((text, part, i) => text + (i > 0 ? String(keys[i - 1]) : '') + part, '');
@@ -130,12 +149,14 @@ export class KameleoonLogger {
   }
 
   /**
-   * Sets the level of clients that did not call `setLogLevel` (default `WARNING`).
+   * Sets the level of clients that did not call `setLogLevel` (default `WARNING`). The standard
+   * entries log no INFO or DEBUG message: there, INFO or DEBUG logs a warning that says to import
+   * from `kameleoon-ts/full` (or `/react/full`, `/react-sdk/full`).
    * @throws {@link InvalidArgument} when `level` is not a LogLevel
    */
   static setLogLevel(level: LogLevel): void {
-    if (!isLevel(level)) throw new InvalidArgument('KameleoonLogger.setLogLevel(): level must be a LogLevel (0 to 4).');
-    shared.level = level;
+    setSharedLevel(level);
+    if (level > LogLevel.WARNING) KameleoonLogger.warning(NO_VERBOSE);
   }
 
   /** Whether messages of `level` are logged at the global level. */
