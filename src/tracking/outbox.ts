@@ -25,6 +25,11 @@ export interface OutboxLimits {
   retryBaseMs: number;
   /** Longest wait between retries (ms). */
   retryCapMs: number;
+  /**
+   * Browsers: the activity tick (ms), 60 000 as in the official SDK 4.24; read by the pipeline, not the outbox (tests).
+   * @internal
+   */
+  activityMs?: number;
 }
 
 const DEFAULT_LIMITS: OutboxLimits = { maxLines: 100_000, maxChars: 16 * 1024 * 1024, batchLines: 5_000, batchChars: 1024 * 1024, retryBaseMs: 1_000, retryCapMs: 60_000 };

@@ -28,7 +28,10 @@ export interface TrackingDeps {
   config: () => ParsedConfig | undefined;
   /** See TrackerOptions.prepare. */
   prepare: (visitorCode: string) => VisitStats | undefined;
-  /** Browsers: schedules the visitor the client last switched to, its visit going on (every {@link ACTIVITY_MS}). */
+  /**
+   * Browsers, at an activity tick (every {@link ACTIVITY_MS}) after an interaction with the page:
+   * the visit of the visitor the client last switched to goes on, and the visitor is scheduled.
+   */
   activity: () => void;
   /**
    * Whether the visitor's data may be tracked in full (consent given, or not required); undefined
@@ -58,18 +61,30 @@ export interface TrackingPipeline {
   dispose(): void;
 }
 
-/** The official browser SDK's `ACTIVITY_INTERVAL`. */
-const ACTIVITY_MS = 15_000;
+/**
+ * What the activity tick reads from a browser page: whether the visitor interacted with it, and
+ * whether Kameleoon's engine (Engine.js, `window.Kameleoon`) is there, which reports activity itself.
+ */
+export interface PageActivity {
+  /** Calls back at each interaction (`mousemove`, `scroll`); returns the function that stops it. */
+  onInteraction(callback: () => void): () => void;
+  /** Whether Kameleoon's engine is on the page (read at each tick). */
+  engine(): boolean;
+}
+
+/** The official browser SDK's `ACTIVITY_INTERVAL` since 4.24.4 (15 s before). */
+const ACTIVITY_MS = 60_000;
 
 /**
  * Builds the tracking pipeline; with a `page` (browsers), lines earlier pages left unsent are sent
  * first; when the page is hidden or left, what is queued goes by beacon (and stays stored until a
  * request confirms it: a beacon cannot tell); while the browser reports being offline requests go
  * on (a hint: 127.0.0.1 and captive networks answer), and the queue leaves at once, whatever the
- * backoff, when it is back online; every 15 seconds the visitor the client last switched to is
- * scheduled, as the official browser SDK does.
+ * backoff, when it is back online; as the official browser SDK 4.24 does, every 60 seconds, if the
+ * visitor interacted with the page since the last tick, the visitor the client last switched to is
+ * scheduled (unless Kameleoon's engine is on the page).
  */
-export function createTracking(deps: TrackingDeps, page?: PageLifecycle): TrackingPipeline {
+export function createTracking(deps: TrackingDeps, page?: PageLifecycle & Partial<PageActivity>): TrackingPipeline {
   const { siteCode, logger, random } = deps;
   // The Data API's host, as remote data reads it (the official SDK posts tracking there).
   const base = () => deps.trackingEndpoint ?? dataApiBaseUrl({ networkDomain: deps.networkDomain, dataApiDomain: deps.config()?.dataApiDomain });
@@ -107,9 +122,18 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle): Tracki
     }));
     // Back online: at once, whatever the backoff of the failures meanwhile.
     stops.push(page.onOnline(() => void outbox.flush(true)));
-    // As the official browser SDK: the current visitor is reported active while the page is open.
-    const activity = every(deps.activity, ACTIVITY_MS);
-    stops.push(() => clearInterval(activity));
+    // As the official browser SDK 4.24: the current visitor is reported active while the visitor
+    // interacts with the page; a hidden or idle page sends nothing (explicit flushes are not gated).
+    if (page.onInteraction) {
+      let interacted = false;
+      stops.push(page.onInteraction(() => (interacted = true)));
+      const activity = every(() => {
+        // The engine reports the visitor's activity itself: none of ours too (4.24.3).
+        if (interacted && !page.engine?.()) deps.activity();
+        interacted = false;
+      }, deps.limits?.activityMs ?? ACTIVITY_MS);
+      stops.push(() => clearInterval(activity));
+    }
   }
   const replay = (early: readonly EarlyVisitor[]) => {
     for (const { code, items, scheduled, consent } of early) {

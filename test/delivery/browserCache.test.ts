@@ -19,7 +19,7 @@ class ScriptedCdn {
 
   readonly requester = {
     sendRequest: ({ requestType, url, parameters }: { requestType: string; url: string; parameters: RequestInit }) => {
-      // Tracking (the current visitor's activity every 15 s) is not the CDN's.
+      // Tracking (the current visitor's activity, tracked data) is not the CDN's.
       if (requestType !== 'configuration') return Promise.resolve(new Response(null, { status: 204 }));
       this.requests.push({ url, headers: parameters.headers as Record<string, string> });
       const answer = () => new Response(JSON.stringify(this.config), { status: 200, headers: { 'Last-Modified': 'Wed, 01 Jan 2025 00:00:00 GMT' } });

@@ -12,7 +12,7 @@ import { createMemoryStorage, createMemoryVisitorCodeManager } from '../../src/p
 import { createNodePlatform } from '../../src/platform/node/nodePlatform.ts';
 import type { IExternalStorage, IPlatformAnalyzer, PageLifecycle } from '../../src/platform/platform.ts';
 import { nativeUserRegExp } from '../../src/targeting/nativeRegex.ts';
-import { createTracking } from '../../src/tracking/pipeline.ts';
+import { createTracking, type PageActivity } from '../../src/tracking/pipeline.ts';
 import { officialOfflineExternals } from './officialSdk.ts';
 
 /** The official browser SDK's package, which both clients report. */
@@ -53,15 +53,28 @@ export function backendRequester(backend: BrowserModeBackend, lines: string[]) {
   };
 }
 
-/** A page that never leaves, never goes offline and keeps nothing: the activity timer is what matters. */
-export const stillPage: PageLifecycle = {
+/**
+ * A page that never leaves, never goes offline and keeps nothing, whose visitor keeps interacting
+ * (a `mousemove` every second, no engine): the activity timer is what matters. Since 4.24 the
+ * official SDK reports activity only after an interaction; with one before every tick, and the
+ * 4.17.1 interval (see ourBrowserClient), ours sends what 4.17.1 sends.
+ */
+export const stillPage: PageLifecycle & PageActivity = {
   recover: async () => [],
   persist: () => undefined,
   onLeave: () => () => undefined,
   onOnline: () => () => undefined,
   offline: () => false,
   beacon: () => false,
+  onInteraction: (callback) => {
+    const timer = setInterval(callback, 1_000);
+    return () => clearInterval(timer);
+  },
+  engine: () => false,
 };
+
+/** The official 4.17.1's activity interval, which the differential tests compare with (4.24: 60 s, after an interaction). */
+export const ACTIVITY_4_17_MS = 15_000;
 
 /** A client of the assembly a test gives, as the platform entries build theirs. */
 export class AssembledClient extends KameleoonClientBase {
@@ -71,7 +84,7 @@ export class AssembledClient extends KameleoonClientBase {
 }
 
 /** Browser semantics in Node: the browser's package info, the given storage, memory cookies, the native regular expressions. */
-export function browserModeAssembly(storage: IExternalStorage, page: PageLifecycle = stillPage): ClientAssembly {
+export function browserModeAssembly(storage: IExternalStorage, page: PageLifecycle & Partial<PageActivity> = stillPage): ClientAssembly {
   return {
     platform: { ...createNodePlatform(), packageInfo: BROWSER, storage, visitorCodeManager: createMemoryVisitorCodeManager() },
     tracking: { create: (deps) => createTracking(deps, page) },
@@ -79,10 +92,13 @@ export function browserModeAssembly(storage: IExternalStorage, page: PageLifecyc
   };
 }
 
-/** Our client with browser semantics: the browser's tracking pipeline (with its page), in Node. */
+/**
+ * Our client with browser semantics: the browser's tracking pipeline (with its page, busy), in
+ * Node, its activity tick at the official 4.17.1's interval.
+ */
 export function ourBrowserClient(backend: BrowserModeBackend, lines: string[], platformAnalyzer: IPlatformAnalyzer, storage: IExternalStorage = createMemoryStorage()): AssembledClient {
   return new AssembledClient(
-    { siteCode: backend.siteCode, configuration: { defaultDataFile: backend.config }, externals: { requester: backendRequester(backend, lines), logger: { log() {} } }, _internals: { platformAnalyzer } },
+    { siteCode: backend.siteCode, configuration: { defaultDataFile: backend.config }, externals: { requester: backendRequester(backend, lines), logger: { log() {} } }, _internals: { platformAnalyzer, trackingLimits: { activityMs: ACTIVITY_4_17_MS } } },
     browserModeAssembly(storage),
   );
 }

@@ -1,5 +1,6 @@
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { TrackingLine } from '../../tracking/outbox.ts';
+import type { PageActivity } from '../../tracking/pipeline.ts';
 import { BEACON_CHARS, type PageLifecycle } from '../platform.ts';
 import { onPageLeave } from './pageLeave.ts';
 
@@ -10,6 +11,11 @@ const WRITE_DELAY_MS = 100;
 
 type Stored = [text: string, ua: boolean][];
 
+/** What the official browser SDK 4.24.3 takes for the visitor's interaction with the page. */
+const INTERACTIONS = ['mousemove', 'scroll'] as const;
+/** Passive, and in the capture phase: the scroll of an inner element (an app's own scroller) counts too. */
+const LISTEN = { passive: true, capture: true } as const;
+
 function isStored(value: unknown): value is Stored {
   return Array.isArray(value) && value.every((l) => Array.isArray(l) && typeof l[0] === 'string' && typeof l[1] === 'boolean');
 }
@@ -17,10 +23,11 @@ function isStored(value: unknown): value is Stored {
 /**
  * What tracking needs from a page so that nothing is lost when it closes: unsent lines kept in
  * IndexedDB (idb-keyval) and recovered by the next page of the site, a `sendBeacon` when the page
- * is hidden or left, `online` and `navigator.onLine` (a hint of being offline). Every piece degrades
- * to nothing where the browser lacks it (no IndexedDB in a sandboxed frame, no beacon).
+ * is hidden or left, `online` and `navigator.onLine` (a hint of being offline); and for the activity
+ * tick, the visitor's interactions and whether Kameleoon's engine is on the page. Every piece
+ * degrades to nothing where the browser lacks it (no IndexedDB in a sandboxed frame, no beacon).
  */
-export function createPageLifecycle(): PageLifecycle {
+export function createPageLifecycle(): PageLifecycle & PageActivity {
   let store: UseStore | undefined;
   const db = (): UseStore | undefined => {
     try {
@@ -82,6 +89,14 @@ export function createPageLifecycle(): PageLifecycle {
       addEventListener('online', callback);
       return () => removeEventListener('online', callback);
     },
+    onInteraction(callback) {
+      if (typeof addEventListener !== 'function') return () => undefined;
+      for (const type of INTERACTIONS) addEventListener(type, callback, LISTEN);
+      return () => {
+        for (const type of INTERACTIONS) removeEventListener(type, callback, LISTEN);
+      };
+    },
+    engine: () => (globalThis as { Kameleoon?: unknown }).Kameleoon != null,
     offline: () => typeof navigator !== 'undefined' && navigator.onLine === false,
     beacon(url, body) {
       try {
