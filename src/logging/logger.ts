@@ -52,7 +52,7 @@ export const consoleLogger: IExternalLogger = {
  * Said when INFO or DEBUG is asked of the standard build, which carries no message of those levels
  * (as the official SDK 4.24's standard bundles); the /full entries' loggers never say it.
  */
-const NO_VERBOSE = 'LogLevel INFO and DEBUG log nothing more from this build: import from kameleoon-ts/full (or /react/full, /react-sdk/full) for those messages.';
+const NO_VERBOSE = 'No INFO/DEBUG logs in this build: import a /full entry (kameleoon-ts/full, /react/full, /react-sdk/full)';
 
 /** The sink and level of clients that have none of their own (see KameleoonLogger). */
 const shared: { sink: IExternalLogger; level: LogLevel } = { sink: consoleLogger, level: LogLevel.WARNING };

@@ -16,7 +16,7 @@ import { consoleLogger, type IExternalLogger, type LogLevel } from '../../src/lo
 
 const { CustomData, LogLevel: Level } = standardNode;
 const CONFIG = readFileSync(new URL('../package/consumers/config.json', import.meta.url), 'utf8');
-const NO_VERBOSE = 'WARNING: LogLevel INFO and DEBUG log nothing more from this build: import from kameleoon-ts/full (or /react/full, /react-sdk/full) for those messages.';
+const NO_VERBOSE = 'WARNING: No INFO/DEBUG logs in this build: import a /full entry (kameleoon-ts/full, /react/full, /react-sdk/full)';
 const CONFIG_FLAGS = (JSON.parse(CONFIG) as { featureFlags: unknown[] }).featureFlags.length;
 
 /** A sink that keeps `LEVEL: message` lines. */

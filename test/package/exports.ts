@@ -5,7 +5,20 @@
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
-export const ENTRIES = ['kameleoon-ts', 'kameleoon-ts/browser', 'kameleoon-ts/node', 'kameleoon-ts/react', 'kameleoon-ts/react-sdk', 'kameleoon-ts/devserver'] as const;
+export const ENTRIES = [
+  'kameleoon-ts',
+  'kameleoon-ts/browser',
+  'kameleoon-ts/node',
+  'kameleoon-ts/react',
+  'kameleoon-ts/react-sdk',
+  'kameleoon-ts/devserver',
+  // The /full entries (INFO and DEBUG logging): the standard entries' declarations, their own code.
+  'kameleoon-ts/full',
+  'kameleoon-ts/browser/full',
+  'kameleoon-ts/node/full',
+  'kameleoon-ts/react/full',
+  'kameleoon-ts/react-sdk/full',
+] as const;
 export type Entry = (typeof ENTRIES)[number];
 
 export interface ExportQuery {

@@ -177,14 +177,14 @@ describe('run-time exports equal the declared value exports', () => {
     const args = [...check.conditions.map((c) => `--conditions=${c}`), check.probe, ...ENTRIES];
     const result = await run(process.execPath, args, { cwd: projects[project], timeoutMs: 30_000 });
     expect(result.code, describeRun(`node ${args.join(' ')}`, result)).toBe(0);
-    const runtime = JSON.parse(result.stdout) as Record<string, string[]>;
+    const runtime = JSON.parse(result.stdout) as Record<string, string[]> & Record<`${string}#depth`, number>;
     const problems: string[] = [];
     ENTRIES.forEach((entry, i) => {
       const { file, values } = types[i];
       // import resolves the ES-module declarations, require (and node10) the CommonJS tree.
       const tree = check.types.mode === 'import' ? 'node_modules/kameleoon-ts/dist/types/' : 'node_modules/kameleoon-ts/dist/types-cjs/';
       if (!file.startsWith(tree)) problems.push(`${entry}: declarations ${file}, expected under ${tree}`);
-      if (entry === 'kameleoon-ts' && !file.endsWith(`/src/${check.dot}.d.ts`)) problems.push(`${entry}: declarations ${file}, expected the ${check.dot} build's`);
+      if ((entry === 'kameleoon-ts' || entry === 'kameleoon-ts/full') && !file.endsWith(`/src/${check.dot}.d.ts`)) problems.push(`${entry}: declarations ${file}, expected the ${check.dot} build's`);
       const onlyRuntime = runtime[entry].filter((name) => !values.includes(name));
       const onlyDeclared = values.filter((name) => !runtime[entry].includes(name));
       if (onlyRuntime.length > 0 || onlyDeclared.length > 0) {
@@ -192,6 +192,10 @@ describe('run-time exports equal the declared value exports', () => {
       }
     });
     expect(runtime['kameleoon-ts'].includes('KameleoonClientFactory')).toBe(check.dot === 'node');
+    expect(runtime['kameleoon-ts/full'].includes('KameleoonClientFactory')).toBe(check.dot === 'node');
+    // The /full entries run their own client (a subclass of the standard one that logs), not the standard build's.
+    const depths = Object.fromEntries(ENTRIES.filter((e) => e !== 'kameleoon-ts/devserver').map((e) => [e, runtime[`${e}#depth`]]));
+    expect(depths).toEqual(Object.fromEntries(Object.keys(depths).map((e) => [e, e.endsWith('/full') ? 3 : 2])));
     expect(problems, problems.join('\n')).toEqual([]);
   });
 });
