@@ -144,7 +144,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     }
     const entry = pick(holdout.variationByExposition, env.hashes, identifier, holdout.salt);
     if (entry) {
-      if (save) visitor.variations.set(holdout.experimentId, entry.variationId, false, track);
+      if (save) visitor.variations.set(holdout.experimentId, entry.variationId, false, track, env.now);
       if (entry.variationKey === 'in-holdout') return defaultResult(flag, 'HOLDOUT');
     }
   }
@@ -160,9 +160,9 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
   let why: DefaultReason = flag.rules.length ? 'NOT_TARGETED' : 'NO_RULES';
   for (const rule of flag.rules) {
     const forced = visitor.forced?.get(rule.experimentId);
-    if (forced?.forceTargeting) return forcedResult(visitor, rule, forced, save, track);
+    if (forced?.forceTargeting) return forcedResult(visitor, rule, forced, save, track, env.now);
     if (!isTargeted(config, rule, visitor, env)) continue;
-    if (forced) return forcedResult(visitor, rule, forced, save, track);
+    if (forced) return forcedResult(visitor, rule, forced, save, track, env.now);
 
     // A hash is at most 1: a rule exposed to everyone needs none.
     if (rule.exposition >= 1 || env.hashes.hash(identifier, rule.trafficSalt) <= rule.exposition) {
@@ -172,7 +172,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
       }
       const entry = banditChoice(rule, identifier, visitor.data, env.hashes) ?? pick(rule.variationByExposition, env.hashes, identifier, rule.variationSalt);
       if (entry) {
-        return assigned(visitor, rule, entry.variationKey, entry.variationId, { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type }, save, track);
+        return assigned(visitor, rule, entry.variationKey, entry.variationId, { kind: 'RULE_MATCH', ruleId: rule.id, ruleType: rule.type }, save, track, env.now);
       }
     }
     why = 'NOT_IN_TRAFFIC';
@@ -181,15 +181,15 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
   return defaultResult(flag, why);
 }
 
-/** A rule's variation for the visitor, stored as an assignment when `save` is set. */
-function assigned(visitor: EvaluationVisitor, rule: Rule, variationKey: string, variationId: number | null, reason: EvaluationReason, save: boolean, track: boolean): Evaluation {
-  if (save) visitor.variations.set(rule.experimentId, variationId, rule.type === 'TARGETED_DELIVERY', track);
+/** A rule's variation for the visitor, stored as an assignment made at `now` when `save` is set. */
+function assigned(visitor: EvaluationVisitor, rule: Rule, variationKey: string, variationId: number | null, reason: EvaluationReason, save: boolean, track: boolean, now: number): Evaluation {
+  if (save) visitor.variations.set(rule.experimentId, variationId, rule.type === 'TARGETED_DELIVERY', track, now);
   return { variationKey, variationId, experimentId: rule.experimentId, ruleType: rule.type, simulated: false, reason };
 }
 
-function forcedResult(visitor: EvaluationVisitor, rule: Rule, forced: ForcedExperiment, save: boolean, track: boolean): Evaluation {
+function forcedResult(visitor: EvaluationVisitor, rule: Rule, forced: ForcedExperiment, save: boolean, track: boolean, now: number): Evaluation {
   const reason: EvaluationReason = { kind: 'FORCED', experimentId: rule.experimentId, forceTargeting: forced.forceTargeting };
-  return assigned(visitor, rule, forced.variationKey, forced.variationId, reason, save, track);
+  return assigned(visitor, rule, forced.variationKey, forced.variationId, reason, save, track, now);
 }
 
 /** Builds the context a segment is evaluated in. */

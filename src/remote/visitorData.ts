@@ -17,7 +17,7 @@ import {
 } from '../visitor/data.ts';
 import { BROWSER_INDEXES, OS_INDEXES } from '../visitor/kinds.ts';
 import { DEFAULT_VISITOR_DATA_FILTERS, type RemoteVisitorDataFiltersType } from './filters.ts';
-import { MAX_VISITS } from '../visitor/applyData.ts';
+import { MAX_VISITS, withEventTime } from '../visitor/applyData.ts';
 
 /** One visit previous to the current one, as the official `VisitsData` keeps it. */
 export interface RemoteVisit {
@@ -72,6 +72,14 @@ export interface RemoteVisitorDataResult {
    * The official SDK stores them whatever `shouldAddData`, with status unsent.
    */
   experiments: Map<number, number>;
+  /**
+   * When the visitor was last exposed to each experiment of `experiments` (experimentId → the
+   * latest event `time`, epoch ms; absent when no event had a time): the assignment time the
+   * visit scope of targeting conditions compares with visit starts.
+   */
+  experimentTimes: Map<number, number>;
+  /** When each personalization of `personalizations` was last seen (id → the latest event `time`, epoch ms). */
+  personalizationTimes: Map<number, number>;
   /**
    * When the response's first visit (current, else latest previous) has a custom data event
    * flagged `mappingIdentifier`: the visitor code that visit belongs to and that event's time.
@@ -216,8 +224,16 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
     visits: [],
     visitNumber: 0,
     experiments: new Map(),
+    experimentTimes: new Map(),
+    personalizationTimes: new Map(),
     mappingIdentifier: undefined,
   };
+  /** The latest event time per id, for the visit scope (conversions by goal). */
+  const latest = (times: Map<number, number>, id: number, event: Json): void => {
+    const time = finiteNumber(event.time);
+    if (time !== undefined && !(time <= (times.get(id) ?? -Infinity))) times.set(id, time);
+  };
+  const conversionTimes = new Map<number, number>();
   const body = isObject(json) ? json : {};
   const current = isObject(body.currentVisit) ? body.currentVisit : undefined;
   const previous = list(body.previousVisits);
@@ -259,6 +275,7 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
         const goalId = finiteNumber(data?.goalId);
         if (goalId === undefined) continue;
         if (!goals.has(goalId)) goals.set(goalId, new Conversion({ goalId }));
+        latest(conversionTimes, goalId, event);
         const revenue = finiteNumber(data!.revenue) ?? 0;
         const negative = typeof data!.negative === 'boolean' ? data!.negative : false;
         result.visitorData.push(new Conversion({ goalId, revenue, negative }));
@@ -288,7 +305,10 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
         const data = dataOf(event);
         const id = finiteNumber(data?.id);
         const variationId = finiteNumber(data?.variationId);
-        if (id !== undefined && variationId !== undefined) result.experiments.set(id, variationId);
+        if (id !== undefined && variationId !== undefined) {
+          result.experiments.set(id, variationId);
+          latest(result.experimentTimes, id, event);
+        }
       }
     }
     if (filters.personalization) {
@@ -296,7 +316,10 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
         const data = dataOf(event);
         const id = finiteNumber(data?.id);
         const variationId = finiteNumber(data?.variationId);
-        if (id !== undefined && variationId !== undefined && !result.personalizations.has(id)) result.personalizations.set(id, variationId);
+        if (id !== undefined && variationId !== undefined) {
+          if (!result.personalizations.has(id)) result.personalizations.set(id, variationId);
+          latest(result.personalizationTimes, id, event);
+        }
       }
     }
   };
@@ -338,8 +361,9 @@ export function parseRemoteVisitorData(json: unknown, options: ParseRemoteVisito
       sent.add(stored);
     }
   }
-  for (const conversion of goals.values()) {
-    result.dataToStore.push(conversion);
+  for (const [goalId, conversion] of goals) {
+    // Stored for CONVERSIONS targeting, with the goal's latest conversion time (the visit scope).
+    result.dataToStore.push(withEventTime(conversion, conversionTimes.get(goalId)));
     sent.add(conversion);
   }
 

@@ -3,6 +3,7 @@ import type { ConditionJson } from '../config/types.ts';
 import type { ConditionFn, PageViewRecord, TargetingContext } from './types.ts';
 import { compareVersions, textMatcher } from './matchers.ts';
 import type { RegexCompiler } from './nativeRegex.ts';
+import { inScope, scopeThreshold, visitScopeOf } from './visitScope.ts';
 
 /**
  * Compiles one condition of the configuration into a function of the visitor. The semantics are
@@ -17,6 +18,7 @@ export function compileCondition(c: ConditionJson, compile: RegexCompiler): Cond
 }
 
 type Factory = (c: ConditionJson, compile: RegexCompiler) => ConditionFn;
+
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -196,9 +198,13 @@ function targetFeatureFlag(c: ConditionJson): ConditionFn {
   const featureId = c.featureFlagId;
   const ruleId = c.ruleId;
   const variationKey = c.variationKey;
-  return ({ tables, ruleMapAvailable, variations }) => {
+  const scope = visitScopeOf(c, 'CURRENT_VISIT');
+  return (ctx) => {
+    const { tables, ruleMapAvailable, variations } = ctx;
     if (!featureId || !ruleMapAvailable) return false;
-    const assigned = (experimentId: number) => variations.get(experimentId)?.variationId;
+    const threshold = scope ? scopeThreshold(scope, ctx) : 0;
+    // An assignment made before the visit scope counts as none.
+    const assigned = (experimentId: number) => (threshold && !inScope(variations.timeOf(experimentId), threshold) ? undefined : variations.get(experimentId)?.variationId);
     if (ruleId) {
       const rule = tables.ruleMap.get(ruleId as number);
       if (!rule) return false;
@@ -221,12 +227,32 @@ function targetFeatureFlag(c: ConditionJson): ConditionFn {
   };
 }
 
+/** Whether the visitor has an assignment in scope (from `threshold`) to another experiment than `experimentId`. */
+function otherAssignment(ctx: TargetingContext, threshold: number): boolean {
+  for (const [id, time] of ctx.variations.times()) if (id !== ctx.experimentId && inScope(time, threshold)) return true;
+  return false;
+}
+
+function hasPersonalization(data: TargetingContext['data'], threshold: number): boolean {
+  if (!threshold) return Boolean(data?.personalizations?.size);
+  for (const time of data?.personalizations?.values() ?? []) if (inScope(time, threshold)) return true;
+  return false;
+}
+
 function exclusiveExperiment(c: ConditionJson): ConditionFn {
   const campaignType = c.campaignType;
-  return ({ variations, experimentId, data }) => {
-    const onlyThisOne = variations.size === 1 && experimentId !== null && variations.has(experimentId);
-    const noExperiments = variations.size === 0 || onlyThisOne;
-    const noPersonalizations = !data?.personalizations?.size;
+  const scope = visitScopeOf(c, 'VISITOR');
+  return (ctx) => {
+    const { variations, experimentId, data } = ctx;
+    const threshold = scope ? scopeThreshold(scope, ctx) : 0;
+    let noExperiments: boolean;
+    if (threshold) {
+      noExperiments = !otherAssignment(ctx, threshold);
+    } else {
+      const onlyThisOne = variations.size === 1 && experimentId !== null && variations.has(experimentId);
+      noExperiments = variations.size === 0 || onlyThisOne;
+    }
+    const noPersonalizations = !hasPersonalization(data, threshold);
     if (campaignType === 'EXPERIMENT') return noExperiments;
     if (campaignType === 'PERSONALIZATION') return noPersonalizations;
     if (campaignType === 'ANY') return noPersonalizations && noExperiments;
@@ -285,12 +311,17 @@ const FACTORIES: Record<string, Factory> = {
       !expected || actual?.toLowerCase() === String(expected).toLowerCase();
     return geo.country.toLowerCase() === country.toLowerCase() && same(c.region, geo.region) && same(c.city, geo.city);
   },
-  CONVERSIONS: (c) => (ctx) => {
-    const goalId = c.goalId;
-    const conversions = ctx.data?.conversions;
-    if (!goalId || !conversions) return false;
-    if (goalId === -1 && conversions.length > 0) return true;
-    return conversions.some((conv) => conv.goalId === goalId);
+  CONVERSIONS: (c) => {
+    const scope = visitScopeOf(c, 'VISITOR');
+    return (ctx) => {
+      const goalId = c.goalId;
+      const conversions = ctx.data?.conversions;
+      if (!goalId || !conversions) return false;
+      const threshold = scope ? scopeThreshold(scope, ctx) : 0;
+      if (threshold) return conversions.some((conv) => (goalId === -1 || conv.goalId === goalId) && inScope(conv.time, threshold));
+      if (goalId === -1 && conversions.length > 0) return true;
+      return conversions.some((conv) => conv.goalId === goalId);
+    };
   },
   SDK_LANGUAGE: (c) => (ctx) => {
     const language = c.sdkLanguage;
@@ -304,19 +335,27 @@ const FACTORIES: Record<string, Factory> = {
   SEGMENT: segment,
   TARGET_FEATURE_FLAG: targetFeatureFlag,
   TARGET_EXPERIMENT: (c) => {
-    const experiment = (c.experiment as number) || -1;
-    const variation = (c.variation as number) || -1;
-    return ({ variations }) => {
+    // The official JavaScript SDK 4.17.1 reads experiment/variation, Go and PHP experimentId/variationId.
+    const experiment = ((c.experimentId ?? c.experiment) as number) || -1;
+    const variation = ((c.variationId ?? c.variation) as number) || -1;
+    const scope = visitScopeOf(c, 'CURRENT_VISIT');
+    return (ctx) => {
+      const { variations } = ctx;
       const assigned = variations.get(experiment);
       if (!assigned) return false;
+      if (scope && !inScope(variations.timeOf(experiment), scopeThreshold(scope, ctx))) return false;
       if (c.variationMatchType === 'ANY') return true;
       if (c.variationMatchType === 'EXACT') return assigned.variationId === variation;
       return false;
     };
   },
-  TARGET_PERSONALIZATION: (c) => (ctx) => {
-    const id = num(c.personalizationId);
-    return Boolean(ctx.data && id && ctx.data.personalizations?.has(id));
+  TARGET_PERSONALIZATION: (c) => {
+    const scope = visitScopeOf(c, 'CURRENT_VISIT');
+    return (ctx) => {
+      const id = num(c.personalizationId);
+      if (!ctx.data || !id || !ctx.data.personalizations?.has(id)) return false;
+      return !scope || inScope(ctx.data.personalizations.get(id), scopeThreshold(scope, ctx));
+    };
   },
   EXCLUSIVE_EXPERIMENT: exclusiveExperiment,
   FIRST_VISIT: (c) => visitAge(c, (visits) => visits[0]),

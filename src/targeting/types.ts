@@ -23,6 +23,18 @@ export interface AssignmentView {
   get(experimentId: number): StoredVariation | undefined;
   has(experimentId: number): boolean;
   readonly size: number;
+  /**
+   * When the experiment's assignment was last made (epoch ms, rounded up to the second); 0 when
+   * unknown (stored before assignment times were kept, or given without one) or not assigned.
+   */
+  timeOf(experimentId: number): number;
+  /** Every assignment as `[experimentId, time]` (time as in {@link timeOf}), in the order first made. */
+  times(): IterableIterator<[experimentId: number, time: number]>;
+  /**
+   * When the SDK first held the visitor in memory (epoch ms): where a server's current visit
+   * starts (browsers count visits in `VisitorData.visits`).
+   */
+  visitStartedAt(): number;
 }
 
 /** A page view as targeting sees it. */
@@ -39,6 +51,8 @@ export interface ConversionRecord {
   goalId: number;
   revenue: number;
   negative: boolean;
+  /** Epoch ms of the conversion (the Data API event's time for remote data); absent when unknown. */
+  time?: number;
 }
 
 /** Everything known about a visitor, as targeting conditions read it. */
@@ -67,8 +81,8 @@ export interface VisitorData {
   visitNumber?: number;
   /** Kameleoon Conversion Scores: keyMomentId → goalId → score. */
   kcs?: Record<string, Record<string, number>>;
-  /** Personalization ids the visitor saw. */
-  personalizations?: Set<number>;
+  /** Personalizations the visitor saw: id → epoch ms when seen (0 when unknown). */
+  personalizations?: Map<number, number>;
   /** Contextual-bandit scores: experimentId → variation-id groups, best first. */
   cbScores?: Map<number, number[][]>;
 }

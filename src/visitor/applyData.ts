@@ -4,6 +4,15 @@ import { Conversion, CustomData, type KameleoonDataType } from './data.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { VISIT_DURATION_MS, emptyVisitorData, type VisitorExtra, type VisitorStore } from './visitorStore.ts';
 
+/** Own non-enumerable property of a data item made from Data API data: the event's time (epoch ms). */
+const EVENT_TIME = Symbol('eventTime');
+
+/** Marks `item` as made from a Data API event of `time` (epoch ms): stored with that time, not the time it is stored. */
+export function withEventTime<T extends object>(item: T, time: number | undefined): T {
+  if (time !== undefined) Object.defineProperty(item, EVENT_TIME, { value: time });
+  return item;
+}
+
 /**
  * Stores `items` in the visitor's targeting data, with the official engine's merge rules: a
  * custom data index, a browser, a device... replace the previous value; page views of one URL
@@ -51,9 +60,12 @@ export function applyData(visitor: number, items: KameleoonDataType[], config: P
         data().pageViews.set(item.urlAddress, { url: item.urlAddress, title: item.title, referrers: item.referrers, times });
         break;
       }
-      case 'conversion':
-        data().conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative });
+      case 'conversion': {
+        // The visit scope of CONVERSIONS conditions reads when it happened.
+        const time = (item as { [EVENT_TIME]?: number })[EVENT_TIME] ?? store.now();
+        data().conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative, time });
         break;
+      }
       case 'browser':
         data().browser = { browser: item.browser, version: item.version };
         break;
@@ -81,6 +93,16 @@ export function applyData(visitor: number, items: KameleoonDataType[], config: P
     }
   }
   if (owner !== visitor) store.changed(owner);
+}
+
+/**
+ * Personalizations the Data API reports (id → epoch ms seen, 0 when unknown) added to the
+ * visitor's data; a personalization already known keeps the later time.
+ */
+export function addPersonalizations(data: VisitorData, seen: ReadonlyMap<number, number>): void {
+  if (seen.size === 0) return;
+  const personalizations = (data.personalizations ??= new Map());
+  for (const [id, time] of seen) personalizations.set(id, Math.max(time, personalizations.get(id) ?? 0));
 }
 
 /** Visits a visitor's data keeps, the latest (the official `VISITOR_VISIT_MAX_LENGTH`). */

@@ -2,12 +2,14 @@ import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
 import { NONE, STAMP_MASK, TARGETED, UNSENT } from './slots.ts';
 
 /**
- * Int32 slots of one node: experiment id, variation id (-1 for none), flags and stamp, next node.
- * The third slot holds the flags in its low 4 bits and, above them, when the variation was last
- * returned (27 bits of tenths of a second on the owner's clock, wrapping every 155 days; 0 =
- * never), for hybrid mode.
+ * Int32 slots of one node: experiment id, variation id (-1 for none), flags and stamp, next node,
+ * assignment time. The third slot holds the flags in its low 4 bits and, above them, when the
+ * variation was last returned (27 bits of tenths of a second on the owner's clock, wrapping every
+ * 155 days; 0 = never), for hybrid mode. The fifth holds when the assignment was made, in epoch
+ * seconds rounded up (unsigned, until 2106; 0 = unknown), for the visit scope of targeting
+ * conditions: rounded up, an assignment is never placed before the visit it was made in.
  */
-const NODE = 4;
+const NODE = 5;
 const FLAG_BITS = 15;
 /** Flag (see slots.ts for the others): the exposure was handed to tracking; it is never sent again for the same variation. */
 const SENT = 4;
@@ -103,11 +105,11 @@ export class AssignmentPool {
    * variation sent (a negative id, as persisted) is always appended: an experiment may have several.
    * @returns the list's head
    */
-  set(head: number, experimentId: number, variationId: number | null, flags: number): number {
+  set(head: number, experimentId: number, variationId: number | null, flags: number, time?: number): number {
     let last = NONE;
     for (let node = head; node !== NONE; node = this.#nodes[node + 3]) {
       if (this.#nodes[node] === experimentId && experimentId >= 0) {
-        this.replace(node, variationId, flags);
+        this.replace(node, variationId, flags, time);
         return head;
       }
       last = node;
@@ -118,15 +120,17 @@ export class AssignmentPool {
     n[node + 1] = variationId ?? -1;
     n[node + 2] = flags;
     n[node + 3] = NONE;
+    n[node + 4] = seconds(time);
     if (last === NONE) return node;
     n[last + 3] = node;
     return head;
   }
 
-  /** Replaces a node's variation and flags (its return stamp is cleared). */
-  replace(node: number, variationId: number | null, flags: number): void {
+  /** Replaces a node's variation and flags (its return stamp is cleared), and its time when one is given. */
+  replace(node: number, variationId: number | null, flags: number, time?: number): void {
     this.#nodes[node + 1] = variationId ?? -1;
     this.#nodes[node + 2] = flags;
+    if (time !== undefined) this.#nodes[node + 4] = seconds(time);
   }
 
   /** Whether the list starting at `head` records `variationId` of `experimentId` as sent before. */
@@ -149,7 +153,13 @@ export class AssignmentPool {
     n[record + 1] = variationId ?? -1;
     n[record + 2] = 0;
     n[record + 3] = n[node + 3];
+    n[record + 4] = 0;
     n[node + 3] = record;
+  }
+
+  /** When the node's assignment was made (epoch ms, a whole second), 0 when unknown. */
+  time(node: number): number {
+    return (this.#nodes[node + 4] >>> 0) * 1000;
   }
 
   /** Returns every node of the list to the free list. */
@@ -171,6 +181,19 @@ export class AssignmentPool {
     for (let node = head; node !== NONE; node = n[node + 3]) out.push(n[node], n[node + 1], n[node + 2] & FLAG_BITS);
     return out;
   }
+
+  /** The assignment time of each node of the list (epoch seconds, 0 = unknown), in the order of {@link toTriples}. */
+  toTimes(head: number): number[] {
+    const out: number[] = [];
+    const n = this.#nodes;
+    for (let node = head; node !== NONE; node = n[node + 3]) out.push(n[node + 4] >>> 0);
+    return out;
+  }
+}
+
+/** Epoch ms as the pool's epoch seconds, rounded up; 0 (unknown) for no time or an unusable one. */
+function seconds(time: number | undefined): number {
+  return time !== undefined && time > 0 && time < 4.2e12 ? Math.ceil(time / 1000) | 0 : 0;
 }
 
 /** Where a visitor's list starts; the store owns it. */
@@ -178,6 +201,8 @@ export interface AssignmentOwner {
   readonly pool: AssignmentPool;
   headOf(visitor: number): number;
   setHead(visitor: number, head: number): void;
+  /** When the owner first held the visitor in memory (epoch ms). */
+  startedAt(visitor: number): number;
 }
 
 /** One visitor's assignments, as the engine and the targeting conditions read and write them. */
@@ -201,6 +226,23 @@ export class Assignments implements AssignmentView {
     return this.#owner.pool.find(this.#owner.headOf(this.#visitor), experimentId) !== NONE;
   }
 
+  timeOf(experimentId: number): number {
+    const pool = this.#owner.pool;
+    const node = pool.find(this.#owner.headOf(this.#visitor), experimentId);
+    return node === NONE ? 0 : pool.time(node);
+  }
+
+  *times(): IterableIterator<[number, number]> {
+    const pool = this.#owner.pool;
+    for (let node = this.#owner.headOf(this.#visitor); node !== NONE; node = pool.next(node)) {
+      if (pool.experimentId(node) >= 0) yield [pool.experimentId(node), pool.time(node)];
+    }
+  }
+
+  visitStartedAt(): number {
+    return this.#owner.startedAt(this.#visitor);
+  }
+
   get(experimentId: number): StoredVariation | undefined {
     const pool = this.#owner.pool;
     const node = pool.find(this.#owner.headOf(this.#visitor), experimentId);
@@ -213,9 +255,11 @@ export class Assignments implements AssignmentView {
    * Records (or replaces) the assignment for an experiment. `track` asks for the exposure to be
    * sent, once per variation: an exposure already sent for the same variation is not sent again,
    * even after the assignment moved to another variation and back, and a later call without
-   * `track` does not cancel a pending one. A variation never sent is a new exposure.
+   * `track` does not cancel a pending one. A variation never sent is a new exposure. `time`
+   * (epoch ms) is when the assignment was made: given, it replaces the time stored; without it, an
+   * existing assignment keeps its time and a new one has none (unknown: in every visit scope).
    */
-  set(experimentId: number, variationId: number | null, isTargetedRule: boolean, track: boolean): void {
+  set(experimentId: number, variationId: number | null, isTargetedRule: boolean, track: boolean, time?: number): void {
     const owner = this.#owner;
     const pool = owner.pool;
     const head = owner.headOf(this.#visitor);
@@ -231,8 +275,8 @@ export class Assignments implements AssignmentView {
     if (track && (status & SENT) === 0) status |= UNSENT;
     const flags = (isTargetedRule ? TARGETED : 0) | status;
     // Found: replaced in place (the list was just walked); new: appended.
-    if (node !== NONE) pool.replace(node, variationId, flags);
-    else owner.setHead(this.#visitor, pool.set(head, experimentId, variationId, flags));
+    if (node !== NONE) pool.replace(node, variationId, flags, time);
+    else owner.setHead(this.#visitor, pool.set(head, experimentId, variationId, flags, time));
   }
 
   /** Every assignment, in the order first made. */

@@ -7,10 +7,15 @@ export const visitorKey = (code: string): string => `kameleoonTs.visitor.${code}
 
 interface SerializedVisitor {
   s?: number[];
+  /** Assignment times (epoch seconds, 0 = unknown), one per triple of `s`; absent when all are unknown. */
+  a?: number[];
   d?: {
     cd: [number, string[], boolean][];
+    /** Conversions: goal, revenue, negative and, when known, the time (epoch ms). */
+    cv: [number, number, boolean, number?][];
     pv: [string, string, number[] | null, number[]][];
-    cv: [number, number, boolean][];
+    /** Personalizations: id and time seen (epoch ms, 0 = unknown). */
+    ps?: [number, number][];
     o: Omit<VisitorData, 'customData' | 'pageViews' | 'conversions' | 'personalizations' | 'cbScores'>;
   };
   l?: string;
@@ -26,17 +31,19 @@ interface SerializedVisitor {
 function serialize(visitor: PersistedVisitor): SerializedVisitor {
   const out: SerializedVisitor = { t: visitor.lastActivity };
   if (visitor.assignments.length) out.s = visitor.assignments;
+  if (visitor.assignmentTimes?.some((t) => t !== 0)) out.a = visitor.assignmentTimes;
   const extra = visitor.extra;
   if (!extra) return out;
   const data = extra.data;
   if (data) {
-    const { customData, pageViews, conversions, personalizations: _p, cbScores: _c, ...others } = data;
+    const { customData, pageViews, conversions, personalizations, cbScores: _c, ...others } = data;
     out.d = {
       cd: [...customData].map(([i, v]) => [i, v.values, v.overwrite]),
       pv: [...pageViews.values()].map((p) => [p.url, p.title, p.referrers ?? null, p.times]),
-      cv: conversions.map((c) => [c.goalId, c.revenue, c.negative]),
+      cv: conversions.map((c) => (c.time === undefined ? [c.goalId, c.revenue, c.negative] : [c.goalId, c.revenue, c.negative, c.time])),
       o: others,
     };
+    if (personalizations?.size) out.d.ps = [...personalizations];
   }
   if (extra.linkedTo !== undefined) out.l = extra.linkedTo;
   if (extra.forced?.size) out.f = [...extra.forced];
@@ -51,7 +58,13 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
   const o = s.d?.o;
   // Visit counting and targeting read these as numbers: a tampered entry throws (and is ignored).
   if (![s.v ?? 0, s.p ?? 0, o?.visitNumber ?? 0, ...(o?.visits ?? [])].every(Number.isFinite)) throw new TypeError('visits');
-  const visitor: PersistedVisitor = { lastActivity: s.t, assignments: Array.isArray(s.s) ? s.s : [], extra: undefined };
+  const visitor: PersistedVisitor = {
+    lastActivity: s.t,
+    assignments: Array.isArray(s.s) ? s.s : [],
+    // Times are compared with visit starts: anything but numbers counts as unknown.
+    assignmentTimes: Array.isArray(s.a) ? s.a.map((t) => (Number.isFinite(t) ? t : 0)) : undefined,
+    extra: undefined,
+  };
   if (s.d || s.l !== undefined || s.f || s.c || s.v || s.p || s.u) {
     visitor.extra = {
       data: s.d
@@ -59,7 +72,8 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
             ...s.d.o,
             customData: new Map(s.d.cd.map(([i, values, overwrite]) => [i, { values, overwrite }])),
             pageViews: new Map(s.d.pv.map(([url, title, referrers, times]) => [url, { url, title, referrers: referrers ?? undefined, times }])),
-            conversions: s.d.cv.map(([goalId, revenue, negative]) => ({ goalId, revenue, negative })),
+            conversions: s.d.cv.map(([goalId, revenue, negative, time]) => (Number.isFinite(time) ? { goalId, revenue, negative, time } : { goalId, revenue, negative })),
+            ...(Array.isArray(s.d.ps) ? { personalizations: new Map(s.d.ps.map(([id, time]) => [id, Number.isFinite(time) ? time : 0])) } : {}),
           }
         : undefined,
       linkedTo: s.l,

@@ -43,6 +43,11 @@ export interface PersistedVisitor {
    * experimentId is the record of a variation sent before (see AssignmentPool).
    */
   assignments: number[];
+  /**
+   * When each assignment was made, in epoch seconds (0 = unknown), in the order of the triples;
+   * absent in entries stored before assignment times were kept (their times are unknown).
+   */
+  assignmentTimes?: number[] | undefined;
   extra: VisitorExtra | undefined;
 }
 
@@ -99,6 +104,8 @@ export class VisitorStore implements AssignmentOwner {
   #codes: (string | undefined)[] = [];
   /** Last activity in seconds since the store was created: a small integer. */
   #activity = new Int32Array(256);
+  /** When each visitor was first held, in seconds since the store was created (a server's visit start). */
+  #started = new Int32Array(256);
   #heads = new Int32Array(256).fill(NONE);
   #extras = new Map<number, VisitorExtra>();
   #freeIds: number[] = [];
@@ -157,10 +164,14 @@ export class VisitorStore implements AssignmentOwner {
         const heads = new Int32Array(id * 2).fill(NONE);
         heads.set(this.#heads);
         this.#heads = heads;
+        const started = new Int32Array(id * 2);
+        started.set(this.#started);
+        this.#started = started;
       }
     }
     this.#codes[id] = code;
     this.#activity[id] = now;
+    this.#started[id] = now;
     this.#heads[id] = NONE;
     this.#ids.set(code, id);
     return id;
@@ -171,8 +182,11 @@ export class VisitorStore implements AssignmentOwner {
     if (!persisted) return undefined;
     const id = this.#newId(ownCopy(code), Math.floor((persisted.lastActivity - this.#epoch) / 1000));
     const triples = persisted.assignments;
+    const times = persisted.assignmentTimes;
     let head = NONE;
-    for (let i = 0; i + 2 < triples.length; i += 3) head = this.pool.set(head, triples[i], triples[i + 1] === -1 ? null : triples[i + 1], triples[i + 2]);
+    for (let i = 0; i + 2 < triples.length; i += 3) {
+      head = this.pool.set(head, triples[i], triples[i + 1] === -1 ? null : triples[i + 1], triples[i + 2], (times?.[i / 3] ?? 0) * 1000);
+    }
     this.#heads[id] = head;
     if (persisted.extra) this.#extras.set(id, persisted.extra);
     return id;
@@ -182,20 +196,34 @@ export class VisitorStore implements AssignmentOwner {
   touch(code: string, at = this.#options.clock()): number {
     const now = this.#seconds(at);
     let id = this.#ids.get(code);
-    if (id !== undefined) {
-      if (this.#activity[id] !== now && this.#options.sessionDurationMs > 0) {
-        // Keep the Map in activity order, and drop the expired visitors at its front.
+    if (id !== undefined && this.#activity[id] !== now && this.#options.sessionDurationMs > 0) {
+      // Drop the expired visitors at the Map's front first: this one too when it expired (it
+      // comes back as a new visitor, never as an id already released), then keep the Map in
+      // activity order.
+      this.sweep(now);
+      id = this.#ids.get(code);
+      if (id !== undefined) {
         const own = this.#codes[id] as string;
         this.#ids.delete(own);
         this.#ids.set(own, id);
-        this.sweep(now);
       }
-    } else {
+    }
+    if (id === undefined) {
       this.sweep(now);
       id = this.#load(code) ?? this.#newId(ownCopy(code), now);
     }
     this.#activity[id] = now;
     return id;
+  }
+
+  /** The store's clock (epoch ms). */
+  now(): number {
+    return this.#options.clock();
+  }
+
+  /** When the store first held the visitor (epoch ms, the second it was in): where a server's current visit starts. */
+  startedAt(id: number): number {
+    return this.#epoch + this.#started[id] * 1000;
   }
 
   /** The visitor's id if known, without creating it or marking activity. */
@@ -271,6 +299,7 @@ export class VisitorStore implements AssignmentOwner {
       persistence.save(code, {
         lastActivity: this.#epoch + this.#activity[id] * 1000,
         assignments: this.pool.toTriples(this.#heads[id]),
+        assignmentTimes: this.pool.toTimes(this.#heads[id]),
         extra: this.#extras.get(id),
       });
     }
