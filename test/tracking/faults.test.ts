@@ -15,7 +15,7 @@ let client: KameleoonClient;
 beforeEach(async () => {
   useFakeClock();
   server = await new KameleoonTestServer(switchConfig('v1')).start();
-  client = serverClient(server, { configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100 } });
+  client = serverClient(server, { configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100 }, _internals: { minTrackingInterval: 100 } });
   await client.initialize();
 });
 
@@ -131,7 +131,7 @@ describe('tracking under faults', () => {
   });
 
   it('a visitor forgotten before the next tick (the clock jumped past the session) still has its exposure sent', async () => {
-    const short = serverClient(server, { configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100, sessionDuration: 1 } });
+    const short = serverClient(server, { configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100, sessionDuration: 1 }, _internals: { minTrackingInterval: 100 } });
     await short.initialize();
     short.getVariation({ visitorCode: 'jumped-a', featureKey: 'switch', track: true });
     vi.setSystemTime(Date.now() + 62_000); // no timer runs: the tick has not come
@@ -157,6 +157,7 @@ describe('a visitor whose lines cannot be built', () => {
     const flaky = serverClient(server, {
       configuration: { endpoints: { configuration: server.url, tracking: server.url }, trackingInterval: 100 },
       _internals: {
+        minTrackingInterval: 100,
         prng: {
           getRandomNumber: () => {
             if (broken) throw new Error('no randomness');

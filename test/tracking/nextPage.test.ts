@@ -51,7 +51,7 @@ async function openPage(storage: IExternalStorage): Promise<KameleoonClient> {
       },
     },
     // The user agent's data would add lines of its own; this file counts the app's.
-    _internals: { platformAnalyzer: { getResult: () => ({}) } },
+    _internals: { platformAnalyzer: { getResult: () => ({}) }, minTrackingInterval: 100 },
   });
   pages.push(page);
   await page.initialize();
