@@ -168,3 +168,33 @@ describe('the interaction listeners', () => {
     expect(seen).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('the visit of an idle page', () => {
+  it('does not go on without interaction: the next activity after 30 idle minutes starts a visit', async () => {
+    await client.close();
+    lines = [];
+    // A browser reported (the visitor has data): its activity is the staticData summary, with the visit number.
+    client = new AssembledClient(
+      {
+        siteCode: BACKEND.siteCode,
+        configuration: { defaultDataFile: BACKEND.config },
+        externals: { requester: backendRequester(BACKEND, lines), logger: { log() {} } },
+        _internals: { platformAnalyzer: { getResult: () => ({ browser: { name: 'CHROME', version: 120 } }) } as never },
+      },
+      browserModeAssembly(createMemoryStorage(), createPageLifecycle()),
+    );
+    await client.initialize();
+    client.getVariation({ visitorCode: 'idle', featureKey: 'switch', track: false });
+    const visit = () => /visitNumber=(\d+)&timeSincePreviousVisit=(\d+)/.exec(lines.at(-1)!)!.slice(1).map(Number);
+    mousemove();
+    await vi.advanceTimersByTimeAsync(TICK + 1_000);
+    const [first] = visit();
+    // 31 minutes on an open page the visitor does not touch: no tick reports them, and the visit ends.
+    await vi.advanceTimersByTimeAsync(31 * TICK);
+    mousemove();
+    await vi.advanceTimersByTimeAsync(TICK);
+    const [next, since] = visit();
+    expect(next).toBe(first + 1);
+    expect(since).toBeGreaterThan(30 * TICK);
+  });
+});
