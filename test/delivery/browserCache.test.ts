@@ -128,7 +128,7 @@ describe('browser configuration cache', () => {
     await expect(client.initialize()).resolves.toBe(true);
     expect(key(client)).toBe('cached');
     expect(client.getConfigurationStatus()).toMatchObject({ status: 'stale', source: 'cache', lastError: expect.objectContaining({ type: KameleoonException.ClientConfiguration }) });
-    expect(logger.lines.join('\n')).toMatch(/cached configuration of .* older than 90 minutes/);
+    expect(logger.lines.join('\n')).toMatch(/cached configuration of .* past dataFileCacheTtl and could not be refreshed/);
 
     cdn.mode = 'ok';
     await advance(11_000);

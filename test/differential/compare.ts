@@ -19,17 +19,50 @@ export function sameDecision(a: Decision, b: Decision): boolean {
  * Compares two decision lists position by position.
  * @returns the number of mismatching positions and the first `keep` of them.
  */
-export function compareDecisions(ours: Decision[], official: Decision[], keep = 5): { count: number; first: Mismatch[] } {
+export function compareDecisions(
+  ours: Decision[],
+  official: Decision[],
+  keep = 5,
+  accepted?: (ours: Decision, official: Decision) => boolean,
+): { count: number; first: Mismatch[]; accepted: number } {
   const first: Mismatch[] = [];
   let count = 0;
+  let acceptedCount = 0;
   for (let i = 0; i < Math.max(ours.length, official.length); i++) {
     const a = ours[i];
     const b = official[i];
     if (a && b && sameDecision(a, b)) continue;
+    if (a && b && accepted?.(a, b)) {
+      acceptedCount++;
+      continue;
+    }
     count++;
     if (first.length < keep) first.push({ index: i, ours: a, official: b });
   }
-  return { count, first };
+  return { count, first, accepted: acceptedCount };
+}
+
+/**
+ * The one deliberate divergence from 4.17.1 in decisions: as the official SDK 4.20, a flag
+ * disabled in the environment is evaluated for a visitor whose QA simulation cookie names it (4.17.1
+ * throws FeatureFlagEnvironmentDisabled). Accepted only when ours returned exactly a variation one
+ * of the visitor's simulation cookies gives that flag (its experiment, and its variation or none).
+ */
+export function simulatedDisabledFlag(simulations: readonly (string | null)[]): (ours: Decision, official: Decision) => boolean {
+  const entries: { flag: string; expId: unknown; varId: unknown }[] = [];
+  for (const cookie of simulations) {
+    if (!cookie) continue;
+    try {
+      const parsed = JSON.parse(decodeURIComponent(cookie)) as Record<string, { expId?: unknown; varId?: unknown }>;
+      for (const [flag, v] of Object.entries(parsed)) if (v && typeof v === 'object') entries.push({ flag, expId: v.expId, varId: v.varId });
+    } catch {
+      // A hostile cookie simulates nothing.
+    }
+  }
+  return (ours, official) =>
+    official.error === 'FeatureFlagEnvironmentDisabled' &&
+    ours.error === undefined &&
+    entries.some((e) => e.flag === ours.flag && ours.experimentId === (e.expId || null) && (ours.id === null || ours.id === e.varId));
 }
 
 /** Aggregated outcome counts used to prove the run is not degenerate. */
