@@ -31,8 +31,9 @@ export interface AssignmentView {
   /** Every assignment as `[experimentId, time]` (time as in {@link timeOf}), in the order first made. */
   times(): IterableIterator<[experimentId: number, time: number]>;
   /**
-   * When the SDK first held the visitor in memory (epoch ms): where a server's current visit
-   * starts (browsers count visits in `VisitorData.visits`).
+   * Where a server's current visit starts (epoch ms): just after the last activity of the latest
+   * previous visit the Data API reported; 0 when unknown. Browsers count the current visit in
+   * `VisitorData.visits` instead.
    */
   visitStartedAt(): number;
 }

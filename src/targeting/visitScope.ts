@@ -1,5 +1,5 @@
 import type { ConditionJson } from '../config/types.ts';
-import type { TargetingContext } from './types.ts';
+import type { AssignmentView, TargetingContext } from './types.ts';
 
 /**
  * The visit scope of a CONVERSIONS, TARGET_FEATURE_FLAG, TARGET_EXPERIMENT,
@@ -36,8 +36,9 @@ export function visitScopeOf(c: ConditionJson, fallback: 'CURRENT_VISIT' | 'VISI
  * previous visit; else the start of the (`visitCount` − 1)-th previous visit, or of the oldest
  * known. 0 (everything counts) when the visits are unknown, and on servers when no previous
  * visit is known (the official Go SDK then has no visits at all). Browsers count the current
- * visit as the last of `visits`; servers keep previous visits there, and the current one starts
- * when the SDK first held the visitor.
+ * visit as the last of `visits`; servers keep previous visits there, and their current visit
+ * starts just after the latest previous one (Go: when the SDK first held the visitor; see
+ * {@link AssignmentView.visitStartedAt}).
  */
 export function scopeThreshold(scope: VisitScope, ctx: TargetingContext): number {
   const visits = ctx.data?.visits;

@@ -201,7 +201,7 @@ export interface AssignmentOwner {
   readonly pool: AssignmentPool;
   headOf(visitor: number): number;
   setHead(visitor: number, head: number): void;
-  /** When the owner first held the visitor in memory (epoch ms). */
+  /** Where a server's current visit starts (epoch ms), 0 when unknown (see VisitorStore.startedAt). */
   startedAt(visitor: number): number;
 }
 

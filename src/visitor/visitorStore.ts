@@ -104,8 +104,6 @@ export class VisitorStore implements AssignmentOwner {
   #codes: (string | undefined)[] = [];
   /** Last activity in seconds since the store was created: a small integer. */
   #activity = new Int32Array(256);
-  /** When each visitor was first held, in seconds since the store was created (a server's visit start). */
-  #started = new Int32Array(256);
   #heads = new Int32Array(256).fill(NONE);
   #extras = new Map<number, VisitorExtra>();
   #freeIds: number[] = [];
@@ -164,14 +162,10 @@ export class VisitorStore implements AssignmentOwner {
         const heads = new Int32Array(id * 2).fill(NONE);
         heads.set(this.#heads);
         this.#heads = heads;
-        const started = new Int32Array(id * 2);
-        started.set(this.#started);
-        this.#started = started;
       }
     }
     this.#codes[id] = code;
     this.#activity[id] = now;
-    this.#started[id] = now;
     this.#heads[id] = NONE;
     this.#ids.set(code, id);
     return id;
@@ -221,9 +215,14 @@ export class VisitorStore implements AssignmentOwner {
     return this.#options.clock();
   }
 
-  /** When the store first held the visitor (epoch ms, the second it was in): where a server's current visit starts. */
+  /**
+   * Where a server's current visit starts (epoch ms): a second after the last activity of the
+   * latest previous visit the Data API reported (getRemoteVisitorData keeps it as the visit
+   * activity; servers count no visits themselves); 0 when unknown.
+   */
   startedAt(id: number): number {
-    return this.#epoch + this.#started[id] * 1000;
+    const activity = this.#extras.get(this.ownerOf(id))?.visitActivity;
+    return activity ? activity + 1000 : 0;
   }
 
   /** The visitor's id if known, without creating it or marking activity. */

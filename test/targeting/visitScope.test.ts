@@ -122,22 +122,21 @@ interface Setup {
   server: boolean;
   /** Visit starts as the visitor's data holds them (browsers: the current visit last). */
   visits: number[] | undefined;
-  /** When a server's store first held the visitor. */
-  heldSince?: number;
+  /** Servers: the last activity of the latest previous visit (the Data API's, kept by getRemoteVisitorData). */
+  lastActivity?: number;
 }
 
 const BROWSER: Setup = { server: false, visits: [OLDEST, PREVIOUS, CURRENT] };
-const SERVER: Setup = { server: true, visits: [OLDEST, PREVIOUS], heldSince: CURRENT };
+const SERVER: Setup = { server: true, visits: [OLDEST, PREVIOUS], lastActivity: PREVIOUS + 30 * MIN };
 
 /** The decision of every flag of `kind` for a visitor with one record of that kind made `when`. */
 function decide(kind: Kind, when: When, setup: Setup): Record<string, string> {
-  let clock = setup.heldSince ?? NOW;
-  const store = new VisitorStore({ sessionDurationMs: 0, clock: () => clock });
+  const store = new VisitorStore({ sessionDurationMs: 0, clock: () => NOW });
   const id = store.touch('visitor');
-  clock = NOW;
   const data = emptyVisitorData();
   if (setup.visits) data.visits = setup.visits.slice();
   store.extraOf(id).data = data;
+  if (setup.lastActivity) store.extraOf(id).visitActivity = setup.lastActivity;
   const time = WHEN[when];
   if (kind.startsWith('CONVERSIONS')) data.conversions.push(time === undefined ? { goalId: GOAL, revenue: 0, negative: false } : { goalId: GOAL, revenue: 0, negative: false, time });
   else if (kind === 'TARGET_PERSONALIZATION' || kind === 'EXCLUSIVE_PERSONALIZATION') data.personalizations = new Map([[PERSONALIZATION, time ?? 0]]);
@@ -165,7 +164,7 @@ describe('visit scope of the five conditions', () => {
   });
 
   it.each(KINDS)('%s: without visits data the scope has no effect (browser and server)', (kind) => {
-    for (const setup of [{ server: false, visits: undefined }, { server: true, visits: undefined }, { server: true, visits: [], heldSince: CURRENT }]) {
+    for (const setup of [{ server: false, visits: undefined }, { server: true, visits: undefined }, { server: true, visits: [], lastActivity: PREVIOUS }]) {
       for (const when of ALL) expect(decide(kind, when, setup)).toEqual(expected(kind, when, () => true));
     }
   });
@@ -177,12 +176,17 @@ describe('visit scope of the five conditions', () => {
     }
   });
 
-  it('a server counts the current visit from when it first held the visitor', () => {
-    // Held from 10 minutes into the visit: a record of the 5th minute is before it.
-    const late = { ...SERVER, heldSince: CURRENT + 10 * MIN };
-    expect(decide('CONVERSIONS', 'current', late).current).toBe('off');
-    expect(decide('CONVERSIONS', 'current', late).visitor2).toBe('on');
-    expect(decide('CONVERSIONS', 'current', SERVER).current).toBe('on');
+  it("a server's current visit starts a second after the latest previous visit's last activity", () => {
+    // The previous visit's last activity at the current record's time: the record belongs to it.
+    const longer = { ...SERVER, lastActivity: WHEN.current };
+    expect(decide('CONVERSIONS', 'current', longer).current).toBe('off');
+    expect(decide('CONVERSIONS', 'current', longer).visitor2).toBe('on');
+    expect(decide('TARGET_FEATURE_FLAG', 'current', longer).current).toBe('off');
+    // One second earlier: the record is after it.
+    const shorter = { ...SERVER, lastActivity: WHEN.current - 1_000 };
+    expect(decide('CONVERSIONS', 'current', shorter).current).toBe('on');
+    // Unknown (no activity recorded): no threshold.
+    expect(decide('CONVERSIONS', 'before', { ...SERVER, lastActivity: undefined }).current).toBe('on');
   });
 
   it('EXCLUSIVE_EXPERIMENT never counts the assignment of the experiment being targeted', () => {

@@ -53,17 +53,28 @@ describe('assignment times in the pool', () => {
     expect(store.pool.toTriples(store.headOf(id)).length / 3).toBe(2);
   });
 
-  it('a server visitor starts its visit when the store first holds it', () => {
+  it("a server's current visit starts a second after the last activity the Data API reported; unknown without it", () => {
+    const store = new VisitorStore({ sessionDurationMs: 30 * MIN, clock: () => NOW });
+    const id = store.touch('v');
+    expect(store.assignments(id).visitStartedAt()).toBe(0);
+    store.extraOf(id).visitActivity = NOW - DAY;
+    expect(store.assignments(id).visitStartedAt()).toBe(NOW - DAY + 1_000);
+  });
+
+  it('a visitor touched again after its session expired comes back new, never as a released id', () => {
     let clock = NOW;
     const store = new VisitorStore({ sessionDurationMs: 30 * MIN, clock: () => clock });
     const id = store.touch('v');
-    clock = NOW + 10 * MIN;
-    store.touch('v');
-    expect(store.assignments(id).visitStartedAt()).toBe(NOW);
-    // Forgotten after the session duration, then held again: a new visit.
-    clock = NOW + 50 * MIN;
+    store.assignments(id).set(1, 10, false, false, NOW);
+    clock = NOW + 40 * MIN;
     const again = store.touch('v');
-    expect(store.assignments(again).visitStartedAt()).toBe(NOW + 50 * MIN);
+    expect(store.codeOf(again)).toBe('v');
+    expect(store.size).toBe(1);
+    expect(store.assignments(again).size).toBe(0);
+    // The id stays the visitor's: another visitor does not get it.
+    const other = store.touch('w');
+    expect(other).not.toBe(again);
+    expect(store.codeOf(again)).toBe('v');
   });
 });
 
@@ -153,6 +164,7 @@ function clientConfig() {
     goal600Last1: { targetingType: 'CONVERSIONS', goalId: 600, visitScope: 'VISITOR', visitCount: 1 },
     goal600Last2: { targetingType: 'CONVERSIONS', goalId: 600, visitScope: 'VISITOR', visitCount: 2 },
     goal600Absent: { targetingType: 'CONVERSIONS', goalId: 600 },
+    goal555Current: { targetingType: 'CONVERSIONS', goalId: 555, visitScope: 'CURRENT_VISIT' },
   });
   doc.featureFlags.push({
     id: 900, featureKey: 'source', environmentEnabled: true, defaultVariationKey: 'off',
@@ -241,6 +253,8 @@ describe('through the client, on a server with getRemoteVisitorData', () => {
       await c.getRemoteVisitorData({ visitorCode: VISITOR, filters: { ...ALL_FILTERS } });
       // Goal 600 was converted during the visit before the current one (T0 - 1 day).
       expect(decisions(c, VISITOR, keys)).toEqual({ goal600Absent: 'on', goal600Current: 'off', goal600Last1: 'off', goal600Last2: 'on' });
+      // Goal 555 was converted in the Data API's current visit too (after the previous visit's last event).
+      expect(decisions(c, VISITOR, ['goal555Current'])).toEqual({ goal555Current: 'on' });
       // Assigned on this server now: in the current visit.
       c.getVariation({ visitorCode: VISITOR, featureKey: 'source', track: false });
       expect(decisions(c, VISITOR, FF)).toEqual({ ffAbsent: 'on', ffCurrent: 'on', ffLast1: 'on', ffLast2: 'on' });
