@@ -61,6 +61,7 @@ export function useData(): IUseData {
     addData: ((visitorCode: string, ...data: KameleoonDataType[]) => client().addData(visitorCode, ...data)) as IUseData['addData'],
     flush: (first?: string | { visitorCode?: string; instant?: boolean }, instant?: boolean) =>
       client().flush(typeof first === 'object' && first !== null ? first : instant === undefined ? first : { visitorCode: first, instant }),
+    flushInstant: (visitorCode) => client().flushInstant(visitorCode),
     trackConversion: (params) => client().trackConversion(params),
     getRemoteData: (params) => client().getRemoteData(params),
     getRemoteVisitorData: (params) => client().getRemoteVisitorData(params),

@@ -81,6 +81,8 @@ export interface IUseData {
   flush(visitorCode?: string, instant?: boolean): void;
   /** Schedules unsent data with `{ visitorCode?, instant? }` (see `KameleoonClient.flush`). */
   flush(params: { visitorCode?: string; instant?: boolean }): void;
+  /** Sends now and resolves once the server accepted it (see `KameleoonClient.flushInstant`; React SDK 10.21). */
+  flushInstant: KameleoonClient['flushInstant'];
   /** Adds a conversion and schedules it (see `KameleoonClient.trackConversion`). */
   trackConversion: KameleoonClient['trackConversion'];
   /** Data stored under a key on Kameleoon's servers (see `KameleoonClient.getRemoteData`). */

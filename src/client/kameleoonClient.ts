@@ -220,6 +220,27 @@ export abstract class KameleoonClientBase {
   }
 
   /**
+   * An awaitable flush (the official SDK 4.19's `flushInstant`): sends the visitor's unsent
+   * exposures and data now (without a visitor code, every visitor's), and resolves once the server
+   * accepted everything queued, or `closeTimeout` passed (what failed stays queued and is retried,
+   * with the same nonces). In serverless and edge runtimes, hand it to `waitUntil`.
+   * @param visitorCode - the visitor whose data to send; every visitor's when left out
+   * @returns a promise that never rejects once the arguments are checked
+   * @throws {@link NotInitialized} (as a rejection) before a configuration is loaded
+   * @throws {@link VisitorCodeInvalid} (as a rejection) when `visitorCode` is given and is empty, too long or not a string
+   */
+  async flushInstant(visitorCode?: string): Promise<void> {
+    this.#c.requireConfig('flushInstant');
+    if (visitorCode !== undefined) {
+      validateVisitorCode(visitorCode);
+      this.#c.tracker.schedule(visitorCode, this.#c.visitors.peek(visitorCode));
+    } else {
+      this.#c.tracker.scheduleAll();
+    }
+    await this.#c.tracker.flushUntil(Date.now() + Math.max(0, this.#c.options.closeTimeout));
+  }
+
+  /**
    * Adds a conversion of `goalId` to the visitor and schedules it for sending: `addData` of a
    * {@link Conversion}, then `flush(visitorCode)`.
    * @param params - the visitor, the goal id, and optionally `revenue` (default 0), `negative`

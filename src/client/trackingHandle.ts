@@ -167,6 +167,16 @@ export class TrackingHandle {
   }
 
   /**
+   * Composes now and sends until the server accepted everything queued or `deadline` (epoch ms)
+   * passes (see Tracker.flushUntil); a pipeline still loading is waited for.
+   */
+  async flushUntil(deadline: number): Promise<void> {
+    this.load();
+    const pipeline = this.#pipeline ?? (await this.#loading);
+    await pipeline?.tracker.flushUntil(deadline);
+  }
+
+  /**
    * Stops the tick and sends what is left, until the server accepted it all or `deadline` (epoch
    * ms) passes (see Tracker.close); a pipeline still loading is waited for. Once (the client
    * shares its promise).

@@ -254,13 +254,12 @@ export class Outbox {
   }
 
   /**
-   * Sends until the queue is empty or `deadline` (epoch ms) passes, then closes: a request in
-   * flight (one started before) is waited for, a failure retried with the same lines, so the same
-   * nonces, its backoff shortened to half the time left so that the retry fits before the
-   * deadline. At the deadline a request in flight is abandoned, and what is left stays queued (and
-   * stored, in browsers) with one warning of its counts. Nothing is sent after.
+   * Sends until the queue is empty or `deadline` (epoch ms) passes: a request in flight (one
+   * started before) is waited for, a failure retried with the same lines, so the same nonces, its
+   * backoff shortened to half the time left so that the retry fits before the deadline. What is
+   * left at the deadline stays queued (a request in flight goes on). `flushInstant` waits on it.
    */
-  async close(deadline: number): Promise<void> {
+  async sendUntil(deadline: number): Promise<void> {
     if (this.#stop.signal.aborted) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A timer that keeps a Node process alive: `await client.close()` is not cut short.
@@ -272,10 +271,20 @@ export class Outbox {
         this.#retryAt = 0;
       } else {
         // Raced with the deadline: a request that outlives it (held by the server, or by a
-        // requester that ignores the abort) does not hold close() either.
+        // requester that ignores the abort) does not hold the caller either.
         await Promise.race([this.#run(), sleep(left)]);
       }
     }
+  }
+
+  /**
+   * Sends as {@link Outbox.sendUntil} does, then closes: at the deadline a request in flight is
+   * abandoned, and what is left stays queued (and stored, in browsers) with one warning of its
+   * counts. Nothing is sent after.
+   */
+  async close(deadline: number): Promise<void> {
+    if (this.#stop.signal.aborted) return;
+    await this.sendUntil(deadline);
     this.#stop.abort(new Error('The tracking queue is closed.'));
     const left = this.#queue();
     if (left.length) {

@@ -311,6 +311,15 @@ export class Tracker {
   }
 
   /**
+   * Composes what is scheduled now and sends what is queued until the server accepted it all or
+   * `deadline` (epoch ms) passes (see Outbox.sendUntil); the tick goes on.
+   */
+  async flushUntil(deadline: number): Promise<void> {
+    this.compose();
+    await this.#o.outbox.sendUntil(deadline);
+  }
+
+  /**
    * Stops the tick; composes what is scheduled and sends what is queued until the server accepted
    * it all or `deadline` (epoch ms) passes (see Outbox.close).
    */

@@ -239,3 +239,81 @@ describe('simulation of a flag disabled in the environment (as the official SDK 
     await client.close();
   });
 });
+
+describe('flushInstant()', () => {
+  /** A tracking endpoint answering `statuses` in turn (then 204), each after `delayMs`. */
+  function trackingBackend(statuses: number[], delayMs = 30) {
+    const bodies: string[] = [];
+    const events: string[] = [];
+    return {
+      bodies,
+      events,
+      requester: {
+        sendRequest: async ({ requestType, parameters }: { requestType: string; parameters: RequestInit }) => {
+          if (requestType === 'configuration') return new Response(null, { status: 304 });
+          bodies.push(String(parameters.body));
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          const status = statuses.shift() ?? 204;
+          events.push(`answered ${status}`);
+          return new Response(null, { status });
+        },
+      },
+    };
+  }
+
+  it("resolves once the server accepted the visitor's exposure, and not before", async () => {
+    const t = trackingBackend([]);
+    const client = new KameleoonClient({ siteCode: 's', configuration: { defaultDataFile: basicConfig() as never }, externals: { logger: { log() {} }, requester: t.requester } });
+    await client.initialize();
+    client.getVariation({ visitorCode: 'v1', featureKey: 'ff_50_50' });
+    await client.flushInstant('v1').then(() => t.events.push('resolved'));
+    expect(t.events).toEqual(['answered 204', 'resolved']);
+    expect(t.bodies.join('\n')).toMatch(/eventType=experiment&id=2001&variationId=300[12]&nonce=\w+&visitorCode=v1/);
+    expect(client.getTrackingStatus().queued).toBe(0);
+    await client.close();
+  });
+
+  it('without a visitor code, sends every visitor; a failure is retried with the same nonces before it resolves', async () => {
+    const t = trackingBackend([503], 10);
+    const client = new KameleoonClient({
+      siteCode: 's',
+      configuration: { defaultDataFile: basicConfig() as never },
+      externals: { logger: { log() {} }, requester: t.requester },
+      _internals: { trackingLimits: { retryBaseMs: 50 } },
+    });
+    await client.initialize();
+    client.getVariation({ visitorCode: 'a', featureKey: 'ff_50_50' });
+    client.getVariation({ visitorCode: 'b', featureKey: 'ff_50_50' });
+    await client.flushInstant();
+    expect(t.events).toEqual(['answered 503', 'answered 204']);
+    expect(t.bodies[1]).toBe(t.bodies[0]);
+    expect(t.bodies[1]).toMatch(/visitorCode=a[\s\S]*visitorCode=b/);
+    await client.close();
+  });
+
+  it('resolves at closeTimeout when the server keeps failing; the lines stay queued', async () => {
+    const t = trackingBackend(Array(100).fill(500), 5);
+    const client = new KameleoonClient({
+      siteCode: 's',
+      configuration: { defaultDataFile: basicConfig() as never, closeTimeout: 300 },
+      externals: { logger: { log() {} }, requester: t.requester },
+      _internals: { trackingLimits: { retryBaseMs: 20 } },
+    });
+    await client.initialize();
+    client.getVariation({ visitorCode: 'v1', featureKey: 'ff_50_50' });
+    const started = Date.now();
+    await client.flushInstant('v1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(t.bodies.length).toBeGreaterThan(1);
+    expect(client.getTrackingStatus().queued).toBe(1);
+    await client.close();
+  });
+
+  it('rejects with NotInitialized before initialize(), and VisitorCodeInvalid for a bad code', async () => {
+    const client = new KameleoonClient({ siteCode: 's', configuration: { defaultDataFile: basicConfig() as never }, externals: { logger: { log() {} }, requester: trackingBackend([]).requester } });
+    await expect(client.flushInstant()).rejects.toBeInstanceOf(NotInitialized);
+    await client.initialize();
+    await expect(client.flushInstant('')).rejects.toMatchObject({ type: 'VisitorCodeEmpty' });
+    await client.close();
+  });
+});
