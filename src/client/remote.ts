@@ -133,7 +133,8 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
   // Tells listeners below, once the visits and experiments are in too.
   c.storeData(visitor, toStore, config, toStore.filter((item) => !result.sent.has(item)));
   const assignments = c.visitors.assignments(visitor);
-  for (const [experimentId, variationId] of result.experiments) if (!assignments.has(experimentId)) assignments.set(experimentId, variationId, false, false);
+  // With the Data API's time of each, for the visit scopes of targeting conditions.
+  for (const [experimentId, variationId] of result.experiments) if (!assignments.has(experimentId)) assignments.set(experimentId, variationId, false, false, result.experimentTimes.get(experimentId));
   c.visitors.markSent(visitor, [...result.experiments.keys()]);
   const data = c.visitors.extraOf(c.visitors.ownerOf(visitor));
   if (result.kcs) (data.data ??= emptyVisitorData()).kcs = result.kcs;
