@@ -248,8 +248,9 @@ export class ClientCore {
    * tracking, custom data given by name under its index. The caller then marks the visitor
    * changed (visitors.changed), and tells listeners (dataChanged) after a change the app made.
    */
-  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, tracked = items): void {
-    applyData(visitor, items, config, this.visitors, this.logger);
+  storeData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, tracked = items, local = false): void {
+    // `local`: addData's track: false; its custom data is marked so that no resend sends it.
+    applyData(visitor, items, config, this.visitors, this.logger, local);
     this.tracker.recordData(visitor, resolveNames(tracked, config, this.logger));
   }
 

@@ -195,7 +195,7 @@ export abstract class KameleoonClientBase {
     });
     if (data.length === 0) return;
     const visitor = this.#c.visitor(visitorCode);
-    this.#c.storeData(visitor, data, config, track ? data : []);
+    this.#c.storeData(visitor, data, config, track ? data : [], !track);
     this.#c.dataChanged(visitor);
   }
 

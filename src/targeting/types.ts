@@ -58,7 +58,8 @@ export interface ConversionRecord {
 
 /** Everything known about a visitor, as targeting conditions read it. */
 export interface VisitorData {
-  customData: Map<number, { values: string[]; overwrite: boolean }>;
+  /** By index; `local`: added with `addData(..., { track: false })`, never sent (not even with the VISITOR-scope resend). */
+  customData: Map<number, { values: string[]; overwrite: boolean; local?: true }>;
   pageViews: Map<string, PageViewRecord>;
   conversions: ConversionRecord[];
   browser?: { browser: string; version: number | undefined };

@@ -254,7 +254,7 @@ export class Tracker {
     if (extra?.data && this.#windowEnd() <= now) {
       // The window moves once this visitor's lines are built (see #composeSafely).
       opening = now + VISITOR_SCOPE_WINDOW_MS;
-      if (consent) for (const [index, { values, overwrite }] of extra.data.customData) if (visitorScope?.has(index)) add({ kind: 'customData', index, values, overwrite } as TrackedItem);
+      if (consent) for (const [index, { values, overwrite, local }] of extra.data.customData) if (!local && visitorScope?.has(index)) add({ kind: 'customData', index, values, overwrite } as TrackedItem);
     }
     if (extra) extra.pending = kept.length ? kept : undefined;
     own!.unsentKinds = due.filter((kind) => kept.some((item) => item.kind === kind));

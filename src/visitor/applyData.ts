@@ -20,7 +20,7 @@ export function withEventTime<T extends object>(item: T, time: number | undefine
  * links the user id it carries to this (anonymous) visitor: the user id then reads this
  * visitor's data and buckets with this visitor's code, across devices.
  */
-export function applyData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger): void {
+export function applyData(visitor: number, items: KameleoonDataType[], config: ParsedConfig, store: VisitorStore, logger: Logger, local = false): void {
   const owner = store.ownerOf(visitor);
   const code = store.codeOf(visitor);
   // Created on the first stored item: a visitor whose items were all ignored has no data (visits depend on it).
@@ -46,7 +46,7 @@ export function applyData(visitor: number, items: KameleoonDataType[], config: P
           extra.data = undefined;
           store.changed(linked);
         }
-        data().customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
+        data().customData.set(index, local ? { values: item.values.slice(), overwrite: item.overwrite, local } : { values: item.values.slice(), overwrite: item.overwrite });
         break;
       }
       case 'pageView': {

@@ -10,7 +10,8 @@ interface SerializedVisitor {
   /** Assignment times (epoch seconds, 0 = unknown), one per triple of `s`; absent when all are unknown. */
   a?: number[];
   d?: {
-    cd: [number, string[], boolean][];
+    /** Custom data: index, values, overwrite and, for data added with `track: false`, 1. */
+    cd: [number, string[], boolean, 1?][];
     /** Conversions: goal, revenue, negative and, when known, the time (epoch ms). */
     cv: [number, number, boolean, number?][];
     pv: [string, string, number[] | null, number[]][];
@@ -38,7 +39,7 @@ function serialize(visitor: PersistedVisitor): SerializedVisitor {
   if (data) {
     const { customData, pageViews, conversions, personalizations, cbScores: _c, ...others } = data;
     out.d = {
-      cd: [...customData].map(([i, v]) => [i, v.values, v.overwrite]),
+      cd: [...customData].map(([i, v]) => (v.local ? [i, v.values, v.overwrite, 1] : [i, v.values, v.overwrite])),
       pv: [...pageViews.values()].map((p) => [p.url, p.title, p.referrers ?? null, p.times]),
       cv: conversions.map((c) => (c.time === undefined ? [c.goalId, c.revenue, c.negative] : [c.goalId, c.revenue, c.negative, c.time])),
       o: others,
@@ -70,7 +71,7 @@ function deserialize(s: SerializedVisitor): PersistedVisitor {
       data: s.d
         ? {
             ...s.d.o,
-            customData: new Map(s.d.cd.map(([i, values, overwrite]) => [i, { values, overwrite }])),
+            customData: new Map(s.d.cd.map(([i, values, overwrite, local]) => [i, local === 1 ? { values, overwrite, local: true } : { values, overwrite }])),
             pageViews: new Map(s.d.pv.map(([url, title, referrers, times]) => [url, { url, title, referrers: referrers ?? undefined, times }])),
             conversions: s.d.cv.map(([goalId, revenue, negative, time]) => (Number.isFinite(time) ? { goalId, revenue, negative, time } : { goalId, revenue, negative })),
             ...(Array.isArray(s.d.ps) ? { personalizations: new Map(s.d.ps.map(([id, time]) => [id, Number.isFinite(time) ? time : 0])) } : {}),

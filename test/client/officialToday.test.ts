@@ -210,6 +210,53 @@ describe('getDataFile()', () => {
 });
 
 describe("addData's track option", () => {
+  it('{ track: false } keeps the data for targeting and never sends it; the default sends it', async () => {
+    const b = backend();
+    const client = new KameleoonClient({ siteCode: 's', configuration: { defaultDataFile: basicConfig() as never }, externals: { logger: { log() {} }, requester: b.requester } });
+    await client.initialize();
+    client.addData('v1', new CustomData(0, 'local-only-value'), { track: false });
+    client.addData('v1', new CustomData(1, 'tracked-value'));
+    client.flush({ instant: true });
+    await vi.waitFor(() => expect(b.requests.some((r) => r.type === 'tracking')).toBe(true));
+    const body = b.requests.filter((r) => r.type === 'tracking').map((r) => r.body).join('\n');
+    expect(body).toContain('tracked-value');
+    expect(body).not.toContain('local-only-value');
+    // The VISITOR-scope resend (index 0 is of VISITOR scope) of a later visit skips it too.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    client.addData('v1', new CustomData(1, 'later-value'));
+    await client.flushInstant('v1');
+    await client.close();
+    const all = b.requests.map((r) => r.body).join('\n');
+    expect(all).toContain('later-value');
+    expect(all).not.toContain('local-only-value');
+  });
+
+  it('in a browser, the mark survives a reload: the next page does not send it either', async () => {
+    const b = backend();
+    const storage = createMemoryStorage();
+    const params = {
+      siteCode: 'local-site',
+      configuration: { defaultDataFile: basicConfig() as never },
+      externals: { logger: { log() {} }, requester: b.requester, storage },
+      _internals: { platformAnalyzer: { getResult: () => ({}) } },
+    };
+    const first = new BrowserClient(params);
+    await first.initialize();
+    first.addData('v1', new CustomData(0, 'local-only-value'), { track: false });
+    await first.close();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    const next = new BrowserClient(params);
+    await next.initialize();
+    next.addData('v1', new CustomData(1, 'next-page-value'));
+    await next.flushInstant('v1');
+    await next.close();
+    const all = b.requests.map((r) => r.body).join('\n');
+    expect(all).toContain('next-page-value');
+    expect(all).not.toContain('local-only-value');
+  });
+
   it('options other than { track?: boolean } are an InvalidArgument', async () => {
     const client = await clientFor();
     expect(() => client.addData('v1', new CustomData(0, 'x'), { track: 'no' } as never)).toThrow(/track must be a boolean/);
