@@ -36,6 +36,8 @@ export class ClientCore {
   #siteCode: string;
   readonly variables = new VariablesCache();
   readonly cookies: VisitorCodeCookies;
+  /** Browsers: the `kameleoonQueue` entries already handed off (see handOff). */
+  readonly #handedOff = new WeakSet<object>();
   /** The official stub mode: no request, no timer (see SDKParameters.stubMode). */
   readonly stubMode: boolean;
   config: ParsedConfig | undefined;
@@ -213,6 +215,30 @@ export class ClientCore {
       throw new FeatureEnvironmentDisabled(`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
     }
     return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track && !quiet, save && !quiet, quiet) };
+  }
+
+  /**
+   * Browsers, as the official SDK 4.23 in `getVisitorCode()`: the assignments a server's
+   * `getEngineTrackingCode` wrote into `window.kameleoonQueue` become the visitor's (so the
+   * browser's decisions follow the server's), recorded as already tracked (the server tracked
+   * them: nothing is exposed twice). Entries are read once and left in place; none are read while
+   * Kameleoon's engine (`window.Kameleoon`) is on the page, which reads them itself.
+   */
+  handOff(visitorCode: string, config: ParsedConfig): void {
+    const page = globalThis as { kameleoonQueue?: unknown; Kameleoon?: unknown };
+    const queue = page.kameleoonQueue;
+    if (!Array.isArray(queue) || page.Kameleoon !== undefined) return;
+    for (const entry of queue) {
+      if (!Array.isArray(entry) || entry[0] !== 'Experiments.assignVariation' || this.#handedOff.has(entry)) continue;
+      this.#handedOff.add(entry);
+      const [, experimentId, variationId] = entry as [string, unknown, unknown];
+      const experiment = typeof experimentId === 'number' ? config.experiments.get(experimentId) : undefined;
+      if (!experiment || typeof variationId !== 'number' || ![...experiment.variations.values()].includes(variationId)) continue;
+      const visitor = this.visitor(visitorCode);
+      this.visitors.assignments(visitor).set(experimentId as number, variationId, experiment.type === 'TARGETED_DELIVERY', false, Date.now());
+      this.visitors.markSent(visitor, [experimentId as number]);
+      this.visitors.changed(visitor);
+    }
   }
 
   /**

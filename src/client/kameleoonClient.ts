@@ -155,6 +155,7 @@ export abstract class KameleoonClientBase {
     const { visitorCode, isNew } = this.#c.cookies.resolve(params);
     const config = this.#c.config;
     if (config) {
+      if (!this.#c.platform.packageInfo.isServer) this.#c.handOff(visitorCode, config);
       const simulated = parseSimulationCookie(this.#c.cookies.read(params, SIMULATION_COOKIE), config);
       const visitor = this.#c.visitor(visitorCode);
       if (simulated || this.#c.visitors.extra(visitor)?.simulated) this.#c.visitors.extraOf(visitor).simulated = simulated;

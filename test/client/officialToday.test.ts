@@ -364,3 +364,60 @@ describe('flushInstant()', () => {
     await client.close();
   });
 });
+
+describe('the hand-off of server decisions (window.kameleoonQueue), as the official SDK 4.23', () => {
+  const page = globalThis as { kameleoonQueue?: unknown; Kameleoon?: unknown };
+  afterEach(() => {
+    delete page.kameleoonQueue;
+    delete page.Kameleoon;
+  });
+
+  /** What a server's getEngineTrackingCode wrote for `visitorCode`, run as the page runs it. */
+  async function serverHandOff(visitorCode: string): Promise<{ key: string; queue: unknown[] }> {
+    const server = await clientFor();
+    const { key } = server.getVariation({ visitorCode, featureKey: 'ff_50_50' });
+    const window: { kameleoonQueue?: unknown[] } = {};
+    new Function('window', server.getEngineTrackingCode(visitorCode))(window);
+    await server.close();
+    return { key, queue: window.kameleoonQueue! };
+  }
+
+  async function browserExposures(visitorCode: string): Promise<{ key: string; lines: string[] }> {
+    const b = backend();
+    const client = new BrowserClient({
+      siteCode: 'handoff-site',
+      configuration: { defaultDataFile: basicConfig() as never },
+      externals: { logger: { log() {} }, requester: b.requester, storage: createMemoryStorage() },
+      _internals: { platformAnalyzer: { getResult: () => ({}) } },
+    });
+    await client.initialize();
+    client.getVisitorCode(visitorCode);
+    const { key } = client.getVariation({ visitorCode, featureKey: 'ff_50_50' });
+    await client.flushInstant();
+    await client.close();
+    return { key, lines: b.requests.flatMap((r) => r.body.split('\n')).filter((l) => l.startsWith('eventType=experiment')) };
+  }
+
+  it("getVisitorCode() takes the server's assignments as already tracked: the browser does not expose them again", async () => {
+    const { key, queue } = await serverHandOff('hybrid-visitor');
+    expect(queue).toContainEqual(['Experiments.assignVariation', 2001, expect.any(Number), true]);
+    page.kameleoonQueue = queue;
+    const browser = await browserExposures('hybrid-visitor');
+    expect(browser.key).toBe(key);
+    expect(browser.lines).toEqual([]);
+    expect(queue.length).toBe(2); // left in place for whatever else reads it
+  });
+
+  it('without the queue, or with the engine on the page (it reads the queue itself), the browser tracks its exposure', async () => {
+    expect((await browserExposures('plain-visitor')).lines).toHaveLength(1);
+    const { queue } = await serverHandOff('engine-visitor');
+    page.kameleoonQueue = queue;
+    page.Kameleoon = {};
+    expect((await browserExposures('engine-visitor')).lines).toHaveLength(1);
+  });
+
+  it('entries that are not assignments of a known experiment and variation are ignored', async () => {
+    page.kameleoonQueue = [['Experiments.assignVariation', 999999, 1, true], ['Experiments.assignVariation', 2001, 424242, true], ['Experiments.assignVariation', '2001', '3001'], 'junk', null, ['Experiments.trigger', 2001, true]];
+    expect((await browserExposures('junk-visitor')).lines).toHaveLength(1);
+  });
+});
