@@ -101,6 +101,13 @@ describe('remote data through the client', () => {
     await c.getRemoteData('k');
     expect(server.requestsTo('/oauth/token')[0].body).toBe('grant_type=client_credentials&client_id=node-id&client_secret=node-secret');
     expect(server.requestsTo('/map/map')[0].headers.authorization).toBe('Bearer token-2');
+    // Every Data API read carries it (the official Node SDK 5.18.2 fix): visitor data, warehouse audiences.
+    server.on('/visit/visitor', () => ({ json: visitorDataFixture() }));
+    await c.getRemoteVisitorData({ visitorCode: VISITOR });
+    await c.getVisitorWarehouseAudience({ visitorCode: VISITOR, customDataIndex: 7 });
+    expect(server.requestsTo('/visit/visitor').map((r) => r.headers.authorization)).toEqual(['Bearer token-2']);
+    expect(server.requestsTo('/map/map').map((r) => r.headers.authorization)).toEqual(['Bearer token-2', 'Bearer token-2']);
+    expect(server.requestsTo('/oauth/token')).toHaveLength(1);
     await c.close();
   });
 });
