@@ -1,6 +1,6 @@
 import { FeatureEnvironmentDisabled, FeatureNotFound, NotInitialized } from '../errors.ts';
 import type { ConfigurationDelivery } from '../config/delivery.ts';
-import { warnUnknownConditionFields, type FeatureFlag, type ParsedConfig } from '../config/parse.ts';
+import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
 import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IPlatformAnalyzer, Platform } from '../platform/platform.ts';
@@ -54,8 +54,8 @@ export class ClientCore {
       consentOf: (visitor) => this.consentProvided(visitor),
       onConfiguration: (next, initial, ts) => {
         this.config = next;
-        // Condition fields this SDK does not read (a newer configuration): said once each.
-        warnUnknownConditionFields(next, this.logger);
+        // Condition fields this SDK does not read (a newer configuration): said once each, a moment later.
+        void import('../targeting/unknownFields.ts').then(({ warnUnknownConditionFields }) => warnUnknownConditionFields(next.raw, this.logger));
         this.tracker.load();
         if (!initial) this.events.configurationUpdate({ timestamp: ts ?? Date.now() });
       },

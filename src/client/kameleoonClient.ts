@@ -178,7 +178,7 @@ export abstract class KameleoonClientBase {
    */
   addData(visitorCode: string, ...data: KameleoonDataType[]): void;
   /**
-   * {@link KameleoonClientBase.addData | addData} with options last: `{ track: false }` keeps the
+   * `addData` with options last: `{ track: false }` keeps the
    * data for targeting only, never sent (the official SDK 4.18's `track` parameter; default true).
    * @throws what the first form throws, and {@link InvalidArgument} for options other than `{ track?: boolean }`
    */

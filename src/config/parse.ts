@@ -1,9 +1,8 @@
 import { ConfigurationError } from '../errors.ts';
 import { compileSegment } from '../targeting/tree.ts';
-import { unknownFields } from '../targeting/unknownFields.ts';
 import { nativeUserRegExp, type RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { CompiledSegment, MappedRule } from '../targeting/types.ts';
-import type { ConditionJson, ConfigurationJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './types.ts';
+import type { ConfigurationJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './types.ts';
 import { ruleSalt } from '../hashing/hash.ts';
 import { parseVariables, type Variable } from './variables.ts';
 
@@ -73,25 +72,6 @@ export interface ParsedConfig {
   };
   realTimeUpdate: boolean;
   dataApiDomain: string | undefined;
-  /**
-   * Fields of targeting conditions this SDK does not read, as `TYPE.field` (e.g.
-   * `CONVERSIONS.someNewSetting`), sorted: such a condition may decide otherwise than the
-   * Kameleoon app means. The client warns once per field (see {@link warnUnknownConditionFields}).
-   */
-  unknownConditionFields: string[];
-}
-
-/**
- * Warns once per field (per logger, so per client) about the configuration's
- * {@link ParsedConfig.unknownConditionFields}.
- */
-export function warnUnknownConditionFields(config: ParsedConfig, logger: { warnOnce(reason: string, message: string): void }): void {
-  for (const field of config.unknownConditionFields) {
-    logger.warnOnce(
-      `conditionField:${field}`,
-      `The configuration has targeting conditions with the field "${field}", which this SDK version does not read: those conditions may decide otherwise than the Kameleoon app says. Update the SDK.`,
-    );
-  }
 }
 
 const fail = (path: string, expected: string, got: unknown): never => {
@@ -124,7 +104,7 @@ function checkSplit(list: unknown, path: string): VariationByExpositionJson[] {
   });
 }
 
-function checkSegment(s: unknown, path: string, unknown: Set<string>): SegmentJson {
+function checkSegment(s: unknown, path: string): SegmentJson {
   if (!isObject(s) || !isObject(s.conditionsData)) return fail(path, 'a segment with conditionsData', s);
   const data = s.conditionsData;
   array(data.firstLevelOrOperators ?? [], `${path}.conditionsData.firstLevelOrOperators`);
@@ -134,7 +114,6 @@ function checkSegment(s: unknown, path: string, unknown: Set<string>): SegmentJs
     array<Record<string, unknown>>(g.conditions, `${path}.conditionsData.firstLevel[${i}].conditions`).forEach((c, j) => {
       if (!isObject(c)) fail(`${path}...conditions[${j}]`, 'an object', c);
       text(c.targetingType, `${path}.conditionsData.firstLevel[${i}].conditions[${j}].targetingType`);
-      for (const field of unknownFields(c as ConditionJson)) unknown.add(field);
     });
     g.orOperators ??= [];
   });
@@ -167,8 +146,7 @@ export function parseConfiguration(input: unknown, compile: RegexCompiler = nati
   const settings = isObject(raw.configuration) ? raw.configuration : {};
   const flagsJson = array<FeatureFlagJson>(raw.featureFlags, 'featureFlags');
   const customDataJson = array<Record<string, unknown>>(raw.customData ?? [], 'customData');
-  const unknown = new Set<string>();
-  const segmentsJson = raw.segments == null ? null : array<unknown>(raw.segments, 'segments').map((s, i) => checkSegment(s, `segments[${i}]`, unknown));
+  const segmentsJson = raw.segments == null ? null : array<unknown>(raw.segments, 'segments').map((s, i) => checkSegment(s, `segments[${i}]`));
 
   customDataJson.forEach((cd, i) => {
     if (!isObject(cd)) fail(`customData[${i}]`, 'an object', cd);
@@ -194,7 +172,7 @@ export function parseConfiguration(input: unknown, compile: RegexCompiler = nati
       mutuallyExclusiveGroup: f.mutuallyExclusiveGroup ? text(f.mutuallyExclusiveGroup, `${path}.mutuallyExclusiveGroup`) : null,
       bucketingCustomDataIndex: f.bucketingCustomDataId != null && indexById ? (indexById.get(f.bucketingCustomDataId) ?? null) : null,
       variations: new Map(),
-      rules: array<RuleJson>(f.rules, `${path}.rules`).map((r, j) => parseRule(r, `${path}.rules[${j}]`, segmentsJson, segments, compile, unknown)),
+      rules: array<RuleJson>(f.rules, `${path}.rules`).map((r, j) => parseRule(r, `${path}.rules[${j}]`, segmentsJson, segments, compile)),
     };
     array<Record<string, unknown>>(f.variations, `${path}.variations`).forEach((v, j) => {
       if (!isObject(v)) fail(`${path}.variations[${j}]`, 'an object', v);
@@ -281,17 +259,16 @@ export function parseConfiguration(input: unknown, compile: RegexCompiler = nati
     },
     realTimeUpdate: settings.realTimeUpdate === true,
     dataApiDomain: typeof settings.dataApiDomain === 'string' ? settings.dataApiDomain : undefined,
-    unknownConditionFields: [...unknown].sort(),
   };
 }
 
-function parseRule(r: RuleJson, path: string, segmentsJson: SegmentJson[] | null, segments: Map<string, CompiledSegment>, compile: RegexCompiler, unknown: Set<string>): Rule {
+function parseRule(r: RuleJson, path: string, segmentsJson: SegmentJson[] | null, segments: Map<string, CompiledSegment>, compile: RegexCompiler): Rule {
   if (!isObject(r)) fail(path, 'an object', r);
   let segment: CompiledSegment | null = null;
   if (segmentsJson) {
     segment = r.segmentId != null ? (segments.get(String(r.segmentId)) ?? null) : null;
   } else if (r.segment != null) {
-    segment = compileSegment(checkSegment(r.segment, `${path}.segment`, unknown), compile);
+    segment = compileSegment(checkSegment(r.segment, `${path}.segment`), compile);
   }
   const id = finite(r.id, `${path}.id`);
   const experimentId = id32(r.experimentId, `${path}.experimentId`);

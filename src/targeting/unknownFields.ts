@@ -1,4 +1,10 @@
-import type { ConditionJson } from '../config/types.ts';
+import type { ConditionJson, ConfigurationJson } from '../config/types.ts';
+
+/**
+ * The check of a configuration's targeting conditions for fields this SDK does not read, loaded
+ * when a configuration is installed (a diagnostic: its bytes stay out of the bundle a page loads
+ * up front).
+ */
 
 /** Fields every condition may carry: read by the tree (`targetingType`, `isInclude`) or harmless (`id`, `weight`). */
 const COMMON_FIELDS = ['targetingType', 'isInclude', 'id', 'weight'];
@@ -43,4 +49,30 @@ export function unknownFields(c: ConditionJson): string[] {
   const known = Object.hasOwn(KNOWN_FIELDS, c.targetingType) ? KNOWN_FIELDS[c.targetingType] : undefined;
   if (!known) return [];
   return Object.keys(c).filter((field) => !known.includes(field) && !COMMON_FIELDS.includes(field)).map((field) => `${c.targetingType}.${field}`);
+}
+
+/**
+ * The fields of the configuration's conditions (top-level segments and the older inline ones)
+ * this SDK does not read, as `TYPE.field`, sorted: such a condition may decide otherwise than the
+ * Kameleoon app means.
+ */
+export function unknownConditionFields(raw: ConfigurationJson): string[] {
+  const found = new Set<string>();
+  const doc = raw as { segments?: unknown; featureFlags?: { rules?: { segment?: unknown }[] }[] };
+  const segments = [...(Array.isArray(doc.segments) ? doc.segments : []), ...(doc.featureFlags ?? []).flatMap((f) => (f.rules ?? []).map((r) => r.segment))];
+  for (const segment of segments) {
+    const groups = (segment as { conditionsData?: { firstLevel?: { conditions?: ConditionJson[] }[] } } | null)?.conditionsData?.firstLevel;
+    for (const group of Array.isArray(groups) ? groups : []) for (const c of group?.conditions ?? []) for (const field of unknownFields(c)) found.add(field);
+  }
+  return [...found].sort();
+}
+
+/** Warns once per field (per logger, so per client) about the configuration's {@link unknownConditionFields}. */
+export function warnUnknownConditionFields(raw: ConfigurationJson, logger: { warnOnce(reason: string, message: string): void }): void {
+  for (const field of unknownConditionFields(raw)) {
+    logger.warnOnce(
+      `conditionField:${field}`,
+      `The configuration has targeting conditions with the field "${field}", which this SDK version does not read: those conditions may decide otherwise than the Kameleoon app says. Update the SDK.`,
+    );
+  }
 }

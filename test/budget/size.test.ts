@@ -4,13 +4,18 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (28.4 KB and 30.7 KB min+gzip up front,
- * 40.6 KB and 43.0 KB with the lazy chunks, when last set: issue 17 added 1.3 KB for the official
- * Node SDK's forms (Next.js cookies, a user's cookie manager in the Node form, setLegalConsent's
- * object form), getVisitorCode's and setLegalConsent's misuse checks and warnings, stubMode, credentials and KameleoonLogger, and the
- * React hooks 0.2 KB more for pure renders with a server snapshot; the check of unknown options
- * loads lazily; the measure bundles every export of
- * the entry, so the official SDK's public names, exported for drop-in compatibility, count in full
+ * The budgets are ratchets at the sizes reached so far (29.9 KB and 32.2 KB min+gzip up front,
+ * 43.4 KB and 45.8 KB with the lazy chunks, when last set. Raised twice, with the reasons: issue 17
+ * added 1.3 KB for the official Node SDK's forms (Next.js cookies, a user's cookie manager in the
+ * Node form, setLegalConsent's object form), getVisitorCode's and setLegalConsent's misuse checks
+ * and warnings, stubMode, credentials and KameleoonLogger, and the React hooks 0.2 KB for pure
+ * renders with a server snapshot; issue 18 added 1.5 KB for today's official API: the visit scopes
+ * of five conditions with assignment, conversion and personalization times (0.7 KB), the
+ * server-to-browser hand-off (0.2 KB), flushInstant, refreshDataFileIfStale, dataFileCacheTtl,
+ * the cached getDataFile, addData's track option and OFF-flag simulation (0.4 KB), and the warning
+ * that the standard build has no INFO/DEBUG messages (0.1 KB). The checks of unknown options and of
+ * unknown condition fields load lazily; the measure bundles every export of the entry, so the
+ * official SDK's public names, exported for drop-in compatibility, count in full
  * here although an app pays only for those it imports):
  * issue 7 asks for 12 KB and 14 KB, which the core does not reach yet (see README, "Figures").
  * Lower them as the core shrinks; never raise them without saying why in the commit.
@@ -20,8 +25,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 28.4 * KB, totalGzipped: 40.6 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 30.7 * KB, totalGzipped: 43.0 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 29.9 * KB, totalGzipped: 43.4 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 32.2 * KB, totalGzipped: 45.8 * KB },
 };
 
 /** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */

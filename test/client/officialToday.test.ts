@@ -421,3 +421,17 @@ describe('the hand-off of server decisions (window.kameleoonQueue), as the offic
     expect((await browserExposures('junk-visitor')).lines).toHaveLength(1);
   });
 });
+
+describe('targeting condition fields this SDK does not read', () => {
+  it('are warned once per field when a configuration with them is installed', async () => {
+    const config = basicConfig();
+    config.segments = [
+      ...(config.segments ?? []),
+      { id: 999, name: 'new', conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions: [{ id: 1, targetingType: 'CONVERSIONS', isInclude: true, weight: 1, goalId: 1, futureSetting: 'x' }] }] } },
+    ];
+    const logger = recordingLogger();
+    const client = await clientFor(config, { externals: { logger } });
+    await vi.waitFor(() => expect(logger.lines.filter((l) => l.includes('"CONVERSIONS.futureSetting"'))).toHaveLength(1));
+    await client.close();
+  });
+});

@@ -8,7 +8,8 @@
  * 4.17.1 does (every record counts): our deliberate choice, where Go would apply its defaults.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfiguration, warnUnknownConditionFields } from '../../src/config/parse.ts';
+import { parseConfiguration } from '../../src/config/parse.ts';
+import { unknownConditionFields, warnUnknownConditionFields } from '../../src/targeting/unknownFields.ts';
 import { evaluateFlag, type EvaluationEnv, type EvaluationVisitor } from '../../src/evaluation/evaluate.ts';
 import { HashMemo } from '../../src/hashing/memo.ts';
 import { emptyVisitorData, VisitorStore } from '../../src/visitor/visitorStore.ts';
@@ -286,27 +287,27 @@ describe('condition fields the SDK does not read', () => {
       e: { targetingType: 'CUSTOM_DATUM', customDataIndex: '0', valueMatchType: 'EXACT', value: 'x' },
       f: { targetingType: 'TARGET_EXPERIMENT', experimentId: 1, variationId: 2, variationMatchType: 'ANY', visitScope: 'CURRENT_VISIT' },
     });
-    expect(parseConfiguration(doc).unknownConditionFields).toEqual(['CONVERSIONS.newSetting', 'FIRST_VISIT.countInMillis']);
+    expect(unknownConditionFields(parseConfiguration(doc).raw)).toEqual(['CONVERSIONS.newSetting', 'FIRST_VISIT.countInMillis']);
 
     // The older format: segments inline in the rules.
     const inline = structuredClone(doc) as Record<string, unknown> & { segments?: unknown[]; featureFlags: { rules: Record<string, unknown>[] }[] };
     const segments = inline.segments as { id: number }[];
     for (const flag of inline.featureFlags) for (const rule of flag.rules) rule.segment = segments.find((s) => s.id === rule.segmentId);
     delete inline.segments;
-    expect(parseConfiguration(inline).unknownConditionFields).toEqual(['CONVERSIONS.newSetting', 'FIRST_VISIT.countInMillis']);
+    expect(unknownConditionFields(parseConfiguration(inline).raw)).toEqual(['CONVERSIONS.newSetting', 'FIRST_VISIT.countInMillis']);
   });
 
   it('a configuration of today has none', () => {
     const doc = oneFlagPerCondition({ a: { targetingType: 'TARGET_FEATURE_FLAG', featureFlagId: 1, variationKey: 'on', ruleId: 2 }, b: { targetingType: 'PAGE_URL', url: '/', matchType: 'EXACT' } });
-    expect(parseConfiguration(doc).unknownConditionFields).toEqual([]);
+    expect(unknownConditionFields(parseConfiguration(doc).raw)).toEqual([]);
   });
 
   it('warnUnknownConditionFields warns once per field through warnOnce', () => {
     const parsed = parseConfiguration(oneFlagPerCondition({ a: { targetingType: 'CONVERSIONS', goalId: 1, newSetting: true }, b: { targetingType: 'SEGMENT', segmentId: 1, other: 2 } }));
     const seen = new Map<string, string>();
     const logger = { warnOnce: (reason: string, message: string) => void (seen.has(reason) || seen.set(reason, message)) };
-    warnUnknownConditionFields(parsed, logger);
-    warnUnknownConditionFields(parsed, logger);
+    warnUnknownConditionFields(parsed.raw, logger);
+    warnUnknownConditionFields(parsed.raw, logger);
     expect([...seen.keys()]).toEqual(['conditionField:CONVERSIONS.newSetting', 'conditionField:SEGMENT.other']);
     expect(seen.get('conditionField:CONVERSIONS.newSetting')).toContain('"CONVERSIONS.newSetting"');
   });
