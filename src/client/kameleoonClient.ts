@@ -419,6 +419,16 @@ export abstract class KameleoonClientBase {
     return [...this.#c.requireConfig('getFeatureFlags').flags.values()].map((f) => ({ id: f.id, key: f.featureKey }));
   }
 
+  /**
+   * The keys of every flag of the configuration (the server SDKs' `getFeatureList`, named
+   * deprecated by the official changelog of 4.21).
+   * @deprecated As in the official SDK: use {@link KameleoonClientBase.getDataFile | getDataFile}.
+   * @throws {@link NotInitialized} before a configuration is loaded
+   */
+  getFeatureList(): string[] {
+    return [...this.#c.requireConfig('getFeatureList').flags.keys()];
+  }
+
   #activeFlags(visitorCode: string, method: string): { flag: FeatureFlag; evaluation: Evaluation }[] {
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig(method);

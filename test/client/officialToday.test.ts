@@ -435,3 +435,12 @@ describe('targeting condition fields this SDK does not read', () => {
     await client.close();
   });
 });
+
+describe('getFeatureList() (deprecated in favour of getDataFile, as the official 4.21)', () => {
+  it('lists every flag key of the configuration', async () => {
+    const client = await clientFor();
+    expect(client.getFeatureList()).toEqual(basicConfig().featureFlags.map((f: { featureKey: string }) => f.featureKey));
+    expect(client.getFeatureList()).toEqual([...client.getDataFile().featureFlags.keys()]);
+    await client.close();
+  });
+});
