@@ -60,6 +60,7 @@ export default defineConfig({
       entry: {
         browser: 'src/browser.ts',
         node: 'src/node.ts',
+        edge: 'src/edge.ts',
         react: 'react/index.ts',
         'react-sdk': 'react/sdk/index.ts',
         // The /full entries (INFO and DEBUG logging): only they import src/full/.

@@ -8,6 +8,9 @@ import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
 export * from './index.ts';
 
+/** Which build of the package a runtime resolved (`'browser'` here; `'edge'` and `'node'` in the others). */
+export const BUILD = 'browser';
+
 /**
  * The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, the visitor's
  * browser, system, device and page collected, tracking loaded after the first configuration.

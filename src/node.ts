@@ -8,6 +8,9 @@ import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
 
+/** Which build of the package a runtime resolved (`'node'` here; `'edge'` and `'browser'` in the others). */
+export const BUILD = 'node';
+
 /** The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response. */
 export class KameleoonClient extends KameleoonClientBase {
   /**

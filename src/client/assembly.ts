@@ -17,6 +17,13 @@ export interface ClientAssembly {
   compileRegex: RegexCompiler;
   /** Browsers: describes the visitor's browser, system, device and page (`_internals.platformAnalyzer` replaces it). */
   platformAnalyzer?: IPlatformAnalyzer;
+  /**
+   * Edge runtimes: the client lives in an isolate that serves requests one promise chain each.
+   * No timer (no polling, no tracking tick, no stream): the configuration comes with `initialize()`
+   * and `refreshDataFileIfStale()`, tracking leaves with `flushInstant()`. No call returns a
+   * promise another call created (an edge runtime forbids awaiting one across requests).
+   */
+  perRequest?: boolean;
 }
 
 /** How an entry provides the tracking pipeline (see tracking/pipeline.ts). */

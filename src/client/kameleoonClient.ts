@@ -31,6 +31,7 @@ export abstract class KameleoonClientBase {
   readonly #c: ClientCore;
   #initializing: Promise<boolean> | undefined;
   #dataFile: { config: object; view: DataFile } | undefined;
+  readonly #perRequest: boolean;
   #closing: Promise<void> | undefined;
 
   /** Only the platform entries construct clients, passing what they assemble. */
@@ -40,7 +41,9 @@ export abstract class KameleoonClientBase {
   protected constructor(params: SDKParameters, assembly?: ClientAssembly) {
     if (!assembly) throw new InvalidArgument('Construct KameleoonClient from the package entry (import { KameleoonClient } from \'kameleoon-ts\').');
     this.#c = new ClientCore(params, assembly);
-    if (!this.#c.stubMode) this.#c.tracker.start();
+    this.#perRequest = assembly.perRequest === true;
+    // Edge runtimes forbid timers outside a request: tracking leaves with flushInstant there.
+    if (!this.#c.stubMode && !this.#perRequest) this.#c.tracker.start();
   }
 
   /**
@@ -55,6 +58,8 @@ export abstract class KameleoonClientBase {
    */
   initialize(): Promise<boolean> {
     if (this.#c.stubMode) return Promise.resolve(false);
+    // Edge runtimes: a promise of this call's own (see ClientAssembly.perRequest).
+    if (this.#perRequest) return this.#c.config ? Promise.resolve(true) : this.#c.delivery.start().then(() => true);
     this.#initializing ??= this.#c.delivery.start().then(
       () => true,
       (err: unknown) => {

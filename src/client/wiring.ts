@@ -95,6 +95,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     random,
     onUpdate: hooks.onConfiguration,
     onStateChange: () => events.statusChange(),
+    perRequest: assembly.perRequest,
   });
   tracker = new TrackingHandle(assembly.tracking, {
     siteCode,
@@ -114,6 +115,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     logger,
     random,
     soundItem: isSoundItem,
+    perRequest: assembly.perRequest,
   });
   return {
     siteCode,

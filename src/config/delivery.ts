@@ -81,6 +81,8 @@ export interface DeliveryOptions {
   onUpdate(config: ParsedConfig, initial: boolean, timestamp: number | undefined): void;
   /** Called after the state (status, source, last update or error, streaming) changed. */
   onStateChange?: () => void;
+  /** Edge runtimes (see ClientAssembly.perRequest): no timer, no stream, no fetch shared between callers. */
+  perRequest?: boolean;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -182,6 +184,8 @@ export class ConfigurationDelivery {
    */
   refresh(ts?: number): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false);
+    // Edge runtimes: each caller fetches for itself (concurrent first requests each fetch once).
+    if (this.#o.perRequest) return this.#fetchOnce(ts);
     if (this.#inflight) {
       if (ts !== undefined) this.#pendingTs = ts;
       return this.#inflight;
@@ -263,7 +267,7 @@ export class ConfigurationDelivery {
 
   #schedulePoll(ms: number): void {
     clearTimeout(this.#pollTimer);
-    if (this.#closed) return;
+    if (this.#closed || this.#o.perRequest) return;
     this.#pollTimer = later(() => {
       if (typeof document !== 'undefined' && document.visibilityState === 'hidden') {
         this.#dueWhileHidden = true;
@@ -287,7 +291,7 @@ export class ConfigurationDelivery {
 
   /** Opens or closes the stream as the configuration's `realTimeUpdate` says. */
   #syncStream(): void {
-    const wanted = () => !this.#closed && this.#config?.realTimeUpdate === true;
+    const wanted = () => !this.#closed && !this.#o.perRequest && this.#config?.realTimeUpdate === true;
     if (wanted() && !this.#stream && !this.#streamLoading) {
       // The stream's code is loaded when a configuration first asks for real time.
       this.#streamLoading = true;

@@ -78,6 +78,7 @@ export class Outbox {
   readonly #random: () => number;
   readonly #persistence: OutboxPersistence | undefined;
   readonly #offline: (() => boolean) | undefined;
+  readonly #claim: boolean;
 
   constructor(options: {
     /** Sends a batch; `signal` aborts when the outbox closes (the request is then abandoned). */
@@ -91,7 +92,14 @@ export class Outbox {
      * 127.0.0.1 and captive networks report it too), which words the log of a failed request.
      */
     offline?: () => boolean;
+    /**
+     * Edge runtimes: each flush sends batches it takes out of the queue (put back at the front when
+     * they fail), so that concurrent flushes (of concurrent requests) never await each other's
+     * promise nor send a line twice.
+     */
+    claim?: boolean;
   }) {
+    this.#claim = options.claim === true;
     this.#offline = options.offline;
     this.#send = options.send;
     this.#logger = options.logger;
@@ -190,6 +198,7 @@ export class Outbox {
 
   /** The drain in flight, else a new one (whatever the backoff); none once closed. */
   #run(): Promise<void> {
+    if (this.#claim) return this.#stop.signal.aborted ? Promise.resolve() : this.#drainClaimed();
     if (this.#inflight || this.#stop.signal.aborted) return this.#inflight ?? Promise.resolve();
     const run = this.#drain().finally(() => {
       this.#inflight = undefined;
@@ -229,6 +238,34 @@ export class Outbox {
       } else {
         this.#stats.droppedRejected += batch.length;
       }
+    }
+  }
+
+  /** The drain of an edge runtime's flush: batches taken out of the queue, put back at the front on failure. */
+  async #drainClaimed(): Promise<void> {
+    const signal = this.#stop.signal;
+    while (this.size && Date.now() >= this.#retryAt) {
+      const batch = this.#batch();
+      this.#removeFront(batch);
+      let outcome: SendOutcome;
+      try {
+        outcome = await this.#send(batch, signal);
+      } catch (err) {
+        if (signal.aborted) return void this.add(batch, true);
+        this.#logger.error(`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
+        outcome = 'retry';
+      }
+      if (outcome === 'retry') {
+        this.add(batch, true);
+        this.#failures++;
+        this.#stats.failures++;
+        this.#retryAt = Date.now() + jitter(backoff(this.#failures, this.#limits.retryBaseMs, this.#limits.retryCapMs), 0.2, this.#random);
+        return;
+      }
+      this.#failures = 0;
+      this.#retryAt = 0;
+      if (outcome === 'sent') this.#stats.sentLines += batch.length;
+      else this.#stats.droppedRejected += batch.length;
     }
   }
 

@@ -38,6 +38,8 @@ export interface TrackingDeps {
    * for a visitor the store does not know. Read as a visitor is scheduled.
    */
   consentOf: (visitor: number | undefined) => boolean;
+  /** Edge runtimes: concurrent flushes claim their batches (see Outbox's `claim`). */
+  perRequest?: boolean;
   logger: Logger;
   random: () => number;
   /**
@@ -96,6 +98,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle & Partia
     limits: deps.limits,
     persistence: page && { save: (lines) => page.persist(siteCode, lines) },
     offline: page && (() => page.offline()),
+    claim: deps.perRequest,
   });
   const tracker = new Tracker({ ...deps, isServer: deps.sdk.isServer, outbox, random, intervalMs: deps.trackingIntervalMs, logger });
   const stops: (() => void)[] = [];

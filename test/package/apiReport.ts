@@ -11,6 +11,7 @@ import { HERE } from './harness.ts';
 export const API_ENTRIES = {
   browser: 'dist/types/src/browser.d.ts',
   node: 'dist/types/src/node.d.ts',
+  edge: 'dist/types/src/edge.d.ts',
   react: 'dist/types/react/index.d.ts',
   'react-sdk': 'dist/types/react/sdk/index.d.ts',
   devserver: 'dist/types/src/devserver/index.d.ts',

@@ -9,6 +9,7 @@ export const ENTRIES = [
   'kameleoon-ts',
   'kameleoon-ts/browser',
   'kameleoon-ts/node',
+  'kameleoon-ts/edge',
   'kameleoon-ts/react',
   'kameleoon-ts/react-sdk',
   'kameleoon-ts/devserver',

@@ -53,7 +53,7 @@ interface RuntimeCheck {
   /** How the project's TypeScript resolves the same entries. */
   types: ExportQuery;
   /** The build "." must resolve to, in types and at run time. */
-  dot: 'node' | 'browser';
+  dot: 'node' | 'browser' | 'edge';
 }
 
 const PROJECTS: Record<ProjectName, { shared: string[]; failFile: string; runtime: RuntimeCheck[] }> = {
@@ -63,6 +63,10 @@ const PROJECTS: Record<ProjectName, { shared: string[]; failFile: string; runtim
     runtime: [
       { label: 'import', probe: 'exports.mjs', conditions: [], types: { mode: 'import', conditions: [] }, dot: 'node' },
       { label: 'import, --conditions=browser', probe: 'exports.mjs', conditions: ['browser'], types: { mode: 'import', conditions: ['browser'] }, dot: 'browser' },
+      // Edge runtimes' conditions (Workers, Vercel Edge, Deno) resolve the edge build, before node or browser.
+      { label: 'import, --conditions=workerd', probe: 'exports.mjs', conditions: ['workerd'], types: { mode: 'import', conditions: ['workerd'] }, dot: 'edge' },
+      { label: 'import, --conditions=edge-light', probe: 'exports.mjs', conditions: ['edge-light'], types: { mode: 'import', conditions: ['edge-light'] }, dot: 'edge' },
+      { label: 'import, --conditions=deno', probe: 'exports.mjs', conditions: ['deno'], types: { mode: 'import', conditions: ['deno'] }, dot: 'edge' },
     ],
   },
   'bundler-react': {
@@ -165,6 +169,27 @@ describe('the packed tarball', () => {
     const result = await publint;
     expect(result.code, describeRun('publint', result)).toBe(0);
   });
+
+  it('the edge build, and every chunk it imports, uses Web APIs only: no node: module, no Buffer, no process', () => {
+    const dist = join(projects.esm, 'node_modules/kameleoon-ts/dist');
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(dist, file), 'utf8');
+      // Static imports start a line in the build; dynamic ones are import("...") calls.
+      for (const match of code.matchAll(/^(?:import|export)\b[^;]*?["']([^"']+)["'];?$|\bimport\(\s*["']([^"']+)["']\s*\)/gm)) {
+        const specifier = match[1] ?? match[2];
+        if (specifier.startsWith('./')) visit(specifier.slice(2));
+        else if (specifier.startsWith('node:') || !['zustand', 'zustand/vanilla', 'eventsource-parser', 'js-cookie', 'idb-keyval'].includes(specifier)) problems.push(`${file} imports ${specifier}`);
+      }
+      for (const global of code.matchAll(/\b(Buffer|process|require|__dirname|setImmediate)\b(?=\s*[.(])/g)) problems.push(`${file} uses ${global[1]}`);
+    };
+    visit('edge.js');
+    expect(seen.size).toBeGreaterThan(1);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
 });
 
 describe('run-time exports equal the declared value exports', () => {
@@ -184,7 +209,9 @@ describe('run-time exports equal the declared value exports', () => {
       // import resolves the ES-module declarations, require (and node10) the CommonJS tree.
       const tree = check.types.mode === 'import' ? 'node_modules/kameleoon-ts/dist/types/' : 'node_modules/kameleoon-ts/dist/types-cjs/';
       if (!file.startsWith(tree)) problems.push(`${entry}: declarations ${file}, expected under ${tree}`);
-      if ((entry === 'kameleoon-ts' || entry === 'kameleoon-ts/full') && !file.endsWith(`/src/${check.dot}.d.ts`)) problems.push(`${entry}: declarations ${file}, expected the ${check.dot} build's`);
+      // The /full entries have no edge build: Node.js (which always adds its `node` condition) gives the Node one's.
+      const dot = entry === 'kameleoon-ts/full' && check.dot === 'edge' ? 'node' : check.dot;
+      if ((entry === 'kameleoon-ts' || entry === 'kameleoon-ts/full') && !file.endsWith(`/src/${dot}.d.ts`)) problems.push(`${entry}: declarations ${file}, expected the ${dot} build's`);
       const onlyRuntime = runtime[entry].filter((name) => !values.includes(name));
       const onlyDeclared = values.filter((name) => !runtime[entry].includes(name));
       if (onlyRuntime.length > 0 || onlyDeclared.length > 0) {
@@ -192,7 +219,8 @@ describe('run-time exports equal the declared value exports', () => {
       }
     });
     expect(runtime['kameleoon-ts'].includes('KameleoonClientFactory')).toBe(check.dot === 'node');
-    expect(runtime['kameleoon-ts/full'].includes('KameleoonClientFactory')).toBe(check.dot === 'node');
+    expect(runtime['kameleoon-ts/full'].includes('KameleoonClientFactory')).toBe(check.dot !== 'browser');
+    expect(runtime['kameleoon-ts'].includes('KameleoonStore')).toBe(check.dot !== 'browser');
     // The /full entries run their own client (a subclass of the standard one that logs), not the standard build's.
     const depths = Object.fromEntries(ENTRIES.filter((e) => e !== 'kameleoon-ts/devserver').map((e) => [e, runtime[`${e}#depth`]]));
     expect(depths).toEqual(Object.fromEntries(Object.keys(depths).map((e) => [e, e.endsWith('/full') ? 3 : 2])));

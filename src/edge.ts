@@ -1,0 +1,44 @@
+/**
+ * The edge entry (Cloudflare Workers, Vercel Edge and Next.js middleware, Deno, Bun, Netlify Edge):
+ * the public API with a client made of Web APIs only (fetch, Request/Response/Headers,
+ * crypto.getRandomValues), used per request.
+ */
+import { KameleoonClientBase } from './client/kameleoonClient.ts';
+import type { SDKParameters } from './client/options.ts';
+import { createNodePlatform } from './platform/node/nodePlatform.ts';
+import { compileUserRegExp } from './targeting/regex.ts';
+import { createTracking } from './tracking/pipeline.ts';
+export * from './index.ts';
+
+/** Which build of the package a runtime resolved (`'edge'` here; `'browser'` and `'node'` in the others). */
+export const BUILD = 'edge';
+
+/**
+ * The Kameleoon client for edge runtimes. Build it once per isolate (module scope: it does no I/O
+ * and starts no timer); per request, `await client.initialize()` (the first request fetches the
+ * configuration; each call waits on its own promise, never on another request's),
+ * `client.refreshDataFileIfStale()` when it may be stale, `getVisitorCode({ request, response })`
+ * with Fetch objects, and tracking handed to the runtime with `ctx.waitUntil(client.flushInstant())`.
+ * There is no polling, no tracking tick and no event stream: nothing relies on timers.
+ */
+export class KameleoonClient extends KameleoonClientBase {
+  /**
+   * @param params - the site code, and optionally `configuration`, `credentials`, `externals`
+   * (requester, storage, visitor code manager, logger) and `_internals`
+   * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
+   */
+  constructor(params: SDKParameters) {
+    super(params, {
+      // The Node SDK's identity, as Kameleoon's own edge kits run it.
+      platform: createNodePlatform(),
+      tracking: { create: createTracking },
+      // One visitor's text must not stall the isolate: patterns run in bounded time.
+      compileRegex: compileUserRegExp,
+      perRequest: true,
+    });
+  }
+}
+
+/** The zustand store of a client's results (for UI code rendered at the edge). */
+export { KameleoonStore } from './store/kameleoonStore.ts';
+export type { KameleoonStatus, KameleoonState, StatusInfo } from './store/kameleoonStore.ts';
