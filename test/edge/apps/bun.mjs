@@ -1,0 +1,26 @@
+// Bun: Bun.serve on 127.0.0.1 (port 0: any free one), the package from ./node_modules.
+// Bun.serve has no waitUntil: the process outlives the response, so the promises are kept
+// (and their failures said) until they settle. GET /__resolved answers which file
+// `kameleoon-ts` resolved to under Bun's own conditions.
+import app from './app.mjs';
+
+const pending = new Set();
+const ctx = {
+  waitUntil(promise) {
+    pending.add(promise);
+    promise.then(
+      () => pending.delete(promise),
+      (error) => {
+        pending.delete(promise);
+        console.error('waitUntil rejected:', error);
+      },
+    );
+  },
+};
+
+const server = Bun.serve({
+  hostname: '127.0.0.1',
+  port: 0,
+  fetch: (request) => (new URL(request.url).pathname === '/__resolved' ? new Response(import.meta.resolve('kameleoon-ts')) : app.fetch(request, {}, ctx)),
+});
+console.log(`Listening on http://${server.hostname}:${server.port}`);
