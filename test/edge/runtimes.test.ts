@@ -8,7 +8,8 @@
  *   - the decision equals the Node build's (src/node.ts) on the same configuration;
  *   - 20 concurrent first requests to a fresh isolate or process all answer, each with a
  *     decision of its own visitor's;
- *   - the dev server receives each visitor's exposure exactly once (delivered through waitUntil).
+ *   - the dev server receives each visitor's exposure exactly once (delivered through waitUntil);
+ *   - neither the runtime nor the SDK says an error meanwhile.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,6 +150,11 @@ function exposuresAt(visitorCode: string): string[] {
     .map((e) => `${e.params.id}:${e.params.variationId}`);
 }
 
+/** Errors the runtime or the SDK said (an uncaught error, a Kameleoon ERROR line). */
+function errorsIn(server: EdgeServer): string[] {
+  return server.output.filter((line) => /\bERROR\b|Uncaught|waitUntil rejected|^error: /.test(line));
+}
+
 const eventually = (condition: () => boolean, timeout = 10_000) => vi.waitUntil(condition, { timeout, interval: 50 });
 
 const RUNTIMES: { name: string; make: (project: string) => EdgeRuntimeUnderTest }[] = [
@@ -202,6 +208,7 @@ describe.each(RUNTIMES)('$name', ({ make }) => {
 
       // Delivered through waitUntil while the runtime runs.
       await eventually(() => exposuresAt(code!).length > 0);
+      expect(errorsIn(server)).toEqual([]);
     } finally {
       await stop(server);
     }
@@ -223,6 +230,7 @@ describe.each(RUNTIMES)('$name', ({ make }) => {
         expect(answer.body).toEqual({ visitorCode: code, variation: expected(code).key });
       }
       await eventually(() => codes.every((code) => exposuresAt(code!).length > 0));
+      expect(errorsIn(server)).toEqual([]);
     } finally {
       await stop(server);
     }

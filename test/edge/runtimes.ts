@@ -28,7 +28,7 @@ export const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
 export interface EdgeServer {
   /** Origin, e.g. `http://127.0.0.1:41234`. */
   url: string;
-  /** What the runtime wrote (child processes), for a failing test's message. */
+  /** What the runtime and the app wrote (stdout and stderr, or the console), line by line. */
   output: string[];
   /** Stops the runtime (waits for its pending `waitUntil` work where the runtime tells). */
   close(): Promise<void>;
@@ -146,10 +146,16 @@ export function vercelEdge(project: string): EdgeRuntimeUnderTest {
     resolved: async () => entryOf(project, await bundled()),
     async start() {
       const { file } = await bundled();
-      const runtime = new EdgeRuntime({ initialCode: readFileSync(file, 'utf8') });
+      const output: string[] = [];
+      const say = (name: string) => (...args: unknown[]) => output.push(`${name}: ${args.map((a) => (a instanceof Error ? String(a) : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+      const runtime = new EdgeRuntime({
+        initialCode: readFileSync(file, 'utf8'),
+        // The app's console (the SDK's logger writes there), kept as a child process's output is.
+        extend: (context) => Object.assign(context, { console: { ...context.console, log: say('log'), info: say('info'), debug: say('debug'), warn: say('warn'), error: say('error') } }),
+      });
       const server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
       // close() waits for every waitUntil promise, then stops listening.
-      return { url: new URL(server.url).origin, output: [], close: () => server.close() };
+      return { url: new URL(server.url).origin, output, close: () => server.close() };
     },
   };
 }
@@ -172,7 +178,7 @@ export function bun(project: string): EdgeRuntimeUnderTest {
   const start = () =>
     startProcess(join(BIN, 'bun'), ['--no-install', 'bun.mjs'], {
       cwd: project,
-      env: { ...baseEnv(), DO_NOT_TRACK: '1', BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0', NO_COLOR: '1' },
+      env: { ...baseEnv(), DO_NOT_TRACK: '1', BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0', BUN_INSTALL_CACHE_DIR: join(project, '.bun'), NO_COLOR: '1' },
     });
   return { name: 'bun', start, resolved: () => resolvedBy(project, start) };
 }
