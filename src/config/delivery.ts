@@ -98,7 +98,11 @@ type Timer = ReturnType<typeof setTimeout>;
 export class ConfigurationDelivery {
   readonly #o: DeliveryOptions;
   readonly #state: ConfigurationState = { status: 'loading', source: undefined, lastUpdate: undefined, lastError: undefined, streaming: false };
-  readonly #abort = new AbortController();
+  /**
+   * Aborts the fetches in flight on close; made on first use (edge runtimes forbid building one
+   * at module scope) and never in edge runtimes, where a fetch may not use another request's.
+   */
+  #abortController: AbortController | undefined;
   #config: ParsedConfig | undefined;
   #lastModified: string | undefined;
   #started = false;
@@ -225,7 +229,7 @@ export class ConfigurationDelivery {
         sdk: this.#o.sdk,
         timeoutMs: this.#o.requestTimeoutMs,
         ifModifiedSince: this.#config ? this.#lastModified : undefined,
-        signal: this.#abort.signal,
+        signal: this.#o.perRequest ? undefined : (this.#abortController ??= new AbortController()).signal,
         compileRegex: this.#o.compileRegex,
       });
     } catch (err) {
@@ -374,7 +378,7 @@ export class ConfigurationDelivery {
     this.#update({ status: 'closed' });
     clearTimeout(this.#pollTimer);
     this.#stopStream();
-    this.#abort.abort();
+    this.#abortController?.abort();
     if (this.#onVisibility && typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 }

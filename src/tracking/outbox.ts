@@ -68,7 +68,12 @@ export class Outbox {
   #chars = 0;
   #inflight: Promise<void> | undefined;
   /** Aborted when close() ends (its deadline, or an empty queue): a request in flight is abandoned, none is started. */
-  readonly #stop = new AbortController();
+  #stopController: AbortController | undefined;
+  #closed = false;
+  /** Made on first use: edge runtimes forbid building one at module scope. */
+  get #stop(): AbortController {
+    return (this.#stopController ??= new AbortController());
+  }
   #failures = 0;
   #retryAt = 0;
   readonly #stats: OutboxStats = { queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0 };
@@ -198,8 +203,8 @@ export class Outbox {
 
   /** The drain in flight, else a new one (whatever the backoff); none once closed. */
   #run(): Promise<void> {
-    if (this.#claim) return this.#stop.signal.aborted ? Promise.resolve() : this.#drainClaimed();
-    if (this.#inflight || this.#stop.signal.aborted) return this.#inflight ?? Promise.resolve();
+    if (this.#claim) return this.#closed ? Promise.resolve() : this.#drainClaimed();
+    if (this.#inflight || this.#closed) return this.#inflight ?? Promise.resolve();
     const run = this.#drain().finally(() => {
       this.#inflight = undefined;
     });
@@ -243,7 +248,8 @@ export class Outbox {
 
   /** The drain of an edge runtime's flush: batches taken out of the queue, put back at the front on failure. */
   async #drainClaimed(): Promise<void> {
-    const signal = this.#stop.signal;
+    // A signal of this flush's own: an edge runtime forbids a fetch to use another request's.
+    const signal = new AbortController().signal;
     while (this.size && Date.now() >= this.#retryAt) {
       const batch = this.#batch();
       this.#removeFront(batch);
@@ -251,7 +257,6 @@ export class Outbox {
       try {
         outcome = await this.#send(batch, signal);
       } catch (err) {
-        if (signal.aborted) return void this.add(batch, true);
         this.#logger.error(`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
         outcome = 'retry';
       }
@@ -297,7 +302,7 @@ export class Outbox {
    * left at the deadline stays queued (a request in flight goes on). `flushInstant` waits on it.
    */
   async sendUntil(deadline: number): Promise<void> {
-    if (this.#stop.signal.aborted) return;
+    if (this.#closed) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A timer that keeps a Node process alive: `await client.close()` is not cut short.
     const sleep = (ms: number) => new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, MAX_DELAY_MS))));
@@ -320,9 +325,10 @@ export class Outbox {
    * counts. Nothing is sent after.
    */
   async close(deadline: number): Promise<void> {
-    if (this.#stop.signal.aborted) return;
+    if (this.#closed) return;
     await this.sendUntil(deadline);
-    this.#stop.abort(new Error('The tracking queue is closed.'));
+    this.#closed = true;
+    this.#stopController?.abort(new Error('The tracking queue is closed.'));
     const left = this.#queue();
     if (left.length) {
       const visitors = new Set(left.map((line) => IDENTIFIER.exec(line.text)?.[1])).size;
