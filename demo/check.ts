@@ -1,6 +1,7 @@
 /**
- * `npm run demo -- --check`: opens each demo app in headless Chromium, checks what it shows
- * against the SDK's own decisions for the same visitor and configuration, and prints a summary.
+ * `npm run demo -- --check`: opens each demo app in headless Chromium (the API and the Worker over
+ * plain HTTP), checks what it shows against the SDK's own decisions for the same visitor and
+ * configuration, and prints a summary.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -52,6 +53,25 @@ async function checkApi(dev: DevServer, apiUrl: string, checks: Check[]): Promis
   checks.push({ app: 'Node API', what: 'sets the visitor-code cookie', ok: (response.headers.get('set-cookie') ?? '').startsWith('kameleoonVisitorCode='), detail: body.visitorCode });
 }
 
+async function checkWorker(dev: DevServer, workerUrl: string, workerLog: readonly string[], checks: Check[]): Promise<void> {
+  const app = 'Worker';
+  const response = await fetch(`${workerUrl}/api/flags`);
+  const body = (await response.json()) as { visitorCode: string; build: string; flags: Record<string, string> };
+  const cookie = /^kameleoonVisitorCode=([^;]*)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? '';
+  checks.push({ app, what: 'sets the visitor-code cookie', ok: cookie !== '' && cookie === body.visitorCode, detail: `${cookie} / ${body.visitorCode}` });
+  checks.push({ app, what: 'runs the SDK’s edge build', ok: body.build === 'edge' && response.headers.get('x-kameleoon-build') === 'edge', detail: body.build });
+  const expected = await sdkDecisions(dev.configuration(), body.visitorCode);
+  checks.push({ app, what: 'GET /api/flags = SDK decisions', ok: Object.keys(expected).length > 0 && JSON.stringify(body.flags) === JSON.stringify(expected), detail: JSON.stringify(body.flags) });
+  const again = await fetch(`${workerUrl}/`, { headers: { cookie: `kameleoonVisitorCode=${cookie}` } });
+  const html = await again.text();
+  const shown = [...html.matchAll(/data-flag="([^"]+)"><code>[^<]*<\/code> <strong class="variation">([^<]*)</g)].map((m) => [m[1], m[2]]);
+  checks.push({ app, what: 'the page, with the cookie, shows the same', ok: again.ok && JSON.stringify(Object.fromEntries(shown)) === JSON.stringify(expected), detail: JSON.stringify(shown) });
+  const exposures = () => dev.events().filter((e) => e.visitorCode === body.visitorCode && e.eventType === 'experiment').length;
+  const reached = await until(() => exposures() > 0, 5_000);
+  checks.push({ app, what: 'exposures reached the dev server (waitUntil)', ok: reached, detail: `${exposures()} for ${body.visitorCode}` });
+  checks.push({ app, what: 'workerd logged no error', ok: workerLog.length === 0, detail: workerLog.join('; ') });
+}
+
 async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, checks: Check[]): Promise<void> {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -64,6 +84,8 @@ async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, chec
   const expected = await sdkDecisions(dev.configuration(), cookie);
   const inHtml = Object.values(expected).every((key) => html.includes(key));
   checks.push({ app: 'Next.js', what: 'server HTML has the visitor’s variations', ok: cookie.length > 0 && inHtml, detail: `${cookie} ${JSON.stringify(expected)}` });
+  const headers = (await response?.allHeaders()) ?? {};
+  checks.push({ app: 'Next.js', what: 'middleware decided them with the edge build', ok: headers['x-kameleoon-build'] === 'edge' && headers['x-kameleoon-variations'] === Object.entries(expected).map(([k, v]) => `${k}=${v}`).join(', '), detail: `${headers['x-kameleoon-build']}: ${headers['x-kameleoon-variations']}` });
   // The page keeps its live-update stream open (it never goes network-idle): wait for hydration.
   await page.waitForFunction(() => {
     const flags = document.getElementById('flags');
@@ -75,7 +97,7 @@ async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, chec
 }
 
 /** Runs every check; prints a summary; true when all passed. */
-export async function checkDemo(apps: { dev: DevServer; spaUrl: string; apiUrl: string; nextUrl: string | undefined }): Promise<boolean> {
+export async function checkDemo(apps: { dev: DevServer; spaUrl: string; apiUrl: string; nextUrl: string | undefined; workerUrl: string; workerLog: readonly string[] }): Promise<boolean> {
   if (!existsSync(CHROMIUM)) {
     console.error(`--check needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium).`);
     return false;
@@ -86,6 +108,7 @@ export async function checkDemo(apps: { dev: DevServer; spaUrl: string; apiUrl: 
     await checkSpa(browser, apps.dev, apps.spaUrl, checks);
     await checkApi(apps.dev, apps.apiUrl, checks);
     if (apps.nextUrl) await checkNext(browser, apps.dev, apps.nextUrl, checks);
+    await checkWorker(apps.dev, apps.workerUrl, apps.workerLog, checks);
   } catch (err) {
     checks.push({ app: 'demo', what: 'checks ran to the end', ok: false, detail: err instanceof Error ? err.message : String(err) });
   } finally {

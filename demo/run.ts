@@ -1,11 +1,12 @@
 /**
  * `npm run demo`: the SDK doing its whole job on this machine. Starts a local Kameleoon-compatible
- * dev server on demo/flags.yaml, a React SPA (Vite), a Next.js App Router app rendered on the
- * server, and a plain Node API, prints their URLs, and stops everything on Ctrl-C. Edit
- * demo/flags.yaml while it runs: open pages update through the stream.
+ * dev server on demo/flags.yaml, a React SPA (Vite), a Next.js App Router app (flags decided in its
+ * edge middleware, rendered on the server), a plain Node API and a Cloudflare Worker (in workerd,
+ * through miniflare), prints their URLs, and stops everything on Ctrl-C. Edit demo/flags.yaml
+ * while it runs: open pages update through the stream.
  *
- *   npm run demo                 start everything: dev server on 8787, API 8788, SPA 5173, Next.js 3000
- *   npm run demo -- --port 9000  consecutive ports from 9000: dev server, API, SPA, Next.js
+ *   npm run demo                 start everything: dev server on 8787, API 8788, SPA 5173, Next.js 3000, Worker 8789
+ *   npm run demo -- --port 9000  consecutive ports from 9000: dev server, API, SPA, Next.js, Worker
  *   KAMELEOON_DEMO_PORT=9000 npm run demo      the same (the flag wins over the variable)
  *   npm run demo -- --check      the same headless in Chromium: check each app, print a summary, exit 0 or 1
  *   npm run demo -- --table      the decision table of demo/demo-config.json, offline
@@ -22,6 +23,7 @@ import { bindFirstFree } from '../src/devserver/listen.ts';
 import { startApi } from './api.ts';
 import { startSpa } from './spaServer.ts';
 import { startNext } from './nextServer.ts';
+import { startWorker } from './worker/server.ts';
 import { checkDemo } from './check.ts';
 
 const { values } = parseArgs({ options: { check: { type: 'boolean' }, table: { type: 'boolean' }, 'no-next': { type: 'boolean' }, port: { type: 'string' } } });
@@ -77,10 +79,14 @@ try {
   const nextPort = from(3000, spa.url);
   const next = values['no-next'] ? undefined : await startNext(dev.url, nextPort);
   if (next) closers.push(() => next.close());
+  const workerPort = from(8789, next?.url ?? spa.url);
+  const workerLog: string[] = [];
+  const worker = await startWorker({ devServerUrl: dev.url, port: workerPort, log: headless ? (line) => workerLog.push(line) : (line) => console.log(`[worker] ${line}`) });
+  closers.push(() => worker.close());
 
   const spaUrl = `${spa.url}/?devServer=${encodeURIComponent(dev.url)}`;
   if (headless) {
-    const ok = await checkDemo({ dev, spaUrl, apiUrl: api.url, nextUrl: next?.url });
+    const ok = await checkDemo({ dev, spaUrl, apiUrl: api.url, nextUrl: next?.url, workerUrl: worker.url, workerLog });
     await stop();
     process.exit(ok ? 0 : 1);
   }
@@ -90,6 +96,7 @@ kameleoon-ts demo is running:
   React SPA                   ${spaUrl}${moved(spaPort, spa.url)}
   Next.js (server-rendered)   ${next ? next.url + moved(nextPort, next.url) : '(skipped: --no-next)'}
   Node API                    ${api.url}/api/flags   (POST ${api.url}/api/convert?goal=1)${moved(apiPort, api.url)}
+  Cloudflare Worker (workerd) ${worker.url}/   (JSON: ${worker.url}/api/flags)${moved(workerPort, worker.url)}
 
 Edit ${CONFIG}: open pages update through the stream. Ctrl-C stops everything.
 `);

@@ -1,25 +1,54 @@
 /**
- * Sets the visitor-code cookie on a first visit (ensureVisitorCodeCookie), and hands the code to
- * this request's server components through a request header: the cookie only reaches the server
- * with the next request, and the page must render (and track) for the same visitor the browser
- * will be from now on.
+ * The middleware decides, at the edge, before the page renders (the SDK's edge build: Next's
+ * bundler resolves `kameleoon-ts` with the `edge-light` condition here). On every page request it
+ * reads the visitor code from the cookie, or makes one and sets the cookie (first visit), evaluates
+ * every flag for that visitor, tracks the exposures (sent after the response, in
+ * `event.waitUntil(client.flushInstant(visitorCode))`), and hands the code and the decisions to
+ * the page in a request header: the page renders what was decided and tracked, and tracks nothing
+ * itself; the browser, started from the page's snapshot, does not track them again.
+ *
+ * The response also says what was decided (`X-Kameleoon-Variations`) and by which build
+ * (`X-Kameleoon-Build: edge`), for `curl -i` and the tests.
  */
-import { NextResponse, type NextRequest } from 'next/server';
-import { ensureVisitorCodeCookie } from 'kameleoon-ts';
-import { VISITOR_CODE_HEADER } from './app/kameleoon.ts';
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
+import { BUILD, createSnapshot, KameleoonClient } from 'kameleoon-ts';
+import { encodeHandoff, HANDOFF_HEADER, type Handoff } from './app/handoff.ts';
+import { endpoints, siteCode } from './app/settings.ts';
 
-export function middleware(request: NextRequest): NextResponse {
+// One client per isolate, built at module scope: no I/O, no timer until a request uses it.
+const client = new KameleoonClient({ siteCode: siteCode(), configuration: { endpoints: endpoints() } });
+
+export async function middleware(request: NextRequest, event: NextFetchEvent): Promise<NextResponse> {
+  // The first request fetches the configuration; each request awaits a promise of its own.
+  const ready = await client.initialize().then(
+    () => true,
+    (error: unknown) => {
+      console.warn(`[kameleoon] no configuration in the middleware, the page decides: ${String(error)}`);
+      return false;
+    },
+  );
+  if (ready) event.waitUntil(client.refreshDataFileIfStale().catch(() => false));
   const setCookie = new Headers();
-  const visitorCode = ensureVisitorCodeCookie({ request, response: { headers: setCookie } });
+  const visitorCode = client.getVisitorCode({ request, response: setCookie });
+  let decisions: Handoff['decisions'] = null;
+  if (ready) {
+    const { results, tracked } = createSnapshot(client, { visitorCode, track: true, includeConfiguration: false });
+    decisions = { results, tracked };
+    event.waitUntil(client.flushInstant(visitorCode));
+  }
+  const handoff: Handoff = { visitorCode, build: BUILD, decisions, engineCode: ready ? client.getEngineTrackingCode(visitorCode) : '' };
+
   const forwarded = new Headers(request.headers);
-  forwarded.set(VISITOR_CODE_HEADER, visitorCode);
+  forwarded.set(HANDOFF_HEADER, encodeHandoff(handoff));
   const response = NextResponse.next({ request: { headers: forwarded } });
   for (const cookie of setCookie.getSetCookie()) response.headers.append('Set-Cookie', cookie);
+  response.headers.set('X-Kameleoon-Build', BUILD);
+  if (decisions) response.headers.set('X-Kameleoon-Variations', Object.entries(decisions.results).map(([key, v]) => `${key}=${v.key}`).join(', '));
   return response;
 }
 
 export const config = {
-  // The SDK's Node entry (node:crypto, node:fs): the Node.js middleware runtime, not the edge one.
-  runtime: 'nodejs',
-  matcher: ['/((?!_next/|favicon.ico|healthz).*)'],
+  // The edge runtime (Next's default for middleware). Only the page that shows flags: every
+  // request the middleware runs for tracks its exposures.
+  matcher: ['/'],
 };

@@ -1,12 +1,16 @@
 // @ts-check
 /**
- * The demo's Next.js App Router app. It runs the SDK from this repository's sources: tsconfig.json
- * maps `kameleoon-ts` to ../../src/node.ts and `kameleoon-ts/react` to ../../react/index.ts (Next
- * applies tsconfig `paths` to its bundler), and `externalDir` lets Next compile TypeScript from
- * outside this folder. The sources import each other with explicit `.ts` extensions, which the
- * bundler resolves as plain file paths.
+ * The demo's Next.js App Router app. It runs the SDK from this repository's sources: `kameleoon-ts`
+ * is the source of the build each of Next's compilers would take from the published package by its
+ * conditions (../packageSource.mjs): `edge-light` for the middleware (src/edge.ts), `node` for the
+ * server components (src/node.ts), `browser` for the client bundle (src/browser.ts);
+ * tsconfig.json maps `kameleoon-ts/react` to ../../react/index.ts (Next applies tsconfig `paths`
+ * to its bundler), and `externalDir` lets Next compile TypeScript from outside this folder. The
+ * sources import each other with explicit `.ts` extensions, which the bundler resolves as plain
+ * file paths.
  */
 import { fileURLToPath } from 'node:url';
+import { packageSource } from '../packageSource.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,6 +28,14 @@ const nextConfig = {
   distDir: process.env.KAMELEOON_NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
+  webpack(config, { isServer, nextRuntime }) {
+    // Next's conditions for the compiler (the edge one: `edge-light`, then webpack's defaults),
+    // with webpack's defaults for the target written out where Next leaves them implicit ('...').
+    const own = (config.resolve?.conditionNames ?? []).filter((/** @type {string} */ name) => name !== '...');
+    const defaults = isServer && nextRuntime !== 'edge' ? ['node', 'module'] : ['browser', 'module'];
+    config.resolve.alias = { ...config.resolve.alias, 'kameleoon-ts$': packageSource([...own, ...defaults]) };
+    return config;
+  },
 };
 
 export default nextConfig;

@@ -2,7 +2,8 @@
  * Demo ports, on 127.0.0.1 with real sockets: the "first free port from N upward" helper skips a
  * port that is taken and holds the one it returns; and `npm run demo` run the way a person runs it
  * (`node --import tsx demo/run.ts --no-next --port P`, or KAMELEOON_DEMO_PORT=P) with its base
- * port taken moves on, prints the URLs it really serves, and stops on Ctrl-C.
+ * port taken moves on, prints the URLs it really serves (the Worker's too, in workerd), and stops
+ * on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
@@ -164,12 +165,14 @@ describe('npm run demo with its base port taken', () => {
     const dev = printed(output, /dev server \(flags, events\)/);
     const spa = printed(output, /React SPA/);
     const api = printed(output, /Node API/);
-    const ports = [dev, api, spa].map((url) => Number(url.port));
-    for (const url of [dev, spa, api]) expect(url.hostname).toBe('127.0.0.1');
+    const worker = printed(output, /Cloudflare Worker \(workerd\)/);
+    const ports = [dev, api, spa, worker].map((url) => Number(url.port));
+    for (const url of [dev, spa, api, worker]) expect(url.hostname).toBe('127.0.0.1');
     // The dev server moved on from the taken base; the others follow it, in order, each above the one before.
     expect(ports[0]).toBeGreaterThan(base);
     expect(ports[1]).toBeGreaterThan(ports[0]);
     expect(ports[2]).toBeGreaterThan(ports[1]);
+    expect(ports[3]).toBeGreaterThan(ports[2]);
     expect(output).toContain(`${dev.origin}   (${base} was taken)`);
 
     // Each URL printed is served by the demo's own server.
@@ -183,6 +186,11 @@ describe('npm run demo with its base port taken', () => {
     const entry = await fetch(new URL('/main.tsx', spa.origin));
     expect(entry.status).toBe(200);
     expect(entry.headers.get('content-type')).toMatch(/javascript/);
+    const fromWorker = await fetch(new URL('/api/flags', worker.origin));
+    expect(fromWorker.headers.get('set-cookie')).toMatch(/^kameleoonVisitorCode=/);
+    const workerFlags = (await fromWorker.json()) as { build: string; flags: Record<string, string> };
+    expect(workerFlags.build).toBe('edge');
+    expect(Object.keys(workerFlags.flags).sort()).toEqual(Object.keys(flags.flags).sort());
 
     // Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops it cleanly.
     const closed = new Promise<number | null>((resolve) => demo.child.once('close', (code) => resolve(code)));

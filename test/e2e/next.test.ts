@@ -1,10 +1,14 @@
 /**
  * End to end, in headless Chromium: the demo's Next.js App Router app (demo/next, `next build` +
- * `next start`) against the dev server on demo/flags.yaml. The server HTML holds the variations
- * the SDK gives the visitor; hydration logs nothing and changes nothing; the hybrid-mode code
- * reaches the (stubbed) front-end tag; each exposure, tracked by the server, arrives at the dev
- * server exactly once (the browser does not track it again); a first visit gets a visitor-code
- * cookie and the same rendering on both sides. Screenshot kept in test-artifacts/next.png.
+ * `next start`) against the dev server on demo/flags.yaml. Its middleware runs the SDK's edge
+ * build (Next resolves `edge-light`: the response says `X-Kameleoon-Build: edge`), decides every
+ * flag for the visitor and tracks the exposures there (`event.waitUntil(client.flushInstant())`);
+ * the page renders those decisions. What the middleware decided equals what the server HTML shows
+ * and what the Node build decides for the visitor; hydration logs nothing and changes nothing; the
+ * hybrid-mode code reaches the (stubbed) front-end tag; each exposure arrives at the dev server
+ * exactly once (neither the page nor the browser tracks it again); a first visit gets a
+ * visitor-code cookie and the same rendering on both sides; the app logs no error. Screenshot kept
+ * in test-artifacts/next.png.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,10 +48,36 @@ beforeAll(async () => {
 }, 180_000);
 
 // The app's own output (a server error behind a 500, say) is shown when a test fails.
+let outputFrom = 0;
 beforeEach(({ onTestFailed }) => {
-  const from = appOutput.length;
+  const from = (outputFrom = appOutput.length);
   onTestFailed(() => console.log(`next start output during the test:\n${appOutput.slice(from).join('\n') || '(none)'}`));
 });
+
+/** Lines the app wrote during the running test that report an error or a warning (Next marks them ⨯ or ⚠). */
+function appProblems(): string[] {
+  return appOutput.slice(outputFrom).filter((line) => /error|warn|⨯|⚠|\[kameleoon\]/i.test(line));
+}
+
+/**
+ * What the middleware says it did: the build that ran it (`X-Kameleoon-Build`) and the variation
+ * of each flag it decided and tracked (`X-Kameleoon-Variations: key=variation, ...`).
+ */
+function middlewareSaid(headers: Headers | Record<string, string>): { build: string | null; keys: Record<string, string> } {
+  const get = (name: string) => (headers instanceof Headers ? headers.get(name) : (headers[name] ?? null));
+  const keys = Object.fromEntries(
+    (get('x-kameleoon-variations') ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => pair.trim().split('=') as [string, string]),
+  );
+  return { build: get('x-kameleoon-build'), keys };
+}
+
+/** The visitor code of a response's Set-Cookie, if it sets the visitor-code cookie. */
+function cookieSet(setCookie: string | null | undefined): string | undefined {
+  return new RegExp(`^${COOKIE}=([^;]*)`).exec(setCookie ?? '')?.[1];
+}
 
 afterAll(async () => {
   await Promise.all([browserLaunch?.then((b) => b.close(), () => undefined), app?.close(), dev?.close()]);
@@ -119,7 +149,7 @@ function exposuresAt(visitorCode: string): string[] {
 
 /**
  * Each exposure arrived exactly once: once the expected ones are in, two more tracking intervals
- * (server and browser clients flush every second) bring nothing more.
+ * (the page's and the browser's clients would flush every second) bring nothing more.
  */
 async function expectTrackedOnce(visitorCode: string, exposures: string[]): Promise<void> {
   await eventually(() => exposuresAt(visitorCode).length >= exposures.length);
@@ -186,12 +216,17 @@ describe('Next.js App Router demo, end to end', () => {
     const { visitorCode, expect: exp } = await visitorWithCheckout('e2e-next-html');
     const response = await fetch(`${app.url}/`, { headers: { cookie: `${COOKIE}=${visitorCode}` } });
     expect(response.status).toBe(200);
-    expect(response.headers.get('set-cookie')).toBeNull(); // a returning visitor keeps the code
+    // A returning visitor keeps the code (the SDK refreshes the cookie's lifetime, as the official Node SDK does).
+    expect(cookieSet(response.headers.get('set-cookie')) ?? visitorCode).toBe(visitorCode);
+    const said = middlewareSaid(response.headers);
+    expect(said.build).toBe('edge');
     const server = serverFlags(await response.text());
     expect(server.visitorCode).toBe(visitorCode);
     expect(Object.keys(exp.keys).length).toBeGreaterThan(0);
+    expect(said.keys).toEqual(exp.keys);
     expect(server.keys).toEqual(exp.keys);
     await expectTrackedOnce(visitorCode, exp.exposures);
+    expect(appProblems()).toEqual([]);
   });
 
   it('hydrates without a warning or a change, queues the hybrid-mode calls, and tracks each exposure once', async () => {
@@ -203,6 +238,7 @@ describe('Next.js App Router demo, end to end', () => {
       expect(response?.status()).toBe(200);
       const server = serverFlags((await response?.text()) ?? '');
       expect(server.keys).toEqual(exp.keys);
+      expect(middlewareSaid(await response!.allHeaders())).toEqual({ build: 'edge', keys: exp.keys });
 
       await hydrated(page);
       await page.waitForTimeout(1_500); // effects run, the browser client starts and would track now
@@ -220,13 +256,34 @@ describe('Next.js App Router demo, end to end', () => {
       expect(exp.engineCalls.length).toBeGreaterThanOrEqual(4);
       expect(engineCalls).toEqual(exp.engineCalls);
 
-      // Tracked by the server on render, not again by the browser.
+      // Tracked by the middleware, not again by the page or the browser.
       await expectTrackedOnce(visitorCode, exp.exposures);
       expect(errors).toEqual([]);
+      expect(appProblems()).toEqual([]);
 
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'next.png'), fullPage: true });
     });
+  });
+
+  it('concurrent first visits each get a code of their own, the Node build’s decisions, and each exposure tracked once', async () => {
+    const responses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${app.url}/`)));
+    const visits = await Promise.all(
+      responses.map(async (response) => {
+        expect(response.status).toBe(200);
+        const visitorCode = cookieSet(response.headers.get('set-cookie')) ?? '';
+        return { visitorCode, said: middlewareSaid(response.headers), server: serverFlags(await response.text()) };
+      }),
+    );
+    expect(new Set(visits.map((v) => v.visitorCode)).size).toBe(visits.length);
+    const exps = await Promise.all(visits.map(({ visitorCode }) => expected(visitorCode)));
+    visits.forEach(({ visitorCode, said, server }, i) => {
+      expect(visitorCode).toMatch(/^[a-z0-9]{16}$/);
+      expect(said).toEqual({ build: 'edge', keys: exps[i].keys });
+      expect(server).toMatchObject({ visitorCode, keys: exps[i].keys });
+    });
+    await Promise.all(visits.map(({ visitorCode }, i) => expectTrackedOnce(visitorCode, exps[i].exposures)));
+    expect(appProblems()).toEqual([]);
   });
 
   it('a first visit gets a visitor-code cookie and the same rendering on the server and in the browser', async () => {
@@ -236,10 +293,17 @@ describe('Next.js App Router demo, end to end', () => {
       expect(response?.status()).toBe(200);
       const visitorCode = (await context.cookies(app.url)).find((c) => c.name === COOKIE)?.value ?? '';
       expect(visitorCode).toMatch(/^[a-z0-9]{16}$/);
+      const headers = await response!.allHeaders();
+      expect(cookieSet(headers['set-cookie'])).toBe(visitorCode);
       const server = serverFlags((await response?.text()) ?? '');
       expect(server.visitorCode).toBe(visitorCode); // the page rendered for the code the middleware set
 
+      // The middleware decided for that code, with the edge build, what the Node build decides; the page shows it.
       const exp = await expected(visitorCode);
+      const said = middlewareSaid(headers);
+      expect(said.build).toBe('edge');
+      expect(Object.keys(said.keys).length).toBeGreaterThan(0);
+      expect(said.keys).toEqual(exp.keys);
       expect(server.keys).toEqual(exp.keys);
       await hydrated(page);
       await page.waitForTimeout(1_500);
@@ -251,10 +315,12 @@ describe('Next.js App Router demo, end to end', () => {
       await expectTrackedOnce(visitorCode, exp.exposures);
       expect(errors).toEqual([]);
 
-      // The next request carries the cookie: same visitor, no new cookie.
+      // The next request carries the cookie: same visitor, same code.
       const again = await page.goto(`${app.url}/`);
-      expect(again?.headers()['set-cookie']).toBeUndefined();
+      expect(cookieSet(again?.headers()['set-cookie']) ?? visitorCode).toBe(visitorCode);
       expect(serverFlags((await again?.text()) ?? '').visitorCode).toBe(visitorCode);
+      expect(middlewareSaid(await again!.allHeaders()).keys).toEqual(exp.keys);
+      expect(appProblems()).toEqual([]);
     });
   });
 });

@@ -1,12 +1,16 @@
 /**
- * The page, a server component: the visitor's flags evaluated on the server by the process's one
- * Node client (tracked there), rendered through the client components from the snapshot, and the
- * hybrid-mode code for the Kameleoon front-end tag written into the page.
+ * The page, a server component: it renders the decisions the middleware made (and tracked) at the
+ * edge for this request's visitor, through the client components from a snapshot, and writes the
+ * hybrid-mode code for the Kameleoon front-end tag into the page. The process's Node client gives
+ * the snapshot its configuration (the browser client starts from it without a request), and
+ * decides (and tracks) only when the middleware could not.
  */
 import type { ReactNode } from 'react';
-import { cookies, headers } from 'next/headers';
-import { createSnapshot, visitorCodeFromCookies } from 'kameleoon-ts';
-import { endpoints, kameleoonClient, siteCode, VISITOR_CODE_HEADER } from './kameleoon.ts';
+import { headers } from 'next/headers';
+import { createSnapshot, type KameleoonSnapshot } from 'kameleoon-ts';
+import { decodeHandoff, HANDOFF_HEADER } from './handoff.ts';
+import { kameleoonClient } from './kameleoon.ts';
+import { endpoints, siteCode } from './settings.ts';
 import { Providers } from './providers.tsx';
 import { Flags } from './flags.tsx';
 
@@ -21,17 +25,22 @@ const ENGINE_STUB =
   'window.__engineCalls=[];window.kameleoonQueue={push:function(){for(var i=0;i<arguments.length;i++)window.__engineCalls.push(arguments[i]);}};';
 
 export default async function Page(): Promise<ReactNode> {
-  // The cookie on a returning visit; on a first visit, the code the middleware has just set.
-  const visitorCode = visitorCodeFromCookies(await cookies()) ?? (await headers()).get(VISITOR_CODE_HEADER);
-  if (!visitorCode) throw new Error('No visitor code: is middleware.ts running?');
+  const handoff = decodeHandoff((await headers()).get(HANDOFF_HEADER));
+  if (!handoff) throw new Error('No visitor code from the middleware: is middleware.ts running?');
+  const { visitorCode, decisions } = handoff;
   const client = await kameleoonClient();
-  const snapshot = createSnapshot(client, { visitorCode, track: true });
-  // The variations returned just now, for the front-end tag (fixed text and numbers only).
-  const engineCode = client.getEngineTrackingCode(visitorCode);
+  const snapshot: KameleoonSnapshot = decisions
+    ? { visitorCode, configuration: client.getConfigurationJson(), ...decisions }
+    : createSnapshot(client, { visitorCode, track: true });
+  // The variations just decided, for the front-end tag (fixed text and numbers only).
+  const engineCode = decisions ? handoff.engineCode : client.getEngineTrackingCode(visitorCode);
   return (
     <main>
       <h1>kameleoon-ts + Next.js App Router</h1>
-      <p>Flags evaluated on the server, tracked once there, hydrated in the browser without flicker.</p>
+      <p>
+        Flags decided and tracked {decisions ? <>at the edge, in the middleware (the SDK&rsquo;s <code data-build>{handoff.build}</code> build)</> : 'on the server'},
+        rendered on the server, hydrated in the browser without flicker.
+      </p>
       <Providers siteCode={siteCode()} endpoints={endpoints()} snapshot={snapshot}>
         <Flags featureKeys={Object.keys(snapshot.results)} />
       </Providers>
