@@ -86,6 +86,22 @@ function lines(stream: Readable, log: (line: string) => void): void {
   });
 }
 
+/**
+ * `create()`, without the signal listeners Miniflare adds to the process: on SIGINT and SIGTERM
+ * they end it at once (exit 130 or 143), before its owner (the demo runner) could stop its other
+ * servers and flush their tracking. The owner stops the Worker with close(); Miniflare's `exit`
+ * listener stays, so workerd never outlives the process.
+ */
+function withoutSignalExit<T>(create: () => T): T {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  const created = create();
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+  }
+  return created;
+}
+
 /** workerd could not listen because the port is taken: an EADDRINUSE error for bindFirstFree. */
 function portTaken(error: unknown, output: string[]): boolean {
   const text = `${error instanceof Error ? error.message : String(error)}\n${output.join('\n')}`;
@@ -107,7 +123,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerServer>
       // An attempt's lines reach `log` once it listens: a port found taken is not news.
       const output: string[] = [];
       let forward: ((line: string) => void) | undefined;
-      const mf = new Miniflare({
+      const mf = withoutSignalExit(() => new Miniflare({
         modules: true,
         scriptPath: file,
         modulesRoot: outdir,
@@ -118,7 +134,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerServer>
         handleRuntimeStdio(stdout: Readable, stderr: Readable) {
           for (const stream of [stdout, stderr]) lines(stream, (line) => (forward ? forward(line) : output.push(line)));
         },
-      });
+      }));
       try {
         const url = await mf.ready;
         forward = log ?? (() => undefined);
