@@ -2,16 +2,19 @@
  * `npm run bench`: getVariation throughput and heap per visitor, our SDK against the official
  * `@kameleoon/javascript-sdk`, both fully offline on `fixtures/sample-config.json`; tracking
  * delivery and the browser rows (`browser.ts`: first variation and real-time updates in headless
- * Chromium) over HTTP to servers on 127.0.0.1; bundle sizes.
+ * Chromium) over HTTP to servers on 127.0.0.1; bundle sizes; the edge runtimes (`edge.ts`: cold
+ * first request, evaluation time and warm requests of test/edge's app in workerd, edge-runtime,
+ * Deno and Bun, beside the Node build; a table of its own, compared with the Node build).
  *
  *   node --expose-gc --import tsx test/bench/bench.ts [--json] [--only <group>[,<group>...]]
  *
- * Groups: throughput, heap, tracking, size, browser (default: all of them).
+ * Groups: throughput, heap, tracking, size, browser, edge (default: all of them).
  * The parent process runs a sanity check (both SDKs must agree on variation keys), then starts one
  * child process per measurement group (same node flags, `--child <task>`), one at a time: two
  * throughput runs per SDK, interleaved, of which the best counts, then one heap run per SDK and
- * track value, one tracking run per SDK, and one browser run for both SDKs. It prints a table, or
- * with `--json` an array of `{ name, ours, official, ratio, unit, target, pass }`.
+ * track value, one tracking run per SDK, one browser run for both SDKs, and one edge run. It prints
+ * a table, or with `--json` an array of `{ name, ours, official, ratio, unit, target, pass }` (the
+ * edge rows with `baseline: 'node'`: `official` is then the Node build's figure).
  * Any SDK error, in the parent or a child, ends the run with exit code 1.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +25,7 @@ import {
 } from './harness.ts';
 import { bundleSize, measureBundles, PARTS, type BundleSize } from './size.ts';
 import { measureBrowser, quantile, type BrowserReport } from './browser.ts';
+import { edgeRows, edgeTable, measureEdge, type EdgeReport } from './edge.ts';
 import { heap, throughput, trackingDelivery, TRACKING_VISITORS, type HeapReport, type ThroughputReport, type ThroughputResult, type TrackingReport } from './measure.ts';
 
 /** One line of the report. `ratio` > 1 always means our SDK is better. */
@@ -34,6 +38,8 @@ export interface BenchRow {
   /** Minimum `ratio` the issue asks for. */
   target: number;
   pass: boolean;
+  /** What `official` is: the official SDK (default), or the Node build of ours (edge rows). */
+  baseline?: 'official' | 'node';
 }
 
 const SANITY_VISITORS = 40;
@@ -42,7 +48,7 @@ const THROUGHPUT_RUNS = 2;
 const MiB = 1024 * 1024;
 
 /** Measurement groups, in the order they run; `--only` picks some of them. */
-const GROUPS = ['throughput', 'heap', 'tracking', 'size', 'browser'] as const;
+const GROUPS = ['throughput', 'heap', 'tracking', 'size', 'browser', 'edge'] as const;
 type Group = (typeof GROUPS)[number];
 
 /** The groups named by `--only a,b` (or `--only=a,b`); all of them without the flag. */
@@ -119,6 +125,10 @@ function runChild<T>(task: string): Promise<T> {
 async function childMain(task: string): Promise<void> {
   if (task === 'browser') {
     const report = await measureBrowser((msg) => process.stderr.write(`${msg}\n`));
+    return writeOut(`${JSON.stringify(report)}\n`);
+  }
+  if (task === 'edge') {
+    const report = await measureEdge((msg) => process.stderr.write(`${msg}\n`));
     return writeOut(`${JSON.stringify(report)}\n`);
   }
   const [kind, sdk, track] = task.split(':') as [string, SdkName, string | undefined];
@@ -321,8 +331,18 @@ async function main(): Promise<void> {
     header.push(...browserHeader(b));
     data.push(...browserRows(b));
   }
+  let edge: EdgeReport | undefined;
+  if (groups.has('edge')) {
+    progress('edge runtimes...');
+    const from = process.hrtime.bigint();
+    edge = await runChild<EdgeReport>('edge');
+    progress(`edge runtimes took ${(Number(process.hrtime.bigint() - from) / 1e9).toFixed(1)} s`);
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await writeOut(json ? `${JSON.stringify(data, null, 2)}\n` : formatTable(data, header, seconds));
+  if (json) return writeOut(`${JSON.stringify([...data, ...(edge ? edgeRows(edge) : [])], null, 2)}\n`);
+  // The edge section compares runtimes with the Node build, not with the official SDK: a table of its own.
+  const main = data.length ? formatTable(data, header, seconds) : `${[...header, '', `bench took ${seconds.toFixed(1)} s`, ''].join('\n')}`;
+  await writeOut(main + (edge ? `${edgeTable(edge).join('\n')}\n` : ''));
 }
 
 /** Writes to stdout and waits until it is flushed, so `process.exit` cannot cut it short. */

@@ -6,10 +6,12 @@
  *     bundles for the edge (conditions `edge-light`, `worker`, `browser`);
  *   - Deno: `deno run` of a `Deno.serve` script, the package from node_modules (Deno's own
  *     resolution, condition `deno`);
- *   - Bun: `bun` of a `Bun.serve` script, the package from node_modules (condition `bun`).
+ *   - Bun: `bun` of a `Bun.serve` script, the package from node_modules (condition `bun`);
+ *   - and, for comparison (npm run bench), Node.js: a `node:http` server with the Node build.
  * The project is one folder: the apps copied, the packed tarball unpacked as
  * `node_modules/kameleoon-ts` and its dependencies linked (test/package/harness.ts), and
- * `endpoint.mjs` with the dev server's URL. Every server listens on 127.0.0.1, on a free port.
+ * `endpoint.mjs` with the dev server's URL; every entry serves `served.mjs` (the app, or with the
+ * `timing` option the app plus the bench's timing route, apps/timing.mjs). Every server listens on 127.0.0.1, on a free port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,11 +45,23 @@ export interface EdgeRuntimeUnderTest {
   resolved(): Promise<string>;
 }
 
+/** What {@link createEdgeProject} adds to the apps. */
+export interface EdgeProjectOptions {
+  /**
+   * Serve apps/timing.mjs (the app plus the bench's `GET /__timing?n=N` route) instead of the
+   * app alone: `served.mjs`, which every entry imports, re-exports it. Default false.
+   */
+  timing?: boolean;
+  /** The project's folder under `packed.root`; default `edge`. */
+  name?: string;
+}
+
 /** The edge project in `<packed.root>/edge`, the apps pointed at `devUrl`. */
-export async function createEdgeProject(packed: Packed, devUrl: string): Promise<string> {
-  const project = join(packed.root, 'edge');
+export async function createEdgeProject(packed: Packed, devUrl: string, options: EdgeProjectOptions = {}): Promise<string> {
+  const project = join(packed.root, options.name ?? 'edge');
   cpSync(APPS_DIR, project, { recursive: true });
   writeFileSync(join(project, 'endpoint.mjs'), `export const DEV = ${JSON.stringify(devUrl)};\n`);
+  if (options.timing) writeFileSync(join(project, 'served.mjs'), `export { default } from './timing.mjs';\n`);
   await unpack(packed, join(project, 'node_modules/kameleoon-ts'));
   linkDependencies(join(project, 'node_modules'));
   return project;
@@ -181,6 +195,12 @@ export function bun(project: string): EdgeRuntimeUnderTest {
       env: { ...baseEnv(), DO_NOT_TRACK: '1', BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0', BUN_INSTALL_CACHE_DIR: join(project, '.bun'), NO_COLOR: '1' },
     });
   return { name: 'bun', start, resolved: () => resolvedBy(project, start) };
+}
+
+/** Node.js, for comparison: apps/node.mjs, a node:http server with the package's Node build. */
+export function nodeServer(project: string): EdgeRuntimeUnderTest {
+  const start = () => startProcess(process.execPath, ['node.mjs'], { cwd: project, env: { ...baseEnv(), NO_COLOR: '1' } });
+  return { name: 'node (http)', start, resolved: () => resolvedBy(project, start) };
 }
 
 /** What the script's `/__resolved` says `import.meta.resolve('kameleoon-ts')` gives, in a process of its own. */

@@ -4,7 +4,8 @@
 import { KameleoonClient } from 'kameleoon-ts';
 import { DEV } from './endpoint.mjs';
 
-const client = new KameleoonClient({ siteCode: 'demo-site', configuration: { endpoints: { configuration: DEV, tracking: DEV, dataApi: DEV, realTime: DEV } } });
+/** Exported for timing.mjs (the bench's timing route) only; the app itself is the default export. */
+export const client = new KameleoonClient({ siteCode: 'demo-site', configuration: { endpoints: { configuration: DEV, tracking: DEV, dataApi: DEV, realTime: DEV } } });
 
 export default {
   /**

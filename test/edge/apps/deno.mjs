@@ -2,7 +2,7 @@
 // Deno.serve has no waitUntil: the process outlives the response, so the promises are kept
 // (and their failures said) until they settle. GET /__resolved answers which file
 // `kameleoon-ts` resolved to under Deno's own conditions.
-import app from './app.mjs';
+import app from './served.mjs';
 
 const pending = new Set();
 const ctx = {

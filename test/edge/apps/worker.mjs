@@ -1,2 +1,2 @@
 // Cloudflare Workers (workerd through miniflare, no nodejs_compat): the app is the Worker module.
-export { default } from './app.mjs';
+export { default } from './served.mjs';
