@@ -267,7 +267,7 @@ describe('Next.js App Router demo, end to end', () => {
   });
 
   it('concurrent first visits each get a code of their own, the Node build’s decisions, and each exposure tracked once', async () => {
-    const responses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${app.url}/`)));
+    const responses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${app.url}/`)));
     const visits = await Promise.all(
       responses.map(async (response) => {
         expect(response.status).toBe(200);
