@@ -30,6 +30,7 @@ import { startDevServer } from '../../src/devserver/server.ts';
 import { buildAndPack, REPO } from '../package/harness.ts';
 import { bun, createEdgeProject, deno, nodeServer, vercelEdge, workerd, type EdgeRuntimeUnderTest, type EdgeServer } from '../edge/runtimes.ts';
 import type { BenchRow } from './bench.ts';
+import { NEW_DESIGN_YAML } from '../support/newDesignFlags.ts';
 
 /** Fresh starts per runtime: one cold first request each. */
 export const EDGE_STARTS = 5;
@@ -42,23 +43,7 @@ export const EVAL_WARMUP = 5;
 export const WARM_REQUESTS = 200;
 export const WARM_WARMUP = 20;
 
-const FEATURE_KEY = 'new_design'; // the app's
 const COOKIE = 'kameleoonVisitorCode';
-/** The dev server's configuration: one flag, two variations split 50/50 (as test/edge's). */
-const FLAGS_YAML = `
-realTimeUpdate: false
-consent: notRequired
-flags:
-  ${FEATURE_KEY}:
-    variations:
-      off: {}
-      on: {}
-    rules:
-      - experiment:
-          off: 50
-          on: 50
-        name: new-design-ab
-`;
 
 /** One runtime's figures, in ms (samples as measured). */
 export interface EdgeRuntimeReport {
@@ -202,7 +187,7 @@ async function measureRuntime(runtime: EdgeRuntimeUnderTest, version: string, pr
 /** Builds and packs the package, then measures every runtime in turn against one dev server. */
 export async function measureEdge(progress: (msg: string) => void): Promise<EdgeReport> {
   const configDir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-edge-bench-'));
-  writeFileSync(join(configDir, 'flags.yaml'), FLAGS_YAML);
+  writeFileSync(join(configDir, 'flags.yaml'), NEW_DESIGN_YAML);
   const dev = await startDevServer({ config: join(configDir, 'flags.yaml'), port: 0 });
   progress('edge: npm run build + npm pack...');
   const from = performance.now();

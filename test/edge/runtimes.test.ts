@@ -19,28 +19,14 @@ import { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { buildAndPack, type Packed } from '../package/harness.ts';
 import { bun, createEdgeProject, deno, vercelEdge, workerd, type EdgeRuntimeUnderTest, type EdgeServer } from './runtimes.ts';
+import { NEW_DESIGN_KEY, NEW_DESIGN_YAML } from '../support/newDesignFlags.ts';
 
 const SITE_CODE = 'demo-site'; // the app's
-const FEATURE_KEY = 'new_design'; // the app's
+const FEATURE_KEY = NEW_DESIGN_KEY;
 const COOKIE = 'kameleoonVisitorCode';
 const CONCURRENT = 20;
 const WARM_REQUESTS = 10;
 
-/** One flag, two variations split 50/50. */
-const FLAGS_YAML = `
-realTimeUpdate: false
-consent: notRequired
-flags:
-  ${FEATURE_KEY}:
-    variations:
-      off: {}
-      on: {}
-    rules:
-      - experiment:
-          off: 50
-          on: 50
-        name: new-design-ab
-`;
 
 const started = performance.now();
 const timings: string[] = [];
@@ -54,7 +40,7 @@ const running = new Set<EdgeServer>();
 
 beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-edge-'));
-  writeFileSync(join(configDir, 'flags.yaml'), FLAGS_YAML);
+  writeFileSync(join(configDir, 'flags.yaml'), NEW_DESIGN_YAML);
   dev = await startDevServer({ config: join(configDir, 'flags.yaml'), port: 0 });
   const from = performance.now();
   packed = await buildAndPack();

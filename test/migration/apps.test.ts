@@ -25,26 +25,12 @@ import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
 import { buildAndPack, formatDiagnostic, typeCheck, type Packed } from '../package/harness.ts';
 import { appEnv, createAppProject, nextBuild, nextStart, startNode, type AppServer } from './servers.ts';
+import { NEW_DESIGN_KEY, NEW_DESIGN_YAML } from '../support/newDesignFlags.ts';
 
 const SITE_CODE = 'my_site_code'; // the apps' site code
-const FEATURE_KEY = 'new_design'; // the apps' feature key
+const FEATURE_KEY = NEW_DESIGN_KEY;
 const COOKIE = 'kameleoonVisitorCode';
 
-/** One flag, two variations split 50/50: about half the visitors see each design. */
-const FLAGS_YAML = `
-realTimeUpdate: false
-consent: notRequired
-flags:
-  ${FEATURE_KEY}:
-    variations:
-      off: {}
-      on: {}
-    rules:
-      - experiment:
-          off: 50
-          on: 50
-        name: new-design-ab
-`;
 
 const started = performance.now();
 const timings: string[] = [];
@@ -69,7 +55,7 @@ async function timed<T>(what: string, work: Promise<T>): Promise<T> {
 beforeAll(async () => {
   // A copy of the flags in a folder of this run's own: the dev server watches its file.
   configDir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-migration-'));
-  writeFileSync(join(configDir, 'flags.yaml'), FLAGS_YAML);
+  writeFileSync(join(configDir, 'flags.yaml'), NEW_DESIGN_YAML);
   dev = await startDevServer({ config: join(configDir, 'flags.yaml'), port: 0 });
   browserLaunch = launchBrowser(); // meanwhile
   browserLaunch.catch(() => undefined);
