@@ -39,6 +39,8 @@ export class KameleoonClient extends KameleoonClientBase {
       compileRegex: nativeUserRegExp,
       // As the official SDK: the browser, system, device and page of the visitor, for targeting.
       platformAnalyzer: createPlatformAnalyzer(),
+      // Diagnostics wait for an idle moment: a page's first variation comes first.
+      idle: (work) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => work()) : setTimeout(work, 0)),
     });
   }
 }

@@ -24,6 +24,11 @@ export interface ClientAssembly {
    * promise another call created (an edge runtime forbids awaiting one across requests).
    */
   perRequest?: boolean;
+  /**
+   * Runs diagnostics (the checks of unknown options and condition fields, lazily loaded) when the
+   * page is idle, so that they never compete with the first variation. Default: at once.
+   */
+  idle?: (work: () => void) => void;
 }
 
 /** How an entry provides the tracking pipeline (see tracking/pipeline.ts). */

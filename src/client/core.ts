@@ -55,7 +55,9 @@ export class ClientCore {
       onConfiguration: (next, initial, ts) => {
         this.config = next;
         // Condition fields this SDK does not read (a newer configuration): said once each, a moment later.
-        void import('../targeting/unknownFields.ts').then(({ warnUnknownConditionFields }) => warnUnknownConditionFields(next.raw, this.logger));
+        (assembly.idle ?? ((work) => work()))(() => {
+          void import('../targeting/unknownFields.ts').then(({ warnUnknownConditionFields }) => warnUnknownConditionFields(next.raw, this.logger));
+        });
         this.tracker.load();
         if (!initial) this.events.configurationUpdate({ timestamp: ts ?? Date.now() });
       },

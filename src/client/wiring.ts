@@ -64,8 +64,10 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
   const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
   const logger = new Logger(externals.logger);
   // Unknown keys (a typo, an option of a newer official version) are reported a moment later.
-  void import('./unknownOptions.ts').then(({ unknownKeys }) => {
-    for (const warning of unknownKeys(params)) logger.warnOnce(warning, warning);
+  (assembly.idle ?? ((work) => work()))(() => {
+    void import('./unknownOptions.ts').then(({ unknownKeys }) => {
+      for (const warning of unknownKeys(params)) logger.warnOnce(warning, warning);
+    });
   });
   const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;

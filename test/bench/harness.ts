@@ -150,6 +150,9 @@ export async function createBenchClient(sdk: SdkName, mod?: SdkModule, options: 
       packageInfo: { type: 'NODEJS', version: '5.17.1', isServer: true },
       prng: { getRandomNumber: mulberry32(0x5eed) },
       platformAnalyzer: { getResult: () => ({}) },
+      // Ours clamps to the official 4.18's 1000 ms floor; the 4.17.1 oracle to 100 ms: the same
+      // tick for both (the other SDK ignores this internal knob).
+      minTrackingInterval: 100,
     },
   });
   const ready = await client.initialize();
