@@ -99,3 +99,18 @@ describe('the edge build', () => {
     await client.close();
   });
 });
+
+describe('flush() in the edge build', () => {
+  it('sends at once (there is no tick) and says once to hand flushInstant() to waitUntil', async () => {
+    const b = edgeBackend();
+    const lines: string[] = [];
+    const client = new KameleoonClient({ ...b.params, externals: { ...b.params.externals, logger: { log: (_level: number, message: string) => void lines.push(message) } } });
+    await client.initialize();
+    client.getVariation({ visitorCode: 'flushed', featureKey: 'ff_50_50' });
+    client.flush('flushed');
+    client.trackConversion({ visitorCode: 'flushed', goalId: 1 });
+    await vi.waitFor(() => expect(b.requests.filter((r) => r.type === 'tracking').map((r) => r.body).join('\n')).toMatch(/eventType=experiment[\s\S]*eventType=conversion|eventType=conversion[\s\S]*eventType=experiment/));
+    expect(lines.filter((l) => l.includes('flushInstant(visitorCode) to waitUntil'))).toHaveLength(1);
+    await client.close();
+  });
+});
