@@ -37,6 +37,19 @@ export class KameleoonClient extends KameleoonClientBase {
       perRequest: true,
     });
   }
+
+  /**
+   * As {@link KameleoonClientBase.flush}, but at once (and so `trackConversion` and
+   * `setLegalConsent`, which flush): an edge runtime has no tracking tick. The runtime may cancel
+   * the request once the response is sent (what fails stays queued for the next flush): hand
+   * `flushInstant()` to `waitUntil` instead, as one warning says.
+   * @throws what {@link KameleoonClientBase.flush} throws
+   */
+  override flush(params?: string | { visitorCode?: string; instant?: boolean }): void {
+    super.flush(params); // its checks (and a visitor's schedule)
+    super.flush({ visitorCode: typeof params === 'string' ? params : params?.visitorCode, instant: true });
+    this.warnOnce('flush.edge', 'In an edge runtime, tracking has no tick: flush() sends at once, but the runtime may cancel the request once the response is sent. Pass client.flushInstant(visitorCode) to waitUntil instead.');
+  }
 }
 
 /** The zustand store of a client's results (for UI code rendered at the edge). */

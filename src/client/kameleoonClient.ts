@@ -222,12 +222,15 @@ export abstract class KameleoonClientBase {
     } else {
       this.#c.tracker.scheduleAll();
     }
-    const now = optionalBoolean(instant, 'instant', 'flush', false);
-    if (this.#perRequest) {
-      // Edge runtimes have no tracking tick: it leaves now, and only waitUntil keeps it alive.
-      this.#c.logger.warnOnce('flush.edge', 'In an edge runtime, tracking has no tick: flush() sends at once, but the runtime may cancel the request once the response is sent. Pass client.flushInstant(visitorCode) to waitUntil instead.');
-    }
-    if (now || this.#perRequest) void this.#c.tracker.tick();
+    if (optionalBoolean(instant, 'instant', 'flush', false)) void this.#c.tracker.tick();
+  }
+
+  /**
+   * Logs a warning once per `reason` through this client's logger (for the entries' subclasses).
+   * @internal
+   */
+  protected warnOnce(reason: string, message: string): void {
+    this.#c.logger.warnOnce(reason, message);
   }
 
   /**

@@ -5,7 +5,7 @@
  * line twice. The real runtimes (workerd, Vercel's edge runtime, Deno, Bun) run in test/edge.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BUILD, KameleoonClient } from '../../src/edge.ts';
+import { BUILD, InvalidArgument, KameleoonClient } from '../../src/edge.ts';
 import { basicConfig } from './helpers.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -111,6 +111,7 @@ describe('flush() in the edge build', () => {
     client.trackConversion({ visitorCode: 'flushed', goalId: 1 });
     await vi.waitFor(() => expect(b.requests.filter((r) => r.type === 'tracking').map((r) => r.body).join('\n')).toMatch(/eventType=experiment[\s\S]*eventType=conversion|eventType=conversion[\s\S]*eventType=experiment/));
     expect(lines.filter((l) => l.includes('flushInstant(visitorCode) to waitUntil'))).toHaveLength(1);
+    expect(() => client.flush({ instant: 'yes' as never })).toThrow(InvalidArgument);
     await client.close();
   });
 });
