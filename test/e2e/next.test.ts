@@ -17,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
 import { removeNextBuild, startNextApp, type NextApp } from '../../demo/nextServer.ts';
+import { devServerOracle } from '../support/devServerOracle.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const SITE_CODE = 'demo-site';
@@ -99,16 +99,7 @@ interface Expected {
 }
 
 async function expected(visitorCode: string): Promise<Expected> {
-  const client = new KameleoonClient({
-    siteCode: SITE_CODE,
-    configuration: { defaultDataFile: dev.configuration() as never, endpoints: { realTime: dev.url } },
-    externals: {
-      // Nothing leaves this client: the configuration is the dev server's, tracking goes nowhere.
-      requester: { sendRequest: async ({ requestType }) => new Response(null, { status: requestType === 'tracking' ? 204 : 304 }) },
-      logger: { log() {} },
-    },
-  });
-  await client.initialize();
+  const client = await devServerOracle(dev, SITE_CODE);
   try {
     const keys: Record<string, string> = {};
     for (const { key } of client.getFeatureFlags()) {

@@ -15,11 +15,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KameleoonClient } from '../../src/node.ts';
+import type { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { buildAndPack, type Packed } from '../package/harness.ts';
 import { bun, createEdgeProject, deno, vercelEdge, workerd, type EdgeRuntimeUnderTest, type EdgeServer } from './runtimes.ts';
 import { NEW_DESIGN_KEY, NEW_DESIGN_YAML } from '../support/newDesignFlags.ts';
+import { devServerOracle } from '../support/devServerOracle.ts';
 
 const SITE_CODE = 'demo-site'; // the app's
 const FEATURE_KEY = NEW_DESIGN_KEY;
@@ -46,16 +47,7 @@ beforeAll(async () => {
   packed = await buildAndPack();
   timings.push(`npm run build + npm pack ${((performance.now() - from) / 1000).toFixed(1)} s`);
   project = await createEdgeProject(packed, dev.url);
-  oracle = new KameleoonClient({
-    siteCode: SITE_CODE,
-    configuration: { defaultDataFile: dev.configuration() as never, endpoints: { realTime: dev.url } },
-    externals: {
-      // Nothing leaves this client: the configuration is the dev server's, tracking goes nowhere.
-      requester: { sendRequest: async ({ requestType }) => new Response(null, { status: requestType === 'tracking' ? 204 : 304 }) },
-      logger: { log() {} },
-    },
-  });
-  await oracle.initialize();
+  oracle = await devServerOracle(dev, SITE_CODE);
 }, 240_000);
 
 afterAll(async () => {

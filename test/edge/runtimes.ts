@@ -13,7 +13,6 @@
  * `endpoint.mjs` with the dev server's URL; every entry serves `served.mjs` (the app, or with the
  * `timing` option the app plus the bench's timing route, apps/timing.mjs). Every server listens on 127.0.0.1, on a free port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,6 +21,7 @@ import { build } from 'esbuild';
 import { EdgeRuntime, runServer } from 'edge-runtime';
 import { Miniflare } from 'miniflare';
 import { linkDependencies, REPO, unpack, type Packed } from '../package/harness.ts';
+import { startChildServer } from '../support/childServer.ts';
 
 /** The apps' folder (copied into the project). */
 export const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
@@ -221,62 +221,7 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Starts `file args` in a process group of its own (killed if this process exits first) and
- * resolves once it prints `Listening on http://127.0.0.1:<port>`.
- * @throws Error with its output when it exits or 20 s pass first
- */
+/** Starts `file args` and resolves once it prints `Listening on http://127.0.0.1:<port>` (see startChildServer). */
 function startProcess(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<EdgeServer> {
-  const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const onExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onExit);
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  void exited.then(() => process.removeListener('exit', onExit));
-  const output: string[] = [];
-  const close = async () => {
-    if (!killGroup(child, 'SIGTERM')) return;
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return new Promise<EdgeServer>((resolve, reject) => {
-    let settled = false;
-    const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void close().then(() => reject(new Error(`${file} ${args.join(' ')} ${why}:\n${output.join('\n')}`)));
-    };
-    const timer = setTimeout(() => fail('did not say it was listening within 20 s'), 20_000);
-    child.once('error', (error) => fail(`failed to start (${error.message})`));
-    for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          output.push(`${name}: ${line}`);
-          const match = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-          if (match && !settled) {
-            settled = true;
-            clearTimeout(timer);
-            resolve({ url: match[1], output, close });
-          }
-        }
-      });
-    }
-    void exited.then(() => fail(`exited (${child.exitCode ?? child.signalCode}) before it was listening`));
-  });
+  return startChildServer(file, args, { ...options, ready: /Listening on (http:\/\/127\.0\.0\.1:\d+)/, url: (match) => match[1], timeoutMs: 20_000 });
 }

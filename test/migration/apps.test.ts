@@ -20,12 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KameleoonClient } from '../../src/node.ts';
+import type { KameleoonClient } from '../../src/node.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { launchBrowser, withPage } from '../browser/harness.ts';
 import { buildAndPack, formatDiagnostic, typeCheck, type Packed } from '../package/harness.ts';
 import { appEnv, createAppProject, nextBuild, nextStart, startNode, type AppServer } from './servers.ts';
 import { NEW_DESIGN_KEY, NEW_DESIGN_YAML } from '../support/newDesignFlags.ts';
+import { devServerOracle } from '../support/devServerOracle.ts';
 
 const SITE_CODE = 'my_site_code'; // the apps' site code
 const FEATURE_KEY = NEW_DESIGN_KEY;
@@ -76,16 +77,7 @@ beforeAll(async () => {
   buildStderr = build.value;
   next = await timed('next start', nextStart(nextDir, env));
   browser = await browserLaunch;
-  oracle = new KameleoonClient({
-    siteCode: SITE_CODE,
-    configuration: { defaultDataFile: dev.configuration() as never, endpoints: { realTime: dev.url } },
-    externals: {
-      // Nothing leaves this client: the configuration is the dev server's, tracking goes nowhere.
-      requester: { sendRequest: async ({ requestType }) => new Response(null, { status: requestType === 'tracking' ? 204 : 304 }) },
-      logger: { log() {} },
-    },
-  });
-  await oracle.initialize();
+  oracle = await devServerOracle(dev, SITE_CODE);
 }, 280_000);
 
 afterAll(async () => {

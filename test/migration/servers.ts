@@ -4,12 +4,12 @@
  * unpacked as `node_modules/kameleoon-ts` and the other packages linked (test/package/harness.ts),
  * then `next build` + `next start`, or `node server.mjs`, as child processes on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../demo/nextServer.ts';
 import { describeRun, linkDependencies, run, unpack, type Packed } from '../package/harness.ts';
+import { startChildServer, type ChildServer } from '../support/childServer.ts';
 
 /** The apps' folders, each a project of its own. */
 export const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
@@ -47,84 +47,15 @@ export async function nextBuild(project: string, env: NodeJS.ProcessEnv): Promis
   return result.stderr.split('\n').filter((line) => line.trim() !== '');
 }
 
-/** A running app server. */
-export interface AppServer {
-  /** Origin, e.g. `http://127.0.0.1:41234`. */
-  url: string;
-  /** Every line the process wrote, `stdout: ` or `stderr: ` first. */
-  output: string[];
-  /** Lines written to stderr only. */
-  stderr: string[];
-  /** Ends the process group (SIGTERM, then SIGKILL after 3 s). */
-  close(): Promise<void>;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** A running app server (see startChildServer). */
+export type AppServer = ChildServer;
 
 /**
- * Starts `node <args>` in `cwd`, in a process group of its own (killed if this process exits
- * first), and resolves once a line of its stdout matches `ready`: the origin is `url(match)`.
- * @throws Error with the output when the process exits or `timeoutMs` passes first; its `code`
- * is EADDRINUSE when the output says the port was taken
+ * Starts `node <args>` in `cwd` and resolves once a line of its output matches `ready`: the origin is `url(match)`.
+ * @throws Error with the output when the process exits or `timeoutMs` passes first (see startChildServer)
  */
 export function startNode(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; url: (match: RegExpExecArray) => string; timeoutMs?: number }): Promise<AppServer> {
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const onExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onExit);
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  void exited.then(() => process.removeListener('exit', onExit));
-  const output: string[] = [];
-  const stderr: string[] = [];
-  const close = async () => {
-    if (!killGroup(child, 'SIGTERM')) return;
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
-    killGroup(child, 'SIGKILL');
-  };
-  return new Promise<AppServer>((resolve, reject) => {
-    const fail = (why: string) => {
-      const text = output.join('\n');
-      const error = new Error(`node ${args.join(' ')} ${why}:\n${text}`);
-      if (/\bEADDRINUSE\b/.test(text)) Object.assign(error, { code: 'EADDRINUSE' });
-      void close().then(() => reject(error));
-    };
-    const timer = setTimeout(() => fail(`did not say it was ready within ${options.timeoutMs ?? 30_000} ms`), options.timeoutMs ?? 30_000);
-    let settled = false;
-    for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          output.push(`${name}: ${line}`);
-          if (name === 'stderr') stderr.push(line);
-          const match = name === 'stdout' && !settled ? options.ready.exec(line) : null;
-          if (match) {
-            settled = true;
-            clearTimeout(timer);
-            resolve({ url: options.url(match), output, stderr, close });
-          }
-        }
-      });
-    }
-    void exited.then(() => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fail(`exited (${child.exitCode ?? child.signalCode}) before it was ready`);
-    });
-  });
+  return startChildServer(process.execPath, args, options);
 }
 
 /** `next start` of a built project on a free port of 127.0.0.1 (another one when it was taken meanwhile). */

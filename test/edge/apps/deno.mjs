@@ -2,21 +2,8 @@
 // Deno.serve has no waitUntil: the process outlives the response, so the promises are kept
 // (and their failures said) until they settle. GET /__resolved answers which file
 // `kameleoon-ts` resolved to under Deno's own conditions.
+import { ctx } from './keepAlive.mjs';
 import app from './served.mjs';
-
-const pending = new Set();
-const ctx = {
-  waitUntil(promise) {
-    pending.add(promise);
-    promise.then(
-      () => pending.delete(promise),
-      (error) => {
-        pending.delete(promise);
-        console.error('waitUntil rejected:', error);
-      },
-    );
-  },
-};
 
 Deno.serve(
   { hostname: '127.0.0.1', port: 0, onListen: ({ hostname, port }) => console.log(`Listening on http://${hostname}:${port}`) },

@@ -4,21 +4,8 @@
 // process outlives the response, so waitUntil keeps the promises (and says their failures).
 // GET /__resolved answers which file `kameleoon-ts` resolved to.
 import { createServer } from 'node:http';
+import { ctx } from './keepAlive.mjs';
 import app from './served.mjs';
-
-const pending = new Set();
-const ctx = {
-  waitUntil(promise) {
-    pending.add(promise);
-    promise.then(
-      () => pending.delete(promise),
-      (error) => {
-        pending.delete(promise);
-        console.error('waitUntil rejected:', error);
-      },
-    );
-  },
-};
 
 const server = createServer(async (req, res) => {
   try {
