@@ -62,7 +62,7 @@ function nextEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Kills a detached child's process group; true when there was one to signal. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
   try {
     process.kill(-child.pid, signal);

@@ -3,7 +3,8 @@
  * test/edge's runtimes): in a process group of its own, killed if the test process exits first,
  * ready once a line of its output says so.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { killGroup } from '../../demo/nextServer.ts';
 
 /** A running child server. */
 export interface ChildServer {
@@ -15,16 +16,6 @@ export interface ChildServer {
   stderr: string[];
   /** Ends the process group (SIGTERM, then SIGKILL after 3 s). */
   close(): Promise<void>;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
