@@ -2,7 +2,7 @@
 import { KameleoonClientBase } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { createBrowserPlatform } from './platform/browser/browserPlatform.ts';
-import { onPageLeave } from './platform/browser/pageLeave.ts';
+import { onBackOnline, onPageLeave } from './platform/browser/pageLeave.ts';
 import { createPlatformAnalyzer } from './platform/browser/platformAnalyzer.ts';
 import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
@@ -33,6 +33,7 @@ export class KameleoonClient extends KameleoonClientBase {
             return (deps) => createTracking(deps, page);
           }),
         onLeave: onPageLeave,
+        onOnline: onBackOnline,
       },
       // As the official SDK: a pattern of the project's own configuration that backtracks badly can
       // only slow the visitor's own page (the bounded-time compiler would cost 3.5 KB).

@@ -38,6 +38,8 @@ export type TrackingSource =
       load: () => Promise<TrackingFactory>;
       /** Calls back when the page is hidden or left (before the code arrives); returns the stop function. */
       onLeave?: (callback: () => void) => () => void;
+      /** Calls back once the browser is back online (a failed load is tried again then); returns the stop function. */
+      onOnline?: (callback: () => void) => () => void;
     };
 
 /** Builds a client's tracking pipeline. */

@@ -1,4 +1,5 @@
 import type { TrackingFactory, TrackingSource } from './assembly.ts';
+import { later } from '../platform/timers.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
 import { earlyTrackingKey, type EarlyVisitor } from '../tracking/early.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
@@ -32,7 +33,7 @@ const NOTHING_YET: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLin
 
 /** Calls kept while the tracking code loads; past this many, the oldest data items go. */
 const MAX_EARLY_ITEMS = 10_000;
-/** A failed load of the tracking code is tried again this long after, on the next tracked call. */
+/** A failed load of the tracking code is tried again this long after (at once when the browser is back online). */
 const RETRY_LOAD_MS = 30_000;
 
 /**
@@ -47,13 +48,15 @@ export class TrackingHandle {
   #pipeline: TrackingPipeline | undefined;
   /** Lazy sources: the request for the code, once made (undefined again after a failure). */
   #loading: Promise<TrackingPipeline | undefined> | undefined;
-  #failedAt = -Infinity;
   #early = new Map<string, EarlyVisitor>();
   #earlyItems = 0;
   #scheduleAll = false;
   #started = false;
   #closed = false;
   #stopWatchingLeave: (() => void) | undefined;
+  /** After a failed load: the timer of the next try (the load waits for it, or for the browser to be back online). */
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #stopOnline: (() => void) | undefined;
 
   constructor(source: TrackingSource, deps: TrackingDeps) {
     this.#deps = deps;
@@ -64,13 +67,13 @@ export class TrackingHandle {
 
   /**
    * Requests the pipeline's code where the platform loads it (idempotent; after a failure, again
-   * once {@link RETRY_LOAD_MS} passed). The client calls it once a configuration is in force: on a
+   * {@link RETRY_LOAD_MS} later, or as soon as the browser is back online). The client calls it once a configuration is in force: on a
    * cold start the tracking code would otherwise compete with the configuration request, and
    * nothing is tracked before a configuration anyway.
    */
   load(): void {
     const source = this.#source;
-    if (this.#pipeline || this.#loading || this.#closed || !('load' in source) || Date.now() - this.#failedAt < RETRY_LOAD_MS) return;
+    if (this.#pipeline || this.#loading || this.#closed || !('load' in source) || this.#retry) return;
     // After the current task's code: a cached configuration is installed as the app starts,
     // whose first render comes before the request for tracking code.
     this.#loading = Promise.resolve()
@@ -78,13 +81,22 @@ export class TrackingHandle {
       .then((create) => this.#build(create))
       .catch((err: unknown) => {
         this.#deps.logger.error(`The tracking code could not be loaded (tried again in ${RETRY_LOAD_MS / 1000} s): ${String(err)}`);
-        this.#failedAt = Date.now();
         this.#loading = undefined;
+        // Tried again without waiting for another tracked call: what is held would wait for the next page.
+        this.#retry = later(this.#retryNow, RETRY_LOAD_MS);
+        this.#stopOnline ??= source.onOnline?.(this.#retryNow);
         return undefined;
       });
   }
 
+  readonly #retryNow = () => {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.load();
+  };
+
   #build(create: TrackingFactory): TrackingPipeline {
+    this.#stopOnline?.();
     const pipeline = create(this.#deps);
     this.#pipeline = pipeline;
     this.#stopWatchingLeave?.();
@@ -184,6 +196,8 @@ export class TrackingHandle {
   async close(deadline: number): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#stopOnline?.();
     this.#stopWatchingLeave?.();
     const pipeline = this.#pipeline ?? (await this.#loading);
     if (!pipeline) return this.#saveEarly();

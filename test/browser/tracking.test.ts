@@ -130,6 +130,9 @@ describe('tracking in headless Chromium', () => {
     await withPage(browser, async ({ page, context }) => {
       await page.goto(pageUrl());
       await ready(page);
+      // The pipeline's attempts are under test: its code is there before the network goes (a load
+      // that fails offline is the next test).
+      await page.waitForFunction(() => window.__client!.getTrackingStatus().loaded, undefined, { timeout: PAGE_WAIT_MS });
       await context.setOffline(true);
       await page.waitForFunction(() => navigator.onLine === false);
       await page.evaluate(() => {
@@ -148,6 +151,25 @@ describe('tracking in headless Chromium', () => {
       // The server has the lines; the page learns it when the answer reaches it.
       await page.waitForFunction(() => window.__client!.getTrackingStatus().queued === 0, undefined, { timeout: PAGE_WAIT_MS });
       expect(new Set(linesOf(accepted, 'online')).size).toBe(5); // each exposure, under one nonce (a retry keeps it)
+    });
+  });
+
+  it('tracking code that failed to load is loaded again once the browser is back online, and what was held leaves', async () => {
+    await withPage(browser, async ({ page, context, errors }) => {
+      const pipeline = /\/src\/tracking\/pipeline\.ts/;
+      await page.route(pipeline, (route) => route.abort('internetdisconnected'));
+      await page.goto(pageUrl('?tag=reload&instant'));
+      await ready(page);
+      await eventually(() => errors.some((e) => e.includes('The tracking code could not be loaded')), 'the failed load');
+      expect(await page.evaluate(() => window.__client!.getTrackingStatus().loaded)).toBe(false);
+      await page.unroute(pipeline);
+      await page.waitForTimeout(300);
+      expect(linesOf(accepted, 'reload')).toEqual([]); // no tracked call since: nothing tried it again
+      await context.setOffline(true);
+      await context.setOffline(false); // the browser's online event
+      await eventually(() => linesOf(accepted, 'reload').length >= 10, 'the held lines');
+      const kinds = linesOf(accepted, 'reload').map((line) => line.split('&')[0]).sort();
+      expect(kinds.filter((k) => k !== 'eventType=staticData')).toEqual([...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment')]);
     });
   });
 });

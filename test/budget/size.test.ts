@@ -4,8 +4,8 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (30.0 KB and 32.3 KB min+gzip up front,
- * 43.6 KB and 46.0 KB with the lazy chunks, when last set. Raised three times, with the reasons: issue 17
+ * The budgets are ratchets at the sizes reached so far (30.1 KB and 32.4 KB min+gzip up front,
+ * 43.7 KB and 46.1 KB with the lazy chunks, when last set. Raised four times, with the reasons: issue 17
  * added 1.3 KB for the official Node SDK's forms (Next.js cookies, a user's cookie manager in the
  * Node form, setLegalConsent's object form), getVisitorCode's and setLegalConsent's misuse checks
  * and warnings, stubMode, credentials and KameleoonLogger, and the React hooks 0.2 KB for pure
@@ -15,7 +15,9 @@
  * the cached getDataFile, addData's track option and OFF-flag simulation (0.4 KB), and the warning
  * that the standard build has no INFO/DEBUG messages (0.1 KB); issue 19 0.1 KB for the per-request
  * mode the edge build shares with the others (no shared promise, claimed tracking batches) and
- * the BUILD marker. The checks of unknown options and of
+ * the BUILD marker; then 0.1 KB so that tracking code that failed to load (a network blip) is
+ * tried again on its own, 30 s later or when the browser is back online, instead of at the next
+ * tracked call only. The checks of unknown options and of
  * unknown condition fields load lazily; the measure bundles every export of the entry, so the
  * official SDK's public names, exported for drop-in compatibility, count in full
  * here although an app pays only for those it imports):
@@ -27,8 +29,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 30.0 * KB, totalGzipped: 43.6 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 32.3 * KB, totalGzipped: 46.0 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 30.1 * KB, totalGzipped: 43.7 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 32.4 * KB, totalGzipped: 46.1 * KB },
 };
 
 /** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */

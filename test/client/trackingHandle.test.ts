@@ -162,27 +162,41 @@ describe('TrackingHandle', () => {
     expect(calls).toEqual(['resume [v:  scheduled false]']);
   });
 
-  it('a failed load is logged, retried 30 s later on the next tracked call, and keeps what waits', async () => {
+  it('a failed load is logged and tried again on its own 30 s later, or at once when the browser is back online; what waits is kept', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
     const errors: string[] = [];
     const calls: string[] = [];
     const d = deps(createMemoryStorage(), errors);
+    const online: (() => void)[] = [];
     const src = deferredSource(() => fakePipeline(calls));
-    const handle = new TrackingHandle(src.source, d);
+    const source = { ...src.source, onOnline: (callback: () => void) => (online.push(callback), () => online.splice(online.indexOf(callback), 1)) };
+    const handle = new TrackingHandle(source, d);
+    handle.schedule('v', d.store.touch('v'));
     handle.load();
     await settle();
     src.fail(new Error('chunk 404'));
     await settle();
     expect(errors.join('\n')).toMatch(/tracking code could not be loaded .*chunk 404/);
-    handle.schedule('v', d.store.touch('v'));
+    expect(online).toHaveLength(1);
+    vi.advanceTimersByTime(29_000);
+    handle.schedule('v', 0); // a tracked call meanwhile does not hurry it
     await settle();
     expect(src.loads).toHaveLength(1);
-    vi.setSystemTime(Date.now() + 30_001);
-    handle.schedule('v', 0);
+    vi.advanceTimersByTime(1_001); // no tracked call: the timer tries again
     await settle();
     expect(src.loads).toHaveLength(2);
+    src.fail(new Error('still offline'));
+    await settle();
+    expect(online).toHaveLength(1); // one listener, whatever the number of failures
+    online[0](); // back online: at once, not 30 s later
+    await settle();
+    expect(src.loads).toHaveLength(3);
     src.arrive();
     await settle();
     expect(calls).toEqual(['resume [v:  scheduled true]']);
+    expect(online).toHaveLength(0); // loaded: the listener and the timer are gone
+    vi.advanceTimersByTime(60_000);
+    expect(src.loads).toHaveLength(3);
   });
 
   it('a pipeline that throws as it is built is logged; close() still resolves', async () => {

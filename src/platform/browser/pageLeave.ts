@@ -15,3 +15,10 @@ export function onPageLeave(callback: () => void): () => void {
     document.removeEventListener('visibilitychange', hidden);
   };
 }
+
+/** Calls back when the browser is back online. @returns the function that stops it */
+export function onBackOnline(callback: () => void): () => void {
+  if (typeof addEventListener !== 'function') return () => undefined;
+  addEventListener('online', callback);
+  return () => removeEventListener('online', callback);
+}

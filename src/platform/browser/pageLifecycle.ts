@@ -2,7 +2,7 @@ import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { TrackingLine } from '../../tracking/outbox.ts';
 import type { PageActivity } from '../../tracking/pipeline.ts';
 import { BEACON_CHARS, type PageLifecycle } from '../platform.ts';
-import { onPageLeave } from './pageLeave.ts';
+import { onBackOnline, onPageLeave } from './pageLeave.ts';
 
 /** Key prefix of a site's unsent tracking lines; each tab writes its own key. */
 const keyPrefix = (siteCode: string) => `tracking.${siteCode}.`;
@@ -84,11 +84,7 @@ export function createPageLifecycle(): PageLifecycle & PageActivity {
       setTimeout(() => void write(), WRITE_DELAY_MS);
     },
     onLeave: onPageLeave,
-    onOnline(callback) {
-      if (typeof addEventListener !== 'function') return () => undefined;
-      addEventListener('online', callback);
-      return () => removeEventListener('online', callback);
-    },
+    onOnline: onBackOnline,
     onInteraction(callback) {
       if (typeof addEventListener !== 'function') return () => undefined;
       for (const type of INTERACTIONS) addEventListener(type, callback, LISTEN);
