@@ -7,6 +7,7 @@ import { createPlatformAnalyzer } from './platform/browser/platformAnalyzer.ts';
 import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
 export * from './index.ts';
+export { createSnapshot, visitorCodeFromCookies, ensureVisitorCodeCookie } from './platform/browser/serverOnly.ts';
 
 /** Which build of the package a runtime resolved (`'browser'` here; `'edge'` and `'node'` in the others). */
 export const BUILD = 'browser';

@@ -8,7 +8,9 @@ import type { SDKParameters } from './client/options.ts';
 import { createNodePlatform } from './platform/node/nodePlatform.ts';
 import { compileUserRegExp } from './targeting/regex.ts';
 import { createTracking } from './tracking/pipeline.ts';
+import { ServerVisitorCodeCookies } from './visitor/exchange.ts';
 export * from './index.ts';
+export * from './server.ts';
 
 /** Which build of the package a runtime resolved (`'edge'` here; `'browser'` and `'node'` in the others). */
 export const BUILD = 'edge';
@@ -34,6 +36,7 @@ export class KameleoonClient extends KameleoonClientBase {
       tracking: { create: createTracking },
       // One visitor's text must not stall the isolate: patterns run in bounded time.
       compileRegex: compileUserRegExp,
+      cookies: ServerVisitorCodeCookies,
       perRequest: true,
     });
   }

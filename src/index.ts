@@ -70,9 +70,7 @@ export type {
   SetDataParametersType,
 } from './platform/platform.ts';
 export type { RequestLike, ResponseLike } from './visitor/visitorCode.ts';
-export { createSnapshot, visitorCodeFromCookies } from './store/snapshot.ts';
 export type { KameleoonSnapshot, SnapshotOptions, SnapshotVariation } from './store/snapshot.ts';
-export { ensureVisitorCodeCookie } from './visitor/visitorCode.ts';
 export type { ConfigurationSource, ConfigurationState, ConfigurationStatus } from './config/delivery.ts';
 export type { TrackingStatus } from './client/trackingHandle.ts';
 export type { RemoteVisitorDataFiltersType } from './remote/filters.ts';

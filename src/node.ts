@@ -4,9 +4,11 @@ import type { SDKParameters } from './client/options.ts';
 import { createNodePlatform } from './platform/node/nodePlatform.ts';
 import { compileUserRegExp } from './targeting/regex.ts';
 import { createTracking } from './tracking/pipeline.ts';
+import { ServerVisitorCodeCookies } from './visitor/exchange.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
+export * from './server.ts';
 
 /** Which build of the package a runtime resolved (`'node'` here; `'edge'` and `'browser'` in the others). */
 export const BUILD = 'node';
@@ -24,6 +26,7 @@ export class KameleoonClient extends KameleoonClientBase {
       tracking: { create: createTracking },
       // One visitor's text must not stall every other request: patterns run in bounded time.
       compileRegex: compileUserRegExp,
+      cookies: ServerVisitorCodeCookies,
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { IPlatformAnalyzer, Platform } from '../platform/platform.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
+import type { VisitorCodeCookies } from '../visitor/visitorCode.ts';
 
 /**
  * What a platform entry (browser.ts, node.ts) builds a client from: the platform's runtime
@@ -15,6 +16,11 @@ export interface ClientAssembly {
   tracking: TrackingSource;
   /** Compiles the REGULAR_EXPRESSION patterns of targeting conditions. */
   compileRegex: RegexCompiler;
+  /**
+   * Servers: the visitor-code cookie through requests, responses and Next.js's cookies (see
+   * visitor/exchange.ts). Default: the platform's cookie manager only (browsers).
+   */
+  cookies?: typeof VisitorCodeCookies;
   /** Browsers: describes the visitor's browser, system, device and page (`_internals.platformAnalyzer` replaces it). */
   platformAnalyzer?: IPlatformAnalyzer;
   /**

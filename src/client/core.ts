@@ -73,7 +73,7 @@ export class ClientCore {
     this.tracker = s.tracker;
     this.#siteCode = s.siteCode;
     this.stubMode = s.stubMode;
-    this.cookies = new VisitorCodeCookies(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain, {
+    this.cookies = new (assembly.cookies ?? VisitorCodeCookies)(s.platform.visitorCodeManager, s.platform.random, s.options.cookieDomain, {
       external: s.externalCookies,
       isServer: s.platform.packageInfo.isServer,
       logger: s.logger,

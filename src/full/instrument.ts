@@ -8,7 +8,8 @@ import type { KameleoonClientBase } from '../client/kameleoonClient.ts';
 import { LogLevel, Logger, type IExternalLogger } from '../logging/logger.ts';
 import { fetchRequester } from '../platform/memory.ts';
 import type { IExternalRequester, SendRequestParametersType } from '../platform/platform.ts';
-import { decodeCookieValue, readRequestCookie, VISITOR_CODE_COOKIE, type RequestLike } from '../visitor/visitorCode.ts';
+import { readRequestCookie } from '../visitor/exchange.ts';
+import { decodeCookieValue, VISITOR_CODE_COOKIE, type RequestLike } from '../visitor/visitorCode.ts';
 import { describe } from './describe.ts';
 
 /** The parts of any client's parameters (the core's, the React SDK's) the /full build reads. */

@@ -3,7 +3,8 @@ import { InvalidArgument } from '../errors.ts';
 import { KameleoonLogger } from '../logging/logger.ts';
 import type { IExternalEventSource, IExternalRequester, IExternalVisitorCodeManager, KameleoonResponseType, SendRequestParametersType, SetDataParametersType } from '../platform/platform.ts';
 import { describeValue } from '../visitor/data.ts';
-import { appendSetCookie, cookieStore, readRequestCookie, visitorCodeSetCookie, type NextCookies, type RequestLike } from '../visitor/visitorCode.ts';
+import { appendSetCookie, cookieStore, readRequestCookie, visitorCodeSetCookie } from '../visitor/exchange.ts';
+import type { NextCookies, RequestLike } from '../visitor/visitorCode.ts';
 
 /**
  * The helper classes the official Node SDK's documentation passes in `externals`, under the same

@@ -20,7 +20,7 @@ import {
   type NextCookieStore,
   type SDKParameters,
 } from '../../src/node.ts';
-import { KameleoonClient as BrowserClient } from '../../src/browser.ts';
+import { KameleoonClient as BrowserClient, KameleoonError, KameleoonException, createSnapshot as browserSnapshot, ensureVisitorCodeCookie as browserEnsure, visitorCodeFromCookies as browserFromCookies } from '../../src/browser.ts';
 import { createMemoryStorage } from '../../src/platform/memory.ts';
 import { consoleLogger } from '../../src/logging/logger.ts';
 import { basicConfig, clientFor, notModifiedRequester } from './helpers.ts';
@@ -107,11 +107,32 @@ describe('getVisitorCode({ cookies }) (Next.js)', () => {
     expect(jar.get(COOKIE)).toBe('consenting');
   });
 
-  it('the browser build takes { cookies } too (Next.js edge routes resolve it)', async () => {
+  it('the browser build has no server forms (Next.js edge routes resolve the edge build): it says so', async () => {
     const client = new BrowserClient({ siteCode: 's', externals: { logger: { log() {} }, requester: notModifiedRequester, storage: createMemoryStorage() }, _internals: { platformAnalyzer: { getResult: () => ({}) } } });
     const { store } = nextCookies({ [COOKIE]: 'edge' });
-    expect(client.getVisitorCode({ cookies: store })).toBe('edge');
+    expect(() => client.getVisitorCode({ cookies: store })).toThrow(/in a browser takes a default code .*"cookies": requests, responses and Next\.js's cookies are for servers/);
+    expect(() => client.getVisitorCode({ request: new Request('http://x/') })).toThrow(InvalidArgument);
+    expect(() => client.setLegalConsent({ visitorCode: 'v', consent: true, response: new Response() })).toThrow(/setLegalConsent\(\) in a browser sets the page's cookie: requests, responses/);
+    expect(() => client.getVisitorCode({ defaultVisitorCode: 'mine' })).not.toThrow();
     await client.close();
+  });
+
+  it("the browser build's server-only functions are stand-ins that say where they run", () => {
+    for (const [name, call] of [
+      ['createSnapshot', () => browserSnapshot(null as never, { visitorCode: 'v' })],
+      ['visitorCodeFromCookies', () => browserFromCookies(nextCookies().store)],
+      ['ensureVisitorCodeCookie', () => browserEnsure({ request: new Request('http://x/'), response: new Response() })],
+    ] as const) {
+      let error: unknown;
+      try {
+        call();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(KameleoonError);
+      expect((error as KameleoonError).type).toBe(KameleoonException.ClientConfiguration);
+      expect((error as Error).message).toBe(`${name}() runs on servers: the browser build does not have it. A server resolves the package's node or edge build (or import 'kameleoon-ts/node').`);
+    }
   });
 });
 
