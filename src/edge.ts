@@ -9,6 +9,7 @@ import { createNodePlatform } from './platform/node/nodePlatform.ts';
 import { compileUserRegExp } from './targeting/regex.ts';
 import { createTracking } from './tracking/pipeline.ts';
 import { ServerVisitorCodeCookies } from './visitor/exchange.ts';
+import { TokenProvider } from './remote/oauth.ts';
 export * from './index.ts';
 export * from './server.ts';
 
@@ -37,6 +38,7 @@ export class KameleoonClient extends KameleoonClientBase {
       // One visitor's text must not stall the isolate: patterns run in bounded time.
       compileRegex: compileUserRegExp,
       cookies: ServerVisitorCodeCookies,
+      oauth: TokenProvider,
       perRequest: true,
     });
   }

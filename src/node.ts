@@ -5,6 +5,7 @@ import { createNodePlatform } from './platform/node/nodePlatform.ts';
 import { compileUserRegExp } from './targeting/regex.ts';
 import { createTracking } from './tracking/pipeline.ts';
 import { ServerVisitorCodeCookies } from './visitor/exchange.ts';
+import { TokenProvider } from './remote/oauth.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
@@ -27,6 +28,7 @@ export class KameleoonClient extends KameleoonClientBase {
       // One visitor's text must not stall every other request: patterns run in bounded time.
       compileRegex: compileUserRegExp,
       cookies: ServerVisitorCodeCookies,
+      oauth: TokenProvider,
     });
   }
 }

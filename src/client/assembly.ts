@@ -2,6 +2,7 @@ import type { IPlatformAnalyzer, Platform } from '../platform/platform.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 import type { VisitorCodeCookies } from '../visitor/visitorCode.ts';
+import type { TokenProvider } from '../remote/oauth.ts';
 
 /**
  * What a platform entry (browser.ts, node.ts) builds a client from: the platform's runtime
@@ -21,6 +22,11 @@ export interface ClientAssembly {
    * visitor/exchange.ts). Default: the platform's cookie manager only (browsers).
    */
   cookies?: typeof VisitorCodeCookies;
+  /**
+   * Servers: the OAuth client of Data API requests for `clientId`/`clientSecret`. Browsers have
+   * none: a secret in a page is public, and their Data API reads need no token.
+   */
+  oauth?: typeof TokenProvider;
   /** Browsers: describes the visitor's browser, system, device and page (`_internals.platformAnalyzer` replaces it). */
   platformAnalyzer?: IPlatformAnalyzer;
   /**

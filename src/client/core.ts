@@ -26,6 +26,7 @@ export class ClientCore {
   readonly options: SDKConfigurationType;
   readonly platform: Platform;
   readonly #platformAnalyzer: IPlatformAnalyzer | undefined;
+  readonly #oauth: ClientAssembly['oauth'];
   readonly logger: Logger;
   readonly visitors: VisitorStore;
   readonly env: EvaluationEnv;
@@ -65,6 +66,7 @@ export class ClientCore {
     this.options = s.options;
     this.platform = s.platform;
     this.#platformAnalyzer = s.platformAnalyzer;
+    this.#oauth = assembly.oauth;
     this.logger = s.logger;
     this.visitors = s.visitors;
     this.env = s.env;
@@ -86,7 +88,7 @@ export class ClientCore {
    */
   remote(): Promise<RemoteAccess> {
     this.#remote ??= import('./remote.ts').then(
-      ({ RemoteAccess: Access }) => new Access({ siteCode: this.#siteCode, options: this.options, requester: this.platform.requester, config: () => this.config, logger: this.logger }),
+      ({ RemoteAccess: Access }) => new Access({ siteCode: this.#siteCode, options: this.options, requester: this.platform.requester, config: () => this.config, logger: this.logger, oauth: this.#oauth }),
     );
     return this.#remote;
   }

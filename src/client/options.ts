@@ -102,7 +102,8 @@ export interface SDKConfigurationType {
   /**
    * Authentication of Data API requests (Kameleoon's server SDKs' `client_id`): with
    * `clientSecret`, those requests carry an OAuth token from `<endpoints.api>/oauth/token`.
-   * Meant for servers. Default none.
+   * Servers only: the browser build warns and sends no token (a secret in a page is public).
+   * Default none.
    */
   clientId: string | undefined;
   /** The secret of `clientId` (the server SDKs' `client_secret`). Default none. */

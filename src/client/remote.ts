@@ -3,7 +3,7 @@ import type { ParsedConfig } from '../config/parse.ts';
 import { InvalidArgument } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalRequester } from '../platform/platform.ts';
-import { TokenProvider } from '../remote/oauth.ts';
+import type { TokenProvider } from '../remote/oauth.ts';
 import {
   DEFAULT_VISITOR_DATA_FILTERS,
   dataApiUrls,
@@ -32,6 +32,8 @@ export interface RemoteAccessOptions {
   requester: IExternalRequester;
   config: () => ParsedConfig | undefined;
   logger: Logger;
+  /** The OAuth client (servers); without it, requests carry no token. */
+  oauth?: typeof TokenProvider;
 }
 
 /**
@@ -49,8 +51,9 @@ export class RemoteAccess {
   constructor(options: RemoteAccessOptions) {
     this.#o = options;
     const { clientId, clientSecret } = options.options;
-    this.#token = clientId && clientSecret
-      ? new TokenProvider({ requester: options.requester, clientId, clientSecret, apiBaseUrl: options.options.endpoints.api, timeoutMs: options.options.requestTimeout, logger: options.logger })
+    const Tokens = options.oauth;
+    this.#token = Tokens && clientId && clientSecret
+      ? new Tokens({ requester: options.requester, clientId, clientSecret, apiBaseUrl: options.options.endpoints.api, timeoutMs: options.options.requestTimeout, logger: options.logger })
       : undefined;
   }
 

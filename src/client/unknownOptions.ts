@@ -29,10 +29,15 @@ function distance(a: string, b: string): number {
 
 /**
  * Warnings for the keys of the parameters that no level knows (a typo, or an option of a newer
- * official version): each names the closest known key when one is near.
+ * official version): each names the closest known key when one is near. In a `browser`, also for
+ * credentials, which only servers use.
  */
-export function unknownKeys(params: object): string[] {
+export function unknownKeys(params: object, browser = false): string[] {
   const found: string[] = [];
+  const c = params as { configuration?: { clientId?: unknown; clientSecret?: unknown }; credentials?: { clientId?: unknown; clientSecret?: unknown } };
+  if (browser && (c.configuration?.clientSecret ?? c.credentials?.clientSecret ?? c.configuration?.clientId ?? c.credentials?.clientId) != null) {
+    found.push('clientId and clientSecret are not used in a browser: a secret in a page is public, and the Data API answers browsers without a token. Keep them on servers (the Node and edge builds).');
+  }
   // Values the client changed to fit the official ranges.
   const p = params as { configuration?: { trackingInterval?: unknown }; _internals?: { minTrackingInterval?: number } };
   const interval = p.configuration?.trackingInterval;

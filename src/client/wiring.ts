@@ -66,7 +66,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
   // Unknown keys (a typo, an option of a newer official version) are reported a moment later.
   (assembly.idle ?? ((work) => work()))(() => {
     void import('./unknownOptions.ts').then(({ unknownKeys }) => {
-      for (const warning of unknownKeys(params)) logger.warnOnce(warning, warning);
+      for (const warning of unknownKeys(params, !assembly.oauth)) logger.warnOnce(warning, warning);
     });
   });
   const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));

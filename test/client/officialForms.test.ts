@@ -117,6 +117,35 @@ describe('getVisitorCode({ cookies }) (Next.js)', () => {
     await client.close();
   });
 
+  it('the browser build warns that credentials are for servers, and its Data API requests carry no token', async () => {
+    const warnings: string[] = [];
+    const urls: string[] = [];
+    const headers: unknown[] = [];
+    const client = new BrowserClient({
+      siteCode: 's',
+      credentials: { clientId: 'id', clientSecret: 'secret' },
+      configuration: { defaultDataFile: basicConfig() },
+      externals: {
+        logger: { log: (level, message) => void (level === LogLevel.WARNING && warnings.push(message)) },
+        requester: {
+          sendRequest: async ({ url, parameters }) => {
+            urls.push(url);
+            headers.push(parameters.headers);
+            return new Response(JSON.stringify({ answer: 42 }), { status: 200 }) as never;
+          },
+        },
+        storage: createMemoryStorage(),
+      },
+      _internals: { platformAnalyzer: { getResult: () => ({}) } },
+    });
+    await client.initialize();
+    await expect(client.getRemoteData('key')).resolves.toEqual({ answer: 42 });
+    expect(urls.filter((u) => u.includes('oauth'))).toEqual([]);
+    expect(JSON.stringify(headers)).not.toMatch(/Authorization/i);
+    await vi.waitFor(() => expect(warnings.join('\n')).toMatch(/clientId and clientSecret are not used in a browser: a secret in a page is public/));
+    await client.close();
+  });
+
   it("the browser build's server-only functions are stand-ins that say where they run", () => {
     for (const [name, call] of [
       ['createSnapshot', () => browserSnapshot(null as never, { visitorCode: 'v' })],
