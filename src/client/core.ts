@@ -16,6 +16,7 @@ import type { RemoteAccess } from './remote.ts';
 import type { TrackingHandle } from './trackingHandle.ts';
 import { VariablesCache } from './variables.ts';
 import { wireClient } from './wiring.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * The state and inner workings of a client, behind the public API of `KameleoonClient`: the
@@ -164,7 +165,7 @@ export class ClientCore {
       }
     } catch (err) {
       // A replaced analyzer that throws, or reports what is not Kameleoon's, adds nothing.
-      this.logger.warnOnce('platformAnalyzer', `The platform analyzer failed: ${String(err)}`);
+      this.logger.warnOnce('platformAnalyzer', msg`The platform analyzer failed: ${String(err)}`);
     }
   }
 
@@ -216,7 +217,7 @@ export class ClientCore {
     const flag = config.flags.get(featureKey);
     if (!flag) throw new FeatureNotFound(featureKey);
     if (!this.enabledFor(flag, visitorCode)) {
-      throw new FeatureEnvironmentDisabled(`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
+      throw new FeatureEnvironmentDisabled(msg`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
     }
     return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track && !quiet, save && !quiet, quiet) };
   }

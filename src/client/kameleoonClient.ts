@@ -19,6 +19,7 @@ import { EventType, type ConfigurationUpdateEventDataType, type EventCallbackTyp
 import type { SDKParameters } from './options.ts';
 import type { TrackingStatus } from './trackingHandle.ts';
 import type { AddDataOptionsType, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
+import { msg } from '../logging/msg.ts';
 export type { AddDataOptionsType, DataFileFeatureFlag, GetVariationParamsType, GetVisitorCodeParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from './types.ts';
 
 /**
@@ -39,7 +40,7 @@ export abstract class KameleoonClientBase {
   /** @internal */
   protected constructor(params: SDKParameters, assembly: ClientAssembly);
   protected constructor(params: SDKParameters, assembly?: ClientAssembly) {
-    if (!assembly) throw new InvalidArgument('Construct KameleoonClient from the package entry (import { KameleoonClient } from \'kameleoon-ts\').');
+    if (!assembly) throw new InvalidArgument(msg`Construct KameleoonClient from the package entry (import { KameleoonClient } from 'kameleoon-ts').`);
     this.#c = new ClientCore(params, assembly);
     this.#perRequest = assembly.perRequest === true;
     // Edge runtimes forbid timers outside a request: tracking leaves with flushInstant there.
@@ -104,7 +105,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `listener` is not a function
    */
   onStatusChange(listener: () => void): () => void {
-    if (typeof listener !== 'function') throw new InvalidArgument('onStatusChange(): listener must be a function.');
+    if (typeof listener !== 'function') throw new InvalidArgument(msg`onStatusChange(): listener must be a function.`);
     return this.#c.events.addStatusListener(listener);
   }
 
@@ -115,7 +116,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `listener` is not a function
    */
   onVisitorDataChange(listener: () => void): () => void {
-    if (typeof listener !== 'function') throw new InvalidArgument('onVisitorDataChange(): listener must be a function.');
+    if (typeof listener !== 'function') throw new InvalidArgument(msg`onVisitorDataChange(): listener must be a function.`);
     return this.#c.events.addDataListener(listener);
   }
 
@@ -131,7 +132,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `handler` is not a function
    */
   onConfigurationUpdate(handler: (data: ConfigurationUpdateEventDataType) => void): () => void {
-    if (typeof handler !== 'function') throw new InvalidArgument('onConfigurationUpdate(): handler must be a function.');
+    if (typeof handler !== 'function') throw new InvalidArgument(msg`onConfigurationUpdate(): handler must be a function.`);
     return this.#c.events.addUpdateListener(handler);
   }
 
@@ -196,8 +197,8 @@ export abstract class KameleoonClientBase {
     const track = optionalBoolean(options?.track, 'track', 'addData', true);
     const data = args as KameleoonDataType[];
     data.forEach((item, i) => {
-      if (!isKameleoonData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...) nor, last, the options { track }.`);
-      if (!isValidData(item)) throw new InvalidArgument(`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
+      if (!isKameleoonData(item)) throw new InvalidArgument(msg`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...) nor, last, the options { track }.`);
+      if (!isValidData(item)) throw new InvalidArgument(msg`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
     });
     if (data.length === 0) return;
     const visitor = this.#c.visitor(visitorCode);
@@ -264,7 +265,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `params` is not an object or a field has the wrong type
    */
   trackConversion(params: { visitorCode: string; goalId: number; revenue?: number; negative?: boolean; metadata?: CustomData[] }): void {
-    const { visitorCode, goalId, revenue, negative, metadata } = requireObject(params, 'trackConversion', '{ visitorCode, goalId, revenue?, negative?, metadata? }');
+    const { visitorCode, goalId, revenue, negative, metadata } = requireObject(params, 'trackConversion', msg`{ visitorCode, goalId, revenue?, negative?, metadata? }`);
     this.addData(visitorCode, new Conversion({ goalId, revenue, negative, metadata }));
     this.flush(visitorCode);
   }
@@ -338,7 +339,7 @@ export abstract class KameleoonClientBase {
    * string or `track` is not a boolean
    */
   getVariation(params: GetVariationParamsType): Variation {
-    const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', '{ visitorCode, featureKey, track? }');
+    const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', msg`{ visitorCode, featureKey, track? }`);
     const { flag, evaluation } = this.#c.evaluate('getVariation', visitorCode, requireKey(featureKey, 'getVariation'), optionalBoolean(track, 'track', 'getVariation', true));
     return this.#c.variables.variation(flag, evaluation);
   }
@@ -360,7 +361,7 @@ export abstract class KameleoonClientBase {
   /** Like {@link KameleoonClientBase.getVariation | getVariation}, but never throws: returns the variation and why the visitor got it. */
   getVariationDetails(params: GetVariationParamsType): VariationDetails {
     try {
-      const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', '{ visitorCode, featureKey, track? }');
+      const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', msg`{ visitorCode, featureKey, track? }`);
       const { flag, evaluation } = this.#c.evaluate('getVariationDetails', visitorCode, requireKey(featureKey, 'getVariationDetails'), optionalBoolean(track, 'track', 'getVariationDetails', true));
       return { variation: this.#c.variables.variation(flag, evaluation), reason: evaluation.reason };
     } catch (err) {
@@ -381,7 +382,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when a parameter has the wrong type
    */
   getVariations(params: { visitorCode: string; onlyActive?: boolean; track?: boolean }): Map<string, Variation> {
-    const { visitorCode, onlyActive, track } = requireObject(params, 'getVariations', '{ visitorCode, onlyActive?, track? }');
+    const { visitorCode, onlyActive, track } = requireObject(params, 'getVariations', msg`{ visitorCode, onlyActive?, track? }`);
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('getVariations');
     const active = optionalBoolean(onlyActive, 'onlyActive', 'getVariations', false);
@@ -413,7 +414,7 @@ export abstract class KameleoonClientBase {
    */
   isFeatureFlagActive(params: GetVariationParamsType): boolean;
   isFeatureFlagActive(first: string | GetVariationParamsType, second?: string): boolean {
-    const params = typeof first === 'string' ? { visitorCode: first, featureKey: second as string, track: true } : requireObject(first, 'isFeatureFlagActive', '(visitorCode, featureKey) or { visitorCode, featureKey, track? }');
+    const params = typeof first === 'string' ? { visitorCode: first, featureKey: second as string, track: true } : requireObject(first, 'isFeatureFlagActive', msg`(visitorCode, featureKey) or { visitorCode, featureKey, track? }`);
     try {
       const { evaluation } = this.#c.evaluate('isFeatureFlagActive', params.visitorCode, requireKey(params.featureKey, 'isFeatureFlagActive'), optionalBoolean(params.track, 'track', 'isFeatureFlagActive', true));
       return evaluation.variationKey !== 'off';
@@ -509,7 +510,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link FeatureVariableNotFound} when the variation has no such variable
    */
   getFeatureFlagVariable(params: { visitorCode: string; featureKey: string; variableKey: string }): { type: Variable['type']; value: Variable['value'] } {
-    const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', '{ visitorCode, featureKey, variableKey }');
+    const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', msg`{ visitorCode, featureKey, variableKey }`);
     const { flag, evaluation } = this.#c.evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'), true);
     this.#requireVariation(flag, evaluation.variationKey, visitorCode);
     const variable = this.#c.variables.of(flag, evaluation.variationKey).get(variableKey);
@@ -531,7 +532,7 @@ export abstract class KameleoonClientBase {
 
   #requireVariation(flag: FeatureFlag, key: string, visitorCode: string): void {
     if (!flag.variations.has(key)) {
-      throw new FeatureVariationNotFound(`Feature flag "${flag.featureKey}" has no variation "${key}" (visitor "${visitorCode}").`);
+      throw new FeatureVariationNotFound(msg`Feature flag "${flag.featureKey}" has no variation "${key}" (visitor "${visitorCode}").`);
     }
   }
 
@@ -546,10 +547,10 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when a parameter has the wrong type
    */
   setForcedVariation(params: { visitorCode: string; experimentId: number; variationKey: string | null; forceTargeting?: boolean }): void {
-    const { visitorCode, experimentId, variationKey, forceTargeting } = requireObject(params, 'setForcedVariation', '{ visitorCode, experimentId, variationKey, forceTargeting? }');
+    const { visitorCode, experimentId, variationKey, forceTargeting } = requireObject(params, 'setForcedVariation', msg`{ visitorCode, experimentId, variationKey, forceTargeting? }`);
     validateVisitorCode(visitorCode);
-    if (typeof experimentId !== 'number') throw new InvalidArgument('setForcedVariation(): experimentId must be a number.');
-    if (variationKey !== null && typeof variationKey !== 'string') throw new InvalidArgument(`setForcedVariation(): variationKey must be a string or null, got ${describeValue(variationKey)}.`);
+    if (typeof experimentId !== 'number') throw new InvalidArgument(msg`setForcedVariation(): experimentId must be a number.`);
+    if (variationKey !== null && typeof variationKey !== 'string') throw new InvalidArgument(msg`setForcedVariation(): variationKey must be a string or null, got ${describeValue(variationKey)}.`);
     const config = this.#c.requireConfig('setForcedVariation');
     const visitor = this.#c.visitors.touch(visitorCode);
     if (variationKey === null) {
@@ -560,7 +561,7 @@ export abstract class KameleoonClientBase {
     const experiment = config.experiments.get(experimentId);
     if (!experiment) throw new FeatureExperimentNotFound(experimentId);
     const variationId = experiment.variations.get(variationKey);
-    if (variationId === undefined) throw new FeatureVariationNotFound(`Experiment ${experimentId} has no variation "${String(variationKey)}".`);
+    if (variationId === undefined) throw new FeatureVariationNotFound(msg`Experiment ${experimentId} has no variation "${String(variationKey)}".`);
     const extra = this.#c.visitors.extraOf(visitor);
     (extra.forced ??= new Map()).set(experimentId, {
       variationKey,
@@ -592,7 +593,7 @@ export abstract class KameleoonClientBase {
   setLegalConsent(arg: string | SetLegalConsentParamsType, consentArg?: boolean, responseArg?: ResponseLike): void {
     const { visitorCode, consent, response, cookies } = typeof arg === 'object' && arg !== null ? arg : { visitorCode: arg, consent: consentArg, response: responseArg, cookies: undefined };
     validateVisitorCode(visitorCode);
-    if (typeof consent !== 'boolean') throw new InvalidArgument('setLegalConsent(): consent must be a boolean.');
+    if (typeof consent !== 'boolean') throw new InvalidArgument(msg`setLegalConsent(): consent must be a boolean.`);
     const visitor = this.#c.visitors.touch(visitorCode);
     this.#c.visitors.extraOf(visitor).consent = consent ? 'given' : 'notGiven';
     this.#c.dataChanged(visitor);
@@ -612,7 +613,7 @@ export abstract class KameleoonClientBase {
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('evaluateAudiences');
     const id = this.#c.visitor(visitorCode);
-    const matched = matchingAudiences(config, this.#c.evaluationVisitor(id), { ...this.#c.env, now: Date.now() }, (segment, err) => this.#c.logger.warn(`Segment ${segment} could not be evaluated: ${String(err)}`));
+    const matched = matchingAudiences(config, this.#c.evaluationVisitor(id), { ...this.#c.env, now: Date.now() }, (segment, err) => this.#c.logger.warn(msg`Segment ${segment} could not be evaluated: ${String(err)}`));
     this.#c.tracker.recordData(id, matched.map((segment) => ({ kind: 'targetedSegment' as const, id: segment })));
     this.flush(visitorCode);
     return matched;
@@ -645,8 +646,8 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `event` is not an event type or `callback` is not a function
    */
   onEvent<E extends EventType>(event: E, callback: EventCallbackType<E>): void {
-    if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(`onEvent(): unknown event type ${describeValue(event)}.`);
-    if (typeof callback !== 'function') throw new InvalidArgument('onEvent(): callback must be a function.');
+    if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(msg`onEvent(): unknown event type ${describeValue(event)}.`);
+    if (typeof callback !== 'function') throw new InvalidArgument(msg`onEvent(): callback must be a function.`);
     this.#c.events.on(event, callback);
   }
 
@@ -655,7 +656,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `level` is not an integer from 0 to 4
    */
   setLogLevel(level: LogLevel): void {
-    if (!Number.isInteger(level) || level < 0 || level > 4) throw new InvalidArgument('setLogLevel(): level must be a LogLevel (0 to 4).');
+    if (!Number.isInteger(level) || level < 0 || level > 4) throw new InvalidArgument(msg`setLogLevel(): level must be a LogLevel (0 to 4).`);
     this.#c.logger.level = level;
   }
 

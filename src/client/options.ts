@@ -5,6 +5,7 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { OutboxLimits } from '../tracking/outbox.ts';
 import { describeValue } from '../visitor/data.ts';
 import { toWellFormed } from '../visitor/encode.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * Base URLs that replace Kameleoon's hosts (self-hosted proxies, the local dev server), e.g.
@@ -183,19 +184,19 @@ function normalizeDomain(domain: string | undefined): string | undefined {
 
 function optionalString(value: unknown, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new InvalidArgument(`configuration.${name} must be a string.`);
+  if (typeof value !== 'string') throw new InvalidArgument(msg`configuration.${name} must be a string.`);
   return value;
 }
 
 function numberOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgument(`configuration.${name} must be a number, got ${describeValue(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgument(msg`configuration.${name} must be a number, got ${describeValue(value)}.`);
   return value;
 }
 
 function endpointsOption(value: unknown): EndpointsType {
   if (value == null) return {};
-  if (typeof value !== 'object') throw new InvalidArgument('configuration.endpoints must be an object of base URLs.');
+  if (typeof value !== 'object') throw new InvalidArgument(msg`configuration.endpoints must be an object of base URLs.`);
   const e = value as Record<keyof EndpointsType, unknown>;
   const endpoints: EndpointsType = {};
   for (const key of ['configuration', 'tracking', 'realTime', 'dataApi', 'api'] as const) {
@@ -207,7 +208,7 @@ function endpointsOption(value: unknown): EndpointsType {
 
 /** URLs are built with encodeURIComponent, which throws on a lone surrogate. */
 function requireWellFormed(value: string, name: string): string {
-  if (toWellFormed(value) !== value) throw new InvalidArgument(`${name} holds an unpaired surrogate (a character cut in half): ${describeValue(value)}.`);
+  if (toWellFormed(value) !== value) throw new InvalidArgument(msg`${name} holds an unpaired surrogate (a character cut in half): ${describeValue(value)}.`);
   return value;
 }
 
@@ -217,18 +218,18 @@ function requireWellFormed(value: string, name: string): string {
  */
 export function resolveOptions(params: SDKParameters): { siteCode: string; config: SDKConfigurationType; stubMode: boolean } {
   if (params == null || typeof params !== 'object') {
-    throw new InvalidArgument('new KameleoonClient() takes { siteCode, configuration?, externals? }.');
+    throw new InvalidArgument(msg`new KameleoonClient() takes { siteCode, configuration?, externals? }.`);
   }
-  if (typeof params.siteCode !== 'string') throw new InvalidArgument(`siteCode must be a string, got ${typeof params.siteCode}.`);
+  if (typeof params.siteCode !== 'string') throw new InvalidArgument(msg`siteCode must be a string, got ${typeof params.siteCode}.`);
   if (params.siteCode.trim() === '') throw new SiteCodeIsEmpty();
   requireWellFormed(params.siteCode, 'siteCode');
   const c = params.configuration ?? {};
-  if (typeof c !== 'object') throw new InvalidArgument('configuration must be an object.');
+  if (typeof c !== 'object') throw new InvalidArgument(msg`configuration must be an object.`);
   const cleanup = c.targetingDataCleanupInterval;
   const refreshInterval = Math.max(1, numberOption(c.dataFileRefreshInterval ?? c.updateInterval, c.dataFileRefreshInterval === undefined ? 'updateInterval' : 'dataFileRefreshInterval', 60));
   const credentials = params.credentials;
-  if (credentials != null && typeof credentials !== 'object') throw new InvalidArgument('credentials must be { clientId, clientSecret }.');
-  if (params.stubMode !== undefined && typeof params.stubMode !== 'boolean') throw new InvalidArgument(`stubMode must be a boolean, got ${describeValue(params.stubMode)}.`);
+  if (credentials != null && typeof credentials !== 'object') throw new InvalidArgument(msg`credentials must be { clientId, clientSecret }.`);
+  if (params.stubMode !== undefined && typeof params.stubMode !== 'boolean') throw new InvalidArgument(msg`stubMode must be a boolean, got ${describeValue(params.stubMode)}.`);
   return {
     stubMode: params.stubMode === true,
     siteCode: params.siteCode,

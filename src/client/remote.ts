@@ -24,6 +24,7 @@ import { emptyVisitorData, type VisitorExtra } from '../visitor/visitorStore.ts'
 import { optionalBoolean, optionalTimeout, requireObject } from './arguments.ts';
 import type { ClientCore } from './core.ts';
 import type { SDKConfigurationType } from './options.ts';
+import { msg } from '../logging/msg.ts';
 
 /** Options of {@link RemoteAccess}. */
 export interface RemoteAccessOptions {
@@ -109,15 +110,15 @@ export class RemoteAccess {
 
 /** `KameleoonClient.getRemoteData`: arguments checked, then the request. */
 export async function getRemoteData(c: ClientCore, params: string | { key: string; timeout?: number }): Promise<JSONType> {
-  const { key, timeout } = typeof params === 'string' ? { key: params, timeout: undefined } : requireObject(params, 'getRemoteData', '{ key, timeout? }');
-  if (typeof key !== 'string' || key === '') throw new InvalidArgument('getRemoteData(): key must be a non-empty string.');
+  const { key, timeout } = typeof params === 'string' ? { key: params, timeout: undefined } : requireObject(params, 'getRemoteData', msg`{ key, timeout? }`);
+  if (typeof key !== 'string' || key === '') throw new InvalidArgument(msg`getRemoteData(): key must be a non-empty string.`);
   const ms = optionalTimeout(timeout, 'getRemoteData');
   return (await c.remote()).data(key, ms);
 }
 
 /** `KameleoonClient.getRemoteVisitorData`: the request, then the data stored as the official SDK does. */
 export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode: string; shouldAddData?: boolean; filters?: RemoteVisitorDataFiltersType; timeout?: number }): Promise<KameleoonDataType[]> {
-  const { visitorCode, shouldAddData, filters, timeout } = requireObject(params, 'getRemoteVisitorData', '{ visitorCode, shouldAddData?, filters?, timeout? }');
+  const { visitorCode, shouldAddData, filters, timeout } = requireObject(params, 'getRemoteVisitorData', msg`{ visitorCode, shouldAddData?, filters?, timeout? }`);
   validateVisitorCode(visitorCode);
   const config = c.requireConfig('getRemoteVisitorData');
   const ms = optionalTimeout(timeout, 'getRemoteVisitorData');
@@ -149,11 +150,11 @@ export async function getRemoteVisitorData(c: ClientCore, params: { visitorCode:
 
 /** `KameleoonClient.getVisitorWarehouseAudience`: arguments checked, then the request (the client adds the audience). */
 export async function getVisitorWarehouseAudience(c: ClientCore, params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
-  const { visitorCode, customDataIndex, warehouseKey, timeout } = requireObject(params, 'getVisitorWarehouseAudience', '{ visitorCode, customDataIndex, warehouseKey?, timeout? }');
+  const { visitorCode, customDataIndex, warehouseKey, timeout } = requireObject(params, 'getVisitorWarehouseAudience', msg`{ visitorCode, customDataIndex, warehouseKey?, timeout? }`);
   validateVisitorCode(visitorCode);
   c.requireConfig('getVisitorWarehouseAudience');
-  if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument('getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.');
-  if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument('getVisitorWarehouseAudience(): warehouseKey must be a string.');
+  if (!Number.isInteger(customDataIndex) || customDataIndex < 0) throw new InvalidArgument(msg`getVisitorWarehouseAudience(): customDataIndex must be a non-negative integer.`);
+  if (warehouseKey !== undefined && typeof warehouseKey !== 'string') throw new InvalidArgument(msg`getVisitorWarehouseAudience(): warehouseKey must be a string.`);
   const ms = optionalTimeout(timeout, 'getVisitorWarehouseAudience');
   const audience = await (await c.remote()).warehouseAudience(visitorCode, customDataIndex, warehouseKey, ms);
   if (audience) {

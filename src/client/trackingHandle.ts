@@ -3,6 +3,7 @@ import { later } from '../platform/timers.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
 import { earlyTrackingKey, type EarlyVisitor } from '../tracking/early.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
+import { msg } from '../logging/msg.ts';
 
 /** What `getTrackingStatus()` returns: the tracking queue's counters, and whether tracking runs yet. */
 export interface TrackingStatus {
@@ -80,7 +81,7 @@ export class TrackingHandle {
       .then(source.load)
       .then((create) => this.#build(create))
       .catch((err: unknown) => {
-        this.#deps.logger.error(`The tracking code could not be loaded (tried again in ${RETRY_LOAD_MS / 1000} s): ${String(err)}`);
+        this.#deps.logger.error(msg`The tracking code could not be loaded (tried again in ${RETRY_LOAD_MS / 1000} s): ${String(err)}`);
         this.#loading = undefined;
         // Tried again without waiting for another tracked call: what is held would wait for the next page.
         this.#retry = later(this.#retryNow, RETRY_LOAD_MS);
@@ -145,7 +146,7 @@ export class TrackingHandle {
     this.#earlyItems += items.length;
     while (this.#earlyItems > MAX_EARLY_ITEMS) {
       const oldest = this.#early.values().next().value!;
-      this.#deps.logger.warn(`Tracking is not loaded yet and holds too much: the data of visitor ${JSON.stringify(oldest.code)} was dropped.`);
+      this.#deps.logger.warn(msg`Tracking is not loaded yet and holds too much: the data of visitor ${JSON.stringify(oldest.code)} was dropped.`);
       this.#earlyItems -= oldest.items.length;
       this.#early.delete(oldest.code);
     }

@@ -1,3 +1,4 @@
+import { msg } from '../logging/msg.ts';
 /**
  * The check of the constructor's parameters for keys the SDK does not know and values it had to
  * clamp, loaded after the client is built (it is a diagnostic: its bytes stay out of the bundle a
@@ -36,14 +37,14 @@ export function unknownKeys(params: object, browser = false): string[] {
   const found: string[] = [];
   const c = params as { configuration?: { clientId?: unknown; clientSecret?: unknown }; credentials?: { clientId?: unknown; clientSecret?: unknown } };
   if (browser && (c.configuration?.clientSecret ?? c.credentials?.clientSecret ?? c.configuration?.clientId ?? c.credentials?.clientId) != null) {
-    found.push('clientId and clientSecret are not used in a browser: a secret in a page is public, and the Data API answers browsers without a token. Keep them on servers (the Node and edge builds).');
+    found.push(msg`clientId and clientSecret are not used in a browser: a secret in a page is public, and the Data API answers browsers without a token. Keep them on servers (the Node and edge builds).`);
   }
   // Values the client changed to fit the official ranges.
   const p = params as { configuration?: { trackingInterval?: unknown }; _internals?: { minTrackingInterval?: number } };
   const interval = p.configuration?.trackingInterval;
   const min = p._internals?.minTrackingInterval ?? 1000;
   if (typeof interval === 'number' && (interval < min || interval > 5000)) {
-    found.push(`configuration.trackingInterval ${interval} is out of range: ${Math.min(5000, Math.max(min, interval))} ms is used (1000 to 5000 ms, as the official SDK 4.18).`);
+    found.push(msg`configuration.trackingInterval ${interval} is out of range: ${Math.min(5000, Math.max(min, interval))} ms is used (1000 to 5000 ms, as the official SDK 4.18).`);
   }
   for (const [path, names] of Object.entries(KNOWN)) {
     const value: unknown = path.split('.').reduce<unknown>((o, k) => (k && o ? (o as Record<string, unknown>)[k] : o), params);
@@ -53,7 +54,7 @@ export function unknownKeys(params: object, browser = false): string[] {
       if (known.includes(key)) continue;
       const near = known.reduce((best, k) => (distance(key, k) < distance(key, best) ? k : best));
       const name = path ? `${path}.${key}` : key;
-      found.push(`Unknown ${path ? 'option' : 'parameter'} "${name}" ignored${distance(key, near) <= Math.max(2, key.length >> 2) ? ` (did you mean "${path ? `${path}.` : ''}${near}"?)` : ''}; it may belong to a newer official SDK version. Known: ${names.replace(/ /g, ', ')}.`);
+      found.push(msg`Unknown ${path ? 'option' : 'parameter'} "${name}" ignored${distance(key, near) <= Math.max(2, key.length >> 2) ? msg` (did you mean "${path ? `${path}.` : ''}${near}"?)` : ''}; it may belong to a newer official SDK version. Known: ${names.replace(/ /g, ', ')}.`);
     }
   }
   return found;

@@ -12,6 +12,7 @@ import { isSoundItem } from '../visitor/data.ts';
 import { EventHub } from './events.ts';
 import { TrackingHandle } from './trackingHandle.ts';
 import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
+import { msg } from '../logging/msg.ts';
 
 /** Everything a client is made of, wired for its platform. */
 export interface ClientServices {
@@ -69,7 +70,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
       for (const warning of unknownKeys(params, !assembly.oauth)) logger.warnOnce(warning, warning);
     });
   });
-  const events = new EventHub((err) => logger.error(`An event handler threw: ${String(err)}`));
+  const events = new EventHub((err) => logger.error(msg`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
   let tracker: TrackingHandle | undefined;
   const visitors = new VisitorStore({
