@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import MagicString from 'magic-string';
 import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -40,37 +41,111 @@ function declarations(): Plugin {
   };
 }
 
+/** A message's code: FNV-1a of its text (the values left out), 6 base-36 characters. */
+function codeOf(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36).padStart(7, '0').slice(-6);
+}
+
+/**
+ * The standard browser build's messages: each `` msg`text ${value}` `` of the source (see
+ * src/logging/msg.ts) becomes `(process.env.NODE_ENV !== 'production' ? msg`text ${value}` :
+ * `kameleoon-ts #code ${value}`)`, which an application's bundler resolves: development builds keep
+ * the text, production bundles carry the code and the values only. `table` collects code → text
+ * (`{0}` for the values), written to dist/messages.json for `npx kameleoon-ts message <code>`.
+ * @returns the module's code, or undefined when it has no message
+ */
+export async function messageCodes(source: string, file: string, table: Map<string, string>): Promise<{ code: string; map: ReturnType<MagicString['generateMap']> } | undefined> {
+  if (!source.includes('msg`')) return undefined;
+  const ts = (await import('typescript')).default;
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const isMsg = (n: import('typescript').Node): n is import('typescript').TaggedTemplateExpression => ts.isTaggedTemplateExpression(n) && ts.isIdentifier(n.tag) && n.tag.text === 'msg';
+  /** The source of `node` (from `start`), with the messages inside it rewritten. */
+  const rewritten = (node: import('typescript').Node, start = node.getStart(sf)): string => {
+    let out = '';
+    let pos = start;
+    const visit = (n: import('typescript').Node): void => {
+      if (isMsg(n)) {
+        out += source.slice(pos, n.getStart(sf)) + production(n);
+        pos = n.getEnd();
+      } else ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(node, visit);
+    return out + source.slice(pos, node.getEnd());
+  };
+  const production = (node: import('typescript').TaggedTemplateExpression): string => {
+    const t = node.template;
+    const parts = ts.isNoSubstitutionTemplateLiteral(t) ? [t.text] : [t.head.text, ...t.templateSpans.map((span) => span.literal.text)];
+    const values = ts.isNoSubstitutionTemplateLiteral(t) ? [] : t.templateSpans.map((span) => (isMsg(span.expression) ? production(span.expression) : rewritten(span.expression)));
+    const code = codeOf(parts.join('\u0000'));
+    const text = parts.map((part, i) => (i ? `{${i - 1}}${part}` : part)).join('');
+    if (table.has(code) && table.get(code) !== text) throw new Error(`messageCodes: two messages share the code ${code}: ${JSON.stringify(table.get(code))} and ${JSON.stringify(text)}`);
+    table.set(code, text);
+    const short = values.length ? `\`kameleoon-ts #${code} ${values.map((v) => `\${${v}}`).join(' | ')}\`` : `'kameleoon-ts #${code}'`;
+    return `(process.env.NODE_ENV !== 'production' ? ${rewritten(node)} : ${short})`;
+  };
+  const out = new MagicString(source);
+  const visit = (n: import('typescript').Node): void => {
+    if (isMsg(n)) out.overwrite(n.getStart(sf), n.getEnd(), production(n));
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out.hasChanged() ? { code: out.toString(), map: out.generateMap({ hires: true, source: file }) } : undefined;
+}
+
+/** The standard browser build's message codes (see messageCodes), and dist/messages.json. */
+function messageCodesPlugin(): Plugin {
+  const table = new Map<string, string>();
+  return {
+    name: 'kameleoon-ts:message-codes',
+    enforce: 'pre',
+    apply: 'build',
+    async transform(code, id) {
+      if (!/\.tsx?$/.test(id) || id.includes('/node_modules/')) return undefined;
+      return messageCodes(code, id, table);
+    },
+    generateBundle() {
+      const sorted = Object.fromEntries([...table].sort(([a], [b]) => a.localeCompare(b)));
+      this.emitFile({ type: 'asset', fileName: 'messages.json', source: `${JSON.stringify(sorted, null, 1)}\n` });
+    },
+  };
+}
+
 /** The entries marked as client modules for Next.js. */
 const REACT_ENTRIES = new Set(['react', 'react-sdk', 'react-full', 'react-sdk-full']);
 
+/** The standard browser entries: built apart, with message codes (see messageCodes). */
+const BROWSER_ENTRIES = { browser: 'src/browser.ts', react: 'react/index.ts', 'react-sdk': 'react/sdk/index.ts' };
+/** Every other entry: servers (texts in full, whatever NODE_ENV), the /full entries, the dev server, the CLI. */
+const OTHER_ENTRIES = {
+  node: 'src/node.ts',
+  edge: 'src/edge.ts',
+  // The /full entries (INFO and DEBUG logging, every message's text): only they import src/full/.
+  'full-browser': 'src/full/browser.ts',
+  'full-node': 'src/full/node.ts',
+  'react-full': 'react/full.tsx',
+  'react-sdk-full': 'react/sdk/full.tsx',
+  devserver: 'src/devserver/index.ts',
+  cli: 'src/cli.ts',
+};
+
 /**
- * One library build for every public entry (browser core, Node core, React bindings, dev server),
- * as ES modules and CommonJS, plus the vitest configuration. Runtime dependencies stay external:
- * the user's bundler dedupes them.
+ * The library, in two builds (`npm run build`): `vite build --mode browser` for the standard
+ * browser entries (message codes in production bundles), then `vite build` for every other entry,
+ * as ES modules and CommonJS, with the declarations; plus the vitest configuration. Runtime
+ * dependencies stay external: the user's bundler dedupes them.
  */
-export default defineConfig({
-  plugins: [declarations()],
+export default defineConfig(({ mode }) => ({
+  plugins: mode === 'browser' ? [messageCodesPlugin()] : [declarations()],
   build: {
     target: 'es2022', // native #private fields (es2020 would lower them to WeakMaps: slower and larger)
     outDir: 'dist',
-    emptyOutDir: true,
+    emptyOutDir: mode === 'browser',
     sourcemap: true,
     minify: false,
     lib: {
-      entry: {
-        browser: 'src/browser.ts',
-        node: 'src/node.ts',
-        edge: 'src/edge.ts',
-        react: 'react/index.ts',
-        'react-sdk': 'react/sdk/index.ts',
-        // The /full entries (INFO and DEBUG logging): only they import src/full/.
-        'full-browser': 'src/full/browser.ts',
-        'full-node': 'src/full/node.ts',
-        'react-full': 'react/full.tsx',
-        'react-sdk-full': 'react/sdk/full.tsx',
-        devserver: 'src/devserver/index.ts',
-        cli: 'src/cli.ts',
-      },
+      entry: mode === 'browser' ? BROWSER_ENTRIES : OTHER_ENTRIES,
       formats: ['es', 'cjs'],
       fileName: (format, name) => `${name}.${format === 'es' ? 'js' : 'cjs'}`,
     },
@@ -95,4 +170,4 @@ export default defineConfig({
     ],
     hookTimeout: 60_000,
   },
-});
+}));

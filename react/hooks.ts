@@ -5,6 +5,7 @@ import type { Variable, Variation } from '../src/client/types.ts';
 import type { KameleoonDataType, CustomData } from '../src/visitor/data.ts';
 import type { StatusInfo } from '../src/store/kameleoonStore.ts';
 import { useKameleoonContext } from './provider.tsx';
+import { msg } from '../src/logging/msg.ts';
 
 /** Options of the flag hooks. */
 export interface FlagOptions {
@@ -186,7 +187,7 @@ export function useKameleoon(): KameleoonActions {
   const target = useCallback(
     (explicit: string | undefined) => {
       const code = explicit ?? visitorCode;
-      if (code === undefined) throw new VisitorCodeInvalid('VisitorCodeEmpty', 'No visitor code: pass one, or give <KameleoonProvider> a visitorCode or snapshot.');
+      if (code === undefined) throw new VisitorCodeInvalid('VisitorCodeEmpty', msg`No visitor code: pass one, or give <KameleoonProvider> a visitorCode or snapshot.`);
       return code;
     },
     [visitorCode],

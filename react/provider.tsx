@@ -3,6 +3,7 @@ import { InvalidArgument, KameleoonClient } from '../src/browser.ts';
 import type { SDKParameters } from '../src/client/options.ts';
 import { KameleoonStore } from '../src/store/kameleoonStore.ts';
 import type { KameleoonSnapshot } from '../src/store/snapshot.ts';
+import { msg } from '../src/logging/msg.ts';
 
 /** What the provider shares with the hooks. */
 export interface KameleoonContextValue {
@@ -67,6 +68,6 @@ export function KameleoonProvider(props: KameleoonProviderProps): ReactNode {
  */
 export function useKameleoonContext(hook: string): KameleoonContextValue {
   const value = useContext(KameleoonContext);
-  if (!value) throw new InvalidArgument(`${hook}() must be used inside <KameleoonProvider>: wrap your app (or this part of it) in <KameleoonProvider client={client}> or <KameleoonProvider sdkParameters={{ siteCode }}>.`);
+  if (!value) throw new InvalidArgument(msg`${hook}() must be used inside <KameleoonProvider>: wrap your app (or this part of it) in <KameleoonProvider client={client}> or <KameleoonProvider sdkParameters={{ siteCode }}>.`);
   return value;
 }

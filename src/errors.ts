@@ -1,3 +1,5 @@
+import { msg } from './logging/msg.ts';
+
 /**
  * Every exception type the SDK can raise. The first block carries the official JavaScript SDK's
  * `KameleoonException` names verbatim, so `err.type === KameleoonException.X` checks written for
@@ -118,7 +120,7 @@ export class FeatureNotFound extends KameleoonError {
   constructor(featureKey: string) {
     super(
       KameleoonException.FeatureFlagConfigurationNotFound,
-      `No feature flag with key "${featureKey}" was found. Check the key, and that the client was initialized with the right site code and environment.`,
+      msg`No feature flag with key "${featureKey}" was found. Check the key, and that the client was initialized with the right site code and environment.`,
     );
   }
 }
@@ -168,7 +170,7 @@ export class FeatureVariableNotFound extends KameleoonError {
   constructor(variableKey: string, featureKey: string, variationKey: string) {
     super(
       KameleoonException.FeatureFlagVariableNotFound,
-      `No variable "${variableKey}" in variation "${variationKey}" of feature flag "${featureKey}".`,
+      msg`No variable "${variableKey}" in variation "${variationKey}" of feature flag "${featureKey}".`,
     );
   }
 }
@@ -186,7 +188,7 @@ export class FeatureExperimentNotFound extends KameleoonError {
   constructor(experimentId: number) {
     super(
       KameleoonException.FeatureFlagExperimentNotFound,
-      `No rule with experiment id ${experimentId} was found in the configuration.`,
+      msg`No rule with experiment id ${experimentId} was found in the configuration.`,
     );
   }
 }
@@ -216,7 +218,7 @@ export class SiteCodeIsEmpty extends KameleoonError {
   constructor() {
     super(
       KameleoonException.SiteCodeIsEmpty,
-      'The site code is empty: pass the site code of your Kameleoon project, e.g. new KameleoonClient({ siteCode: "a1b2c3d4e5" }).',
+      msg`The site code is empty: pass the site code of your Kameleoon project, e.g. new KameleoonClient({ siteCode: "a1b2c3d4e5" }).`,
     );
   }
 }
@@ -234,7 +236,7 @@ export class NotInitialized extends KameleoonError {
   constructor(method: string) {
     super(
       KameleoonException.Initialization,
-      `${method}() was called before the client was initialized: await client.initialize() first.`,
+      msg`${method}() was called before the client was initialized: await client.initialize() first.`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type JSX, type MemoExoticComponent, type ReactNode } from 'react';
 import { InvalidArgument, type KameleoonClient } from '../../src/browser.ts';
 import { createClient, type SDKParameters } from './createClient.ts';
+import { msg } from '../../src/logging/msg.ts';
 
 /**
  * What the providers share with the hooks, as in the official React SDK: the client, or (from
@@ -37,7 +38,7 @@ function isClient(value: unknown): value is KameleoonClient {
 }
 
 function KameleoonProviderImpl({ client, children }: IKameleoonProviderProps): JSX.Element {
-  if (!isClient(client)) throw new InvalidArgument('<KameleoonProvider> needs a client: <KameleoonProvider client={createClient({ siteCode })}>.');
+  if (!isClient(client)) throw new InvalidArgument(msg`<KameleoonProvider> needs a client: <KameleoonProvider client={createClient({ siteCode })}>.`);
   const value = useMemo<KameleoonContextType>(() => ({ kameleoonClient: client, sdkParameters: null }), [client]);
   return <KameleoonContext.Provider value={value}>{children}</KameleoonContext.Provider>;
 }
@@ -52,7 +53,7 @@ export const KameleoonProvider: MemoExoticComponent<(props: IKameleoonProviderPr
 
 function KameleoonProviderSSRImpl({ sdkParameters, children }: IKameleoonProviderSSRProps): JSX.Element {
   if (typeof sdkParameters !== 'object' || sdkParameters === null) {
-    throw new InvalidArgument("<KameleoonProviderSSR> needs its client's parameters: <KameleoonProviderSSR sdkParameters={{ siteCode }}>.");
+    throw new InvalidArgument(msg`<KameleoonProviderSSR> needs its client's parameters: <KameleoonProviderSSR sdkParameters={{ siteCode }}>.`);
   }
   const [value] = useState<KameleoonContextType>(() => ({ kameleoonClient: null, sdkParameters }));
   // The client created for this provider (if a hook method needed one) is closed when the provider
@@ -91,7 +92,7 @@ export function useKameleoonContext(hook: string): KameleoonContextType {
   const context = useContext(KameleoonContext);
   if (!context) {
     throw new InvalidArgument(
-      `Kameleoon SDK hooks must be used within a KameleoonProvider: ${hook}() was called outside one. Wrap your app (or this part of it) in <KameleoonProvider client={createClient({ siteCode })}> or <KameleoonProviderSSR sdkParameters={{ siteCode }}>.`,
+      msg`Kameleoon SDK hooks must be used within a KameleoonProvider: ${hook}() was called outside one. Wrap your app (or this part of it) in <KameleoonProvider client={createClient({ siteCode })}> or <KameleoonProviderSSR sdkParameters={{ siteCode }}>.`,
     );
   }
   return context;
@@ -105,7 +106,7 @@ export function useKameleoonContext(hook: string): KameleoonContextType {
 export function clientOf(context: KameleoonContextType): KameleoonClient {
   if (context.kameleoonClient) return context.kameleoonClient;
   const params = context.sdkParameters;
-  if (!params) throw new InvalidArgument('The Kameleoon context holds neither a client nor sdkParameters: use <KameleoonProvider client> or <KameleoonProviderSSR sdkParameters>.');
+  if (!params) throw new InvalidArgument(msg`The Kameleoon context holds neither a client nor sdkParameters: use <KameleoonProvider client> or <KameleoonProviderSSR sdkParameters>.`);
   const onServer = typeof window === 'undefined';
   context.kameleoonClient = createClient({ ...params, stubMode: onServer });
   return context.kameleoonClient;

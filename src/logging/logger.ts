@@ -1,4 +1,5 @@
 import { InvalidArgument } from '../errors.ts';
+import { msg } from './msg.ts';
 /**
  * Log levels, as in the official SDK: each level includes those before it. Default `WARNING`. As
  * the official numeric enum, a level also names itself (`LogLevel[level]` is `'DEBUG'`...).
@@ -52,7 +53,7 @@ export const consoleLogger: IExternalLogger = {
  * Said when INFO or DEBUG is asked of the standard build, which carries no message of those levels
  * (as the official SDK 4.24's standard bundles); the /full entries' loggers never say it.
  */
-const NO_VERBOSE = 'No INFO/DEBUG logs in this build: import a /full entry (kameleoon-ts/full, /react/full, /react-sdk/full)';
+const NO_VERBOSE = msg`No INFO/DEBUG logs in this build: import a /full entry (kameleoon-ts/full, /react/full, /react-sdk/full)`;
 
 /** The sink and level of clients that have none of their own (see KameleoonLogger). */
 const shared: { sink: IExternalLogger; level: LogLevel } = { sink: consoleLogger, level: LogLevel.WARNING };
@@ -121,7 +122,7 @@ export class Logger {
  * @throws {@link InvalidArgument} when `level` is not a LogLevel
  */
 export function setSharedLevel(level: LogLevel): void {
-  if (!isLevel(level)) throw new InvalidArgument('KameleoonLogger.setLogLevel(): level must be a LogLevel (0 to 4).');
+  if (!isLevel(level)) throw new InvalidArgument(msg`KameleoonLogger.setLogLevel(): level must be a LogLevel (0 to 4).`);
   shared.level = level;
 }
 
@@ -144,7 +145,7 @@ export class KameleoonLogger {
    * @throws {@link InvalidArgument} when `logger` has no `log` function
    */
   static setLogger(logger: IExternalLogger): void {
-    if (typeof logger?.log !== 'function') throw new InvalidArgument('KameleoonLogger.setLogger() takes an object with a log(level, message) function.');
+    if (typeof logger?.log !== 'function') throw new InvalidArgument(msg`KameleoonLogger.setLogger() takes an object with a log(level, message) function.`);
     shared.sink = logger;
   }
 

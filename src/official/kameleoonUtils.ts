@@ -2,6 +2,7 @@ import { InvalidArgument } from '../errors.ts';
 import { RequestType, type KameleoonResponseType } from '../platform/platform.ts';
 import { describeValue, parseCookieHeader } from '../visitor/data.ts';
 import type { SimulateRequestDataType } from './types.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * The official SDK's helpers for custom externals (`KameleoonUtils.simulateSuccessRequest`,
@@ -34,7 +35,7 @@ export const KameleoonUtils = {
     if (requestType === RequestType.Configuration || requestType === RequestType.RemoteData) {
       return Promise.resolve(response(200, data, JSON.stringify(data) ?? ''));
     }
-    throw new InvalidArgument(`KameleoonUtils.simulateSuccessRequest(): unknown request type ${describeValue(requestType)}; use RequestType.Configuration, RemoteData or Tracking.`);
+    throw new InvalidArgument(msg`KameleoonUtils.simulateSuccessRequest(): unknown request type ${describeValue(requestType)}; use RequestType.Configuration, RemoteData or Tracking.`);
   },
 
   /**

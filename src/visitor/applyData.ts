@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import { Conversion, CustomData, type KameleoonDataType } from './data.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { VISIT_DURATION_MS, emptyVisitorData, type VisitorExtra, type VisitorStore } from './visitorStore.ts';
+import { msg } from '../logging/msg.ts';
 
 /** Own non-enumerable property of a data item made from Data API data: the event's time (epoch ms). */
 const EVENT_TIME = Symbol('eventTime');
@@ -33,7 +34,7 @@ export function applyData(visitor: number, items: KameleoonDataType[], config: P
         if (index < 0) {
           const byName = config.customData.indexByName.get(item.name as string);
           if (byName === undefined) {
-            logger.warnOnce(`cd:${item.name}`, `addData(): no custom data named "${item.name}" in the configuration; the value is ignored.`);
+            logger.warnOnce(`cd:${item.name}`, msg`addData(): no custom data named "${item.name}" in the configuration; the value is ignored.`);
             continue;
           }
           index = byName;
@@ -148,7 +149,7 @@ export function resolveNames(data: readonly KameleoonDataType[], config: ParsedC
   return data.flatMap((item): KameleoonDataType[] => {
     if (item.kind === 'conversion') {
       if (!item.metadata?.some((custom) => custom.index < 0)) return [item];
-      const metadata = item.metadata.filter((custom) => custom.index >= 0 || config.customData.indexByName.has(custom.name as string) || void logger.warnOnce(`cd:${custom.name}`, `trackConversion(): no custom data named "${custom.name}" in the configuration; the metadata value is ignored.`));
+      const metadata = item.metadata.filter((custom) => custom.index >= 0 || config.customData.indexByName.has(custom.name as string) || void logger.warnOnce(`cd:${custom.name}`, msg`trackConversion(): no custom data named "${custom.name}" in the configuration; the metadata value is ignored.`));
       return [Object.assign(Object.create(Conversion.prototype) as Conversion, item, { metadata: resolveNames(metadata, config, logger) as CustomData[] })];
     }
     if (item.kind !== 'customData' || item.index >= 0) return [item];

@@ -1,5 +1,6 @@
 import { InvalidArgument } from '../errors.ts';
 import { BrowserType, DeviceType, OperatingSystemType } from './kinds.ts';
+import { msg } from '../logging/msg.ts';
 
 export { BrowserType, DeviceType, OperatingSystemType } from './kinds.ts';
 
@@ -77,13 +78,13 @@ function fault(item: { kind: string }): string | undefined {
   const d = item as unknown as Record<string, unknown>;
   // A CustomData made by name has index -1 until the configuration resolves the name.
   const byName = item.kind === 'customData' && d.name !== undefined;
-  if (byName && !(d.index === -1 && isString(d.name) && d.name !== '')) return 'CustomData needs an index (number) or a name (non-empty string) first.';
+  if (byName && !(d.index === -1 && isString(d.name) && d.name !== '')) return msg`CustomData needs an index (number) or a name (non-empty string) first.`;
   for (const field in fields) {
     const [test, expected, item] = fields[field];
     const value = d[field];
     if (test(value) || (byName && field === 'index')) continue;
     const at = item && Array.isArray(value) ? value.findIndex((v) => !item[0](v)) : -1;
-    return at < 0 ? `${name} ${field} must be ${expected}, got ${describeValue(value)}.` : `${name} ${field}[${at}] must be ${item![1]}, got ${describeValue((value as unknown[])[at])}.`;
+    return at < 0 ? msg`${name} ${field} must be ${expected}, got ${describeValue(value)}.` : msg`${name} ${field}[${at}] must be ${item![1]}, got ${describeValue((value as unknown[])[at])}.`;
   }
   return undefined;
 }
@@ -353,7 +354,7 @@ export class Cookie {
    * @throws {@link InvalidArgument} when `cookieHeader` is not a string
    */
   static fromString(cookieHeader: string): Cookie {
-    if (!isString(cookieHeader)) throw new InvalidArgument(`Cookie.fromString() takes a string, got ${describeValue(cookieHeader)}.`);
+    if (!isString(cookieHeader)) throw new InvalidArgument(msg`Cookie.fromString() takes a string, got ${describeValue(cookieHeader)}.`);
     return new Cookie(parseCookieHeader(cookieHeader));
   }
 }

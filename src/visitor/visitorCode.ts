@@ -2,6 +2,7 @@ import { InvalidArgument, KameleoonException, VisitorCodeInvalid } from '../erro
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalVisitorCodeManager } from '../platform/platform.ts';
 import { toWellFormed } from './encode.ts';
+import { msg } from '../logging/msg.ts';
 
 /** Cookie holding the visitor code. */
 export const VISITOR_CODE_COOKIE = 'kameleoonVisitorCode';
@@ -25,13 +26,13 @@ export function cookieVisitorCode(value: string | null | undefined): string | un
  */
 export function validateVisitorCode(visitorCode: unknown): string {
   if (typeof visitorCode !== 'string') {
-    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, `The visitor code must be a string, got ${visitorCode === null ? 'null' : typeof visitorCode}. Use client.getVisitorCode() to get one.`);
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, msg`The visitor code must be a string, got ${visitorCode === null ? 'null' : typeof visitorCode}. Use client.getVisitorCode() to get one.`);
   }
   if (visitorCode.length === 0) {
-    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, 'The visitor code is empty. Use client.getVisitorCode() to get one.');
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeEmpty, msg`The visitor code is empty. Use client.getVisitorCode() to get one.`);
   }
   if (visitorCode.length > MAX_LENGTH) {
-    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeMaxLength, `The visitor code is ${visitorCode.length} characters long; at most ${MAX_LENGTH} are allowed.`);
+    throw new VisitorCodeInvalid(KameleoonException.VisitorCodeMaxLength, msg`The visitor code is ${visitorCode.length} characters long; at most ${MAX_LENGTH} are allowed.`);
   }
   return visitorCode;
 }
@@ -120,7 +121,7 @@ export class VisitorCodeCookies {
   source(arg: unknown): VisitorCodeSource {
     const source = (typeof arg === 'object' && arg !== null ? arg : { defaultVisitorCode: arg }) as VisitorCodeSource;
     const other = Object.keys(source).filter((key) => key !== 'defaultVisitorCode');
-    if (other.length) throw new InvalidArgument(`getVisitorCode() in a browser takes a default code or { defaultVisitorCode } (the page's cookie is read); got ${other.map((k) => `"${k}"`).join(', ')}${serverForm(other)}.`);
+    if (other.length) throw new InvalidArgument(msg`getVisitorCode() in a browser takes a default code or { defaultVisitorCode } (the page's cookie is read); got ${other.map((k) => `"${k}"`).join(', ')}${serverForm(other)}.`);
     return source;
   }
 
@@ -145,7 +146,7 @@ export class VisitorCodeCookies {
    */
   write(visitorCode: string, source: { response?: ResponseLike | undefined; cookies?: NextCookies | undefined }): void {
     const other = (['response', 'cookies'] as const).filter((key) => source[key] != null);
-    if (other.length) throw new InvalidArgument(`setLegalConsent() in a browser sets the page's cookie${serverForm(other)}.`);
+    if (other.length) throw new InvalidArgument(msg`setLegalConsent() in a browser sets the page's cookie${serverForm(other)}.`);
     this.manager.setData(this.cookie(visitorCode));
   }
 
@@ -158,5 +159,5 @@ export class VisitorCodeCookies {
 
 /** What to say of server-only parameters given to the browser build. */
 function serverForm(keys: string[]): string {
-  return keys.some((k) => k === 'request' || k === 'response' || k === 'cookies') ? ": requests, responses and Next.js's cookies are for servers, whose build ('kameleoon-ts/node', or the package's node and edge conditions) takes them" : '';
+  return keys.some((k) => k === 'request' || k === 'response' || k === 'cookies') ? msg`: requests, responses and Next.js's cookies are for servers, whose build ('kameleoon-ts/node', or the package's node and edge conditions) takes them` : '';
 }

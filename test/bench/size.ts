@@ -5,10 +5,12 @@
  * gzipped. Ours: the core entry, and core + React bindings; the official Kameleoon JavaScript and
  * React SDKs; GrowthBook and GrowthBook + React, the smallest full-featured peer.
  */
+import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { messageCodes } from '../../vite.config.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -60,6 +62,23 @@ export const PARTS: { name: string; source: string }[] = [
   { name: 'engine + visitor', source: [...ENGINE, ...VISITOR].join('\n') },
 ];
 
+/**
+ * Our sources as the standard browser build ships them (see messageCodes in vite.config.ts): each
+ * message behind `process.env.NODE_ENV`, which the measure sets to production as an app's
+ * production bundle does.
+ */
+const standardBuild: Plugin = {
+  name: 'kameleoon-ts:message-codes',
+  setup(b) {
+    const ours = new RegExp(`^${ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(src|react)/.*\\.tsx?$`);
+    const table = new Map<string, string>();
+    b.onLoad({ filter: ours }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      return { contents: (await messageCodes(source, path, table))?.code ?? source, loader: path.endsWith('x') ? 'tsx' : 'ts' };
+    });
+  },
+};
+
 /** Bundles, minifies and gzips one application entry. */
 export async function bundleSize(name: string, source: string): Promise<BundleSize> {
   const result = await build({
@@ -76,6 +95,7 @@ export async function bundleSize(name: string, source: string): Promise<BundleSi
     logLevel: 'silent',
     external: ['react', 'react-dom', 'react/jsx-runtime'],
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [standardBuild],
   });
   // What the page loads up front: the entry chunk and what it imports statically. Code loaded
   // with import() after the first variation (tracking, the event stream, remote data) is counted

@@ -321,3 +321,32 @@ describe('end to end, compiled by the consumer', () => {
     expect(output.requests.filter((r) => r.startsWith('fetch '))).toEqual([]);
   });
 });
+
+describe("the standard browser build's messages", () => {
+  /** The message of `new CustomData(-1)` in the esm project, under the browser or node condition and a NODE_ENV. */
+  async function customDataError(conditions: string[], nodeEnv: string): Promise<string> {
+    const script = "import('kameleoon-ts').then((m) => { try { new m.CustomData(-1); } catch (e) { console.log(JSON.stringify([e.constructor.name, e.type, e.message])); } })";
+    const result = await run(process.execPath, [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', script], { cwd: projects.esm, env: { ...process.env, NODE_ENV: nodeEnv } });
+    expect(result.code, describeRun('node -e', result)).toBe(0);
+    const [name, type, message] = JSON.parse(result.stdout.trim()) as string[];
+    expect([name, type]).toEqual(['InvalidArgument', 'InvalidArgument']); // typed, whatever the build
+    return message!;
+  }
+  const TEXT = 'CustomData index must be a non-negative integer, got -1.';
+
+  it('production bundles get a code and the values, which `npx kameleoon-ts message` turns back into the text', async () => {
+    const coded = await customDataError(['browser'], 'production');
+    expect(coded).toMatch(/^kameleoon-ts #[0-9a-z]{6} CustomData \| index \| a non-negative integer \| -1$/);
+    const cli = join(projects.esm, 'node_modules/kameleoon-ts/dist/cli.js');
+    const explained = await run(process.execPath, [cli, 'message', coded], { cwd: projects.esm });
+    expect(explained.code, describeRun('kameleoon-ts message', explained)).toBe(0);
+    expect(explained.stdout.trim()).toBe(TEXT);
+    const unknown = await run(process.execPath, [cli, 'message', 'kameleoon-ts #zzzzzz 1'], { cwd: projects.esm });
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([2, 'Unknown message code zzzzzz: it may belong to another version of kameleoon-ts.']);
+  });
+
+  it('development builds of the browser build, and the Node build in production, keep the texts', async () => {
+    expect(await customDataError(['browser'], 'development')).toBe(TEXT);
+    expect(await customDataError([], 'production')).toBe(TEXT);
+  });
+});

@@ -7,9 +7,10 @@ import type { KameleoonClientBase } from '../../client/kameleoonClient.ts';
 import { KameleoonError, KameleoonException } from '../../errors.ts';
 import type { KameleoonSnapshot, SnapshotOptions } from '../../store/snapshot.ts';
 import type { RequestLike, ResponseLike } from '../../visitor/visitorCode.ts';
+import { msg } from '../../logging/msg.ts';
 
 function serverOnly(name: string): never {
-  throw new KameleoonError(KameleoonException.ClientConfiguration, `${name}() runs on servers: the browser build does not have it. A server resolves the package's node or edge build (or import 'kameleoon-ts/node').`);
+  throw new KameleoonError(KameleoonException.ClientConfiguration, msg`${name}() runs on servers: the browser build does not have it. A server resolves the package's node or edge build (or import 'kameleoon-ts/node').`);
 }
 
 /**
