@@ -7,6 +7,7 @@ import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
 import type { StreamLink } from './streamLink.ts';
+import { msg } from '../logging/msg.ts';
 
 /** First retry after a failed fetch; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 10_000;
@@ -168,7 +169,7 @@ export class ConfigurationDelivery {
       if (await this.refresh()) return;
       this.#install(cached.config, 'cache', undefined);
       this.#update({ status: 'stale' });
-      this.#o.logger.warn(`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is past dataFileCacheTtl and could not be refreshed.`);
+      this.#o.logger.warn(msg`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is past dataFileCacheTtl and could not be refreshed.`);
       return;
     }
     if (this.#o.defaultDataFile !== undefined) {
@@ -239,8 +240,8 @@ export class ConfigurationDelivery {
       const error = err as KameleoonError;
       this.#update({ lastError: error, status: this.#config ? 'stale' : 'failed' });
       const delay = Math.min(this.#o.updateIntervalMs, backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
-      const kept = this.#config ? 'the configuration in force stays' : 'no configuration yet';
-      this.#o.logger.error(`${error.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
+      const kept = this.#config ? msg`the configuration in force stays` : msg`no configuration yet`;
+      this.#o.logger.error(msg`${error.message} (${this.#failures} failure(s) in a row; ${kept}; next try in about ${Math.round(delay / 1000)} s)`);
       this.#schedulePoll(delay);
       return false;
     }
@@ -326,7 +327,7 @@ export class ConfigurationDelivery {
         this.#streamLoading = false;
         // Set here only if closing it already threw: it is dropped, not closed again (a throw here would escape).
         this.#stream = undefined;
-        o.logger.error(`The real-time stream could not be started; polling instead: ${String(err)}`);
+        o.logger.error(msg`The real-time stream could not be started; polling instead: ${String(err)}`);
       });
     } else if (!wanted() && this.#stream) {
       this.#stopStream();
@@ -349,7 +350,7 @@ export class ConfigurationDelivery {
       if (entry.siteCode !== this.#o.siteCode || entry.environment !== this.#o.environment) return undefined;
       return { entry, config: parseConfiguration(entry.json, this.#o.compileRegex) };
     } catch (err) {
-      this.#o.logger.warn(`Ignored the cached configuration: ${(err as Error)?.message ?? String(err)}`);
+      this.#o.logger.warn(msg`Ignored the cached configuration: ${(err as Error)?.message ?? String(err)}`);
       return undefined;
     }
   }
@@ -368,7 +369,7 @@ export class ConfigurationDelivery {
       storage.write(cacheKey(this.#o.siteCode), entry);
     } catch (err) {
       // A full or unavailable storage costs the next page its warm start, nothing else.
-      this.#o.logger.warn(`The configuration could not be cached: ${String(err)}`);
+      this.#o.logger.warn(msg`The configuration could not be cached: ${String(err)}`);
     }
   }
 

@@ -4,6 +4,7 @@ import { withDeadline } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
+import { msg } from '../logging/msg.ts';
 
 /** What a configuration request brought. */
 export type FetchResult =
@@ -53,7 +54,7 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
         retryCount: 0,
       });
       if (response.status === 304) return undefined;
-      if (!response.ok) throw new ConfigurationError(`The configuration request to ${url} failed with HTTP ${response.status}.`);
+      if (!response.ok) throw new ConfigurationError(msg`The configuration request to ${url} failed with HTTP ${response.status}.`);
       // The official SDK reads json(): a requester written for it (KameleoonUtils.simulateSuccessRequest
       // of the official SDK among them) may answer text() with ''.
       const text = await response.text();
@@ -61,7 +62,7 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
     });
   } catch (err) {
     if (err instanceof KameleoonError) throw err;
-    throw new ConfigurationError(`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
+    throw new ConfigurationError(msg`The configuration could not be fetched from ${url}: ${(err as Error)?.message ?? String(err)}`, err);
   }
   return answer ? { kind: 'updated', config: parseConfiguration(answer.text, compileRegex), lastModified: answer.lastModified } : { kind: 'notModified' };
 }

@@ -5,6 +5,7 @@ import type { CompiledSegment, MappedRule } from '../targeting/types.ts';
 import type { ConfigurationJson, FeatureFlagJson, RuleJson, SegmentJson, VariableJson, VariationByExpositionJson } from './types.ts';
 import { ruleSalt } from '../hashing/hash.ts';
 import { parseVariables, type Variable } from './variables.ts';
+import { msg } from '../logging/msg.ts';
 
 /** A rule ready for evaluation. */
 export interface Rule {
@@ -75,7 +76,7 @@ export interface ParsedConfig {
 }
 
 const fail = (path: string, expected: string, got: unknown): never => {
-  throw new ConfigurationError(`Invalid configuration: ${path} should be ${expected}, got ${JSON.stringify(got)?.slice(0, 80)}.`);
+  throw new ConfigurationError(msg`Invalid configuration: ${path} should be ${expected}, got ${JSON.stringify(got)?.slice(0, 80)}.`);
 };
 /** Whether `v` is a JSON object (not null, not an array). */
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -90,7 +91,7 @@ function text(v: unknown, path: string): string {
 }
 /** Experiment and variation ids are stored in 32-bit slots for every visitor (see visitor/assignments.ts). */
 function id32(v: unknown, path: string): number {
-  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0x7fffffff ? (v as number) : fail(path, 'an integer id below 2^31', v);
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0x7fffffff ? (v as number) : fail(path, msg`an integer id below 2^31`, v);
 }
 const optionalNumber = (v: unknown, path: string): number | null => (v == null ? null : finite(v, path));
 
@@ -105,7 +106,7 @@ function checkSplit(list: unknown, path: string): VariationByExpositionJson[] {
 }
 
 function checkSegment(s: unknown, path: string): SegmentJson {
-  if (!isObject(s) || !isObject(s.conditionsData)) return fail(path, 'a segment with conditionsData', s);
+  if (!isObject(s) || !isObject(s.conditionsData)) return fail(path, msg`a segment with conditionsData`, s);
   const data = s.conditionsData;
   array(data.firstLevelOrOperators ?? [], `${path}.conditionsData.firstLevelOrOperators`);
   array<Record<string, unknown>>(data.firstLevel, `${path}.conditionsData.firstLevel`).forEach((g, i) => {
@@ -132,16 +133,16 @@ export function parseConfiguration(input: unknown, compile: RegexCompiler = nati
     try {
       doc = JSON.parse(input);
     } catch (err) {
-      throw new ConfigurationError(`Invalid configuration: not JSON (${(err as Error).message}).`, err);
+      throw new ConfigurationError(msg`Invalid configuration: not JSON (${(err as Error).message}).`, err);
     }
   }
-  if (!isObject(doc)) return fail('the configuration', 'an object', doc);
+  if (!isObject(doc)) return fail(msg`the configuration`, 'an object', doc);
   let raw: ConfigurationJson;
   try {
     raw = structuredClone(doc) as unknown as ConfigurationJson;
   } catch (err) {
     // Nesting too deep for the stack, or values that are not data (functions, symbols).
-    throw new ConfigurationError(`Invalid configuration: it cannot be copied (${(err as Error)?.message ?? String(err)}).`, err);
+    throw new ConfigurationError(msg`Invalid configuration: it cannot be copied (${(err as Error)?.message ?? String(err)}).`, err);
   }
   const settings = isObject(raw.configuration) ? raw.configuration : {};
   const flagsJson = array<FeatureFlagJson>(raw.featureFlags, 'featureFlags');

@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import type { IExternalEventSource } from '../platform/platform.ts';
 import { later } from '../platform/timers.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * Silence after which a connection is presumed dead (no event, no comment, no byte): a half-open
@@ -66,13 +67,13 @@ export class FetchEventSource implements IExternalEventSource {
 
   #armWatchdog(controller: AbortController): void {
     clearTimeout(this.#watchdog);
-    this.#watchdog = later(() => controller.abort(new Error(`no data for ${this.#idleTimeoutMs} ms`)), this.#idleTimeoutMs);
+    this.#watchdog = later(() => controller.abort(new Error(msg`no data for ${this.#idleTimeoutMs} ms`)), this.#idleTimeoutMs);
   }
 
   async #run(url: string, eventType: string, onEvent: (data: string) => void, controller: AbortController): Promise<void> {
     this.#armWatchdog(controller);
     const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, signal: controller.signal, cache: 'no-store' });
-    if (!response.ok || !response.body) throw new Error(`the event stream answered HTTP ${response.status}`);
+    if (!response.ok || !response.body) throw new Error(msg`the event stream answered HTTP ${response.status}`);
     this.#onOpen?.();
     const parser = createParser({
       onEvent: (event) => {
@@ -84,7 +85,7 @@ export class FetchEventSource implements IExternalEventSource {
       for (;;) {
         this.#armWatchdog(controller);
         const { done, value } = await reader.read();
-        if (done) throw new Error('the event stream ended');
+        if (done) throw new Error(msg`the event stream ended`);
         parser.feed(value);
       }
     } catch (err) {

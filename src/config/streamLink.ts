@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { IExternalEventSource } from '../platform/platform.ts';
 import { FetchEventSource } from './stream.ts';
 import { backoff, later } from '../platform/timers.ts';
+import { msg } from '../logging/msg.ts';
 
 /** First reconnection of a dropped stream; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 1_000;
@@ -63,7 +64,7 @@ export class StreamLink {
     try {
       message = JSON.parse(data) as typeof message;
     } catch {
-      this.#host.logger.warn(`Ignored a malformed real-time event: ${data.slice(0, 200)}`);
+      this.#host.logger.warn(msg`Ignored a malformed real-time event: ${data.slice(0, 200)}`);
       return;
     }
     if (message?.siteCode !== undefined && message.siteCode !== this.#host.siteCode) return;
@@ -77,7 +78,7 @@ export class StreamLink {
     this.#host.setStreaming(false);
     this.#failures++;
     const delay = this.#host.jittered(backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
-    this.#host.logger.warn(`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
+    this.#host.logger.warn(msg`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);
     this.#timer = later(() => this.#connect(), delay);
   }
 

@@ -5,6 +5,7 @@ import type { HashMemo } from '../hashing/memo.ts';
 import type { CookieType } from '../visitor/data.ts';
 import type { PackageInfo, TargetingContext, VisitorData } from '../targeting/types.ts';
 import type { Assignments } from '../visitor/assignments.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * Why a visitor got the default variation: `NOT_TARGETED`, no rule's segment matched;
@@ -140,7 +141,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
   const holdout = config.holdout;
   if (holdout) {
     if (consent === 'notGiven' && config.consent.blockFully) {
-      throw new FeatureEnvironmentDisabled(`Evaluation of the holdout is blocked: visitor "${visitor.code}" did not give consent.`);
+      throw new FeatureEnvironmentDisabled(msg`Evaluation of the holdout is blocked: visitor "${visitor.code}" did not give consent.`);
     }
     const entry = pick(holdout.variationByExposition, env.hashes, identifier, holdout.salt);
     if (entry) {
@@ -168,7 +169,7 @@ export function evaluateFlag(config: ParsedConfig, flag: FeatureFlag, visitor: E
     if (rule.exposition >= 1 || env.hashes.hash(identifier, rule.trafficSalt) <= rule.exposition) {
       if (consent === 'notGiven' && rule.type === 'EXPERIMENTATION') {
         if (!config.consent.blockFully) return defaultResult(flag, 'CONSENT');
-        throw new FeatureEnvironmentDisabled(`Evaluation of rule ${rule.id} is blocked: visitor "${visitor.code}" did not give consent.`);
+        throw new FeatureEnvironmentDisabled(msg`Evaluation of rule ${rule.id} is blocked: visitor "${visitor.code}" did not give consent.`);
       }
       const entry = banditChoice(rule, identifier, visitor.data, env.hashes) ?? pick(rule.variationByExposition, env.hashes, identifier, rule.variationSalt);
       if (entry) {

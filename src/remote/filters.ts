@@ -1,6 +1,7 @@
 /** What `getRemoteVisitorData` may ask the Data API for, with the official defaults and bounds. */
 import { InvalidArgument, KameleoonError, KameleoonException } from '../errors.ts';
 import { describeValue } from '../visitor/data.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * What `getRemoteVisitorData` asks the Data API for (the official `VisitorDataFiltersType`).
@@ -67,14 +68,14 @@ export const MAX_PREVIOUS_VISITS = 25;
  */
 export function validateVisitorDataFilters(filters: RemoteVisitorDataFiltersType): void {
   if (filters == null || typeof filters !== 'object') {
-    throw new InvalidArgument('getRemoteVisitorData(): filters must be an object.');
+    throw new InvalidArgument(msg`getRemoteVisitorData(): filters must be an object.`);
   }
   const amount = filters.previousVisitAmount;
   if (amount === undefined) return;
   if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < MIN_PREVIOUS_VISITS || amount > MAX_PREVIOUS_VISITS) {
     throw new KameleoonError(
       KameleoonException.VisitAmount,
-      `getRemoteVisitorData(): filters.previousVisitAmount must be an integer from ${MIN_PREVIOUS_VISITS} to ${MAX_PREVIOUS_VISITS}, got ${describeValue(amount)}.`,
+      msg`getRemoteVisitorData(): filters.previousVisitAmount must be an integer from ${MIN_PREVIOUS_VISITS} to ${MAX_PREVIOUS_VISITS}, got ${describeValue(amount)}.`,
     );
   }
 }

@@ -13,6 +13,7 @@ import { parseRemoteVisitorData, type ParseRemoteVisitorDataOptions, type Remote
 import { dataApiBaseUrl, type DataApiHost } from '../config/dataApi.ts';
 import { withDeadline } from '../platform/timers.ts';
 import { encodeComponent, toWellFormed } from '../visitor/encode.ts';
+import { msg } from '../logging/msg.ts';
 
 export * from './filters.ts';
 export * from './visitorData.ts';
@@ -142,14 +143,14 @@ async function getJson(params: RemoteRequestParams, what: string): Promise<unkno
         }
         if (!response.ok) {
           const message = await errorMessage(response);
-          throw new KameleoonError(KameleoonException.RemoteData, `The ${what} request to ${url} failed with HTTP ${response.status}${message ? `: ${message}` : ''}.`);
+          throw new KameleoonError(KameleoonException.RemoteData, msg`The ${what} request to ${url} failed with HTTP ${response.status}${message ? `: ${message}` : ''}.`);
         }
         return response.json();
       });
       if (!refused) return body;
     } catch (err) {
       if (err instanceof KameleoonError) throw err;
-      throw new KameleoonError(KameleoonException.RemoteData, `The ${what} request to ${url} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw new KameleoonError(KameleoonException.RemoteData, msg`The ${what} request to ${url} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
   }
 }
@@ -161,7 +162,7 @@ async function getJson(params: RemoteRequestParams, what: string): Promise<unkno
  * server's `message` is quoted) or a body that is not JSON
  */
 export async function getRemoteData(params: RemoteRequestParams): Promise<JSONType> {
-  return (await getJson(params, 'remote data')) as JSONType;
+  return (await getJson(params, msg`remote data`)) as JSONType;
 }
 
 /** Parameters of {@link getVisitorWarehouseAudience}. */
@@ -189,7 +190,7 @@ export async function getVisitorWarehouseAudience(params: VisitorWarehouseAudien
   const { urls, visitorCode, customDataIndex, warehouseKey, ...request } = params;
   const key = warehouseKey || visitorCode;
   const data = await getRemoteData({ ...request, url: urls.remoteData(key) });
-  if (!data) throw new KameleoonError(KameleoonException.RemoteData, `No data found for ${key} key`);
+  if (!data) throw new KameleoonError(KameleoonException.RemoteData, msg`No data found for ${key} key`);
   const audiences = typeof data === 'object' && !Array.isArray(data) ? data[WAREHOUSE_AUDIENCE_KEY] : undefined;
   if (audiences == null || typeof audiences !== 'object' || Array.isArray(audiences)) return null;
   const keys = Object.keys(audiences);
@@ -213,6 +214,6 @@ export interface RemoteVisitorDataParams extends RemoteRequestParams, ParseRemot
  */
 export async function getRemoteVisitorData(params: RemoteVisitorDataParams): Promise<RemoteVisitorDataResult> {
   const { filters, storedKinds, visitorScopeIndexes, ...request } = params;
-  const body = await getJson(request, 'visitor data');
+  const body = await getJson(request, msg`visitor data`);
   return parseRemoteVisitorData(body, { filters, storedKinds, visitorScopeIndexes });
 }

@@ -4,6 +4,7 @@ import type { ConditionFn, PageViewRecord, TargetingContext } from './types.ts';
 import { compareVersions, textMatcher } from './matchers.ts';
 import type { RegexCompiler } from './nativeRegex.ts';
 import { inScope, scopeThreshold, visitScopeOf } from './visitScope.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * Compiles one condition of the configuration into a function of the visitor. The semantics are
@@ -95,7 +96,7 @@ function customDatum(c: ConditionJson, compile: RegexCompiler): ConditionFn {
     const range = c.range;
     test = (values) => {
       if (!Array.isArray(range) || range.length !== 2) {
-        throw new TargetingError(KameleoonException.RangeCheck, `CUSTOM_DATUM range must be [low, high], got ${JSON.stringify(range)}.`);
+        throw new TargetingError(KameleoonException.RangeCheck, msg`CUSTOM_DATUM range must be [low, high], got ${JSON.stringify(range)}.`);
       }
       const [low, high] = range as [number, number];
       return values.some((v) => Number(v) >= low && Number(v) <= high);
@@ -110,7 +111,7 @@ function customDatum(c: ConditionJson, compile: RegexCompiler): ConditionFn {
         try {
           parsed = JSON.parse(expected as string);
         } catch (err) {
-          throw new TargetingError(KameleoonException.AmongValuesCheck, `CUSTOM_DATUM AMONG_VALUES value is not a JSON array: ${String(expected)}`, { cause: err });
+          throw new TargetingError(KameleoonException.AmongValuesCheck, msg`CUSTOM_DATUM AMONG_VALUES value is not a JSON array: ${String(expected)}`, { cause: err });
         }
         among = new Set(Array.isArray(parsed) ? parsed : []);
       }
@@ -171,7 +172,7 @@ function browser(c: ConditionJson): ConditionFn {
     if (!versionMatchType || typeof data.version !== 'number') return false;
     const parsed = parseFloat(String(version));
     if (Number.isNaN(parsed)) {
-      throw new TargetingError(KameleoonException.VersionParse, `BROWSER condition version "${String(version)}" is not a number.`);
+      throw new TargetingError(KameleoonException.VersionParse, msg`BROWSER condition version "${String(version)}" is not a number.`);
     }
     if (data.browser !== expectedBrowser) return false;
     return compareCount(versionMatchType, data.version, parsed);
@@ -267,7 +268,7 @@ function segment(c: ConditionJson): ConditionFn {
     const target = ctx.tables.segments.get(String(segmentId));
     if (!target) return false;
     if (ctx.depth > 32) {
-      throw new TargetingError(KameleoonException.TargetingCondition, `Segment ${String(segmentId)} refers to itself through SEGMENT conditions.`);
+      throw new TargetingError(KameleoonException.TargetingCondition, msg`Segment ${String(segmentId)} refers to itself through SEGMENT conditions.`);
     }
     ctx.depth++;
     try {

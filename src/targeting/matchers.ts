@@ -1,5 +1,6 @@
 import { KameleoonException, TargetingError } from '../errors.ts';
 import type { RegexCompiler, UserRegExp } from './nativeRegex.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * Text and version matching shared by conditions. A matcher is built once per condition, and its
@@ -21,7 +22,7 @@ export function textMatcher(matchType: unknown, expected: unknown, compile: Rege
     let re: UserRegExp | undefined;
     return (actual) => {
       if (typeof expected !== 'string') {
-        throw new TargetingError(KameleoonException.TargetingCondition, 'A REGULAR_EXPRESSION condition has no pattern.');
+        throw new TargetingError(KameleoonException.TargetingCondition, msg`A REGULAR_EXPRESSION condition has no pattern.`);
       }
       re ??= compile(expected);
       return re.test(actual);
@@ -35,7 +36,7 @@ function parseVersion(version: string): [number, number, number] {
   const parts = version.split('.').map((x) => parseInt(x, 10));
   while (parts.length < 3) parts.push(0);
   if (parts.some((p) => Number.isNaN(p))) {
-    throw new TargetingError(KameleoonException.SemanticVersionParse, `"${version}" is not a version of the form x.y.z.`);
+    throw new TargetingError(KameleoonException.SemanticVersionParse, msg`"${version}" is not a version of the form x.y.z.`);
   }
   return [parts[0], parts[1], parts[2]];
 }

@@ -1,4 +1,5 @@
 import { KameleoonException, TargetingError } from '../errors.ts';
+import { msg } from '../logging/msg.ts';
 
 /** A compiled user regular expression. */
 export interface UserRegExp {
@@ -21,7 +22,7 @@ interface UserPattern {
  * @throws TargetingError when the pattern is invalid (and, from `test`, when the engine fails)
  */
 export function userPattern(pattern: string): UserPattern {
-  const fail = (what: string, cause: unknown) => new TargetingError(KameleoonException.TargetingCondition, `${what} regular expression in a targeting condition: ${pattern.slice(0, 200)}`, { cause });
+  const fail = (what: string, cause: unknown) => new TargetingError(KameleoonException.TargetingCondition, msg`${what} regular expression in a targeting condition: ${pattern.slice(0, 200)}`, { cause });
   let expression = pattern;
   let flags = '';
   let re: RegExp;

@@ -3,6 +3,7 @@ import type { ConditionJson, SegmentJson } from '../config/types.ts';
 import { compileCondition } from './conditions.ts';
 import type { CompiledSegment, ConditionFn } from './types.ts';
 import type { RegexCompiler } from './nativeRegex.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * Compiles a segment into one function. Conditions inside a group, and groups at the top level,
@@ -38,7 +39,7 @@ function leaf(condition: ConditionJson, types: Set<string>, compile: RegexCompil
 }
 
 function malformed(): never {
-  throw new TargetingError(KameleoonException.TargetingCondition, 'A segment has more AND/OR operators than conditions, or an empty group.');
+  throw new TargetingError(KameleoonException.TargetingCondition, msg`A segment has more AND/OR operators than conditions, or an empty group.`);
 }
 
 /** The fold runs as a loop: nested closures would overflow the stack on a group of 100,000 conditions. */

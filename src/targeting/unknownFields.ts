@@ -1,4 +1,5 @@
 import type { ConditionJson, ConfigurationJson } from '../config/types.ts';
+import { msg } from '../logging/msg.ts';
 
 /**
  * The check of a configuration's targeting conditions for fields this SDK does not read, loaded
@@ -72,7 +73,7 @@ export function warnUnknownConditionFields(raw: ConfigurationJson, logger: { war
   for (const field of unknownConditionFields(raw)) {
     logger.warnOnce(
       `conditionField:${field}`,
-      `The configuration has targeting conditions with the field "${field}", which this SDK version does not read: those conditions may decide otherwise than the Kameleoon app says. Update the SDK.`,
+      msg`The configuration has targeting conditions with the field "${field}", which this SDK version does not read: those conditions may decide otherwise than the Kameleoon app says. Update the SDK.`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.ts';
 import { MAX_DELAY_MS, backoff, jitter } from '../platform/timers.ts';
+import { msg } from '../logging/msg.ts';
 
 /** One tracking line, complete: event, nonce, identifier, and the user agent on a visitor's first line. */
 export interface TrackingLine {
@@ -148,7 +149,7 @@ export class Outbox {
       // Once per episode: a full queue on a busy server drops lines at every add.
       if (!this.#full) {
         this.#full = true;
-        this.#logger.warn(`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable? Until a request is accepted, more drops are only counted.`);
+        this.#logger.warn(msg`The tracking queue is full: dropped the ${dropped} oldest line(s) (${this.#stats.droppedOverflow} so far). Is the tracking endpoint reachable? Until a request is accepted, more drops are only counted.`);
       }
     }
     this.#persist();
@@ -222,8 +223,8 @@ export class Outbox {
       } catch (err) {
         // Abandoned by close() at its deadline: reported there, with what is left.
         if (signal.aborted) return;
-        const message = `Tracking request failed: ${(err as Error)?.message ?? String(err)}`;
-        if (this.#offline?.()) this.#logger.warn(`${message} (the browser reports being offline; retried with backoff)`);
+        const message = msg`Tracking request failed: ${(err as Error)?.message ?? String(err)}`;
+        if (this.#offline?.()) this.#logger.warn(msg`${message} (the browser reports being offline; retried with backoff)`);
         else this.#logger.error(message);
         outcome = 'retry';
       }
@@ -257,7 +258,7 @@ export class Outbox {
       try {
         outcome = await this.#send(batch, signal);
       } catch (err) {
-        this.#logger.error(`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
+        this.#logger.error(msg`Tracking request failed: ${(err as Error)?.message ?? String(err)}`);
         outcome = 'retry';
       }
       if (outcome === 'retry') {
@@ -328,11 +329,11 @@ export class Outbox {
     if (this.#closed) return;
     await this.sendUntil(deadline);
     this.#closed = true;
-    this.#stopController?.abort(new Error('The tracking queue is closed.'));
+    this.#stopController?.abort(new Error(msg`The tracking queue is closed.`));
     const left = this.#queue();
     if (left.length) {
       const visitors = new Set(left.map((line) => IDENTIFIER.exec(line.text)?.[1])).size;
-      this.#logger.warn(`close(): ${left.length} tracking line(s) of ${visitors} visitor(s) not accepted by the server within closeTimeout: ${this.#persistence ? 'kept for the next page' : 'not sent'}.`);
+      this.#logger.warn(msg`close(): ${left.length} tracking line(s) of ${visitors} visitor(s) not accepted by the server within closeTimeout: ${this.#persistence ? msg`kept for the next page` : 'not sent'}.`);
     }
   }
 }

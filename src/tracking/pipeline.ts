@@ -10,6 +10,7 @@ import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { batchUrl, createTrackingSender, trackingUrl } from './transport.ts';
 import { dataApiBaseUrl } from '../config/dataApi.ts';
 import { every } from '../platform/timers.ts';
+import { msg } from '../logging/msg.ts';
 
 /** What the tracking pipeline needs from the client. */
 export interface TrackingDeps {
@@ -145,7 +146,7 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle & Partia
         if (items.length) tracker.recordData(id, items);
         if (scheduled) tracker.schedule(code, id, consent === true);
       } catch (err) {
-        logger.error(`Tracking of visitor ${JSON.stringify(code)} could not be resumed: ${String(err)}`);
+        logger.error(msg`Tracking of visitor ${JSON.stringify(code)} could not be resumed: ${String(err)}`);
       }
     }
   };

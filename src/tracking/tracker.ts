@@ -7,6 +7,7 @@ import { ACTIVITY_LINE, dataLine, staticSummaryLine, experimentLine, identifierP
 import type { Outbox, TrackingLine } from './outbox.ts';
 import { every } from '../platform/timers.ts';
 import type { IExternalStorage } from '../platform/platform.ts';
+import { msg } from '../logging/msg.ts';
 
 /** Kinds of data that become tracking lines. */
 const TRACKED_KINDS = new Set(['customData', 'pageView', 'conversion', 'browser', 'device', 'operatingSystem', 'geolocation', 'targetedSegment']);
@@ -161,7 +162,7 @@ export class Tracker {
       }
     } catch (err) {
       out.length = before;
-      this.#o.logger.error(`Tracking lines for visitor ${JSON.stringify(code.slice(0, 64))} could not be built and are skipped: ${String(err)}`);
+      this.#o.logger.error(msg`Tracking lines for visitor ${JSON.stringify(code.slice(0, 64))} could not be built and are skipped: ${String(err)}`);
     }
   }
 

@@ -2,6 +2,7 @@ import { RequestType, type IExternalRequester } from '../platform/platform.ts';
 import { withDeadline } from '../platform/timers.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SendOutcome, TrackingLine } from './outbox.ts';
+import { msg } from '../logging/msg.ts';
 
 /** Parameters of {@link createTrackingSender}. */
 export interface TrackingSenderOptions {
@@ -46,10 +47,10 @@ export function createTrackingSender(options: TrackingSenderOptions): (lines: re
     );
     if (response.ok) return 'sent';
     if (isRetryable(response.status)) {
-      options.logger.warn(`Tracking request answered HTTP ${response.status}; it will be retried.`);
+      options.logger.warn(msg`Tracking request answered HTTP ${response.status}; it will be retried.`);
       return 'retry';
     }
-    options.logger.error(`Tracking request rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
+    options.logger.error(msg`Tracking request rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
     return 'drop';
   };
 }
