@@ -124,7 +124,7 @@ describe('getVisitorCode({ cookies }) (Next.js)', () => {
     const client = new BrowserClient({
       siteCode: 's',
       credentials: { clientId: 'id', clientSecret: 'secret' },
-      configuration: { defaultDataFile: basicConfig() },
+      configuration: { defaultDataFile: basicConfig() as never },
       externals: {
         logger: { log: (level, message) => void (level === LogLevel.WARNING && warnings.push(message)) },
         requester: {
