@@ -95,7 +95,7 @@ export async function messageCodes(source: string, file: string, table: Map<stri
 }
 
 /** The standard browser build's message codes (see messageCodes), and dist/messages.json. */
-function messageCodesPlugin(): Plugin {
+export function messageCodesPlugin(): Plugin {
   const table = new Map<string, string>();
   return {
     name: 'kameleoon-ts:message-codes',

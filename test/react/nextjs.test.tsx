@@ -58,13 +58,15 @@ describe('Next.js-style server helpers', () => {
   });
 });
 
-describe('the built React entry', () => {
-  it("starts with 'use client', and the core entries do not", async () => {
-    const result = (await build({ logLevel: 'silent', build: { write: false, minify: false, sourcemap: false } })) as Rollup.RollupOutput | Rollup.RollupOutput[];
-    const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.isEntry);
-    const byName = new Map(chunks.map((c) => [c.name, c.code]));
-    expect(byName.get('react')?.startsWith('"use client";') || byName.get('react')?.startsWith("'use client';")).toBe(true);
-    expect(byName.get('browser')?.includes('use client')).toBe(false);
-    expect(byName.get('node')?.includes('use client')).toBe(false);
+describe('the built React entries', () => {
+  it("start with 'use client', and the core entries do not", async () => {
+    // The two builds of `npm run build`: the standard browser entries, then every other one.
+    const entries = new Map<string, string>();
+    for (const mode of ['browser', 'production']) {
+      const result = (await build({ mode, logLevel: 'silent', build: { write: false, minify: false, sourcemap: false } })) as Rollup.RollupOutput | Rollup.RollupOutput[];
+      for (const chunk of (Array.isArray(result) ? result : [result]).flatMap((r) => r.output)) if (chunk.type === 'chunk' && chunk.isEntry) entries.set(chunk.name, chunk.code);
+    }
+    for (const name of ['react', 'react-sdk', 'react-full', 'react-sdk-full']) expect(/^["']use client["'];/.test(entries.get(name) ?? ''), name).toBe(true);
+    for (const name of ['browser', 'node', 'edge', 'full-browser', 'full-node']) expect(entries.get(name)?.includes('use client'), name).toBe(false);
   });
 });
