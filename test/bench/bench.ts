@@ -6,15 +6,19 @@
  * first request, evaluation time and warm requests of test/edge's app in workerd, edge-runtime,
  * Deno and Bun, beside the Node build; a table of its own, compared with the Node build).
  *
- *   node --expose-gc --import tsx test/bench/bench.ts [--json] [--only <group>[,<group>...]]
+ *   node --expose-gc --import tsx test/bench/bench.ts [--json] [--only <group>[,<group>...]] [--before <git revision>]
  *
+ * `--before <revision>` (issue 20): the size and browser groups also measure our SDK as it was at
+ * that revision, checked out in a temporary git worktree (before.ts); those rows have
+ * `baseline: 'before'` (`official` is then ours at that revision).
  * Groups: throughput, heap, tracking, size, browser, edge (default: all of them).
  * The parent process runs a sanity check (both SDKs must agree on variation keys), then starts one
  * child process per measurement group (same node flags, `--child <task>`), one at a time: two
  * throughput runs per SDK, interleaved, of which the best counts, then one heap run per SDK and
  * track value, one tracking run per SDK, one browser run for both SDKs, and one edge run. It prints
  * a table, or with `--json` an array of `{ name, ours, official, ratio, unit, target, pass }` (the
- * edge rows with `baseline: 'node'`: `official` is then the Node build's figure).
+ * edge rows with `baseline: 'node'`: `official` is then the Node build's figure; the `--before` rows with
+ * `baseline: 'before'`).
  * Any SDK error, in the parent or a child, ends the run with exit code 1.
  */
 import { spawn } from 'node:child_process';
@@ -23,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 import {
   createBenchClient, FEATURE_KEY, loadSdk, oursIsOfficial, OURS_OVERRIDE_ENV, visitorCode, type SdkName,
 } from './harness.ts';
-import { bundleSize, measureBundles, PARTS, type BundleSize } from './size.ts';
+import { bundleSize, BUNDLES, measureBundles, PARTS, type BundleSize } from './size.ts';
+import { BEFORE_ENV, beforeRevision, checkoutBefore } from './before.ts';
 import { measureBrowser, quantile, type BrowserReport } from './browser.ts';
 import { edgeRows, edgeTable, measureEdge, type EdgeReport } from './edge.ts';
 import { heap, throughput, trackingDelivery, TRACKING_VISITORS, type HeapReport, type ThroughputReport, type ThroughputResult, type TrackingReport } from './measure.ts';
@@ -39,7 +44,7 @@ export interface BenchRow {
   target: number;
   pass: boolean;
   /** What `official` is: the official SDK (default), or the Node build of ours (edge rows). */
-  baseline?: 'official' | 'node';
+  baseline?: 'official' | 'node' | 'before';
 }
 
 const SANITY_VISITORS = 40;
@@ -219,6 +224,13 @@ function browserRows(b: BrowserReport): BenchRow[] {
     time('first variation in Chromium, warm cache, no request before it', b.ours.warmMs, b.official.warmMs, b.ours.warmRequests === 0),
     time('first variation in Chromium, cold cache, config from 127.0.0.1', b.ours.coldMs, b.official.coldMs),
     time('config change to getVariation in Chromium, real-time stream', b.ours.updateMs, b.official.updateMs),
+    // Issue 20: no slower than the build before (`--before <revision>`); `official` is then ours at that revision.
+    ...(b.before
+      ? [
+          { ...time(`first variation in Chromium, warm cache, vs ours at ${b.before.label}`, b.ours.warmMs, b.before.warmMs), baseline: 'before' as const },
+          { ...time(`first variation in Chromium, cold cache, vs ours at ${b.before.label}`, b.ours.coldMs, b.before.coldMs), baseline: 'before' as const },
+        ]
+      : []),
   ];
 }
 
@@ -234,7 +246,7 @@ function browserHeader(b: BrowserReport): string[] {
       `cold ours ${b.ours.coldRequests} / official ${b.official.coldRequests}; script start to SDK code evaluated: ` +
       `warm ours ${ms(b.ours.warmEvaluatedMs)} / official ${ms(b.official.warmEvaluatedMs)}, cold ours ${ms(b.ours.coldEvaluatedMs)} / official ${ms(b.official.coldEvaluatedMs)}; ` +
       `'${b.ours.firstKey}' from both, '${b.ours.updatedKey}' after the change`,
-    `browser spread (middle half, ms): ${(Object.keys(kinds) as (keyof typeof kinds)[]).map((key) => `${kinds[key]} ours ${spread(b.ours.samples[key])} / official ${spread(b.official.samples[key])}`).join(', ')}`,
+    `browser spread (middle half, ms): ${(Object.keys(kinds) as (keyof typeof kinds)[]).map((key) => `${kinds[key]} ours ${spread(b.ours.samples[key])} / official ${spread(b.official.samples[key])}${b.before ? ` / ours at ${b.before.label} ${spread(b.before.samples[key])}` : ''}`).join(', ')}`,
   ];
 }
 
@@ -275,6 +287,13 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const json = process.argv.includes('--json');
   const groups = selectedGroups(process.argv);
+  // `--before <revision>`: the size and browser rows also measure ours at that revision (children inherit it).
+  const at = process.argv.findIndex((arg) => arg === '--before' || arg.startsWith('--before='));
+  if (at >= 0) {
+    const revision = process.argv[at].startsWith('--before=') ? process.argv[at].slice('--before='.length) : process.argv[at + 1];
+    if (!revision || revision.startsWith('--')) throw new Error('--before takes a git revision (a commit, tag or branch)');
+    process.env[BEFORE_ENV] = revision;
+  }
   const progress = (msg: string) => process.stderr.write(`${msg}\n`);
   const header = [
     `kameleoon-ts bench: '${FEATURE_KEY}' on fixtures/sample-config.json; getVariation and heap with all I/O faked in memory`,
@@ -319,6 +338,21 @@ async function main(): Promise<void> {
   if (groups.has('size')) {
     progress('bundle sizes...');
     const sizes = await measureBundles();
+    const revision = beforeRevision();
+    if (revision !== undefined) {
+      // Issue 20: the same bundles of ours at the `--before` revision (`official` is then that figure).
+      const tree = checkoutBefore(revision);
+      try {
+        for (const { name, source } of BUNDLES.filter((b) => b.name.startsWith('kameleoon-ts'))) {
+          const then = await bundleSize(name, source, tree.root);
+          const now = sizes.find((s) => s.name === name)!;
+          const row = (what: string, ours: number, official: number): BenchRow => ({ name: `${what}, ${name} vs ours at ${tree.label}`, ours: ours / 1024, official: official / 1024, ratio: official / ours, unit: 'KB', target: 1, pass: ours <= official, baseline: 'before' });
+          data.push(row('bundle min+gzip up front', now.gzipped, then.gzipped), row('bundle min+gzip with the lazy chunks', now.totalGzipped, then.totalGzipped));
+        }
+      } finally {
+        tree.close();
+      }
+    }
     const growthbook = (name: string) => sizes.find((b) => b.name === name)!;
     header.push(`bundles (esbuild, deps in, React out, min+gzip): @growthbook/growthbook ${(growthbook('@growthbook/growthbook').gzipped / 1024).toFixed(1)} KB, @growthbook/growthbook-react ${(growthbook('@growthbook/growthbook-react').gzipped / 1024).toFixed(1)} KB`);
     const parts = await Promise.all(PARTS.map(({ name, source }) => bundleSize(name, source)));

@@ -28,6 +28,10 @@ import { launchBrowser } from '../browser/harness.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
 import { listenLocally } from '../support/localServer.ts';
 import { FEATURE_KEY, oursIsOfficial, visitorCode, type SdkName } from './harness.ts';
+import { beforeRevision, checkoutBefore } from './before.ts';
+
+/** The pages: ours, the official SDK's, and ours at the `--before` revision when one is given. */
+type PageSdk = SdkName | 'before';
 import type { BenchPageResult, BenchPageSettings } from './pages/benchPage.ts';
 
 /** Counted first visits per SDK (a fresh browser context each): one cold figure each. */
@@ -40,7 +44,6 @@ export const STREAM_UPDATES = 9;
 export const UPDATED_KEY = 'rt_update';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/sample-config.json', import.meta.url));
-const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SITE_CODE = 'bench';
 const PAGE_TIMEOUT_MS = 15_000;
@@ -74,6 +77,8 @@ export interface BrowserReport {
   updates: number;
   ours: BrowserSdkFigures;
   official: BrowserSdkFigures;
+  /** Ours at the `--before` revision (`label`: its short hash), when one was given. */
+  before?: BrowserSdkFigures & { label: string };
 }
 
 /** The `q` quantile (0..1) of `values`, interpolated between the nearest ranks. */
@@ -97,22 +102,22 @@ export interface PageBundle {
  * in, code loaded with import() in chunks of its own); the page preloads the chunks the entry
  * imports statically, as Vite's HTML does.
  */
-export async function bundlePage(sdk: SdkName): Promise<PageBundle> {
-  const page = sdk === 'ours' && !oursIsOfficial() ? 'oursPage.ts' : 'officialPage.ts';
+export async function bundlePage(sdk: PageSdk, root = ROOT): Promise<PageBundle> {
+  const page = sdk === 'official' || oursIsOfficial() ? 'officialPage.ts' : 'oursPage.ts';
   const result = (await viteBuild({
     configFile: false,
-    root: ROOT,
+    root,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
     // Ours as the standard browser build ships it: message texts behind NODE_ENV (see vite.config.ts).
-    plugins: sdk === 'ours' ? [messageCodesPlugin()] : [],
+    plugins: sdk === 'official' ? [] : [messageCodesPlugin()],
     build: {
       write: false,
       target: 'es2022',
       minify: true,
       modulePreload: false,
       copyPublicDir: false,
-      rollupOptions: { input: join(PAGES, page), output: { entryFileNames: 'page.js', chunkFileNames: '[name]-[hash].js' } },
+      rollupOptions: { input: join(root, 'test/bench/pages', page), output: { entryFileNames: 'page.js', chunkFileNames: '[name]-[hash].js' } },
     },
   })) as Rollup.RollupOutput;
   const chunks = result.output.filter((item): item is Rollup.OutputChunk => item.type === 'chunk');
@@ -133,7 +138,7 @@ export async function bundlePage(sdk: SdkName): Promise<PageBundle> {
  * The page: settings and request recording inline, then the bundle. The inline script runs while
  * the HTML is parsed, before the bundle is fetched: its stamp is the script start.
  */
-function pageHtml(sdk: SdkName, settings: BenchPageSettings, preload: string[]): string {
+function pageHtml(sdk: PageSdk, settings: BenchPageSettings, preload: string[]): string {
   const links = preload.map((file) => `<link rel="modulepreload" href="/${sdk}/${file}">\n`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kameleoon-ts bench: ${sdk}</title><link rel="icon" href="data:,">
@@ -169,7 +174,7 @@ interface PageServer {
  * browser like hashed assets, so a returning visit loads them from its HTTP cache), and
  * `POST /change`, which calls `onChange`.
  */
-async function startPageServer(bundles: Record<SdkName, PageBundle>, onChange: () => Promise<void>): Promise<PageServer> {
+async function startPageServer(bundles: Partial<Record<PageSdk, PageBundle>>, onChange: () => Promise<void>): Promise<PageServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const [, dir, file] = url.pathname.split('/');
@@ -180,15 +185,15 @@ async function startPageServer(bundles: Record<SdkName, PageBundle>, onChange: (
       );
       return;
     }
-    const page = /^(ours|official)\.html$/.exec(dir ?? '');
-    if (page && file === undefined) {
-      const sdk = page[1] as SdkName;
+    const page = /^(ours|official|before)\.html$/.exec(dir ?? '');
+    if (page && file === undefined && bundles[page[1] as PageSdk]) {
+      const sdk = page[1] as PageSdk;
       const mode = url.searchParams.get('mode') === 'stream' ? 'stream' : 'load';
       const settings: BenchPageSettings = { devServer: url.searchParams.get('dev') ?? '', siteCode: SITE_CODE, visitorCode: visitorCode('b', 0), featureKey: FEATURE_KEY, mode };
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(pageHtml(sdk, settings, bundles[sdk].preload));
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(pageHtml(sdk, settings, bundles[sdk]!.preload));
       return;
     }
-    const code = (dir === 'ours' || dir === 'official') && file ? bundles[dir].files.get(file) : undefined;
+    const code = file ? bundles[dir as PageSdk]?.files.get(file) : undefined;
     if (code === undefined) return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' }).end(code);
   });
@@ -246,7 +251,7 @@ async function streamConfigurations(): Promise<{ before: unknown; after: unknown
 }
 
 /** Medians and checks of one SDK's samples. */
-function summarize(sdk: SdkName, s: Samples): BrowserSdkFigures {
+function summarize(sdk: PageSdk, s: Samples): BrowserSdkFigures {
   const keys = new Set([...s.cold, ...s.warm, ...s.stream].map((r) => r.firstKey));
   const updated = new Set(s.stream.map((r) => r.updatedKey));
   if (keys.size !== 1 || updated.size !== 1) throw new Error(`browser: ${sdk} answered first keys ${[...keys].join(', ')} and updated keys ${[...updated].join(', ')}`);
@@ -280,7 +285,15 @@ export async function measureBrowser(progress: (message: string) => void = () =>
     await writeFile(streamConfig, JSON.stringify(before));
 
     progress('browser: bundling the pages...');
-    const bundles = { ours: await bundlePage('ours'), official: await bundlePage('official') };
+    const bundles: Partial<Record<PageSdk, PageBundle>> = { ours: await bundlePage('ours'), official: await bundlePage('official') };
+    const revision = beforeRevision();
+    const baseline = revision === undefined ? undefined : checkoutBefore(revision);
+    if (baseline) {
+      cleanups.push(async () => baseline.close());
+      progress(`browser: bundling ours at ${baseline.label}...`);
+      bundles.before = await bundlePage('before', baseline.root);
+    }
+    const sdks = Object.keys(bundles) as PageSdk[];
     // The dev server watches its file (every 200 ms by default) and, on a change, reloads it and
     // sends an update event on /sse. The bench writes the file and calls reload() itself, which is
     // what the watcher does, so the measurement starts at a known instant rather than at the
@@ -298,10 +311,11 @@ export async function measureBrowser(progress: (message: string) => void = () =>
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());
 
-    const samples: Record<SdkName, Samples> = { ours: { cold: [], warm: [], stream: [] }, official: { cold: [], warm: [], stream: [] } };
-    const order = (round: number): SdkName[] => (round % 2 ? ['ours', 'official'] : ['official', 'ours']);
+    const samples = Object.fromEntries(sdks.map((sdk) => [sdk, { cold: [], warm: [], stream: [] }])) as unknown as Record<PageSdk, Samples>;
+    // Each round starts with another page: none is always first.
+    const order = (round: number): PageSdk[] => sdks.map((_, i) => sdks[(i + round) % sdks.length]!);
     const label = (round: number, of: number) => (round === 0 ? 'warm-up' : `round ${round}/${of}`);
-    const pageUrl = (sdk: SdkName, mode: BenchPageSettings['mode'], dev: DevServer) => `${pages.url}/${sdk}.html?mode=${mode}&dev=${encodeURIComponent(dev.url)}`;
+    const pageUrl = (sdk: PageSdk, mode: BenchPageSettings['mode'], dev: DevServer) => `${pages.url}/${sdk}.html?mode=${mode}&dev=${encodeURIComponent(dev.url)}`;
 
     for (let round = 0; round <= BROWSER_LOADS; round++) {
       progress(`browser: cold and warm page loads, ${label(round, BROWSER_LOADS)}...`);
@@ -333,7 +347,9 @@ export async function measureBrowser(progress: (message: string) => void = () =>
       updates: STREAM_UPDATES,
       ours: summarize('ours', samples.ours),
       official: summarize('official', samples.official),
+      ...(baseline ? { before: { ...summarize('before', samples.before), label: baseline.label } } : {}),
     };
+    if (report.before && report.before.firstKey !== report.ours.firstKey) throw new Error(`browser: first variation '${report.ours.firstKey}' from ours but '${report.before.firstKey}' at ${report.before.label}`);
     if (report.ours.firstKey !== report.official.firstKey) throw new Error(`browser: first variation '${report.ours.firstKey}' from ours but '${report.official.firstKey}' from official`);
     for (const sdk of ['ours', 'official'] as const) {
       if (report[sdk].updatedKey !== UPDATED_KEY) throw new Error(`browser: ${sdk} answered '${report[sdk].updatedKey}' after the change, expected '${UPDATED_KEY}'`);

@@ -67,22 +67,22 @@ export const PARTS: { name: string; source: string }[] = [
  * message behind `process.env.NODE_ENV`, which the measure sets to production as an app's
  * production bundle does.
  */
-const standardBuild: Plugin = {
+const standardBuild = (root: string): Plugin => ({
   name: 'kameleoon-ts:message-codes',
   setup(b) {
-    const ours = new RegExp(`^${ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(src|react)/.*\\.tsx?$`);
+    const ours = new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(src|react)/.*\\.tsx?$`);
     const table = new Map<string, string>();
     b.onLoad({ filter: ours }, async ({ path }) => {
       const source = await readFile(path, 'utf8');
       return { contents: (await messageCodes(source, path, table))?.code ?? source, loader: path.endsWith('x') ? 'tsx' : 'ts' };
     });
   },
-};
+});
 
-/** Bundles, minifies and gzips one application entry. */
-export async function bundleSize(name: string, source: string): Promise<BundleSize> {
+/** Bundles, minifies and gzips one application entry (from the repository at `root`: this one, or a `--before` checkout). */
+export async function bundleSize(name: string, source: string, root = ROOT): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: source, resolveDir: ROOT, loader: 'ts', sourcefile: 'app.ts' },
+    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: 'app.ts' },
     bundle: true,
     splitting: true,
     outdir: '/virtual',
@@ -95,7 +95,7 @@ export async function bundleSize(name: string, source: string): Promise<BundleSi
     logLevel: 'silent',
     external: ['react', 'react-dom', 'react/jsx-runtime'],
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [standardBuild],
+    plugins: [standardBuild(root)],
   });
   // What the page loads up front: the entry chunk and what it imports statically. Code loaded
   // with import() after the first variation (tracking, the event stream, remote data) is counted
