@@ -25,6 +25,8 @@ export interface BundleSize {
   totalGzipped: number;
   /** Source files in the up-front chunks (paths relative to the repository). */
   initialInputs: string[];
+  /** Minified bytes of each source file in the output, and whether it is up front. */
+  modules: { path: string; bytes: number; upFront: boolean }[];
 }
 
 /** The bundles measured: an application entry each. */
@@ -114,6 +116,11 @@ export async function bundleSize(name: string, source: string, root = ROOT): Pro
   const code = result.outputFiles.filter((f) => wanted.has(f.path)).map((f) => f.text).join('\n');
   const all = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('\n');
   const initialInputs = [...files].flatMap((file) => Object.keys(outputs[file]?.inputs ?? {}));
+  const modules = Object.entries(outputs)
+    .filter(([file]) => file.endsWith('.js'))
+    .flatMap(([file, output]) => Object.entries(output.inputs).map(([path, input]) => ({ path, bytes: input.bytesInOutput, upFront: files.has(file) })))
+    .filter((m) => m.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
   return {
     name,
     minified: Buffer.byteLength(code),
@@ -121,6 +128,7 @@ export async function bundleSize(name: string, source: string, root = ROOT): Pro
     totalMinified: Buffer.byteLength(all),
     totalGzipped: gzipSync(all, { level: 9 }).length,
     initialInputs,
+    modules,
   };
 }
 
@@ -135,7 +143,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   console.log(`${'bundle'.padEnd(30)} ${'up front: min'.padStart(14)} ${'min+gzip'.padStart(9)}   ${'with lazy chunks: min'.padStart(22)} ${'min+gzip'.padStart(9)}`);
   const parts = await Promise.all(PARTS.map(({ name, source }) => bundleSize(`ours: ${name} alone`, source)));
-  for (const s of [...(await measureBundles()), ...parts]) {
+  const bundles = await measureBundles();
+  for (const s of [...bundles, ...parts]) {
     console.log(`${s.name.padEnd(30)} ${kb(s.minified).padStart(14)} ${kb(s.gzipped).padStart(9)}   ${kb(s.totalMinified).padStart(22)} ${kb(s.totalGzipped).padStart(9)}`);
+  }
+  // `npm run size -- --modules`: where our core's minified bytes are, module by module.
+  if (process.argv.includes('--modules')) {
+    const core = bundles.find((b) => b.name === 'kameleoon-ts core')!;
+    console.log(`\nkameleoon-ts core, minified bytes per module (up front, then loaded later):`);
+    for (const m of core.modules) console.log(`${String(m.bytes).padStart(8)}  ${m.upFront ? 'up front' : 'later   '}  ${m.path}`);
   }
 }
