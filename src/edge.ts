@@ -5,11 +5,7 @@
  */
 import { KameleoonClientBase } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
-import { createNodePlatform } from './platform/node/nodePlatform.ts';
-import { compileUserRegExp } from './targeting/regex.ts';
-import { createTracking } from './tracking/pipeline.ts';
-import { ServerVisitorCodeCookies } from './visitor/exchange.ts';
-import { TokenProvider } from './remote/oauth.ts';
+import { serverAssembly } from './client/serverAssembly.ts';
 export * from './index.ts';
 export * from './server.ts';
 
@@ -31,16 +27,8 @@ export class KameleoonClient extends KameleoonClientBase {
    * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
    */
   constructor(params: SDKParameters) {
-    super(params, {
-      // The Node SDK's identity, as Kameleoon's own edge kits run it.
-      platform: createNodePlatform(),
-      tracking: { create: createTracking },
-      // One visitor's text must not stall the isolate: patterns run in bounded time.
-      compileRegex: compileUserRegExp,
-      cookies: ServerVisitorCodeCookies,
-      oauth: TokenProvider,
-      perRequest: true,
-    });
+    // The Node SDK's identity, as Kameleoon's own edge kits run it; used per request.
+    super(params, { ...serverAssembly(), perRequest: true });
   }
 
   /**

@@ -1,11 +1,7 @@
 /** The Node.js entry: the public API with a client wired to the server platform. */
 import { KameleoonClientBase } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
-import { createNodePlatform } from './platform/node/nodePlatform.ts';
-import { compileUserRegExp } from './targeting/regex.ts';
-import { createTracking } from './tracking/pipeline.ts';
-import { ServerVisitorCodeCookies } from './visitor/exchange.ts';
-import { TokenProvider } from './remote/oauth.ts';
+import { serverAssembly } from './client/serverAssembly.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 export * from './index.ts';
@@ -22,14 +18,7 @@ export class KameleoonClient extends KameleoonClientBase {
    * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
    */
   constructor(params: SDKParameters) {
-    super(params, {
-      platform: createNodePlatform(),
-      tracking: { create: createTracking },
-      // One visitor's text must not stall every other request: patterns run in bounded time.
-      compileRegex: compileUserRegExp,
-      cookies: ServerVisitorCodeCookies,
-      oauth: TokenProvider,
-    });
+    super(params, serverAssembly());
   }
 }
 
