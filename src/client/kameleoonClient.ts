@@ -1,4 +1,4 @@
-import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError } from '../errors.ts';
+import { FeatureEnvironmentDisabled, FeatureExperimentNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, NotInitialized } from '../errors.ts';
 import type { FeatureFlag } from '../config/parse.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
 import type { JSONType } from '../config/variables.ts';
@@ -279,6 +279,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `key` is not a non-empty string or `timeout` is not a non-negative number
    */
   async getRemoteData(params: string | { key: string; timeout?: number }): Promise<JSONType> {
+    this.#noStub('getRemoteData');
     return (await import('./remote.ts')).getRemoteData(this.#c, params);
   }
 
@@ -298,6 +299,7 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when a parameter has the wrong type
    */
   async getRemoteVisitorData(params: { visitorCode: string; shouldAddData?: boolean; filters?: RemoteVisitorDataFiltersType; timeout?: number }): Promise<KameleoonDataType[]> {
+    this.#noStub('getRemoteVisitorData');
     return (await import('./remote.ts')).getRemoteVisitorData(this.#c, params);
   }
 
@@ -313,7 +315,13 @@ export abstract class KameleoonClientBase {
    * @throws {@link InvalidArgument} when `customDataIndex` is not a non-negative integer, or another parameter has the wrong type
    */
   async getVisitorWarehouseAudience(params: { visitorCode: string; customDataIndex: number; warehouseKey?: string; timeout?: number }): Promise<CustomData | null> {
+    this.#noStub('getVisitorWarehouseAudience');
     return (await import('./remote.ts')).getVisitorWarehouseAudience(this.#c, params);
+  }
+
+  /** @throws NotInitialized in stub mode, which makes no request (the Data API methods: they need no configuration). */
+  #noStub(method: string): void {
+    if (this.#c.stubMode) throw new NotInitialized(method);
   }
 
   /**

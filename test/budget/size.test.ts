@@ -5,9 +5,11 @@
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
  * The budgets are ratchets at the sizes reached so far (27.8 KB and 30.0 KB min+gzip up front,
- * 40.2 KB and 42.5 KB with the lazy chunks, when last set; issue 20 took them down from 30.1 /
+ * 40.2 KB and 42.6 KB with the lazy chunks, when last set; issue 20 took them down from 30.1 /
  * 32.4 and 43.7 / 46.1: server code and the OAuth client out of the browser build, message texts
- * out of production bundles, which the measure applies as the standard browser build does). Raised four times, with the reasons: issue 17
+ * out of production bundles, which the measure applies as the standard browser build does; then
+ * react's whole 42.5 -> 42.6 KB, by 9 bytes, for stub mode's Data API methods, which made a
+ * request). Raised four times, with the reasons: issue 17
  * added 1.3 KB for the official Node SDK's forms (Next.js cookies, a user's cookie manager in the
  * Node form, setLegalConsent's object form), getVisitorCode's and setLegalConsent's misuse checks
  * and warnings, stubMode, credentials and KameleoonLogger, and the React hooks 0.2 KB for pure
@@ -33,7 +35,7 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 const KB = 1024;
 const BUDGETS = {
   core: { source: `export * from './src/browser.ts';`, gzipped: 27.8 * KB, totalGzipped: 40.2 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 30.0 * KB, totalGzipped: 42.5 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 30.0 * KB, totalGzipped: 42.6 * KB },
 };
 
 /** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */

@@ -110,6 +110,10 @@ function expectStubResults(results: Map<string, string>) {
     'isFeatureFlagActive({})': `threw ${notInitialized}`,
     getFeatureFlags: `threw ${notInitialized}`,
     getDataFile: `threw ${notInitialized}`,
+    // Settled before any module or request could load: stub mode makes no request, the Data API's none either.
+    getRemoteData: `rejected ${notInitialized}`,
+    getRemoteVisitorData: `rejected ${notInitialized}`,
+    getVisitorWarehouseAudience: `rejected ${notInitialized}`,
   });
   expect(results.size).toBe(27);
   // Nothing is a ReferenceError or any other non-Kameleoon error.
