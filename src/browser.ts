@@ -1,10 +1,4 @@
 /** The browser entry: the public API with a client wired to the browser platform. */
-import { KameleoonClientBase } from './client/kameleoonClient.ts';
-import type { SDKParameters } from './client/options.ts';
-import { createBrowserPlatform } from './platform/browser/browserPlatform.ts';
-import { onBackOnline, onPageLeave } from './platform/browser/pageLeave.ts';
-import { createPlatformAnalyzer } from './platform/browser/platformAnalyzer.ts';
-import { nativeUserRegExp } from './targeting/nativeRegex.ts';
 
 export * from './index.ts';
 export { createSnapshot, visitorCodeFromCookies, ensureVisitorCodeCookie } from './platform/browser/serverOnly.ts';
@@ -12,37 +6,4 @@ export { createSnapshot, visitorCodeFromCookies, ensureVisitorCodeCookie } from 
 /** Which build of the package a runtime resolved (`'browser'` here; `'edge'` and `'node'` in the others). */
 export const BUILD = 'browser';
 
-/**
- * The Kameleoon client for browsers: cookies through js-cookie, data in localStorage, the visitor's
- * browser, system, device and page collected, tracking loaded after the first configuration.
- */
-export class KameleoonClient extends KameleoonClientBase {
-  /**
-   * @param params - the site code, and optionally `configuration`, `externals` (requester, storage,
-   * event source, visitor code manager, logger) and `_internals`
-   * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
-   */
-  constructor(params: SDKParameters) {
-    super(params, {
-      platform: createBrowserPlatform(),
-      // Tracking (with IndexedDB recovery and beacons) loads once a configuration is in force: the
-      // first variation never waits for its code.
-      tracking: {
-        load: () =>
-          Promise.all([import('./tracking/pipeline.ts'), import('./platform/browser/pageLifecycle.ts')]).then(([{ createTracking }, { createPageLifecycle }]) => {
-            const page = createPageLifecycle();
-            return (deps) => createTracking(deps, page);
-          }),
-        onLeave: onPageLeave,
-        onOnline: onBackOnline,
-      },
-      // As the official SDK: a pattern of the project's own configuration that backtracks badly can
-      // only slow the visitor's own page (the bounded-time compiler would cost 3.5 KB).
-      compileRegex: nativeUserRegExp,
-      // As the official SDK: the browser, system, device and page of the visitor, for targeting.
-      platformAnalyzer: createPlatformAnalyzer(),
-      // Diagnostics wait for an idle moment: a page's first variation comes first.
-      idle: (work) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => work()) : setTimeout(work, 0)),
-    });
-  }
-}
+export { KameleoonClient } from './stage/second.ts';

@@ -140,6 +140,11 @@ export class FeatureEnvironmentDisabled extends KameleoonError {
   }
 }
 
+/** The error of an evaluation of a flag that is disabled in the client's environment. */
+export function disabledIn(featureKey: string, environment: string): FeatureEnvironmentDisabled {
+  return new FeatureEnvironmentDisabled(msg`Feature flag "${featureKey}" is disabled in the "${environment}" environment.`);
+}
+
 /** The visitor code is empty, too long or not a string (`type` says which). */
 export class VisitorCodeInvalid extends KameleoonError {
   static {

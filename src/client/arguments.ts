@@ -1,5 +1,5 @@
 import { InvalidArgument } from '../errors.ts';
-import { describeValue } from '../visitor/data.ts';
+import { describeValue, isKameleoonData, isValidData, type KameleoonDataType } from '../visitor/data.ts';
 import { msg } from '../logging/msg.ts';
 
 /** Argument checks shared by the client's public methods: misuse throws InvalidArgument saying what to pass. */
@@ -18,6 +18,22 @@ export function optionalBoolean(value: unknown, name: string, method: string, fa
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new InvalidArgument(msg`${method}(): ${name} must be a boolean, got ${typeof value}.`);
   return value;
+}
+
+/**
+ * The data items and `track` option of an `addData(visitorCode, ...args)` call (options last,
+ * recognised by their shape).
+ * @throws InvalidArgument when an item is not a Kameleoon data object, or was changed to wrong types
+ */
+export function addDataArguments(args: unknown[]): { data: KameleoonDataType[]; track: boolean } {
+  const last = args[args.length - 1];
+  const options = last && !isKameleoonData(last) && typeof last === 'object' && Object.keys(last).every((k) => k === 'track') ? (args.pop() as { track?: unknown }) : undefined;
+  const track = optionalBoolean(options?.track, 'track', 'addData', true);
+  args.forEach((item, i) => {
+    if (!isKameleoonData(item)) throw new InvalidArgument(msg`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...) nor, last, the options { track }.`);
+    if (!isValidData(item)) throw new InvalidArgument(msg`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
+  });
+  return { data: args as KameleoonDataType[], track };
 }
 
 /** A request timeout in milliseconds: undefined (the client's `requestTimeout`) or a non-negative finite number (timers cap it, see MAX_DELAY_MS). */

@@ -1,4 +1,4 @@
-import { FeatureEnvironmentDisabled, FeatureNotFound, NotInitialized } from '../errors.ts';
+import { disabledIn, FeatureNotFound, NotInitialized } from '../errors.ts';
 import type { ConfigurationDelivery } from '../config/delivery.ts';
 import type { FeatureFlag, ParsedConfig } from '../config/parse.ts';
 import { evaluateFlag, type Evaluation, type EvaluationEnv, type EvaluationVisitor } from '../evaluation/evaluate.ts';
@@ -217,7 +217,7 @@ export class ClientCore {
     const flag = config.flags.get(featureKey);
     if (!flag) throw new FeatureNotFound(featureKey);
     if (!this.enabledFor(flag, visitorCode)) {
-      throw new FeatureEnvironmentDisabled(msg`Feature flag "${featureKey}" is disabled in the "${this.options.environment}" environment.`);
+      throw disabledIn(featureKey, this.options.environment);
     }
     return { flag, evaluation: this.evaluateFlag(config, flag, visitorCode, track && !quiet, save && !quiet, quiet) };
   }

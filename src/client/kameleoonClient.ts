@@ -7,10 +7,10 @@ import { matchingAudiences, type Evaluation } from '../evaluation/evaluate.ts';
 import type { LogLevel } from '../logging/logger.ts';
 import type { RemoteVisitorDataFiltersType } from '../remote/remoteData.ts';
 import { engineTrackingCode } from '../tracking/engineCode.ts';
-import { Conversion, CustomData, describeValue, isKameleoonData, isValidData, type KameleoonDataType } from '../visitor/data.ts';
+import { Conversion, CustomData, describeValue, type KameleoonDataType } from '../visitor/data.ts';
 import { parseSimulationCookie } from '../visitor/simulation.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, type ResponseLike } from '../visitor/visitorCode.ts';
-import { optionalBoolean, requireKey, requireObject } from './arguments.ts';
+import { addDataArguments, optionalBoolean, requireKey, requireObject } from './arguments.ts';
 import type { ClientAssembly } from './assembly.ts';
 import { ClientCore } from './core.ts';
 import { buildDataFile } from './dataFile.ts';
@@ -192,14 +192,7 @@ export abstract class KameleoonClientBase {
   addData(visitorCode: string, ...args: (KameleoonDataType | AddDataOptionsType)[]): void {
     validateVisitorCode(visitorCode);
     const config = this.#c.requireConfig('addData');
-    const last = args[args.length - 1];
-    const options = last && !isKameleoonData(last) && typeof last === 'object' && Object.keys(last).every((k) => k === 'track') ? (args.pop() as AddDataOptionsType) : undefined;
-    const track = optionalBoolean(options?.track, 'track', 'addData', true);
-    const data = args as KameleoonDataType[];
-    data.forEach((item, i) => {
-      if (!isKameleoonData(item)) throw new InvalidArgument(msg`addData(): argument ${i + 2} is not a Kameleoon data object (CustomData, PageView, Conversion, ...) nor, last, the options { track }.`);
-      if (!isValidData(item)) throw new InvalidArgument(msg`addData(): argument ${i + 2} is a Kameleoon data object whose fields were changed to values of the wrong type.`);
-    });
+    const { data, track } = addDataArguments(args);
     if (data.length === 0) return;
     const visitor = this.#c.visitor(visitorCode);
     this.#c.storeData(visitor, data, config, track ? data : [], !track);

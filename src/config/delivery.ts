@@ -6,6 +6,7 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
+import { cacheKey, servesAtOnce, type CacheEntry } from './cache.ts';
 import type { StreamLink } from './streamLink.ts';
 import { msg } from '../logging/msg.ts';
 
@@ -39,17 +40,8 @@ export interface ConfigurationState {
   streaming: boolean;
 }
 
-/** What the browser cache holds (one entry per site code). */
-interface CacheEntry {
-  siteCode: string;
-  environment: string;
-  fetchedAt: number;
-  lastModified: string | undefined;
-  json: unknown;
-}
 
-/** Storage key of the cached configuration of a site. */
-export const cacheKey = (siteCode: string): string => `kameleoonTs.configuration.${siteCode}`;
+export { cacheKey };
 
 /** Everything the delivery needs, resolved by the client. */
 export interface DeliveryOptions {
@@ -158,12 +150,11 @@ export class ConfigurationDelivery {
     if (cached) {
       this.#lastModified = cached.entry.lastModified;
       this.#update({ lastUpdate: cached.entry.fetchedAt });
-      const age = Date.now() - cached.entry.fetchedAt;
-      if (age >= 0 && age <= Math.max(this.#o.updateIntervalMs, this.#o.cacheTtlMs)) {
+      if (servesAtOnce(cached.entry.fetchedAt, this.#o.updateIntervalMs, this.#o.cacheTtlMs)) {
         this.#install(cached.config, 'cache', undefined);
         this.#update({ status: 'ready' });
         // Past updateInterval, the refresh starts on the next task: after the app's first render.
-        this.#schedulePoll(Math.max(0, this.#o.updateIntervalMs - age));
+        this.#schedulePoll(Math.max(0, this.#o.updateIntervalMs - (Date.now() - cached.entry.fetchedAt)));
         return;
       }
       if (await this.refresh()) return;

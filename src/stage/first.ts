@@ -1,0 +1,483 @@
+/**
+ * The first stage of the standard browser build: what a page loads before its first variation.
+ * It answers `getVisitorCode`, `getVariation`, `peekVariation`, `getVariationDetails`,
+ * `isFeatureFlagActive`, the flag variables, `getFeatureFlags` and `addData` of custom data from
+ * the configuration cache (or `defaultDataFile`) with the same engine modules as the full client,
+ * and loads the full client (second.ts) at construction. When it arrives, every call made
+ * meanwhile is replayed on it, in order: exposures, assignments, events and tracking come from one
+ * implementation, and the first stage's answers are the ones it gives again.
+ *
+ * It answers only where its inputs are the full client's: no consent requirement, no
+ * cross-device mapping, no QA simulation cookie, no server hand-off (`kameleoonQueue`), no forced
+ * variation, and flags whose targeting reads nothing but custom data, the visitor code, the SDK,
+ * cookies and segments of those. Elsewhere, until the full client is there, calls that return a
+ * result throw `NotInitialized` (what the official SDK throws before `initialize()`), calls that
+ * return nothing are replayed, and promises wait for it.
+ */
+import { addDataArguments, optionalBoolean, requireKey, requireObject } from '../client/arguments.ts';
+import type { KameleoonClientBase } from '../client/kameleoonClient.ts';
+import { resolveOptions, type SDKConfigurationType, type SDKParameters } from '../client/options.ts';
+import type { TrackingStatus } from '../client/trackingHandle.ts';
+import type { GetVariationParamsType, Variable, Variation, VariationDetails } from '../client/types.ts';
+import { VariablesCache } from '../client/variables.ts';
+import { cacheKey, servesAtOnce, type CacheEntry } from '../config/cache.ts';
+import type { ConfigurationState } from '../config/delivery.ts';
+import { parseConfiguration, type FeatureFlag, type ParsedConfig } from '../config/parse.ts';
+import type { ConditionJson, SegmentJson } from '../config/types.ts';
+import { disabledIn, FeatureEnvironmentDisabled, FeatureNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, NotInitialized } from '../errors.ts';
+import { evaluateFlag, type Evaluation, type EvaluationEnv } from '../evaluation/evaluate.ts';
+import { HashMemo } from '../hashing/memo.ts';
+import { Logger, type LogLevel } from '../logging/logger.ts';
+import { msg } from '../logging/msg.ts';
+import { createBrowserPlatform } from '../platform/browser/browserPlatform.ts';
+import type { IExternalStorage } from '../platform/platform.ts';
+import type { VisitorData } from '../targeting/types.ts';
+import { describeValue, type KameleoonDataType } from '../visitor/data.ts';
+import { createStoragePersistence } from '../visitor/persistence.ts';
+import { SIMULATION_COOKIE, validateVisitorCode, VisitorCodeCookies } from '../visitor/visitorCode.ts';
+import type { VisitorPersistence } from '../visitor/visitorStore.ts';
+
+type Full = KameleoonClientBase;
+
+/** Condition types whose evaluation reads nothing the full client adds as it switches to a visitor (its browser, page and visit). */
+const FIRST_STAGE_TYPES = ['CUSTOM_DATUM', 'VISITOR_CODE', 'SDK_LANGUAGE', 'COOKIE', 'SEGMENT'];
+
+/** A visitor as the first stage holds it: its stored targeting data and whether the first stage may answer for it. */
+interface FirstVisitor {
+  data: VisitorData | undefined;
+  /** False once it has what the first stage does not apply (a forced variation, a link, data other than custom data). */
+  plain: boolean;
+}
+
+/**
+ * A call made before the full client arrived, replayed on it. An evaluation the first stage
+ * answered (`answered`) gave its caller its result or error already: what it throws again is not
+ * said twice; a call that returned nothing is checked only then, and its error is logged.
+ */
+type Replay = ((full: Full) => unknown) & { answered?: true };
+
+/** An evaluation's replay (see Replay). */
+const answered = (replay: (full: Full) => unknown): Replay => Object.assign(replay, { answered: true as const });
+
+const NO_TRACKING: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: false });
+
+/** Evaluation writes no assignment here (`save` false) and the first stage's conditions read none. */
+const NO_ASSIGNMENTS = { get: () => undefined, set: () => undefined } as never;
+
+export class FirstStage {
+  readonly #siteCode: string;
+  readonly #options: SDKConfigurationType;
+  readonly #stub: boolean;
+  readonly #logger: Logger;
+  readonly #storage: IExternalStorage | undefined;
+  readonly #persistence: VisitorPersistence | undefined;
+  readonly #cookies: VisitorCodeCookies;
+  readonly #env: EvaluationEnv;
+  readonly #variables = new VariablesCache();
+  readonly #visitors = new Map<string, FirstVisitor>();
+  readonly #answerable = new WeakMap<FeatureFlag, boolean>();
+  /** Calls to replay on the full client, in order; subscriptions first (see #arrive). */
+  #replays: Replay[] = [];
+  #subscriptions: Replay[] = [];
+  readonly #statusListeners = new Set<() => void>();
+  readonly #dataListeners = new Set<() => void>();
+  /** The full client's unsubscribe functions of the listeners above, once it arrived. */
+  readonly #offs = new Map<() => void, () => void>();
+  #config: ParsedConfig | undefined;
+  #fetchedAt: number | undefined;
+  #full: Full | undefined;
+  readonly #loading: Promise<Full>;
+  /** initialize() was called before the full client arrived: its promise, once it did. */
+  #wantsInit = false;
+  #started: Promise<boolean> | undefined;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * @param params - as the full client's
+   * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
+   */
+  constructor(params: SDKParameters) {
+    const { siteCode, config, stubMode } = resolveOptions(params);
+    this.#siteCode = siteCode;
+    this.#options = config;
+    this.#stub = stubMode;
+    const platform = createBrowserPlatform();
+    const externals = params.externals ?? {};
+    const internals = params._internals ?? {};
+    this.#logger = new Logger(externals.logger);
+    this.#storage = externals.storage ?? platform.storage;
+    this.#persistence = this.#storage ? createStoragePersistence(this.#storage) : undefined;
+    const random = internals.prng ? () => internals.prng!.getRandomNumber() : platform.random;
+    this.#cookies = new VisitorCodeCookies(externals.visitorCodeManager ?? platform.visitorCodeManager, random, config.cookieDomain, {
+      external: externals.visitorCodeManager !== undefined,
+      isServer: false,
+      logger: this.#logger,
+    });
+    this.#env = { sdk: internals.packageInfo ?? platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies };
+    this.#loading = import('./second.ts').then(({ KameleoonClient }) => this.#arrive(new KameleoonClient(params)));
+    // A failure (the chunk, or the full client's checks) surfaces from initialize().
+    this.#loading.catch((err: unknown) => this.#logger.error(msg`The client's code could not be loaded: ${String(err)}`));
+  }
+
+  /** The full client: its subscriptions, then `initialize()` if it was asked for, then every call in order. */
+  #arrive(full: Full): Full {
+    this.#full = full;
+    for (const subscribe of this.#subscriptions.splice(0)) subscribe(full);
+    for (const listener of this.#statusListeners) this.#offs.set(listener, full.onStatusChange(listener));
+    for (const listener of this.#dataListeners) this.#offs.set(listener, full.onVisitorDataChange(listener));
+    if (this.#closing) {
+      void full.close();
+      return full;
+    }
+    if (this.#wantsInit) this.#started = full.initialize();
+    for (const replay of this.#replays.splice(0)) {
+      try {
+        replay(full);
+      } catch (err) {
+        if (!replay.answered) this.#logger.error(msg`A call made before the client's code arrived failed when handed to it: ${String(err)}`);
+      }
+    }
+    this.#visitors.clear();
+    return full;
+  }
+
+  /** A call that returns nothing: on the full client, or replayed on it. */
+  #later(replay: Replay): void {
+    if (this.#full) replay(this.#full);
+    else this.#replays.push(replay);
+  }
+
+  /** The full client, for a call the first stage does not answer; NotInitialized until it is there. */
+  #now(method: string): Full {
+    if (!this.#full) throw new NotInitialized(method);
+    return this.#full;
+  }
+
+  initialize(): Promise<boolean> {
+    if (this.#full) return this.#full.initialize();
+    if (this.#stub) return Promise.resolve(false);
+    if (!this.#wantsInit) {
+      this.#wantsInit = true;
+      this.#installCached();
+    }
+    return this.#loading.then((full) => this.#started ?? full.initialize());
+  }
+
+  /** As the full client's start: a cache entry within its window, else `defaultDataFile`, is in force at once. */
+  #installCached(): void {
+    let config: ParsedConfig | undefined;
+    try {
+      const entry = this.#storage?.read(cacheKey(this.#siteCode)) as CacheEntry | null | undefined;
+      const o = this.#options;
+      if (entry && typeof entry === 'object' && typeof entry.fetchedAt === 'number' && entry.siteCode === this.#siteCode && entry.environment === o.environment) {
+        if (servesAtOnce(entry.fetchedAt, o.updateInterval * 60_000, o.dataFileCacheTtl * 60_000)) {
+          config = parseConfiguration(entry.json);
+          this.#fetchedAt = entry.fetchedAt;
+        } else return;
+      } else if (o.defaultDataFile !== undefined) {
+        config = parseConfiguration(o.defaultDataFile);
+      }
+    } catch {
+      // The full client reads it again, and says what is wrong with it.
+      return;
+    }
+    if (!config) return;
+    this.#config = config;
+    for (const listener of this.#statusListeners) listener();
+  }
+
+  async waitInit(): Promise<boolean> {
+    try {
+      return await this.initialize();
+    } catch {
+      return false;
+    }
+  }
+
+  getTrackingStatus(): Readonly<TrackingStatus> {
+    return this.#full?.getTrackingStatus() ?? NO_TRACKING;
+  }
+
+  onStatusChange(listener: () => void): () => void {
+    if (this.#full) return this.#full.onStatusChange(listener);
+    this.#statusListeners.add(listener);
+    return this.#unsubscribe(this.#statusListeners, listener);
+  }
+
+  onVisitorDataChange(listener: () => void): () => void {
+    if (this.#full) return this.#full.onVisitorDataChange(listener);
+    this.#dataListeners.add(listener);
+    return this.#unsubscribe(this.#dataListeners, listener);
+  }
+
+  /** The unsubscribe function of a listener kept here, and subscribed to the full client as it arrives. */
+  #unsubscribe(set: Set<() => void>, listener: () => void): () => void {
+    return () => {
+      set.delete(listener);
+      this.#offs.get(listener)?.();
+      this.#offs.delete(listener);
+    };
+  }
+
+  getConfigurationStatus(): Readonly<ConfigurationState> {
+    if (this.#full) return this.#full.getConfigurationStatus();
+    const ready = this.#config !== undefined;
+    return { status: ready ? 'ready' : 'loading', source: ready ? (this.#fetchedAt === undefined ? 'defaultDataFile' : 'cache') : undefined, lastUpdate: this.#fetchedAt, lastError: undefined, streaming: false };
+  }
+
+  onConfigurationUpdate(handler: Parameters<Full['onConfigurationUpdate']>[0]): () => void {
+    if (this.#full) return this.#full.onConfigurationUpdate(handler);
+    let off: (() => void) | undefined;
+    let gone = false;
+    this.#subscriptions.push((full) => {
+      if (!gone) off = full.onConfigurationUpdate(handler);
+    });
+    return () => {
+      gone = true;
+      off?.();
+    };
+  }
+
+  isInitialized(): boolean {
+    return this.#full ? this.#full.isInitialized() : this.#config !== undefined;
+  }
+
+  getVisitorCode(arg?: Parameters<Full['getVisitorCode']>[0]): string {
+    if (this.#full) return this.#full.getVisitorCode(arg as never);
+    if (this.#stub) return '';
+    const source = this.#cookies.source(arg);
+    const { visitorCode } = this.#cookies.resolve(source);
+    const config = this.#config;
+    // As the full client: with consent required (and no targeted delivery) the cookie waits for setLegalConsent.
+    if (!(config?.consent.required && !config.hasTargetedDelivery)) this.#cookies.write(visitorCode, source);
+    // Handed over with the code as default: the full client gets this code whether the cookie was written or not.
+    this.#replays.push(answered((full) => full.getVisitorCode(visitorCode)));
+    return visitorCode;
+  }
+
+  addData(visitorCode: string, ...args: Parameters<Full['addData']>[1][]): void {
+    if (this.#full) return this.#full.addData(visitorCode, ...(args as KameleoonDataType[]));
+    validateVisitorCode(visitorCode);
+    const config = this.#config;
+    if (!config) throw new NotInitialized('addData');
+    const { data } = addDataArguments([...args]);
+    if (data.length === 0) return;
+    const visitor = this.#visitor(visitorCode);
+    for (const item of data) {
+      if (item.kind !== 'customData') {
+        visitor.plain = false;
+        continue;
+      }
+      const index = item.index >= 0 ? item.index : config.customData.indexByName.get(item.name as string);
+      // A name the configuration does not know: the full client warns as it is handed over.
+      if (index !== undefined) (visitor.data ??= { customData: new Map(), pageViews: new Map(), conversions: [] }).customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
+    }
+    this.#replays.push(answered((full) => full.addData(visitorCode, ...(args as KameleoonDataType[]))));
+    for (const listener of this.#dataListeners) listener();
+  }
+
+  trackConversion(params: Parameters<Full['trackConversion']>[0]): void {
+    this.#taint(params?.visitorCode);
+    this.#later((full) => full.trackConversion(params));
+  }
+
+  getVariation(params: GetVariationParamsType): Variation {
+    if (this.#full) return this.#full.getVariation(params);
+    const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', msg`{ visitorCode, featureKey, track? }`);
+    const key = requireKey(featureKey, 'getVariation');
+    optionalBoolean(track, 'track', 'getVariation', true);
+    const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, key);
+    this.#replays.push(answered((full) => full.getVariation(params)));
+    return this.#variables.variation(flag, evaluation);
+  }
+
+  /** @internal */
+  peekVariation(visitorCode: string, featureKey: string): Variation | null {
+    if (this.#full) return this.#full.peekVariation(visitorCode, featureKey);
+    try {
+      const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, featureKey);
+      return this.#variables.variation(flag, evaluation);
+    } catch {
+      return null;
+    }
+  }
+
+  getVariationDetails(params: GetVariationParamsType): VariationDetails {
+    if (this.#full) return this.#full.getVariationDetails(params);
+    try {
+      const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', msg`{ visitorCode, featureKey, track? }`);
+      const key = requireKey(featureKey, 'getVariationDetails');
+      optionalBoolean(track, 'track', 'getVariationDetails', true);
+      const { flag, evaluation } = this.#evaluate('getVariationDetails', visitorCode, key);
+      this.#replays.push(answered((full) => full.getVariationDetails(params)));
+      return { variation: this.#variables.variation(flag, evaluation), reason: evaluation.reason };
+    } catch (err) {
+      const error = err instanceof KameleoonError ? err : new InvalidArgument(String(err), { cause: err });
+      return { variation: null, reason: { kind: 'ERROR', error } };
+    }
+  }
+
+  isFeatureFlagActive(first: string | GetVariationParamsType, second?: string): boolean {
+    if (this.#full) return this.#full.isFeatureFlagActive(first as never, second as never);
+    const params = typeof first === 'string' ? { visitorCode: first, featureKey: second as string, track: true } : requireObject(first, 'isFeatureFlagActive', msg`(visitorCode, featureKey) or { visitorCode, featureKey, track? }`);
+    try {
+      const key = requireKey(params.featureKey, 'isFeatureFlagActive');
+      optionalBoolean(params.track, 'track', 'isFeatureFlagActive', true);
+      const { evaluation } = this.#evaluate('isFeatureFlagActive', params.visitorCode, key);
+      this.#replays.push(answered((full) => full.isFeatureFlagActive(first as never, second as never)));
+      return evaluation.variationKey !== 'off';
+    } catch (err) {
+      if (err instanceof FeatureEnvironmentDisabled) return false;
+      throw err;
+    }
+  }
+
+  getFeatureFlags(): { id: number; key: string }[] {
+    if (this.#full) return this.#full.getFeatureFlags();
+    const config = this.#config;
+    if (!config) throw new NotInitialized('getFeatureFlags');
+    return [...config.flags.values()].map((flag) => ({ id: flag.id, key: flag.featureKey }));
+  }
+
+  getFeatureFlagVariable(params: { visitorCode: string; featureKey: string; variableKey: string }): { type: Variable['type']; value: Variable['value'] } {
+    if (this.#full) return this.#full.getFeatureFlagVariable(params);
+    const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', msg`{ visitorCode, featureKey, variableKey }`);
+    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'));
+    this.#replays.push(answered((full) => full.getFeatureFlagVariable(params)));
+    requireVariation(flag, evaluation.variationKey, visitorCode);
+    const variable = this.#variables.of(flag, evaluation.variationKey).get(variableKey);
+    if (!variable) throw new FeatureVariableNotFound(typeof variableKey === 'string' ? variableKey : describeValue(variableKey), featureKey, evaluation.variationKey);
+    return { type: variable.type, value: variable.value };
+  }
+
+  getFeatureFlagVariables(visitorCode: string, featureKey: string): Variable[] {
+    if (this.#full) return this.#full.getFeatureFlagVariables(visitorCode, featureKey);
+    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariables', visitorCode, requireKey(featureKey, 'getFeatureFlagVariables'));
+    this.#replays.push(answered((full) => full.getFeatureFlagVariables(visitorCode, featureKey)));
+    requireVariation(flag, evaluation.variationKey, visitorCode);
+    return [...this.#variables.of(flag, evaluation.variationKey).values()];
+  }
+
+  setForcedVariation(params: Parameters<Full['setForcedVariation']>[0]): void {
+    this.#taint(params?.visitorCode);
+    this.#later((full) => full.setForcedVariation(params));
+  }
+
+  getConfigurationJson(): ReturnType<Full['getConfigurationJson']> {
+    return this.#full ? this.#full.getConfigurationJson() : this.#config?.raw;
+  }
+
+  onEvent(...args: Parameters<Full['onEvent']>): void {
+    if (this.#full) return this.#full.onEvent(...args);
+    this.#subscriptions.push((full) => full.onEvent(...args));
+  }
+
+  setLogLevel(level: LogLevel): void {
+    this.#logger.level = level;
+    this.#later((full) => full.setLogLevel(level));
+  }
+
+  get visitorCount(): number {
+    return this.#full ? this.#full.visitorCount : this.#visitors.size;
+  }
+
+  close(): Promise<void> {
+    if (this.#full) return this.#full.close();
+    this.#closing ??= this.#loading.then(
+      (full) => full.close(),
+      () => undefined,
+    );
+    return this.#closing;
+  }
+
+  // What the first stage leaves to the full client: a promise waits for it; a result needs it
+  // (NotInitialized before); what returns nothing is replayed on it.
+  static {
+    const define = (names: string, method: (name: string) => (this: FirstStage, ...args: unknown[]) => unknown) => {
+      for (const name of names.split(' ')) Object.defineProperty(this.prototype, name, { value: method(name), writable: true, configurable: true });
+    };
+    type Call = (this: Full, ...args: unknown[]) => unknown;
+    const on = (full: Full, name: string) => (full as unknown as Record<string, Call>)[name]!;
+    define('refreshDataFileIfStale flushInstant getRemoteData getRemoteVisitorData getVisitorWarehouseAudience', (name) => function (...args) {
+      return this.#loading.then((full) => on(full, name).apply(full, args));
+    });
+    define('getEngineTrackingCode getVariations getFeatureList getVisitorFeatureFlags getActiveFeatureFlags getFeatureFlagVariationKey evaluateAudiences getDataFile', (name) => function (...args) {
+      const full = this.#now(name);
+      return on(full, name).apply(full, args);
+    });
+    define('flush setLegalConsent', (name) => function (...args) {
+      this.#later((full) => on(full, name).apply(full, args));
+    });
+  }
+
+  /** A visitor the first stage no longer answers for (the call changes what it does not apply). */
+  #taint(visitorCode: unknown): void {
+    if (typeof visitorCode === 'string') this.#visitor(visitorCode).plain = false;
+  }
+
+  /** The visitor's stored data, read once; what it holds decides whether the first stage may answer. */
+  #visitor(visitorCode: string): FirstVisitor {
+    let visitor = this.#visitors.get(visitorCode);
+    if (!visitor) {
+      const extra = this.#persistence?.load(visitorCode)?.extra;
+      visitor = { data: extra?.data, plain: !extra?.linkedTo && !extra?.forced?.size };
+      this.#visitors.set(visitorCode, visitor);
+    }
+    return visitor;
+  }
+
+  /**
+   * The evaluation the full client would make, for a public method, with no side effect (the
+   * replay makes them).
+   * @throws NotInitialized where the first stage does not answer; what the full client throws otherwise
+   */
+  #evaluate(method: string, visitorCode: string, featureKey: string): { flag: FeatureFlag; evaluation: Evaluation } {
+    validateVisitorCode(visitorCode);
+    const config = this.#config;
+    if (!config) throw new NotInitialized(method);
+    const flag = config.flags.get(featureKey);
+    if (!flag) throw new FeatureNotFound(featureKey);
+    if (!this.#plainPage(config)) throw new NotInitialized(method);
+    if (!flag.environmentEnabled) throw disabledIn(featureKey, this.#options.environment);
+    const visitor = this.#visitor(visitorCode);
+    if (!visitor.plain || !this.#answers(config, flag)) throw new NotInitialized(method);
+    this.#env.now = Date.now();
+    const evaluation = evaluateFlag(config, flag, { code: visitorCode, data: visitor.data, mappingIdentifier: undefined, variations: NO_ASSIGNMENTS, forced: undefined, simulated: undefined, consent: 'given' }, this.#env, false, false);
+    return { flag, evaluation };
+  }
+
+  /** Nothing on the page or in the configuration that the full client reads and the first stage does not. */
+  #plainPage(config: ParsedConfig): boolean {
+    if (config.consent.required || config.customData.mappingIdentifierIndex != null) return false;
+    if (this.#cookies.read({}, SIMULATION_COOKIE)) return false;
+    const page = globalThis as { kameleoonQueue?: unknown; Kameleoon?: unknown };
+    return !(Array.isArray(page.kameleoonQueue) && page.Kameleoon === undefined && page.kameleoonQueue.some((entry) => Array.isArray(entry) && entry[0] === 'Experiments.assignVariation'));
+  }
+
+  /** Whether every condition the flag's rules may reach is of a type the first stage evaluates as the full client does. */
+  #answers(config: ParsedConfig, flag: FeatureFlag): boolean {
+    let known = this.#answerable.get(flag);
+    if (known === undefined) {
+      const raw = config.raw;
+      const topLevel = raw.segments ?? null;
+      const seen = new Set<unknown>();
+      const segmentOk = (segment: SegmentJson | undefined | null): boolean => {
+        if (!segment || seen.has(segment)) return true;
+        seen.add(segment);
+        return (segment.conditionsData?.firstLevel ?? []).every((group) => (group.conditions ?? []).every((c: ConditionJson) => conditionOk(c)));
+      };
+      const byId = (id: unknown) => topLevel?.find((s) => String(s.id) === String(id));
+      const conditionOk = (c: ConditionJson): boolean =>
+        FIRST_STAGE_TYPES.includes(c.targetingType) && (c.targetingType !== 'SEGMENT' || segmentOk(byId((c as { segmentId?: unknown }).segmentId)));
+      const json = [...raw.featureFlags].reverse().find((f) => f.featureKey === flag.featureKey);
+      known = !!json && (json.rules ?? []).every((rule) => segmentOk(topLevel ? (rule.segmentId != null ? byId(rule.segmentId) : null) : rule.segment));
+      this.#answerable.set(flag, known);
+    }
+    return known;
+  }
+}
+
+/** @throws FeatureVariationNotFound as the full client does, when the visitor's variation is not one of the flag's */
+function requireVariation(flag: FeatureFlag, key: string, visitorCode: string): void {
+  if (!flag.variations.has(key)) throw new FeatureVariationNotFound(msg`Feature flag "${flag.featureKey}" has no variation "${key}" (visitor "${visitorCode}").`);
+}
