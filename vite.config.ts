@@ -1,11 +1,12 @@
 /// <reference types="vitest/config" />
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
 import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const ROOT_DIR = root;
 
 /** Relative specifiers of declarations end in .js, as TypeScript versions before 5.7 (and the node10 resolution) need. */
 function rewriteSpecifiers(dir: string): void {
@@ -112,6 +113,24 @@ export function messageCodesPlugin(): Plugin {
   };
 }
 
+/**
+ * The standard browser build's two stages: `src/browser.ts` (which declares the API, and which
+ * tests and the /full entries build on) is replaced by `src/stage/entry.ts`, whose client answers
+ * the first variations and loads the rest (see src/stage/first.ts).
+ */
+export function twoStageEntry(root = ROOT_DIR): Plugin {
+  const declared = `${root}src/browser.ts`;
+  return {
+    name: 'kameleoon-ts:two-stage-entry',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!source.endsWith('browser.ts')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === declared && existsSync(`${root}src/stage/entry.ts`) ? `${root}src/stage/entry.ts` : null;
+    },
+  };
+}
+
 /** The entries marked as client modules for Next.js. */
 const REACT_ENTRIES = new Set(['react', 'react-sdk', 'react-full', 'react-sdk-full']);
 
@@ -137,7 +156,7 @@ const OTHER_ENTRIES = {
  * dependencies stay external: the user's bundler dedupes them.
  */
 export default defineConfig(({ mode }) => ({
-  plugins: mode === 'browser' ? [messageCodesPlugin()] : [declarations()],
+  plugins: mode === 'browser' ? [messageCodesPlugin(), twoStageEntry()] : [declarations()],
   build: {
     target: 'es2022', // native #private fields (es2020 would lower them to WeakMaps: slower and larger)
     outDir: 'dist',

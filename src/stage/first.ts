@@ -8,7 +8,7 @@
  * implementation, and the first stage's answers are the ones it gives again.
  *
  * It answers only where its inputs are the full client's: no consent requirement, no
- * cross-device mapping, no QA simulation cookie, no server hand-off (`kameleoonQueue`), no forced
+ * cross-device link, no QA simulation cookie, no server hand-off (`kameleoonQueue`), no forced
  * variation, and flags whose targeting reads nothing but custom data, the visitor code, the SDK,
  * cookies and segments of those. Elsewhere, until the full client is there, calls that return a
  * result throw `NotInitialized` (what the official SDK throws before `initialize()`), calls that
@@ -269,6 +269,8 @@ export class FirstStage {
         continue;
       }
       const index = item.index >= 0 ? item.index : config.customData.indexByName.get(item.name as string);
+      // A user id at the mapping index is linked to this visitor: the first stage does not answer for it.
+      if (index === config.customData.mappingIdentifierIndex) this.#taint(item.values[0]);
       // A name the configuration does not know: the full client warns as it is handed over.
       if (index !== undefined) (visitor.data ??= { customData: new Map(), pageViews: new Map(), conversions: [] }).customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
     }
@@ -448,7 +450,7 @@ export class FirstStage {
 
   /** Nothing on the page or in the configuration that the full client reads and the first stage does not. */
   #plainPage(config: ParsedConfig): boolean {
-    if (config.consent.required || config.customData.mappingIdentifierIndex != null) return false;
+    if (config.consent.required) return false;
     if (this.#cookies.read({}, SIMULATION_COOKIE)) return false;
     const page = globalThis as { kameleoonQueue?: unknown; Kameleoon?: unknown };
     return !(Array.isArray(page.kameleoonQueue) && page.Kameleoon === undefined && page.kameleoonQueue.some((entry) => Array.isArray(entry) && entry[0] === 'Experiments.assignVariation'));

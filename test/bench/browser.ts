@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild, type Rollup } from 'vite';
-import { messageCodesPlugin } from '../../vite.config.ts';
+import { messageCodesPlugin, twoStageEntry } from '../../vite.config.ts';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../browser/harness.ts';
 import { startDevServer, type DevServer } from '../../src/devserver/server.ts';
@@ -110,7 +110,7 @@ export async function bundlePage(sdk: PageSdk, root = ROOT): Promise<PageBundle>
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
     // Ours as the standard browser build ships it: message texts behind NODE_ENV (see vite.config.ts).
-    plugins: sdk === 'official' ? [] : [messageCodesPlugin()],
+    plugins: sdk === 'official' ? [] : [messageCodesPlugin(), twoStageEntry(root)],
     build: {
       write: false,
       target: 'es2022',

@@ -5,6 +5,7 @@
  * gzipped. Ours: the core entry, and core + React bindings; the official Kameleoon JavaScript and
  * React SDKs; GrowthBook and GrowthBook + React, the smallest full-featured peer.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
@@ -81,6 +82,14 @@ const standardBuild = (root: string): Plugin => ({
   },
 });
 
+/** The standard browser build's two stages (see twoStageEntry in vite.config.ts): src/browser.ts becomes src/stage/entry.ts. */
+const twoStages = (root: string): Plugin => ({
+  name: 'kameleoon-ts:two-stage-entry',
+  setup(b) {
+    b.onResolve({ filter: /browser\.ts$/ }, ({ path, resolveDir }) => (resolve(resolveDir, path) === `${root}src/browser.ts` && existsSync(`${root}src/stage/entry.ts`) ? { path: `${root}src/stage/entry.ts` } : undefined));
+  },
+});
+
 /** Bundles, minifies and gzips one application entry (from the repository at `root`: this one, or a `--before` checkout). */
 export async function bundleSize(name: string, source: string, root = ROOT): Promise<BundleSize> {
   const result = await build({
@@ -97,7 +106,7 @@ export async function bundleSize(name: string, source: string, root = ROOT): Pro
     logLevel: 'silent',
     external: ['react', 'react-dom', 'react/jsx-runtime'],
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [standardBuild(root)],
+    plugins: [twoStages(root), standardBuild(root)],
   });
   // What the page loads up front: the entry chunk and what it imports statically. Code loaded
   // with import() after the first variation (tracking, the event stream, remote data) is counted
