@@ -1,6 +1,6 @@
 import { InvalidArgument, SiteCodeIsEmpty } from '../errors.ts';
 import type { ConfigurationJson } from '../config/types.ts';
-import type { ExternalsType, IExternalPRNG, IPlatformAnalyzer } from '../platform/platform.ts';
+import type { ExternalsType, IExternalPRNG, IPlatformAnalyzer, KameleoonResponseType } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { OutboxLimits } from '../tracking/outbox.ts';
 import { describeValue } from '../visitor/data.ts';
@@ -140,6 +140,12 @@ export interface InternalsType {
    * @internal
    */
   minTrackingInterval?: number;
+  /**
+   * The answer of a configuration request already started (the browser's first stage starts it
+   * before the rest of the client has loaded): the first fetch without a cached configuration uses it.
+   * @internal
+   */
+  configurationResponse?: Promise<KameleoonResponseType>;
 }
 
 /** OAuth credentials of the Data API (the official Node SDK's `credentials`). */

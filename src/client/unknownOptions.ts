@@ -11,7 +11,7 @@ const KNOWN: Record<string, string> = {
   configuration: 'environment updateInterval dataFileRefreshInterval dataFileCacheTtl requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
   'configuration.endpoints': 'configuration tracking realTime dataApi api',
   externals: 'requester storage eventSource visitorCodeManager logger',
-  _internals: 'packageInfo prng platformAnalyzer trackingLimits minTrackingInterval',
+  _internals: 'packageInfo prng platformAnalyzer trackingLimits minTrackingInterval configurationResponse',
   credentials: 'clientId clientSecret',
 };
 

@@ -81,6 +81,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
   });
   const delivery = new ConfigurationDelivery({
     siteCode,
+    prefetched: internals.configurationResponse,
     environment: options.environment,
     configurationUrl: configurationUrl(siteCode, options),
     streamUrl: streamUrl(siteCode, options),

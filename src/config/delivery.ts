@@ -1,6 +1,6 @@
 import type { KameleoonError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { IExternalEventSource, IExternalRequester, IExternalStorage } from '../platform/platform.ts';
+import type { IExternalEventSource, IExternalRequester, IExternalStorage, KameleoonResponseType } from '../platform/platform.ts';
 import { backoff, jitter, later } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
@@ -46,6 +46,8 @@ export { cacheKey };
 /** Everything the delivery needs, resolved by the client. */
 export interface DeliveryOptions {
   siteCode: string;
+  /** A configuration request already started (see InternalsType.configurationResponse). */
+  prefetched?: Promise<KameleoonResponseType> | undefined;
   environment: string;
   /** Configuration URL without `ts`. */
   configurationUrl: string;
@@ -108,8 +110,11 @@ export class ConfigurationDelivery {
   #dueWhileHidden = false;
   #onVisibility: (() => void) | undefined;
 
+  #prefetched: Promise<KameleoonResponseType> | undefined;
+
   constructor(options: DeliveryOptions) {
     this.#o = options;
+    this.#prefetched = options.prefetched;
   }
 
   /** A snapshot of the state. */
@@ -223,6 +228,7 @@ export class ConfigurationDelivery {
         ifModifiedSince: this.#config ? this.#lastModified : undefined,
         signal: this.#o.perRequest ? undefined : (this.#abortController ??= new AbortController()).signal,
         compileRegex: this.#o.compileRegex,
+        response: this.#takePrefetched(),
       });
     } catch (err) {
       if (this.#closed) return false;
@@ -362,6 +368,13 @@ export class ConfigurationDelivery {
       // A full or unavailable storage costs the next page its warm start, nothing else.
       this.#o.logger.warn(msg`The configuration could not be cached: ${String(err)}`);
     }
+  }
+
+  /** The request the browser's first stage started, for the first fetch of a start without a cached configuration (once). */
+  #takePrefetched(): Promise<KameleoonResponseType> | undefined {
+    const prefetched = this.#config === undefined && this.#lastModified === undefined ? this.#prefetched : undefined;
+    this.#prefetched = undefined;
+    return prefetched;
   }
 
   /** Stops every timer, request and connection; idempotent. */

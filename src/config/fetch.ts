@@ -1,5 +1,6 @@
 import { ConfigurationError, KameleoonError } from '../errors.ts';
-import { RequestType, type IExternalRequester, type KameleoonResponseType } from '../platform/platform.ts';
+import type { IExternalRequester, KameleoonResponseType } from '../platform/platform.ts';
+import { requestConfiguration } from './request.ts';
 import { withDeadline } from '../platform/timers.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
@@ -23,6 +24,8 @@ export interface FetchParams {
   signal?: AbortSignal | undefined;
   /** Compiles the REGULAR_EXPRESSION patterns of the configuration. */
   compileRegex: RegexCompiler;
+  /** The answer of this request, already started (see InternalsType.configurationResponse): nothing is sent. */
+  response?: Promise<KameleoonResponseType> | undefined;
 }
 
 function header(response: KameleoonResponseType, name: string): string | undefined {
@@ -45,14 +48,7 @@ export async function fetchConfiguration(params: FetchParams): Promise<FetchResu
   let answer: { text: string; lastModified: string | undefined } | undefined;
   try {
     answer = await withDeadline(timeoutMs, signal, async (deadline) => {
-      const headers: Record<string, string> = { 'X-Kameleoon-SDK-Type': sdk.type.toLowerCase(), 'X-Kameleoon-SDK-Version': sdk.version };
-      if (ifModifiedSince) headers['If-Modified-Since'] = ifModifiedSince;
-      const response = await requester.sendRequest({
-        requestType: RequestType.Configuration,
-        url,
-        parameters: { method: 'GET', headers, signal: deadline },
-        retryCount: 0,
-      });
+      const response = await (params.response ?? requestConfiguration(requester, url, sdk, deadline, ifModifiedSince));
       if (response.status === 304) return undefined;
       if (!response.ok) throw new ConfigurationError(msg`The configuration request to ${url} failed with HTTP ${response.status}.`);
       // The official SDK reads json(): a requester written for it (KameleoonUtils.simulateSuccessRequest

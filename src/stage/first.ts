@@ -16,7 +16,7 @@
  */
 import { addDataArguments, optionalBoolean, requireKey, requireObject } from '../client/arguments.ts';
 import type { KameleoonClientBase } from '../client/kameleoonClient.ts';
-import { resolveOptions, type SDKConfigurationType, type SDKParameters } from '../client/options.ts';
+import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from '../client/options.ts';
 import type { TrackingStatus } from '../client/trackingHandle.ts';
 import type { GetVariationParamsType, Variable, Variation, VariationDetails } from '../client/types.ts';
 import { VariablesCache } from '../client/variables.ts';
@@ -30,7 +30,8 @@ import { HashMemo } from '../hashing/memo.ts';
 import { Logger, type LogLevel } from '../logging/logger.ts';
 import { msg } from '../logging/msg.ts';
 import { createBrowserPlatform } from '../platform/browser/browserPlatform.ts';
-import type { IExternalStorage } from '../platform/platform.ts';
+import type { IExternalRequester, IExternalStorage, KameleoonResponseType } from '../platform/platform.ts';
+import { requestConfiguration } from '../config/request.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { describeValue, type KameleoonDataType } from '../visitor/data.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
@@ -85,12 +86,17 @@ export class FirstStage {
   readonly #offs = new Map<() => void, () => void>();
   #config: ParsedConfig | undefined;
   #fetchedAt: number | undefined;
+  #source: ConfigurationState['source'];
   #full: Full | undefined;
   readonly #loading: Promise<Full>;
   /** initialize() was called before the full client arrived: its promise, once it did. */
   #wantsInit = false;
   #started: Promise<boolean> | undefined;
   #closing: Promise<void> | undefined;
+  readonly #requester: IExternalRequester;
+  #prefetched: Promise<KameleoonResponseType> | undefined;
+  /** A cold start's configuration, parsed by the first stage as it arrives: whether it is in force. */
+  #firstConfig: Promise<boolean> | undefined;
 
   /**
    * @param params - as the full client's
@@ -114,7 +120,11 @@ export class FirstStage {
       logger: this.#logger,
     });
     this.#env = { sdk: internals.packageInfo ?? platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies };
-    this.#loading = import('./second.ts').then(({ KameleoonClient }) => this.#arrive(new KameleoonClient(params)));
+    this.#requester = externals.requester ?? platform.requester;
+    this.#loading = import('./second.ts').then(({ KameleoonClient }) => {
+      const configurationResponse = this.#prefetched;
+      return this.#arrive(new KameleoonClient(configurationResponse ? { ...params, _internals: { ...params._internals, configurationResponse } } : params));
+    });
     // A failure (the chunk, or the full client's checks) surfaces from initialize().
     this.#loading.catch((err: unknown) => this.#logger.error(msg`The client's code could not be loaded: ${String(err)}`));
   }
@@ -158,32 +168,78 @@ export class FirstStage {
     if (this.#stub) return Promise.resolve(false);
     if (!this.#wantsInit) {
       this.#wantsInit = true;
-      this.#installCached();
+      if (!this.#installCached()) this.#prefetch();
     }
-    return this.#loading.then((full) => this.#started ?? full.initialize());
+    const full = this.#loading.then((client) => this.#started ?? client.initialize());
+    const first = this.#firstConfig;
+    // A cold start resolves once the first stage has the configuration; the full client's failure otherwise.
+    return first ? new Promise((resolve, reject) => {
+      void first.then((ready) => ready && resolve(true));
+      full.then(resolve, reject);
+    }) : full;
   }
 
-  /** As the full client's start: a cache entry within its window, else `defaultDataFile`, is in force at once. */
-  #installCached(): void {
+  /**
+   * As the full client's start: a cache entry within its window, else `defaultDataFile`, is in
+   * force at once.
+   * @returns false when there is neither (a cold start: the full client fetches the configuration)
+   */
+  #installCached(): boolean {
     let config: ParsedConfig | undefined;
     try {
       const entry = this.#storage?.read(cacheKey(this.#siteCode)) as CacheEntry | null | undefined;
       const o = this.#options;
       if (entry && typeof entry === 'object' && typeof entry.fetchedAt === 'number' && entry.siteCode === this.#siteCode && entry.environment === o.environment) {
-        if (servesAtOnce(entry.fetchedAt, o.updateInterval * 60_000, o.dataFileCacheTtl * 60_000)) {
-          config = parseConfiguration(entry.json);
-          this.#fetchedAt = entry.fetchedAt;
-        } else return;
+        // Past its window the full client refreshes it first (If-Modified-Since), then falls back on it.
+        if (!servesAtOnce(entry.fetchedAt, o.updateInterval * 60_000, o.dataFileCacheTtl * 60_000)) return true;
+        config = parseConfiguration(entry.json);
+        this.#fetchedAt = entry.fetchedAt;
+        this.#source = 'cache';
       } else if (o.defaultDataFile !== undefined) {
         config = parseConfiguration(o.defaultDataFile);
-      }
+        this.#source = 'defaultDataFile';
+      } else return false;
     } catch {
       // The full client reads it again, and says what is wrong with it.
-      return;
+      return true;
     }
-    if (!config) return;
     this.#config = config;
     for (const listener of this.#statusListeners) listener();
+    return true;
+  }
+
+  /**
+   * A cold start: the configuration request starts now, not once the rest of the client has
+   * loaded; the full client takes its answer as its first fetch (`_internals.configurationResponse`).
+   */
+  #prefetch(): void {
+    if (this.#full) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(msg`no answer within ${this.#options.requestTimeout} ms`)), this.#options.requestTimeout);
+    // The body is read once, here: the first stage parses it, and the full client gets the same text.
+    const answer = requestConfiguration(this.#requester, configurationUrl(this.#siteCode, this.#options), this.#env.sdk, controller.signal)
+      .then(async (response) => {
+        const text = response.ok ? await response.text() : '';
+        return { ok: response.ok, status: response.status, headers: response.headers, text: text !== '' || !response.ok ? text : JSON.stringify(await response.json()) };
+      })
+      .finally(() => clearTimeout(timer));
+    this.#prefetched = answer.then(({ text, ...rest }) => ({ ...rest, text: async () => text, json: async () => JSON.parse(text) as unknown }));
+    // What answers first: the configuration in force as soon as it arrives, whether the rest of the client has loaded or not.
+    this.#firstConfig = answer.then(
+      ({ ok, text }) => {
+        if (!ok || this.#full) return false;
+        try {
+          this.#config = parseConfiguration(text);
+        } catch {
+          return false; // the full client says what is wrong with it
+        }
+        this.#source = 'network';
+        this.#fetchedAt = Date.now();
+        for (const listener of this.#statusListeners) listener();
+        return true;
+      },
+      () => false,
+    );
   }
 
   async waitInit(): Promise<boolean> {
@@ -222,7 +278,7 @@ export class FirstStage {
   getConfigurationStatus(): Readonly<ConfigurationState> {
     if (this.#full) return this.#full.getConfigurationStatus();
     const ready = this.#config !== undefined;
-    return { status: ready ? 'ready' : 'loading', source: ready ? (this.#fetchedAt === undefined ? 'defaultDataFile' : 'cache') : undefined, lastUpdate: this.#fetchedAt, lastError: undefined, streaming: false };
+    return { status: ready ? 'ready' : 'loading', source: ready ? this.#source : undefined, lastUpdate: this.#fetchedAt, lastError: undefined, streaming: false };
   }
 
   onConfigurationUpdate(handler: Parameters<Full['onConfigurationUpdate']>[0]): () => void {
