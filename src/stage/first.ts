@@ -35,6 +35,9 @@ import { requestConfiguration } from '../config/request.ts';
 import type { VisitorData } from '../targeting/types.ts';
 import { describeValue, type KameleoonDataType } from '../visitor/data.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
+import { onPageLeave } from '../platform/browser/pageLeave.ts';
+import { earlyTrackingKey } from '../tracking/early.ts';
+import { SENT, TARGETED, UNSENT } from '../visitor/slots.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, VisitorCodeCookies } from '../visitor/visitorCode.ts';
 import type { VisitorPersistence } from '../visitor/visitorStore.ts';
 
@@ -48,6 +51,10 @@ interface FirstVisitor {
   data: VisitorData | undefined;
   /** False once it has what the first stage does not apply (a forced variation, a link, data other than custom data). */
   plain: boolean;
+  /** Tracked assignments of the first stage's evaluations: experiment, variation (-1 for none), targeted delivery, epoch ms. */
+  assignments: [number, number, boolean, number][];
+  /** Data items added to be tracked. */
+  items: KameleoonDataType[];
 }
 
 /**
@@ -62,8 +69,14 @@ const answered = (replay: (full: Full) => unknown): Replay => Object.assign(repl
 
 const NO_TRACKING: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: false });
 
-/** Evaluation writes no assignment here (`save` false) and the first stage's conditions read none. */
-const NO_ASSIGNMENTS = { get: () => undefined, set: () => undefined } as never;
+/** The assignments an evaluation makes (the first stage's conditions read none): the tracked ones are noted, for a page left early. */
+const noting = (visitor: FirstVisitor) =>
+  ({
+    get: () => undefined,
+    set: (experimentId: number, variationId: number | null, targeted: boolean, track: boolean, now: number) => {
+      if (track) visitor.assignments.push([experimentId, variationId ?? -1, targeted, now]);
+    },
+  }) as never;
 
 export class FirstStage {
   readonly #siteCode: string;
@@ -94,6 +107,7 @@ export class FirstStage {
   #started: Promise<boolean> | undefined;
   #closing: Promise<void> | undefined;
   readonly #requester: IExternalRequester;
+  readonly #stopLeave: () => void;
   #prefetched: Promise<KameleoonResponseType> | undefined;
   /** A cold start's configuration, parsed by the first stage as it arrives: whether it is in force. */
   #firstConfig: Promise<boolean> | undefined;
@@ -121,6 +135,7 @@ export class FirstStage {
     });
     this.#env = { sdk: internals.packageInfo ?? platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies };
     this.#requester = externals.requester ?? platform.requester;
+    this.#stopLeave = onPageLeave(() => this.#leave());
     this.#loading = import('./second.ts').then(({ KameleoonClient }) => {
       const configurationResponse = this.#prefetched;
       return this.#arrive(new KameleoonClient(configurationResponse ? { ...params, _internals: { ...params._internals, configurationResponse } } : params));
@@ -129,25 +144,37 @@ export class FirstStage {
     this.#loading.catch((err: unknown) => this.#logger.error(msg`The client's code could not be loaded: ${String(err)}`));
   }
 
-  /** The full client: its subscriptions, then `initialize()` if it was asked for, then every call in order. */
+  /**
+   * The full client: its subscriptions, then `initialize()` if it was asked for, then, once its
+   * configuration is in force (the same as the first stage's: from the cache at once, or the
+   * first stage's fetch), every call in order. Until then the first stage goes on answering.
+   */
   #arrive(full: Full): Full {
-    this.#full = full;
     for (const subscribe of this.#subscriptions.splice(0)) subscribe(full);
     for (const listener of this.#statusListeners) this.#offs.set(listener, full.onStatusChange(listener));
     for (const listener of this.#dataListeners) this.#offs.set(listener, full.onVisitorDataChange(listener));
+    this.#statusListeners.clear();
+    this.#dataListeners.clear();
     if (this.#closing) {
+      this.#full = full;
       void full.close();
       return full;
     }
-    if (this.#wantsInit) this.#started = full.initialize();
-    for (const replay of this.#replays.splice(0)) {
-      try {
-        replay(full);
-      } catch (err) {
-        if (!replay.answered) this.#logger.error(msg`A call made before the client's code arrived failed when handed to it: ${String(err)}`);
+    const handOver = () => {
+      this.#stopLeave();
+      for (const replay of this.#replays.splice(0)) {
+        try {
+          replay(full);
+        } catch (err) {
+          if (!replay.answered) this.#logger.error(msg`A call made before the client's code arrived failed when handed to it: ${String(err)}`);
+        }
       }
-    }
-    this.#visitors.clear();
+      this.#full = full;
+      this.#visitors.clear();
+    };
+    const started = this.#wantsInit ? (this.#started = full.initialize()) : undefined;
+    if (!started || full.isInitialized()) handOver();
+    else started.then(handOver, handOver);
     return full;
   }
 
@@ -316,9 +343,10 @@ export class FirstStage {
     validateVisitorCode(visitorCode);
     const config = this.#config;
     if (!config) throw new NotInitialized('addData');
-    const { data } = addDataArguments([...args]);
+    const { data, track } = addDataArguments([...args]);
     if (data.length === 0) return;
     const visitor = this.#visitor(visitorCode);
+    if (track) visitor.items.push(...data);
     for (const item of data) {
       if (item.kind !== 'customData') {
         visitor.plain = false;
@@ -343,8 +371,7 @@ export class FirstStage {
     if (this.#full) return this.#full.getVariation(params);
     const { visitorCode, featureKey, track } = requireObject(params, 'getVariation', msg`{ visitorCode, featureKey, track? }`);
     const key = requireKey(featureKey, 'getVariation');
-    optionalBoolean(track, 'track', 'getVariation', true);
-    const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, key);
+    const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, key, optionalBoolean(track, 'track', 'getVariation', true));
     this.#replays.push(answered((full) => full.getVariation(params)));
     return this.#variables.variation(flag, evaluation);
   }
@@ -365,8 +392,7 @@ export class FirstStage {
     try {
       const { visitorCode, featureKey, track } = requireObject(params, 'getVariationDetails', msg`{ visitorCode, featureKey, track? }`);
       const key = requireKey(featureKey, 'getVariationDetails');
-      optionalBoolean(track, 'track', 'getVariationDetails', true);
-      const { flag, evaluation } = this.#evaluate('getVariationDetails', visitorCode, key);
+      const { flag, evaluation } = this.#evaluate('getVariationDetails', visitorCode, key, optionalBoolean(track, 'track', 'getVariationDetails', true));
       this.#replays.push(answered((full) => full.getVariationDetails(params)));
       return { variation: this.#variables.variation(flag, evaluation), reason: evaluation.reason };
     } catch (err) {
@@ -380,8 +406,7 @@ export class FirstStage {
     const params = typeof first === 'string' ? { visitorCode: first, featureKey: second as string, track: true } : requireObject(first, 'isFeatureFlagActive', msg`(visitorCode, featureKey) or { visitorCode, featureKey, track? }`);
     try {
       const key = requireKey(params.featureKey, 'isFeatureFlagActive');
-      optionalBoolean(params.track, 'track', 'isFeatureFlagActive', true);
-      const { evaluation } = this.#evaluate('isFeatureFlagActive', params.visitorCode, key);
+      const { evaluation } = this.#evaluate('isFeatureFlagActive', params.visitorCode, key, optionalBoolean(params.track, 'track', 'isFeatureFlagActive', true));
       this.#replays.push(answered((full) => full.isFeatureFlagActive(first as never, second as never)));
       return evaluation.variationKey !== 'off';
     } catch (err) {
@@ -400,7 +425,7 @@ export class FirstStage {
   getFeatureFlagVariable(params: { visitorCode: string; featureKey: string; variableKey: string }): { type: Variable['type']; value: Variable['value'] } {
     if (this.#full) return this.#full.getFeatureFlagVariable(params);
     const { visitorCode, featureKey, variableKey } = requireObject(params, 'getFeatureFlagVariable', msg`{ visitorCode, featureKey, variableKey }`);
-    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'));
+    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariable', visitorCode, requireKey(featureKey, 'getFeatureFlagVariable'), true);
     this.#replays.push(answered((full) => full.getFeatureFlagVariable(params)));
     requireVariation(flag, evaluation.variationKey, visitorCode);
     const variable = this.#variables.of(flag, evaluation.variationKey).get(variableKey);
@@ -410,7 +435,7 @@ export class FirstStage {
 
   getFeatureFlagVariables(visitorCode: string, featureKey: string): Variable[] {
     if (this.#full) return this.#full.getFeatureFlagVariables(visitorCode, featureKey);
-    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariables', visitorCode, requireKey(featureKey, 'getFeatureFlagVariables'));
+    const { flag, evaluation } = this.#evaluate('getFeatureFlagVariables', visitorCode, requireKey(featureKey, 'getFeatureFlagVariables'), true);
     this.#replays.push(answered((full) => full.getFeatureFlagVariables(visitorCode, featureKey)));
     requireVariation(flag, evaluation.variationKey, visitorCode);
     return [...this.#variables.of(flag, evaluation.variationKey).values()];
@@ -468,6 +493,46 @@ export class FirstStage {
     });
   }
 
+  /**
+   * The page is hidden or left before the full client took over: what the first stage tracked is
+   * stored as the full client would have stored it, for it or the next page to send. The tracked
+   * assignments go into the visitor's stored record as unsent (the exposures), with its custom
+   * data; the data items and the visitor's schedule go to the early-tracking list. They are then
+   * no longer handed over (the full client reads them from storage).
+   */
+  #leave(): void {
+    const storage = this.#storage;
+    const persistence = this.#persistence;
+    if (this.#full || !storage || !persistence) return;
+    const early: { code: string; items: KameleoonDataType[]; scheduled: boolean; consent: boolean }[] = [];
+    for (const [code, visitor] of this.#visitors) {
+      if (!visitor.assignments.length && !visitor.items.length) continue;
+      const stored = persistence.load(code) ?? { lastActivity: Date.now(), assignments: [], assignmentTimes: undefined, extra: undefined };
+      const triples = stored.assignments;
+      const times = (stored.assignmentTimes ??= Array.from({ length: triples.length / 3 }, () => 0));
+      for (const [experimentId, variationId, targeted, time] of visitor.assignments) {
+        let at = 0;
+        while (at < triples.length && triples[at] !== experimentId) at += 3;
+        // An exposure already sent stays sent, as Assignments.set keeps it.
+        const sent = at < triples.length ? triples[at + 2]! & SENT : 0;
+        triples.splice(at, 3, experimentId, variationId, (targeted ? TARGETED : 0) | (sent || UNSENT));
+        times.splice(at / 3, 1, Math.floor(time / 1000));
+      }
+      if (visitor.data) (stored.extra ??= { data: undefined, linkedTo: undefined, forced: undefined, simulated: undefined, consent: 'unknown', visitActivity: 0 }).data = visitor.data;
+      stored.lastActivity = Date.now();
+      persistence.save(code, stored);
+      early.push({ code, items: visitor.items, scheduled: true, consent: true });
+      visitor.assignments = [];
+      visitor.items = [];
+    }
+    if (!early.length) return;
+    const key = earlyTrackingKey(this.#siteCode);
+    const saved = storage.read(key);
+    storage.write(key, [...(Array.isArray(saved) ? saved : []), ...early]);
+    // Stored: the full client (on this page, should it come back, or the next one) sends them.
+    this.#replays = this.#replays.filter((replay) => !replay.answered);
+  }
+
   /** A visitor the first stage no longer answers for (the call changes what it does not apply). */
   #taint(visitorCode: unknown): void {
     if (typeof visitorCode === 'string') this.#visitor(visitorCode).plain = false;
@@ -478,7 +543,7 @@ export class FirstStage {
     let visitor = this.#visitors.get(visitorCode);
     if (!visitor) {
       const extra = this.#persistence?.load(visitorCode)?.extra;
-      visitor = { data: extra?.data, plain: !extra?.linkedTo && !extra?.forced?.size };
+      visitor = { data: extra?.data, plain: !extra?.linkedTo && !extra?.forced?.size, assignments: [], items: [] };
       this.#visitors.set(visitorCode, visitor);
     }
     return visitor;
@@ -489,7 +554,7 @@ export class FirstStage {
    * replay makes them).
    * @throws NotInitialized where the first stage does not answer; what the full client throws otherwise
    */
-  #evaluate(method: string, visitorCode: string, featureKey: string): { flag: FeatureFlag; evaluation: Evaluation } {
+  #evaluate(method: string, visitorCode: string, featureKey: string, track = false): { flag: FeatureFlag; evaluation: Evaluation } {
     validateVisitorCode(visitorCode);
     const config = this.#config;
     if (!config) throw new NotInitialized(method);
@@ -500,7 +565,7 @@ export class FirstStage {
     const visitor = this.#visitor(visitorCode);
     if (!visitor.plain || !this.#answers(config, flag)) throw new NotInitialized(method);
     this.#env.now = Date.now();
-    const evaluation = evaluateFlag(config, flag, { code: visitorCode, data: visitor.data, mappingIdentifier: undefined, variations: NO_ASSIGNMENTS, forced: undefined, simulated: undefined, consent: 'given' }, this.#env, false, false);
+    const evaluation = evaluateFlag(config, flag, { code: visitorCode, data: visitor.data, mappingIdentifier: undefined, variations: noting(visitor), forced: undefined, simulated: undefined, consent: 'given' }, this.#env, track, track);
     return { flag, evaluation };
   }
 

@@ -1,5 +1,5 @@
 import type { AssignmentView, StoredVariation } from '../targeting/types.ts';
-import { NONE, STAMP_MASK, TARGETED, UNSENT } from './slots.ts';
+import { NONE, SENT, STAMP_MASK, TARGETED, UNSENT } from './slots.ts';
 
 /**
  * Int32 slots of one node: experiment id, variation id (-1 for none), flags and stamp, next node,
@@ -11,8 +11,6 @@ import { NONE, STAMP_MASK, TARGETED, UNSENT } from './slots.ts';
  */
 const NODE = 5;
 const FLAG_BITS = 15;
-/** Flag (see slots.ts for the others): the exposure was handed to tracking; it is never sent again for the same variation. */
-const SENT = 4;
 
 /**
  * A record node keeps a variation whose exposure was sent, after the experiment's assignment

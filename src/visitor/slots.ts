@@ -12,5 +12,7 @@ export const STAMP_MASK = 0x7ffffff;
 export const TARGETED = 1;
 /** Flag: the exposure waits to be tracked. */
 export const UNSENT = 2;
+/** Flag: the exposure was handed to tracking; it is never sent again for the same variation. */
+export const SENT = 4;
 /** Flag: the variation last returned has JS or CSS variables (the front-end tag applies them). */
 export const JS_CSS = 8;

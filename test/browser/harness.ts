@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type Connect, type Plugin } from 'vite';
+import { twoStageEntry } from '../../vite.config.ts';
 
 /** The repository root, which the page server serves. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -104,7 +105,8 @@ export async function startPageServer(options: PageServerOptions = {}): Promise<
     // the package, for the dependency optimizer too.
     resolve: { alias: [{ find: /^react$/, replacement: requireFromRoot.resolve('react') }] },
     server: { host: '127.0.0.1', port: 0, hmr: false, ws: false, watch: null },
-    plugins: [withoutViteClient, ...(middleware ? [testMiddleware(middleware)] : [])],
+    // The pages run what a browser bundle of the package runs: the two-stage entry (see vite.config.ts).
+    plugins: [withoutViteClient, twoStageEntry(), ...(middleware ? [testMiddleware(middleware)] : [])],
   }).catch(async (err: unknown) => {
     await removeCacheDir();
     throw err;
