@@ -49,7 +49,7 @@ const FIRST_STAGE_TYPES = ['CUSTOM_DATUM', 'VISITOR_CODE', 'SDK_LANGUAGE', 'COOK
 /** A visitor as the first stage holds it: its stored targeting data and whether the first stage may answer for it. */
 interface FirstVisitor {
   data: VisitorData | undefined;
-  /** False once it has what the first stage does not apply (a forced variation, a link, data other than custom data). */
+  /** False once it has what the first stage does not apply (a forced variation, a link, cookie data, a unique identifier). */
   plain: boolean;
   /** Tracked assignments of the first stage's evaluations: experiment, variation (-1 for none), targeted delivery, epoch ms. */
   assignments: [number, number, boolean, number][];
@@ -153,6 +153,8 @@ export class FirstStage {
     for (const subscribe of this.#subscriptions.splice(0)) subscribe(full);
     for (const listener of this.#statusListeners) this.#offs.set(listener, full.onStatusChange(listener));
     for (const listener of this.#dataListeners) this.#offs.set(listener, full.onVisitorDataChange(listener));
+    // Told once the full client took over: what the first stage could not answer can be read now.
+    const reread = [...this.#dataListeners];
     this.#statusListeners.clear();
     this.#dataListeners.clear();
     if (this.#closing) {
@@ -171,6 +173,7 @@ export class FirstStage {
       }
       this.#full = full;
       this.#visitors.clear();
+      for (const listener of reread) if (this.#offs.has(listener)) listener();
     };
     const started = this.#wantsInit ? (this.#started = full.initialize()) : undefined;
     if (!started || full.isInitialized()) handOver();
@@ -349,7 +352,9 @@ export class FirstStage {
     if (track) visitor.items.push(...data);
     for (const item of data) {
       if (item.kind !== 'customData') {
-        visitor.plain = false;
+        // Of the other kinds, the first stage's conditions read cookies (COOKIE), and a unique
+        // identifier changes the visitor's mapping: the first stage leaves such a visitor.
+        if (item.kind === 'cookie' || item.kind === 'uniqueIdentifier') visitor.plain = false;
         continue;
       }
       const index = item.index >= 0 ? item.index : config.customData.indexByName.get(item.name as string);
@@ -397,6 +402,8 @@ export class FirstStage {
       return { variation: this.#variables.variation(flag, evaluation), reason: evaluation.reason };
     } catch (err) {
       const error = err instanceof KameleoonError ? err : new InvalidArgument(String(err), { cause: err });
+      // Never throwing, it is how the bindings track an exposure: one the first stage cannot answer is the full client's.
+      if (error instanceof NotInitialized) this.#replays.push(answered((full) => full.getVariationDetails(params)));
       return { variation: null, reason: { kind: 'ERROR', error } };
     }
   }

@@ -119,7 +119,7 @@ export function officialServerModule(): SdkModule {
 }
 
 /** Builds one data instance with the SDK's own classes. */
-function build(sdk: SdkModule, d: DataSpec): unknown {
+export function build(sdk: SdkModule, d: DataSpec): unknown {
   switch (d.t) {
     case 'CustomData': {
       const first = d.name ?? d.index;
