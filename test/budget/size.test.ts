@@ -4,8 +4,11 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (27.8 KB and 30.0 KB min+gzip up front,
- * 40.2 KB and 42.6 KB with the lazy chunks, when last set; issue 20 took them down from 30.1 /
+ * The budgets are ratchets at the sizes reached so far (20.2 KB and 22.4 KB min+gzip up front,
+ * 44.1 KB and 46.3 KB with the lazy chunks, when last set. The two-stage entry took the up-front
+ * sizes from 27.8 / 30.0 KB down and raised the wholes from 40.2 / 42.6 KB: the first stage's own
+ * client (src/stage/first.ts: the first variations, the hand-over, a page left early) is code the
+ * full client has too, 3.9 KB in all. Before that, issue 20 took them down from 30.1 /
  * 32.4 and 43.7 / 46.1: server code and the OAuth client out of the browser build, message texts
  * out of production bundles, which the measure applies as the standard browser build does; then
  * react's whole 42.5 -> 42.6 KB, by 9 bytes, for stub mode's Data API methods, which made a
@@ -34,12 +37,22 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 27.8 * KB, totalGzipped: 40.2 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 30.0 * KB, totalGzipped: 42.6 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 20.2 * KB, totalGzipped: 44.1 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 22.4 * KB, totalGzipped: 46.3 * KB },
 };
 
-/** Modules that load with import() later (tracking once a configuration is in force, the rest on first use), never up front. */
+/**
+ * Modules that load with import() later, never up front: the full client (the second stage,
+ * loaded as the page starts), tracking once a configuration is in force, the rest on first use.
+ */
 const LAZY = [
+  'src/stage/second.ts',
+  'src/client/kameleoonClient.ts',
+  'src/client/core.ts',
+  'src/config/delivery.ts',
+  'src/visitor/visitorStore.ts',
+  'src/visitor/applyData.ts',
+  'src/platform/browser/platformAnalyzer.ts',
   'src/tracking/tracker.ts',
   'src/tracking/outbox.ts',
   'src/tracking/lines.ts',
@@ -72,8 +85,8 @@ describe('bundle budgets', () => {
     expect(size.gzipped).toBeLessThanOrEqual(BUDGETS[name].gzipped);
     // Code moved to lazy chunks still costs the page later: the whole stays within its own budget.
     expect(size.totalGzipped).toBeLessThanOrEqual(BUDGETS[name].totalGzipped);
-    // The measure is real: the up-front chunks hold the client and the engine.
-    expect(size.initialInputs).toEqual(expect.arrayContaining(['src/client/kameleoonClient.ts', 'src/evaluation/evaluate.ts', 'src/targeting/conditions.ts']));
+    // The measure is real: the up-front chunks hold the first stage and the engine.
+    expect(size.initialInputs).toEqual(expect.arrayContaining(['src/stage/first.ts', 'src/evaluation/evaluate.ts', 'src/targeting/conditions.ts']));
   });
 
   it.each(Object.keys(BUDGETS) as (keyof typeof BUDGETS)[])('%s: tracking, streaming and remote data load later; server-only code is left out', async (name) => {
