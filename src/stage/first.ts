@@ -101,6 +101,8 @@ export class FirstStage {
   #fetchedAt: number | undefined;
   #source: ConfigurationState['source'];
   #full: Full | undefined;
+  /** The full client once loaded, before it takes over: its status is the one to read. */
+  #arrived: Full | undefined;
   readonly #loading: Promise<Full>;
   /** initialize() was called before the full client arrived: its promise, once it did. */
   #wantsInit = false;
@@ -109,8 +111,6 @@ export class FirstStage {
   readonly #requester: IExternalRequester;
   readonly #stopLeave: () => void;
   #prefetched: Promise<KameleoonResponseType> | undefined;
-  /** A cold start's configuration, parsed by the first stage as it arrives: whether it is in force. */
-  #firstConfig: Promise<boolean> | undefined;
 
   /**
    * @param params - as the full client's
@@ -150,6 +150,7 @@ export class FirstStage {
    * first stage's fetch), every call in order. Until then the first stage goes on answering.
    */
   #arrive(full: Full): Full {
+    this.#arrived = full;
     for (const subscribe of this.#subscriptions.splice(0)) subscribe(full);
     for (const listener of this.#statusListeners) this.#offs.set(listener, full.onStatusChange(listener));
     for (const listener of this.#dataListeners) this.#offs.set(listener, full.onVisitorDataChange(listener));
@@ -200,13 +201,10 @@ export class FirstStage {
       this.#wantsInit = true;
       if (!this.#installCached()) this.#prefetch();
     }
-    const full = this.#loading.then((client) => this.#started ?? client.initialize());
-    const first = this.#firstConfig;
-    // A cold start resolves once the first stage has the configuration; the full client's failure otherwise.
-    return first ? new Promise((resolve, reject) => {
-      void first.then((ready) => ready && resolve(true));
-      full.then(resolve, reject);
-    }) : full;
+    // Resolved once the full client took over (after it, every method works, as the official SDK
+    // promises); before it, the first stage answers what it can as soon as a configuration is in
+    // force: isInitialized() and a status change say when.
+    return this.#loading.then((client) => this.#started ?? client.initialize());
   }
 
   /**
@@ -255,7 +253,7 @@ export class FirstStage {
       .finally(() => clearTimeout(timer));
     this.#prefetched = answer.then(({ text, ...rest }) => ({ ...rest, text: async () => text, json: async () => JSON.parse(text) as unknown }));
     // What answers first: the configuration in force as soon as it arrives, whether the rest of the client has loaded or not.
-    this.#firstConfig = answer.then(
+    void answer.then(
       ({ ok, text }) => {
         if (!ok || this.#full) return false;
         try {
@@ -281,17 +279,17 @@ export class FirstStage {
   }
 
   getTrackingStatus(): Readonly<TrackingStatus> {
-    return this.#full?.getTrackingStatus() ?? NO_TRACKING;
+    return this.#arrived?.getTrackingStatus() ?? NO_TRACKING;
   }
 
   onStatusChange(listener: () => void): () => void {
-    if (this.#full) return this.#full.onStatusChange(listener);
+    if (this.#arrived) return this.#arrived.onStatusChange(listener);
     this.#statusListeners.add(listener);
     return this.#unsubscribe(this.#statusListeners, listener);
   }
 
   onVisitorDataChange(listener: () => void): () => void {
-    if (this.#full) return this.#full.onVisitorDataChange(listener);
+    if (this.#arrived) return this.#arrived.onVisitorDataChange(listener);
     this.#dataListeners.add(listener);
     return this.#unsubscribe(this.#dataListeners, listener);
   }
@@ -306,13 +304,14 @@ export class FirstStage {
   }
 
   getConfigurationStatus(): Readonly<ConfigurationState> {
-    if (this.#full) return this.#full.getConfigurationStatus();
+    const state = this.#arrived?.getConfigurationStatus();
     const ready = this.#config !== undefined;
+    if (state && (state.status !== 'loading' || !ready)) return state;
     return { status: ready ? 'ready' : 'loading', source: ready ? this.#source : undefined, lastUpdate: this.#fetchedAt, lastError: undefined, streaming: false };
   }
 
   onConfigurationUpdate(handler: Parameters<Full['onConfigurationUpdate']>[0]): () => void {
-    if (this.#full) return this.#full.onConfigurationUpdate(handler);
+    if (this.#arrived) return this.#arrived.onConfigurationUpdate(handler);
     let off: (() => void) | undefined;
     let gone = false;
     this.#subscriptions.push((full) => {
@@ -325,7 +324,7 @@ export class FirstStage {
   }
 
   isInitialized(): boolean {
-    return this.#full ? this.#full.isInitialized() : this.#config !== undefined;
+    return this.#full ? this.#full.isInitialized() : this.#config !== undefined || this.#arrived?.isInitialized() === true;
   }
 
   getVisitorCode(arg?: Parameters<Full['getVisitorCode']>[0]): string {
@@ -458,7 +457,7 @@ export class FirstStage {
   }
 
   onEvent(...args: Parameters<Full['onEvent']>): void {
-    if (this.#full) return this.#full.onEvent(...args);
+    if (this.#arrived) return this.#arrived.onEvent(...args);
     this.#subscriptions.push((full) => full.onEvent(...args));
   }
 

@@ -16,8 +16,16 @@ void runBenchPage({
   async ready() {
     const initializing = client.initialize();
     // A configuration from a fresh cache is in force as soon as initialize() is called (README,
-    // "Configuration delivery"): the app can render from it without waiting for the promise.
-    if (!client.isInitialized()) await initializing;
+    // "Configuration delivery"): the app can render from it without waiting for the promise. On a
+    // cold start the app renders once one is in force, as the React bindings do (the status
+    // changes): the browser's first stage answers from it while the rest of the client loads.
+    if (client.isInitialized()) return;
+    await new Promise<void>((resolve, reject) => {
+      const off = client.onStatusChange(() => {
+        if (client.isInitialized()) resolve();
+      });
+      initializing.then(() => resolve(), reject).finally(off);
+    });
   },
   variation: () => client.getVariation({ visitorCode: settings.visitorCode, featureKey: settings.featureKey, track: false }).key,
   streamOpen: () =>
