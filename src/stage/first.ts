@@ -270,12 +270,8 @@ export class FirstStage {
     );
   }
 
-  async waitInit(): Promise<boolean> {
-    try {
-      return await this.initialize();
-    } catch {
-      return false;
-    }
+  waitInit(): Promise<boolean> {
+    return this.initialize().catch(() => false);
   }
 
   getTrackingStatus(): Readonly<TrackingStatus> {
