@@ -103,7 +103,8 @@ export class FirstStage {
   #full: Full | undefined;
   /** The full client once loaded, before it takes over: its status is the one to read. */
   #arrived: Full | undefined;
-  readonly #loading: Promise<Full>;
+  #loading: Promise<Full>;
+  readonly #params: SDKParameters;
   /** initialize() was called before the full client arrived: its promise, once it did. */
   #wantsInit = false;
   #started: Promise<boolean> | undefined;
@@ -111,6 +112,8 @@ export class FirstStage {
   readonly #requester: IExternalRequester;
   readonly #stopLeave: () => void;
   #prefetched: Promise<KameleoonResponseType> | undefined;
+  /** After a failed load: starts loading again (see #load). */
+  #reload: (() => void) | undefined;
 
   /**
    * @param params - as the full client's
@@ -136,12 +139,25 @@ export class FirstStage {
     this.#env = { sdk: internals.packageInfo ?? platform.packageInfo, now: 0, hashes: new HashMemo(), documentCookies: platform.documentCookies };
     this.#requester = externals.requester ?? platform.requester;
     this.#stopLeave = onPageLeave(() => this.#leave());
-    this.#loading = import('./second.ts').then(({ KameleoonClient }) => {
+    this.#params = params;
+    this.#loading = this.#load();
+  }
+
+  /**
+   * Loads the full client. A failure (the chunk, on a network blip) is logged and surfaces from
+   * initialize(); the next call that needs the full client (initialize() among them) loads again.
+   */
+  #load(): Promise<Full> {
+    const loading = import('./second.ts').then(({ KameleoonClient }) => {
+      const params = this.#params;
       const configurationResponse = this.#prefetched;
       return this.#arrive(new KameleoonClient(configurationResponse ? { ...params, _internals: { ...params._internals, configurationResponse } } : params));
     });
-    // A failure (the chunk, or the full client's checks) surfaces from initialize().
-    this.#loading.catch((err: unknown) => this.#logger.error(msg`The client's code could not be loaded: ${String(err)}`));
+    loading.catch((err: unknown) => {
+      this.#logger.error(msg`The client's code could not be loaded (loaded again on the next call that needs it): ${String(err)}`);
+      this.#loading = new Promise<Full>((resolve) => (this.#reload = () => resolve(this.#load())));
+    });
+    return loading;
   }
 
   /**
@@ -182,6 +198,13 @@ export class FirstStage {
     return full;
   }
 
+  /** After a failed load, a call that needs the full client loads it again. */
+  #retry(): void {
+    const reload = this.#reload;
+    this.#reload = undefined;
+    reload?.();
+  }
+
   /** A call that returns nothing: on the full client, or replayed on it. */
   #later(replay: Replay): void {
     if (this.#full) replay(this.#full);
@@ -204,6 +227,7 @@ export class FirstStage {
     // Resolved once the full client took over (after it, every method works, as the official SDK
     // promises); before it, the first stage answers what it can as soon as a configuration is in
     // force: isInitialized() and a status change say when.
+    this.#retry();
     return this.#loading.then((client) => this.#started ?? client.initialize());
   }
 
@@ -484,6 +508,7 @@ export class FirstStage {
     type Call = (this: Full, ...args: unknown[]) => unknown;
     const on = (full: Full, name: string) => (full as unknown as Record<string, Call>)[name]!;
     define('refreshDataFileIfStale flushInstant getRemoteData getRemoteVisitorData getVisitorWarehouseAudience', (name) => function (...args) {
+      this.#retry();
       return this.#loading.then((full) => on(full, name).apply(full, args));
     });
     define('getEngineTrackingCode getVariations getFeatureList getVisitorFeatureFlags getActiveFeatureFlags getFeatureFlagVariationKey evaluateAudiences getDataFile', (name) => function (...args) {

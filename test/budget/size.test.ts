@@ -4,11 +4,12 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (20.2 KB and 22.4 KB min+gzip up front,
+ * The budgets are ratchets at the sizes reached so far (20.3 KB and 22.5 KB min+gzip up front,
  * 44.1 KB and 46.3 KB with the lazy chunks, when last set. The two-stage entry took the up-front
  * sizes from 27.8 / 30.0 KB down and raised the wholes from 40.2 / 42.6 KB: the first stage's own
  * client (src/stage/first.ts: the first variations, the hand-over, a page left early) is code the
- * full client has too, 3.9 KB in all. Before that, issue 20 took them down from 30.1 /
+ * full client has too, 3.9 KB in all, and loading the full client again after a failed load (a
+ * network blip) 0.1 KB. Before that, issue 20 took them down from 30.1 /
  * 32.4 and 43.7 / 46.1: server code and the OAuth client out of the browser build, message texts
  * out of production bundles, which the measure applies as the standard browser build does; then
  * react's whole 42.5 -> 42.6 KB, by 9 bytes, for stub mode's Data API methods, which made a
@@ -37,8 +38,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 20.2 * KB, totalGzipped: 44.1 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 22.4 * KB, totalGzipped: 46.3 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 20.3 * KB, totalGzipped: 44.1 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 22.5 * KB, totalGzipped: 46.3 * KB },
 };
 
 /**

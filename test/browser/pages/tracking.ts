@@ -1,7 +1,8 @@
 /**
  * A page that tracks: `?tag=T` evaluates flag `switch` (tracked) and adds a custom data item for
  * five visitors T-0..T-4 and flushes them (`&instant` sends at once; otherwise the next tick, one
- * second away, would); without `tag` it only starts the SDK. The CDN and the tracking endpoint
+ * second away, would); without `tag` it only starts the SDK. `&first`: the page goes on once a
+ * configuration is in force, without awaiting initialize() (the browser build's first stage). The CDN and the tracking endpoint
  * are the test server's /cdn and /track.
  */
 import { CustomData, KameleoonClient } from '../../../src/browser.ts';
@@ -23,7 +24,14 @@ const client = new KameleoonClient({
 });
 
 try {
-  await client.initialize();
+  if (params.has('first')) {
+    // As the React bindings: on as soon as a configuration is in force (the first stage answers).
+    const initializing = client.initialize();
+    initializing.catch(() => undefined);
+    if (!client.isInitialized()) await new Promise<void>((resolve) => client.onStatusChange(() => client.isInitialized() && resolve()));
+  } else {
+    await client.initialize();
+  }
   const tag = params.get('tag');
   if (tag) {
     for (let i = 0; i < 5; i++) {

@@ -1,0 +1,102 @@
+/**
+ * The browser build's two stages in headless Chromium (the pages run the two-stage entry, see
+ * harness.ts): a page left before the full client took over keeps what its first stage tracked for
+ * the next page, which sends it once; the full client's code that failed to load (a network blip)
+ * is loaded again by the next initialize().
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { switchConfig } from '../delivery/server.ts';
+import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
+
+describe('the two stages in headless Chromium', () => {
+  let server: PageServer;
+  let browser: Browser;
+  /** Lines of the tracking requests. */
+  const accepted: string[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startPageServer({
+        middleware(req: IncomingMessage, res: ServerResponse, next: () => void) {
+          if (req.url?.startsWith('/cdn/v3/')) {
+            res.setHeader('Content-Type', 'application/json');
+            return void res.end(JSON.stringify(switchConfig('v1')));
+          }
+          if (!req.url?.startsWith('/track/visit/events')) return next();
+          let body = '';
+          req.on('data', (chunk) => (body += String(chunk)));
+          req.on('end', () => {
+            accepted.push(...body.split('\n'));
+            res.writeHead(204).end();
+          });
+        },
+      }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([browser?.close(), server?.close()]);
+  });
+
+  const pageUrl = (query = '') => `${server.url}/test/browser/pages/tracking.html${query}`;
+  const linesOf = (tag: string) => accepted.filter((line) => new RegExp(`&visitorCode=${tag}-\\d$`).test(line));
+  const SECOND_STAGE = /\/src\/stage\/second\.ts/;
+
+  async function ready(page: Page): Promise<void> {
+    await page.waitForFunction(() => window.__done === true, undefined, { timeout: PAGE_WAIT_MS });
+  }
+
+  it('a page left before the full client took over: the next page sends what its first stage tracked, once', async () => {
+    await withPage(browser, async ({ page }) => {
+      // A first page fills the configuration cache; the next one answers from it with its first stage.
+      await page.goto(pageUrl());
+      await ready(page);
+      await page.waitForFunction(() => window.__client!.isInitialized(), undefined, { timeout: PAGE_WAIT_MS });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(SECOND_STAGE, async (route) => {
+        await held;
+        await route.continue().catch(() => undefined); // the page may be gone
+      });
+      await page.goto(pageUrl('?tag=staged&first'));
+      await ready(page);
+      // Answered by the first stage alone: the full client's code is held back.
+      expect(await page.evaluate(() => [window.__client!.getTrackingStatus().loaded, document.body.dataset.error ?? null])).toEqual([false, null]);
+      await page.goto('about:blank');
+      release();
+      await page.unroute(SECOND_STAGE);
+      await page.waitForTimeout(300);
+      expect(linesOf('staged')).toEqual([]);
+      await page.goto(pageUrl());
+      await ready(page);
+      await vi.waitUntil(() => linesOf('staged').length >= 10, { timeout: PAGE_WAIT_MS, interval: 50 }).catch(() => {
+        throw new Error(`timed out waiting for the lines of the page left early; got ${JSON.stringify(linesOf('staged'))}`);
+      });
+      await page.waitForTimeout(500);
+      const lines = linesOf('staged');
+      expect(new Set(lines.map((line) => /&nonce=(\w+)/.exec(line)?.[1])).size).toBe(lines.length);
+      // Per visitor: the exposure (stored unsent in its record) and the custom data (the early-tracking list).
+      const kinds = lines.map((line) => line.split('&')[0]).sort();
+      expect(kinds.filter((k) => k !== 'eventType=staticData')).toEqual([...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment')]);
+    });
+  });
+
+  it("the full client's code that failed to load is loaded again by the next initialize()", async () => {
+    await withPage(browser, async ({ page }) => {
+      await page.route(SECOND_STAGE, (route) => route.abort('internetdisconnected'));
+      await page.goto(pageUrl());
+      await ready(page);
+      // The page's own initialize() failed, and so does the next one while the chunk cannot load.
+      expect(await page.locator('body').getAttribute('data-error')).toMatch(/Failed to fetch dynamically imported module/);
+      const first = await page.evaluate(() => window.__client!.initialize().then(String, (e: Error) => `rejected ${e.message}`));
+      expect(first).toMatch(/^rejected /);
+      await page.unroute(SECOND_STAGE);
+      const second = await page.evaluate(() => window.__client!.initialize().then(String, (e: Error) => `rejected ${e.message}`));
+      expect(second).toBe('true');
+      expect(await page.evaluate(() => window.__client!.getTrackingStatus().loaded)).toBe(true);
+    });
+  });
+});
