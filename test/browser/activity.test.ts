@@ -4,11 +4,9 @@
  * input, through the DevTools protocol), one tick sends one, and the next ticks, without another
  * interaction, none. A scroll of the page counts too.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { switchConfig } from '../delivery/server.ts';
-import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
+import { launchBrowser, startTrackingPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 
 /** The shortened activity tick, and the tracking tick (the default, 1 s) that sends what it schedules. */
 const TICK_MS = 1_500;
@@ -22,21 +20,7 @@ describe('visitor activity in headless Chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startPageServer({
-        middleware(req: IncomingMessage, res: ServerResponse, next: () => void) {
-          if (req.url?.startsWith('/cdn/v3/')) {
-            res.setHeader('Content-Type', 'application/json');
-            return void res.end(JSON.stringify(switchConfig('v1')));
-          }
-          if (!req.url?.startsWith('/track/visit/events')) return next();
-          let body = '';
-          req.on('data', (chunk) => (body += String(chunk)));
-          req.on('end', () => {
-            lines.push(...body.split('\n'));
-            res.writeHead(204).end();
-          });
-        },
-      }),
+      startTrackingPageServer((received) => void lines.push(...received)),
       launchBrowser(),
     ]);
   });

@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Connect, type Plugin } from 'vite';
 import { twoStageEntry } from '../../vite.config.ts';
+import { switchConfig } from '../delivery/server.ts';
 
 /** The repository root, which the page server serves. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -123,6 +125,26 @@ export async function startPageServer(options: PageServerOptions = {}): Promise<
     await close();
     throw err;
   }
+}
+
+/**
+ * The page server of the tracking pages: `/cdn/v3/...` serves the `switch` configuration (v1), and
+ * `/track/visit/events` gives each request's lines to `onLines` and answers the status it returns
+ * (204 by default).
+ */
+export function startTrackingPageServer(onLines: (lines: string[]) => number | void): Promise<PageServer> {
+  return startPageServer({
+    middleware(req: IncomingMessage, res: ServerResponse, next: () => void) {
+      if (req.url?.startsWith('/cdn/v3/')) {
+        res.setHeader('Content-Type', 'application/json');
+        return void res.end(JSON.stringify(switchConfig('v1')));
+      }
+      if (!req.url?.startsWith('/track/visit/events')) return next();
+      let body = '';
+      req.on('data', (chunk) => (body += String(chunk)));
+      req.on('end', () => void res.writeHead(onLines(body.split('\n')) ?? 204).end());
+    },
+  });
 }
 
 /**

@@ -4,11 +4,9 @@
  * (kept in localStorage), and events queued while the tracking server is down arrive after a
  * reload once it is back (kept in IndexedDB, recovered by the next page).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { switchConfig } from '../delivery/server.ts';
-import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
+import { launchBrowser, startTrackingPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 
 describe('tracking in headless Chromium', () => {
   let server: PageServer;
@@ -20,20 +18,9 @@ describe('tracking in headless Chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startPageServer({
-        middleware(req: IncomingMessage, res: ServerResponse, next: () => void) {
-          if (req.url?.startsWith('/cdn/v3/')) {
-            res.setHeader('Content-Type', 'application/json');
-            return void res.end(JSON.stringify(switchConfig('v1')));
-          }
-          if (!req.url?.startsWith('/track/visit/events')) return next();
-          let body = '';
-          req.on('data', (chunk) => (body += String(chunk)));
-          req.on('end', () => {
-            (trackingUp ? accepted : refused).push(...body.split('\n'));
-            res.writeHead(trackingUp ? 204 : 503).end();
-          });
-        },
+      startTrackingPageServer((received) => {
+        (trackingUp ? accepted : refused).push(...received);
+        return trackingUp ? 204 : 503;
       }),
       launchBrowser(),
     ]);

@@ -4,11 +4,9 @@
  * the next page, which sends it once; the full client's code that failed to load (a network blip)
  * is loaded again by the next initialize().
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { switchConfig } from '../delivery/server.ts';
-import { launchBrowser, startPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
+import { launchBrowser, startTrackingPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
 
 describe('the two stages in headless Chromium', () => {
   let server: PageServer;
@@ -18,21 +16,7 @@ describe('the two stages in headless Chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startPageServer({
-        middleware(req: IncomingMessage, res: ServerResponse, next: () => void) {
-          if (req.url?.startsWith('/cdn/v3/')) {
-            res.setHeader('Content-Type', 'application/json');
-            return void res.end(JSON.stringify(switchConfig('v1')));
-          }
-          if (!req.url?.startsWith('/track/visit/events')) return next();
-          let body = '';
-          req.on('data', (chunk) => (body += String(chunk)));
-          req.on('end', () => {
-            accepted.push(...body.split('\n'));
-            res.writeHead(204).end();
-          });
-        },
-      }),
+      startTrackingPageServer((received) => void accepted.push(...received)),
       launchBrowser(),
     ]);
   });
