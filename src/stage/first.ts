@@ -22,7 +22,10 @@ import type { GetVariationParamsType, Variable, Variation, VariationDetails } fr
 import { VariablesCache } from '../client/variables.ts';
 import { cacheKey, servesAtOnce, type CacheEntry } from '../config/cache.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
-import { parseConfiguration, type FeatureFlag, type ParsedConfig } from '../config/parse.ts';
+import { buildModel, type FeatureFlag, type ParsedConfig } from '../config/model.ts';
+import { CORE_CONDITIONS } from '../targeting/coreConditions.ts';
+import { nativeUserRegExp } from '../targeting/nativeRegex.ts';
+import type { ConfigurationJson } from '../config/types.ts';
 import type { ConditionJson, SegmentJson } from '../config/types.ts';
 import { disabledIn, FeatureEnvironmentDisabled, FeatureNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, NotInitialized } from '../errors.ts';
 import { evaluateFlag, type Evaluation, type EvaluationEnv } from '../evaluation/evaluate.ts';
@@ -43,8 +46,12 @@ import type { VisitorPersistence } from '../visitor/visitorStore.ts';
 
 type Full = KameleoonClientBase;
 
-/** Condition types whose evaluation reads nothing the full client adds as it switches to a visitor (its browser, page and visit). */
-const FIRST_STAGE_TYPES = ['CUSTOM_DATUM', 'VISITOR_CODE', 'SDK_LANGUAGE', 'COOKIE', 'SEGMENT'];
+/**
+ * The evaluation model of a document, unchecked (the full client checks it as it takes over) and
+ * with the condition types whose evaluation reads nothing the full client adds as it switches to
+ * a visitor (its browser, page and visit); #answers declines a flag that reaches another type.
+ */
+const model = (doc: unknown): ParsedConfig => buildModel((typeof doc === 'string' ? JSON.parse(doc) : doc) as ConfigurationJson, nativeUserRegExp, CORE_CONDITIONS);
 
 /** A visitor as the first stage holds it: its stored targeting data and whether the first stage may answer for it. */
 interface FirstVisitor {
@@ -244,11 +251,11 @@ export class FirstStage {
       if (entry && typeof entry === 'object' && typeof entry.fetchedAt === 'number' && entry.siteCode === this.#siteCode && entry.environment === o.environment) {
         // Past its window the full client refreshes it first (If-Modified-Since), then falls back on it.
         if (!servesAtOnce(entry.fetchedAt, o.updateInterval * 60_000, o.dataFileCacheTtl * 60_000)) return true;
-        config = parseConfiguration(entry.json);
+        config = model(entry.json);
         this.#fetchedAt = entry.fetchedAt;
         this.#source = 'cache';
       } else if (o.defaultDataFile !== undefined) {
-        config = parseConfiguration(o.defaultDataFile);
+        config = model(o.defaultDataFile);
         this.#source = 'defaultDataFile';
       } else return false;
     } catch {
@@ -281,7 +288,7 @@ export class FirstStage {
       ({ ok, text }) => {
         if (!ok || this.#full) return false;
         try {
-          this.#config = parseConfiguration(text);
+          this.#config = model(text);
         } catch {
           return false; // the full client says what is wrong with it
         }
@@ -618,7 +625,7 @@ export class FirstStage {
       };
       const byId = (id: unknown) => topLevel?.find((s) => String(s.id) === String(id));
       const conditionOk = (c: ConditionJson): boolean =>
-        FIRST_STAGE_TYPES.includes(c.targetingType) && (c.targetingType !== 'SEGMENT' || segmentOk(byId((c as { segmentId?: unknown }).segmentId)));
+        Object.hasOwn(CORE_CONDITIONS, c.targetingType) && (c.targetingType !== 'SEGMENT' || segmentOk(byId((c as { segmentId?: unknown }).segmentId)));
       const json = [...raw.featureFlags].reverse().find((f) => f.featureKey === flag.featureKey);
       known = !!json && (json.rules ?? []).every((rule) => segmentOk(topLevel ? (rule.segmentId != null ? byId(rule.segmentId) : null) : rule.segment));
       this.#answerable.set(flag, known);

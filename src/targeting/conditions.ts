@@ -1,27 +1,11 @@
 import { KameleoonException, TargetingError } from '../errors.ts';
 import type { ConditionJson } from '../config/types.ts';
 import type { ConditionFn, PageViewRecord, TargetingContext } from './types.ts';
-import { compareVersions, textMatcher } from './matchers.ts';
-import type { RegexCompiler } from './nativeRegex.ts';
+import { compareVersions } from './matchers.ts';
+import { CORE_CONDITIONS, str, textCondition, type ConditionTable } from './coreConditions.ts';
 import { inScope, scopeThreshold, visitScopeOf } from './visitScope.ts';
 import { msg } from '../logging/msg.ts';
 
-/**
- * Compiles one condition of the configuration into a function of the visitor. The semantics are
- * those of the official JavaScript engine (core 5.17.1), condition by condition, including what
- * happens with missing fields. Returns null for a type the engine does not evaluate: such a
- * condition counts as true whatever its `isInclude` (see tree.ts).
- */
-export function compileCondition(c: ConditionJson, compile: RegexCompiler): ConditionFn | null {
-  // Own entries only: a targeting type such as `constructor` or `toString` is unknown, not Object's.
-  const factory = Object.hasOwn(FACTORIES, c.targetingType) ? FACTORIES[c.targetingType] : undefined;
-  return factory ? factory(c, compile) : null;
-}
-
-type Factory = (c: ConditionJson, compile: RegexCompiler) => ConditionFn;
-
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /** Compares `actual` with `expected` for the EQUAL/GREATER/LOWER match types. */
@@ -85,84 +69,6 @@ function visitAge(c: ConditionJson, pick: (visits: number[], isServer: boolean) 
   };
 }
 
-function customDatum(c: ConditionJson, compile: RegexCompiler): ConditionFn {
-  const index = c.customDataIndex ? Number(c.customDataIndex) : -1;
-  const matchType = c.valueMatchType;
-  const expected = c.value;
-  if (matchType === 'UNDEFINED') return (ctx) => !ctx.data?.customData.get(index);
-
-  let test: (values: string[]) => boolean;
-  if (matchType === 'RANGE') {
-    const range = c.range;
-    test = (values) => {
-      if (!Array.isArray(range) || range.length !== 2) {
-        throw new TargetingError(KameleoonException.RangeCheck, msg`CUSTOM_DATUM range must be [low, high], got ${JSON.stringify(range)}.`);
-      }
-      const [low, high] = range as [number, number];
-      return values.some((v) => Number(v) >= low && Number(v) <= high);
-    };
-  } else if (matchType !== 'TRUE' && matchType !== 'FALSE' && typeof expected !== 'string') {
-    test = () => false;
-  } else if (matchType === 'AMONG_VALUES') {
-    let among: Set<unknown> | undefined;
-    test = (values) => {
-      if (!among) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(expected as string);
-        } catch (err) {
-          throw new TargetingError(KameleoonException.AmongValuesCheck, msg`CUSTOM_DATUM AMONG_VALUES value is not a JSON array: ${String(expected)}`, { cause: err });
-        }
-        among = new Set(Array.isArray(parsed) ? parsed : []);
-      }
-      const set = among;
-      return values.some((v) => set.has(v));
-    };
-  } else {
-    const one = singleValueTest(matchType, expected as string, compile);
-    test = (values) => values.some(one);
-  }
-  return (ctx) => {
-    const entry = ctx.data?.customData.get(index);
-    return entry ? test(entry.values) : false;
-  };
-}
-
-function singleValueTest(matchType: unknown, expected: string, compile: RegexCompiler): (value: string) => boolean {
-  switch (matchType) {
-    case 'CONTAINS':
-    case 'EXACT':
-    case 'REGULAR_EXPRESSION':
-      return textMatcher(matchType, expected, compile);
-    case 'LOWER':
-      return (v) => Number(v) < Number(expected);
-    case 'EQUAL':
-      return (v) => Number(v) === Number(expected);
-    case 'GREATER':
-      return (v) => Number(v) > Number(expected);
-    case 'TRUE':
-      return (v) => v.toLowerCase() === 'true';
-    case 'FALSE':
-      return (v) => v.toLowerCase() === 'false';
-    default:
-      return () => false;
-  }
-}
-
-/** PAGE_URL, PAGE_TITLE, PREVIOUS_PAGE, VISITOR_CODE: a text matched EXACT/CONTAINS/REGULAR_EXPRESSION. */
-function textCondition(field: string, read: (ctx: TargetingContext) => string | undefined | null): Factory {
-  return (c, compile) => {
-    const matchType = c.matchType;
-    const expected = str(c[field]);
-    const matches = textMatcher(matchType, expected, compile);
-    return (ctx) => {
-      const actual = read(ctx);
-      if (actual == null || !matchType || !expected) return false;
-      return matches(actual);
-    };
-  };
-}
-
 function browser(c: ConditionJson): ConditionFn {
   const { browser: expectedBrowser, version, versionMatchType } = c;
   return (ctx) => {
@@ -176,22 +82,6 @@ function browser(c: ConditionJson): ConditionFn {
     }
     if (data.browser !== expectedBrowser) return false;
     return compareCount(versionMatchType, data.version, parsed);
-  };
-}
-
-function cookie(c: ConditionJson, compile: RegexCompiler): ConditionFn {
-  const name = c.name ?? undefined;
-  const value = c.value ?? undefined;
-  const { nameMatchType, valueMatchType } = c;
-  const valueMatches = textMatcher(valueMatchType, value, compile);
-  const nameMatches = textMatcher(nameMatchType, name, compile);
-  const pairMatches = ({ key, value: actual }: { key: string; value: string }): boolean => {
-    if (nameMatchType === 'OPTIONAL') return value !== undefined && valueMatches(actual);
-    return nameMatches(key) && valueMatches(actual);
-  };
-  return (ctx) => {
-    if ((!name && !value) || !valueMatchType || !nameMatchType) return false;
-    return ctx.documentCookies().some(pairMatches) || (ctx.data?.cookies ?? []).some(pairMatches);
   };
 }
 
@@ -261,24 +151,6 @@ function exclusiveExperiment(c: ConditionJson): ConditionFn {
   };
 }
 
-function segment(c: ConditionJson): ConditionFn {
-  const segmentId = c.segmentId;
-  return (ctx) => {
-    if (!segmentId || !ctx.segmentsAvailable) return false;
-    const target = ctx.tables.segments.get(String(segmentId));
-    if (!target) return false;
-    if (ctx.depth > 32) {
-      throw new TargetingError(KameleoonException.TargetingCondition, msg`Segment ${String(segmentId)} refers to itself through SEGMENT conditions.`);
-    }
-    ctx.depth++;
-    try {
-      return target.evaluate(ctx);
-    } finally {
-      ctx.depth--;
-    }
-  };
-}
-
 function semverCondition(c: ConditionJson, actual: (ctx: TargetingContext) => string | undefined): ConditionFn {
   const version = c.version;
   const matchType = c.versionMatchType;
@@ -289,12 +161,12 @@ function semverCondition(c: ConditionJson, actual: (ctx: TargetingContext) => st
   };
 }
 
-const FACTORIES: Record<string, Factory> = {
-  CUSTOM_DATUM: customDatum,
+/** Every condition type the engine evaluates: the full client's table. */
+export const CONDITIONS: ConditionTable = {
+  ...CORE_CONDITIONS,
   PAGE_URL: textCondition('url', (ctx) => (ctx.data?.pageViews.size ? latestPage(ctx.data.pageViews)?.url : undefined)),
   PAGE_TITLE: textCondition('title', (ctx) => (ctx.data?.pageViews.size ? latestPage(ctx.data.pageViews)?.title : undefined)),
   PREVIOUS_PAGE: textCondition('url', (ctx) => (ctx.data ? secondLatestPage(ctx.data.pageViews)?.url : undefined)),
-  VISITOR_CODE: textCondition('visitorCode', (ctx) => ctx.visitorCode),
   PAGE_VIEWS: (c) => (ctx) => {
     if (!ctx.data?.pageViews.size) return false;
     let views = 0;
@@ -324,16 +196,7 @@ const FACTORIES: Record<string, Factory> = {
       return conversions.some((conv) => conv.goalId === goalId);
     };
   },
-  SDK_LANGUAGE: (c) => (ctx) => {
-    const language = c.sdkLanguage;
-    if (!language) return false;
-    if (typeof c.version !== 'string') return ctx.sdk.type === language;
-    if (!c.versionMatchType || ctx.sdk.type !== language) return false;
-    return compareVersions(ctx.sdk.version, c.version, c.versionMatchType);
-  },
   APPLICATION_VERSION: (c) => semverCondition(c, (ctx) => ctx.data?.applicationVersion),
-  COOKIE: cookie,
-  SEGMENT: segment,
   TARGET_FEATURE_FLAG: targetFeatureFlag,
   TARGET_EXPERIMENT: (c) => {
     // The official JavaScript SDK 4.17.1 reads experiment/variation, Go and PHP experimentId/variationId.

@@ -1,6 +1,6 @@
 import { KameleoonException, TargetingError } from '../errors.ts';
 import type { ConditionJson, SegmentJson } from '../config/types.ts';
-import { compileCondition } from './conditions.ts';
+import { compileCondition, type ConditionTable } from './coreConditions.ts';
 import type { CompiledSegment, ConditionFn } from './types.ts';
 import type { RegexCompiler } from './nativeRegex.ts';
 import { msg } from '../logging/msg.ts';
@@ -12,13 +12,13 @@ import { msg } from '../logging/msg.ts';
  * different tree; its code builds this one). `orOperators[i]` true means OR, false AND. Operators
  * beyond `nodes - 1` make the official engine crash; here such a segment fails with a
  * TargetingError when evaluated, and operators missing at the end leave the last nodes out.
- * REGULAR_EXPRESSION patterns are compiled by `compile`, on first use.
+ * REGULAR_EXPRESSION patterns are compiled by `compile`, on first use; conditions by `table`.
  */
-export function compileSegment(segment: SegmentJson, compile: RegexCompiler): CompiledSegment {
+export function compileSegment(segment: SegmentJson, compile: RegexCompiler, table: ConditionTable): CompiledSegment {
   const types = new Set<string>();
   const groups = segment.conditionsData.firstLevel;
-  const groupFns = groups.map((group) => fold(group.conditions.map((c) => leaf(c, types, compile)), group.orOperators));
-  const evaluate = groups.length === 0 ? () => true : fold(groupFns, segment.conditionsData.firstLevelOrOperators);
+  const groupFns = groups.map((group) => fold(group.conditions.map((c) => leaf(c, types, compile, table)), group.orOperators ?? []));
+  const evaluate = groups.length === 0 ? () => true : fold(groupFns, segment.conditionsData.firstLevelOrOperators ?? []);
   return {
     id: String(segment.id),
     audienceTracking: segment.audienceTracking === true,
@@ -30,9 +30,9 @@ export function compileSegment(segment: SegmentJson, compile: RegexCompiler): Co
 
 const always: ConditionFn = () => true;
 
-function leaf(condition: ConditionJson, types: Set<string>, compile: RegexCompiler): ConditionFn {
+function leaf(condition: ConditionJson, types: Set<string>, compile: RegexCompiler, table: ConditionTable): ConditionFn {
   types.add(condition.targetingType);
-  const fn = compileCondition(condition, compile);
+  const fn = compileCondition(condition, compile, table);
   // An unsupported condition counts as true, even when negated (official behaviour).
   if (!fn) return always;
   return condition.isInclude === false ? (ctx) => !fn(ctx) : fn;

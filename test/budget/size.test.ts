@@ -4,8 +4,12 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (20.3 KB and 22.5 KB min+gzip up front,
- * 44.1 KB and 46.3 KB with the lazy chunks, when last set. The two-stage entry took the up-front
+ * The budgets are ratchets at the sizes reached so far (17.6 KB and 19.8 KB min+gzip up front,
+ * 44.4 KB and 46.6 KB with the lazy chunks, when last set. The first stage's own condition table
+ * (five types) and a model built without checks (the full client checks) took the up-front sizes
+ * from 20.3 / 22.5 KB, and raised the wholes by 0.3 KB from 44.1 / 46.3: the checks and the
+ * model are now two walks of the document, and the condition table is split in two. The
+ * two-stage entry took the up-front
  * sizes from 27.8 / 30.0 KB down and raised the wholes from 40.2 / 42.6 KB: the first stage's own
  * client (src/stage/first.ts: the first variations, the hand-over, a page left early) is code the
  * full client has too, 3.9 KB in all, and loading the full client again after a failed load (a
@@ -38,8 +42,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 20.3 * KB, totalGzipped: 44.1 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 22.5 * KB, totalGzipped: 46.3 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 17.6 * KB, totalGzipped: 44.4 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 19.8 * KB, totalGzipped: 46.6 * KB },
 };
 
 /**
@@ -50,6 +54,9 @@ const LAZY = [
   'src/stage/second.ts',
   'src/client/kameleoonClient.ts',
   'src/client/core.ts',
+  'src/config/parse.ts',
+  'src/targeting/conditions.ts',
+  'src/targeting/visitScope.ts',
   'src/config/delivery.ts',
   'src/visitor/visitorStore.ts',
   'src/visitor/applyData.ts',
@@ -87,7 +94,7 @@ describe('bundle budgets', () => {
     // Code moved to lazy chunks still costs the page later: the whole stays within its own budget.
     expect(size.totalGzipped).toBeLessThanOrEqual(BUDGETS[name].totalGzipped);
     // The measure is real: the up-front chunks hold the first stage and the engine.
-    expect(size.initialInputs).toEqual(expect.arrayContaining(['src/stage/first.ts', 'src/evaluation/evaluate.ts', 'src/targeting/conditions.ts']));
+    expect(size.initialInputs).toEqual(expect.arrayContaining(['src/stage/first.ts', 'src/evaluation/evaluate.ts', 'src/config/model.ts', 'src/targeting/coreConditions.ts']));
   });
 
   it.each(Object.keys(BUDGETS) as (keyof typeof BUDGETS)[])('%s: tracking, streaming and remote data load later; server-only code is left out', async (name) => {
