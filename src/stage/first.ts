@@ -18,7 +18,7 @@ import { addDataArguments, optionalBoolean, requireKey, requireObject } from '..
 import type { KameleoonClientBase } from '../client/kameleoonClient.ts';
 import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from '../client/options.ts';
 import type { TrackingStatus } from '../client/trackingHandle.ts';
-import type { GetVariationParamsType, Variable, Variation, VariationDetails } from '../client/types.ts';
+import type { GetVariationParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from '../client/types.ts';
 import { VariablesCache } from '../client/variables.ts';
 import { cacheKey, servesAtOnce, type CacheEntry } from '../config/cache.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
@@ -28,7 +28,7 @@ import { nativeUserRegExp } from '../targeting/nativeRegex.ts';
 import type { ConfigurationJson } from '../config/types.ts';
 import type { ConditionJson, SegmentJson } from '../config/types.ts';
 import { disabledIn, FeatureEnvironmentDisabled, FeatureNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, NotInitialized } from '../errors.ts';
-import { evaluateFlag, type Evaluation, type EvaluationEnv } from '../evaluation/evaluate.ts';
+import { evaluateFlag, type Consent, type Evaluation, type EvaluationEnv } from '../evaluation/evaluate.ts';
 import { HashMemo } from '../hashing/memo.ts';
 import { Logger, type LogLevel } from '../logging/logger.ts';
 import { msg } from '../logging/msg.ts';
@@ -36,7 +36,7 @@ import { createBrowserPlatform } from '../platform/browser/browserPlatform.ts';
 import type { IExternalRequester, IExternalStorage, KameleoonResponseType } from '../platform/platform.ts';
 import { requestConfiguration } from '../config/request.ts';
 import type { VisitorData } from '../targeting/types.ts';
-import { describeValue, type KameleoonDataType } from '../visitor/data.ts';
+import { Conversion, CustomData, describeValue, type KameleoonDataType } from '../visitor/data.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { onPageLeave } from '../platform/browser/pageLeave.ts';
 import { earlyTrackingKey } from '../tracking/early.ts';
@@ -62,6 +62,8 @@ interface FirstVisitor {
   assignments: [number, number, boolean, number][];
   /** Data items added to be tracked. */
   items: KameleoonDataType[];
+  /** The visitor's legal consent: stored, or given to setLegalConsent since. */
+  consent: Consent;
 }
 
 /**
@@ -375,27 +377,57 @@ export class FirstStage {
     const { data, track } = addDataArguments([...args]);
     if (data.length === 0) return;
     const visitor = this.#visitor(visitorCode);
-    if (track) visitor.items.push(...data);
+    const stored = (): VisitorData => (visitor.data ??= { customData: new Map(), pageViews: new Map(), conversions: [] });
+    // By name, as the full client resolves them: the index from the configuration; a name it does not know is left out (the full client warns as it is handed over).
+    const resolve = (item: CustomData): CustomData[] => {
+      const index = item.index >= 0 ? item.index : config.customData.indexByName.get(item.name as string);
+      return index === undefined ? [] : [index === item.index ? item : Object.assign(Object.create(CustomData.prototype) as CustomData, item, { index })];
+    };
     for (const item of data) {
-      if (item.kind !== 'customData') {
+      let kept: KameleoonDataType[] = [item];
+      if (item.kind === 'customData') {
+        const resolved = resolve(item);
+        kept = resolved;
+        const index = resolved[0]?.index;
+        // A user id at the mapping index is linked to this visitor: the first stage does not answer for it.
+        if (index === config.customData.mappingIdentifierIndex) this.#taint(item.values[0]);
+        if (index !== undefined) stored().customData.set(index, track ? { values: item.values.slice(), overwrite: item.overwrite } : { values: item.values.slice(), overwrite: item.overwrite, local: true });
+      } else if (item.kind === 'conversion') {
+        // Kept for the CONVERSIONS conditions of the next page, should this one be left early.
+        stored().conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative, time: Date.now() });
+        if (item.metadata?.some((custom) => custom.index < 0)) kept = [Object.assign(Object.create(Conversion.prototype) as Conversion, item, { metadata: item.metadata.flatMap(resolve) })];
+      } else if (item.kind === 'cookie' || item.kind === 'uniqueIdentifier') {
         // Of the other kinds, the first stage's conditions read cookies (COOKIE), and a unique
         // identifier changes the visitor's mapping: the first stage leaves such a visitor.
-        if (item.kind === 'cookie' || item.kind === 'uniqueIdentifier') visitor.plain = false;
-        continue;
+        visitor.plain = false;
       }
-      const index = item.index >= 0 ? item.index : config.customData.indexByName.get(item.name as string);
-      // A user id at the mapping index is linked to this visitor: the first stage does not answer for it.
-      if (index === config.customData.mappingIdentifierIndex) this.#taint(item.values[0]);
-      // A name the configuration does not know: the full client warns as it is handed over.
-      if (index !== undefined) (visitor.data ??= { customData: new Map(), pageViews: new Map(), conversions: [] }).customData.set(index, { values: item.values.slice(), overwrite: item.overwrite });
+      if (track) visitor.items.push(...kept);
     }
     this.#replays.push(answered((full) => full.addData(visitorCode, ...(args as KameleoonDataType[]))));
     for (const listener of this.#dataListeners) listener();
   }
 
+  /** As the full client: a Conversion added (kept for the next page if this one is left early), then a flush. */
   trackConversion(params: Parameters<Full['trackConversion']>[0]): void {
-    this.#taint(params?.visitorCode);
-    this.#later((full) => full.trackConversion(params));
+    if (this.#full) return this.#full.trackConversion(params);
+    const { visitorCode, goalId, revenue, negative, metadata } = requireObject(params, 'trackConversion', msg`{ visitorCode, goalId, revenue?, negative?, metadata? }`);
+    this.addData(visitorCode, new Conversion({ goalId, revenue, negative, metadata }));
+    this.#later((full) => full.flush(visitorCode));
+  }
+
+  /**
+   * As the full client: the cookie written now on consent, the consent itself kept for the
+   * takeover (or, if the page is left first, stored in the visitor's record for the next page).
+   */
+  setLegalConsent(arg: string | SetLegalConsentParamsType, consentArg?: boolean): void {
+    if (this.#full) return this.#full.setLegalConsent(arg as never, consentArg as never);
+    const { visitorCode, consent, response, cookies } = typeof arg === 'object' && arg !== null ? arg : { visitorCode: arg, consent: consentArg, response: undefined, cookies: undefined };
+    validateVisitorCode(visitorCode);
+    if (typeof consent !== 'boolean') throw new InvalidArgument(msg`setLegalConsent(): consent must be a boolean.`);
+    if (consent) this.#cookies.write(visitorCode, { response, cookies });
+    this.#visitor(visitorCode).consent = consent ? 'given' : 'notGiven';
+    this.#replays.push(answered((full) => full.setLegalConsent(arg as never, consentArg as never)));
+    for (const listener of this.#dataListeners) listener();
   }
 
   getVariation(params: GetVariationParamsType): Variation {
@@ -522,7 +554,7 @@ export class FirstStage {
       const full = this.#now(name);
       return on(full, name).apply(full, args);
     });
-    define('flush setLegalConsent', (name) => function (...args) {
+    define('flush', (name) => function (...args) {
       this.#later((full) => on(full, name).apply(full, args));
     });
   }
@@ -540,7 +572,7 @@ export class FirstStage {
     if (this.#full || !storage || !persistence) return;
     const early: { code: string; items: KameleoonDataType[]; scheduled: boolean; consent: boolean }[] = [];
     for (const [code, visitor] of this.#visitors) {
-      if (!visitor.assignments.length && !visitor.items.length) continue;
+      if (!visitor.assignments.length && !visitor.items.length && visitor.consent === 'unknown') continue;
       const stored = persistence.load(code) ?? { lastActivity: Date.now(), assignments: [], assignmentTimes: undefined, extra: undefined };
       const triples = stored.assignments;
       const times = (stored.assignmentTimes ??= Array.from({ length: triples.length / 3 }, () => 0));
@@ -552,10 +584,13 @@ export class FirstStage {
         triples.splice(at, 3, experimentId, variationId, (targeted ? TARGETED : 0) | (sent || UNSENT));
         times.splice(at / 3, 1, Math.floor(time / 1000));
       }
-      if (visitor.data) (stored.extra ??= { data: undefined, linkedTo: undefined, forced: undefined, simulated: undefined, consent: 'unknown', visitActivity: 0 }).data = visitor.data;
+      const extra = (stored.extra ??= { data: undefined, linkedTo: undefined, forced: undefined, simulated: undefined, consent: 'unknown', visitActivity: 0 });
+      if (visitor.data) extra.data = visitor.data;
+      extra.consent = visitor.consent;
       stored.lastActivity = Date.now();
       persistence.save(code, stored);
-      early.push({ code, items: visitor.items, scheduled: true, consent: true });
+      // Sent in full only with consent, or where none is required, as the full client's flush decides (consentOf).
+      early.push({ code, items: visitor.items, scheduled: true, consent: this.#config?.consent.required !== true || visitor.consent === 'given' });
       visitor.assignments = [];
       visitor.items = [];
     }
@@ -577,7 +612,7 @@ export class FirstStage {
     let visitor = this.#visitors.get(visitorCode);
     if (!visitor) {
       const extra = this.#persistence?.load(visitorCode)?.extra;
-      visitor = { data: extra?.data, plain: !extra?.linkedTo && !extra?.forced?.size, assignments: [], items: [] };
+      visitor = { data: extra?.data, plain: !extra?.linkedTo && !extra?.forced?.size, assignments: [], items: [], consent: extra?.consent ?? 'unknown' };
       this.#visitors.set(visitorCode, visitor);
     }
     return visitor;

@@ -45,7 +45,7 @@ describe('the two stages in headless Chromium', () => {
         await held;
         await route.continue().catch(() => undefined); // the page may be gone
       });
-      await page.goto(pageUrl('?tag=staged&first'));
+      await page.goto(pageUrl('?tag=staged&first&convert&consent'));
       await ready(page);
       // Answered by the first stage alone: the full client's code is held back.
       expect(await page.evaluate(() => [window.__client!.getTrackingStatus().loaded, document.body.dataset.error ?? null])).toEqual([false, null]);
@@ -62,9 +62,13 @@ describe('the two stages in headless Chromium', () => {
       await page.waitForTimeout(500);
       const lines = linesOf('staged');
       expect(new Set(lines.map((line) => /&nonce=(\w+)/.exec(line)?.[1])).size).toBe(lines.length);
-      // Per visitor: the exposure (stored unsent in its record) and the custom data (the early-tracking list).
+      // Per visitor: the exposure (stored unsent in its record), the custom data and the conversion (the early-tracking list).
       const kinds = lines.map((line) => line.split('&')[0]).sort();
-      expect(kinds.filter((k) => k !== 'eventType=staticData')).toEqual([...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment')]);
+      expect(kinds.filter((k) => k !== 'eventType=staticData')).toEqual([...Array(5).fill('eventType=conversion'), ...Array(5).fill('eventType=customData'), ...Array(5).fill('eventType=experiment')]);
+      expect(lines.filter((line) => line.startsWith('eventType=conversion')).map((line) => /&goalId=(\d+)/.exec(line)?.[1])).toEqual(Array(5).fill('11'));
+      // The consent given before the takeover is in each visitor's stored record, with the conversion for targeting.
+      const records = await page.evaluate(() => [0, 1, 2, 3, 4].map((i) => JSON.parse(localStorage.getItem(`kameleoonTs.visitor.staged-${i}`) ?? 'null') as { c?: string; d?: { cv: unknown[] } } | null));
+      expect(records.map((r) => [r?.c, r?.d?.cv.length])).toEqual(Array(5).fill(['given', 1]));
     });
   });
 

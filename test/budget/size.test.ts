@@ -4,8 +4,13 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (17.6 KB and 19.8 KB min+gzip up front,
- * 44.4 KB and 46.6 KB with the lazy chunks, when last set. The first stage's own condition table
+ * The budgets are ratchets at the sizes reached so far (18.0 KB and 20.2 KB min+gzip up front,
+ * 44.8 KB and 47.0 KB with the lazy chunks, when last set. 0.4 KB of it so that a page left
+ * before the full client took over loses nothing it was given: the first stage takes
+ * trackConversion and setLegalConsent itself (they were queued for the full client and lost with
+ * the page), stores custom data given by name with its index, and marks a visitor without consent
+ * where consent is required as one whose data may not be sent in full (it was marked as
+ * consenting). Before that, 17.6 / 19.8 and 44.4 / 46.6 KB: the first stage's own condition table
  * (five types) and a model built without checks (the full client checks) took the up-front sizes
  * from 20.3 / 22.5 KB, and raised the wholes by 0.3 KB from 44.1 / 46.3: the checks and the
  * model are now two walks of the document, and the condition table is split in two. The
@@ -42,8 +47,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 17.6 * KB, totalGzipped: 44.4 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 19.8 * KB, totalGzipped: 46.6 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.0 * KB, totalGzipped: 44.8 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.2 * KB, totalGzipped: 47.0 * KB },
 };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A page that tracks: `?tag=T` evaluates flag `switch` (tracked) and adds a custom data item for
  * five visitors T-0..T-4 and flushes them (`&instant` sends at once; otherwise the next tick, one
- * second away, would); without `tag` it only starts the SDK. `&first`: the page goes on once a
+ * second away, would); without `tag` it only starts the SDK. `&convert` also tracks a conversion
+ * of goal 11 for each, `&consent` gives each its legal consent. `&first`: the page goes on once a
  * configuration is in force, without awaiting initialize() (the browser build's first stage). The CDN and the tracking endpoint
  * are the test server's /cdn and /track.
  */
@@ -38,6 +39,8 @@ try {
       const visitorCode = `${tag}-${i}`;
       client.getVariation({ visitorCode, featureKey: 'switch', track: true });
       client.addData(visitorCode, new CustomData(0, `${tag} ${i}`));
+      if (params.has('convert')) client.trackConversion({ visitorCode, goalId: 11, revenue: i });
+      if (params.has('consent')) client.setLegalConsent(visitorCode, true);
       client.flush({ visitorCode, instant: params.has('instant') });
     }
   }
