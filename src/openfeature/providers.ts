@@ -127,12 +127,12 @@ export class KameleoonWebProvider {
    */
   async initialize(context?: EvaluationContext): Promise<void> {
     await this.#core.initialize();
-    if (context) this.#core.addContext(this.#visitor(context) ?? '', context, console);
+    if (context) this.#core.addContext(this.#visitor(context) ?? '', context, this.#core.logger);
   }
 
   /** Called by the SDK when the static context changes: adds the new context to its visitor. */
   onContextChange(_oldContext: EvaluationContext, newContext: EvaluationContext): void {
-    if (this.#core.client.isInitialized()) this.#core.addContext(this.#visitor(newContext) ?? '', newContext, console);
+    if (this.#core.client.isInitialized()) this.#core.addContext(this.#visitor(newContext) ?? '', newContext, this.#core.logger);
   }
 
   /** Called by the SDK: stops the events; closes the client when the provider built it. */

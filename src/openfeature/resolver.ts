@@ -19,10 +19,11 @@ export interface KameleoonProviderOptions extends Partial<SDKParameters> {
   client?: KameleoonClientBase;
   /**
    * The variable whose value string, number and object evaluations resolve to, and boolean ones
-   * when given (else a boolean is whether the flag is active). The context attribute
-   * `variableKey` overrides it per evaluation. Without either: the variation's first variable.
+   * when given (else a boolean is whether the flag is active): one key for every flag, or keys by
+   * flag key. The context attribute `variableKey` (same forms) overrides it. Without either: the
+   * variation's first variable.
    */
-  variableKey?: string;
+  variableKey?: string | Record<string, string>;
   /** Whether evaluations track the exposure, as `getVariation` does (each variation once per visitor). Default true. */
   track?: boolean;
   /**
@@ -49,6 +50,17 @@ const ERROR_CODES: Record<string, `${ErrorCode}`> = {
   VisitorCodeMaxLength: 'INVALID_CONTEXT',
   Initialization: 'PROVIDER_NOT_READY',
 };
+
+/**
+ * The variable named for `flagKey` by a `variableKey` option or attribute (a key, or keys by flag
+ * key); undefined when none is; null when the value is not of either form.
+ */
+function variableKeyOf(value: unknown, flagKey: string | undefined): string | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string' || v === '')) return null;
+  return flagKey === undefined ? undefined : ((value as Record<string, string>)[flagKey] ?? undefined);
+}
 
 /** OpenFeature's reason for a Kameleoon reason (see README, "Reasons"). */
 function reasonOf(reason: Exclude<VariationDetails['reason'], { kind: 'ERROR' }>): ResolutionReason {
@@ -101,7 +113,7 @@ export class ProviderCore {
     const { client, variableKey, track, goals, visitorCode, logger } = options;
     this.#logger = logger ?? console;
     if (logger !== undefined && (typeof logger !== 'object' || typeof logger.warn !== 'function')) throw new InvalidArgument(msg`${providerName}: logger must be an OpenFeature Logger (error, warn, info, debug).`);
-    if (variableKey !== undefined && (typeof variableKey !== 'string' || variableKey === '')) throw new InvalidArgument(msg`${providerName}: variableKey must be a non-empty string.`);
+    if (variableKey !== undefined && variableKeyOf(variableKey, undefined) === null) throw new InvalidArgument(msg`${providerName}: variableKey must be a non-empty string, or non-empty strings by flag key.`);
     if (track !== undefined && typeof track !== 'boolean') throw new InvalidArgument(msg`${providerName}: track must be a boolean.`);
     if (visitorCode !== undefined && typeof visitorCode !== 'string') throw new InvalidArgument(msg`${providerName}: visitorCode must be a string.`);
     if (goals !== undefined && (goals === null || typeof goals !== 'object' || Object.values(goals).some((id) => !Number.isInteger(id)))) throw new InvalidArgument(msg`${providerName}: goals must map event names to goal ids (integers).`);
@@ -124,8 +136,9 @@ export class ProviderCore {
     }
   }
 
-  get variableKey(): string | undefined {
-    return this.#options.variableKey;
+  /** Where the provider reports problems of its own (the `logger` option, else the console). */
+  get logger(): Logger {
+    return this.#logger;
   }
 
   get fixedVisitorCode(): string | undefined {
@@ -222,8 +235,9 @@ export class ProviderCore {
   resolve<T extends JsonValue>(type: FlagValueType, flagKey: string, defaultValue: T, context: EvaluationContext, visitorCode: string | undefined, logger: Logger): ResolutionDetails<T> {
     if (!visitorCode) return errorDetails(defaultValue, 'TARGETING_KEY_MISSING', msg`The evaluation context has no targetingKey (the Kameleoon visitor code).`);
     if (!this.client.isInitialized()) return errorDetails(defaultValue, 'PROVIDER_NOT_READY', msg`The Kameleoon client has no configuration yet.`);
-    const variableKey = context.variableKey ?? this.#options.variableKey;
-    if (variableKey !== undefined && (typeof variableKey !== 'string' || variableKey === '')) return errorDetails(defaultValue, 'INVALID_CONTEXT', msg`The context attribute variableKey must be a non-empty string.`);
+    const fromContext = variableKeyOf(context.variableKey, flagKey);
+    if (fromContext === null) return errorDetails(defaultValue, 'INVALID_CONTEXT', msg`The context attribute variableKey must be a non-empty string, or non-empty strings by flag key.`);
+    const variableKey = fromContext ?? variableKeyOf(this.#options.variableKey, flagKey) ?? undefined;
     try {
       this.addContext(visitorCode, context, logger);
     } catch (error) {

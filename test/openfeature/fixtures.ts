@@ -3,14 +3,21 @@
  * whose `on` variation holds false, 0, '' and a JSON variable) and clients pointed at a local
  * configuration, tracking and event-stream server on 127.0.0.1.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KameleoonClient, type SDKParameters } from '../../src/node.ts';
-import { basicConfig } from '../client/helpers.ts';
 import { KameleoonTestServer } from '../delivery/server.ts';
 
 export const SITE_CODE = 'of-site';
 
-/** `basicConfig()` with real-time updates and the `ff_values` flag (`label` of `on` as given). */
-export function openFeatureConfig(label = ''): Record<string, any> {
+/** The synthetic "basic" configuration (read by path: jsdom's URL is not Node's). */
+function basicConfig(): Record<string, any> {
+  return JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../conformance/fixtures/synthetic-configs/basic.json'), 'utf8'));
+}
+
+/** `basicConfig()` with real-time updates and the `ff_values` flag (`label` of `on` as given; `on` for everyone unless `active` is false: no rule). */
+export function openFeatureConfig(label = '', active = true): Record<string, any> {
   const config = basicConfig();
   config.configuration = { ...config.configuration, realTimeUpdate: true };
   config.featureFlags.push({
@@ -30,7 +37,7 @@ export function openFeatureConfig(label = ''): Record<string, any> {
         ],
       },
     ],
-    rules: [{ id: 9001, order: 1, type: 'TARGETED_DELIVERY', exposition: 1, experimentId: 9101, respoolTime: null, segmentId: null, variationByExposition: [{ variationKey: 'on', variationId: 9201, exposition: 1 }] }],
+    rules: active ? [{ id: 9001, order: 1, type: 'TARGETED_DELIVERY', exposition: 1, experimentId: 9101, respoolTime: null, segmentId: null, variationByExposition: [{ variationKey: 'on', variationId: 9201, exposition: 1 }] }] : [],
   });
   return config;
 }

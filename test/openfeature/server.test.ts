@@ -153,10 +153,10 @@ describe('the evaluation context', () => {
   it('the other attributes become the SDK data types; unknown ones warn once', async () => {
     const added: unknown[][] = [];
     const addData = client.addData.bind(client);
-    vi.spyOn(client, 'addData').mockImplementation((visitorCode: string, ...data: never[]) => {
+    vi.spyOn(client, 'addData').mockImplementation(((visitorCode: string, ...data: never[]) => {
       added.push(data);
       addData(visitorCode, ...data);
-    });
+    }) as never);
     const warn = vi.fn();
     OpenFeature.setLogger({ warn, error() {}, info() {}, debug() {} });
     const context = {
