@@ -35,6 +35,13 @@ export interface KameleoonAdapterOptions extends Partial<SDKParameters> {
 export interface KameleoonFlagOptions {
   /** Whether the decision tracks the exposure. Default: the adapter's `track` (true). */
   track?: boolean;
+  /**
+   * The feature flag to evaluate. Default: the flag's key. The Flags SDK keys its per-request
+   * cache and the toolbar's overrides by flag key, so two flags of one feature (its variation and
+   * a variable, say) need keys of their own: `flag({ key: 'checkout-color', adapter:
+   * kameleoon.variable('color', { featureKey: 'new_checkout' }) })`.
+   */
+  featureKey?: string;
 }
 
 /** The adapter: one method per kind of value, and what they share. */
@@ -109,16 +116,18 @@ export function createKameleoonAdapter(options: KameleoonAdapterOptions): Kamele
   };
 
   function adapter<T>(what: string, flagOptions: KameleoonFlagOptions | undefined, value: (visitorCode: string, featureKey: string, track: boolean) => T | undefined): Adapter<T, KameleoonEntities> {
-    if (flagOptions !== undefined && (flagOptions === null || typeof flagOptions !== 'object')) throw new InvalidArgument(msg`${what} takes { track? }.`);
+    if (flagOptions !== undefined && (flagOptions === null || typeof flagOptions !== 'object')) throw new InvalidArgument(msg`${what} takes { track?, featureKey? }.`);
     checkTrack(flagOptions?.track, what);
+    const featureKey = flagOptions?.featureKey;
+    if (featureKey !== undefined && (typeof featureKey !== 'string' || featureKey === '')) throw new InvalidArgument(msg`${what}: featureKey must be a non-empty string.`);
     const track = flagOptions?.track ?? options.track ?? true;
-    const adapterId = adapterIdOf(`${what} track=${track}`);
+    const adapterId = adapterIdOf(`${what} track=${track} featureKey=${featureKey ?? ''}`);
     const decideOne = (key: string, entities: KameleoonEntities | undefined): T | undefined => {
       const visitorCode = entities?.visitorCode;
       if (!visitorCode) {
         throw new InvalidArgument(msg`Flag "${key}": the request has no visitor code (the kameleoonVisitorCode cookie). Set it in middleware with ensureVisitorCodeCookie, or give the flag an identify that returns { visitorCode }.`);
       }
-      return value(visitorCode, key, track);
+      return value(visitorCode, featureKey ?? key, track);
     };
     return {
       adapterId,

@@ -4,6 +4,7 @@
  * SDK and the web SDK, whichever the application installed). A handler that throws or rejects is
  * reported to the logger and never stops the others.
  */
+import { msg } from '../logging/msg.ts';
 import type { AnyProviderEvent, EventContext, EventHandler, Logger, ProviderEventEmitter } from '@openfeature/core';
 
 /** An OpenFeature provider event emitter (the SDK adds its handlers; the provider emits). */
@@ -23,9 +24,9 @@ export class KameleoonEventEmitter implements ProviderEventEmitter<AnyProviderEv
     for (const handler of [...(this.#handlers.get(eventType) ?? [])]) {
       try {
         const result = handler(context as never);
-        if (result instanceof Promise) result.catch((error: unknown) => this.#logger?.error('Error running event handler:', error));
+        if (result instanceof Promise) result.catch((error: unknown) => this.#logger?.error(msg`Kameleoon provider: an event handler failed:`, error));
       } catch (error) {
-        this.#logger?.error('Error running event handler:', error);
+        this.#logger?.error(msg`Kameleoon provider: an event handler failed:`, error);
       }
     }
   }

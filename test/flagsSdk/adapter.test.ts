@@ -55,6 +55,16 @@ describe('decide', () => {
     expect([await enabled(visitor('v')), await count(visitor('v')), await label(visitor('v'))]).toEqual([false, 0, '']);
   });
 
+  it('featureKey: two flags of one feature, each with its own key (the Flags SDK caches a request\'s values by flag key)', async () => {
+    const kameleoon = createKameleoonAdapter({ client, track: false });
+    const variation = flag<string>({ key: 'ff_values', adapter: kameleoon.variation() });
+    const count = flag<number>({ key: 'values-count', adapter: kameleoon.variable<number>('count', { featureKey: 'ff_values' }), defaultValue: 5 });
+    const values = await evaluate([variation, count], visitor('two-flags'));
+    expect(values).toEqual(['on', 0]);
+    expect(await count(visitor('two-flags'))).toBe(0);
+    expect(() => kameleoon.variation({ featureKey: '' })).toThrow(expect.objectContaining({ name: 'InvalidArgument' }));
+  });
+
   it('without the cookie: the flag default, with the reason logged by the Flags SDK; without a default, a rejection', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const kameleoon = createKameleoonAdapter({ client });

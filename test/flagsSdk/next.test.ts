@@ -33,6 +33,7 @@ let oracle: KameleoonClient;
 let packed: Packed | undefined;
 let project: string;
 let next: AppServer | undefined;
+let buildStderr: string[] = [];
 let browser: Browser | undefined;
 let browserLaunch: Promise<Browser> | undefined;
 
@@ -55,7 +56,7 @@ beforeAll(async () => {
   await unpack(packed, join(project, 'node_modules/kameleoon-ts'));
   linkDependencies(join(project, 'node_modules'));
   const env = appEnv({ KAMELEOON_TEST_SERVER: server.url, FLAGS_SECRET: SECRET });
-  await timed('next build', nextBuild(project, env));
+  buildStderr = await timed('next build', nextBuild(project, env));
   next = await timed('next start', nextStart(project, env));
   browser = await browserLaunch;
 }, 280_000);
@@ -152,5 +153,11 @@ describe('a Next.js App Router app with flags/next and the Kameleoon adapter, in
     expect(Object.keys(data.definitions)).toEqual(expect.arrayContaining([...oracle.getDataFile().featureFlags.keys()]));
     expect(data.definitions.ff_values.options?.map((o) => o.value)).toEqual(['off', 'on']);
     expect(data.definitions.ff_50_50.description).toBeDefined();
+  });
+
+  it('after all of the above, neither the build nor the server logs an error or a warning (an edge-runtime warning about the package, say)', () => {
+    // Webpack's note about its own build cache (a module's source over 128 KiB) is no problem of the app's.
+    expect(buildStderr.filter((line) => !line.startsWith('<w> [webpack.cache.PackFileCacheStrategy] Serializing big strings'))).toEqual([]);
+    expect(next!.stderr).toEqual([]);
   });
 });

@@ -6,5 +6,5 @@ const SERVER = process.env.KAMELEOON_TEST_SERVER;
 
 export const kameleoon = createKameleoonAdapter({
   siteCode: 'of-site',
-  configuration: { endpoints: { configuration: SERVER, tracking: SERVER }, requestTimeout: 5_000 },
+  configuration: { endpoints: { configuration: SERVER, tracking: SERVER, realTime: SERVER }, requestTimeout: 5_000 },
 });
