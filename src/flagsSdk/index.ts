@@ -38,8 +38,7 @@ export interface KameleoonFlagOptions {
   /**
    * The feature flag to evaluate. Default: the flag's key. The Flags SDK keys its per-request
    * cache and the toolbar's overrides by flag key, so two flags of one feature (its variation and
-   * a variable, say) need keys of their own: `flag({ key: 'checkout-color', adapter:
-   * kameleoon.variable('color', { featureKey: 'new_checkout' }) })`.
+   * a variable, say) need keys of their own, this option naming the feature (see the README).
    */
   featureKey?: string;
 }

@@ -123,16 +123,25 @@ export class KameleoonWebProvider {
 
   /**
    * Called by the SDK: initializes the client, then adds the static context to the visitor.
-   * @returns a promise that rejects with the client's `ConfigurationError` when no configuration could be obtained, or InvalidArgument when the context's attributes do not fit their data types
+   * @returns a promise that rejects with the client's `ConfigurationError` when no configuration could be obtained
    */
   async initialize(context?: EvaluationContext): Promise<void> {
     await this.#core.initialize();
-    if (context) this.#core.addContext(this.#visitor(context) ?? '', context, this.#core.logger);
+    if (context) this.#addContext(context);
   }
 
   /** Called by the SDK when the static context changes: adds the new context to its visitor. */
   onContextChange(_oldContext: EvaluationContext, newContext: EvaluationContext): void {
-    if (this.#core.client.isInitialized()) this.#core.addContext(this.#visitor(newContext) ?? '', newContext, this.#core.logger);
+    if (this.#core.client.isInitialized()) this.#addContext(newContext);
+  }
+
+  /** A context whose attributes do not fit their data types is reported here, and by each evaluation (INVALID_CONTEXT). */
+  #addContext(context: EvaluationContext): void {
+    try {
+      this.#core.addContext(this.#visitor(context) ?? '', context, this.#core.logger);
+    } catch (error) {
+      this.#core.logger.warn(error instanceof Error ? error.message : String(error));
+    }
   }
 
   /** Called by the SDK: stops the events; closes the client when the provider built it. */

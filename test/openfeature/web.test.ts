@@ -69,6 +69,18 @@ describe('the web provider', () => {
     expect(server.trackingLines.filter((l) => l.includes('visitorCode=fixed-visitor') && l.includes('eventType=experiment'))).toEqual([expect.stringMatching(/id=9101&variationId=9201/)]);
   });
 
+  it('a static context that does not fit: a warning at once, INVALID_CONTEXT from each evaluation, the provider still READY', async () => {
+    const warn = vi.fn();
+    await OpenFeature.setContext({ targetingKey: 'bad-context', device: 'toaster' });
+    await OpenFeature.setProviderAndWait(new KameleoonWebProvider({ client, logger: { warn, error() {}, info() {}, debug() {} } }));
+    const of = OpenFeature.getClient();
+    expect(of.providerStatus).toBe(ProviderStatus.READY);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/device/i));
+    expect(of.getBooleanDetails('ff_values', false)).toMatchObject({ reason: 'ERROR', errorCode: 'INVALID_CONTEXT' });
+    await OpenFeature.setContext({ targetingKey: 'bad-context', device: 'phone' });
+    expect(of.getBooleanDetails('ff_values', false)).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+  });
+
   it('is refused by the server SDK and the server provider by the web SDK (runsOn)', async () => {
     const { KameleoonServerProvider } = await import('../../src/openfeature/index.ts');
     expect(() => OpenFeature.setProvider(new KameleoonServerProvider({ client }) as never)).toThrow(/server/);
