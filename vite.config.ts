@@ -147,6 +147,12 @@ const OTHER_ENTRIES = {
   'react-sdk-full': 'react/sdk/full.tsx',
   devserver: 'src/devserver/index.ts',
   cli: 'src/cli.ts',
+  // Adapters to other flag APIs: they import the client from the package's main entry (external
+  // below, so the application's runtime or bundler resolves its build), and only the types of
+  // OpenFeature and of the Flags SDK. The web provider is browser-safe that way; it stays out of
+  // the browser-mode pass (message codes) as it holds a few messages only.
+  openfeature: 'src/openfeature/index.ts',
+  'flags-sdk': 'src/flagsSdk/index.ts',
 };
 
 /**
@@ -169,7 +175,7 @@ export default defineConfig(({ mode }) => ({
       fileName: (format, name) => `${name}.${format === 'es' ? 'js' : 'cjs'}`,
     },
     rollupOptions: {
-      external: [/^node:/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
+      external: [/^node:/, /^kameleoon-ts$/, /^@openfeature\//, /^flags($|\/)/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
       // Next.js needs the React entries marked as client modules (the directive must come first).
       output: { banner: (chunk) => (REACT_ENTRIES.has(chunk.name) ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },
@@ -186,6 +192,8 @@ export default defineConfig(({ mode }) => ({
       { find: /^kameleoon-ts\/full$/, replacement: fileURLToPath(new URL('./src/full/node.ts', import.meta.url)) },
       { find: /^kameleoon-ts\/react\/full$/, replacement: fileURLToPath(new URL('./react/full.tsx', import.meta.url)) },
       { find: /^kameleoon-ts\/react-sdk\/full$/, replacement: fileURLToPath(new URL('./react/sdk/full.tsx', import.meta.url)) },
+      { find: /^kameleoon-ts\/openfeature$/, replacement: fileURLToPath(new URL('./src/openfeature/index.ts', import.meta.url)) },
+      { find: /^kameleoon-ts\/flags-sdk$/, replacement: fileURLToPath(new URL('./src/flagsSdk/index.ts', import.meta.url)) },
     ],
     hookTimeout: 60_000,
   },

@@ -5,7 +5,7 @@
 import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel, type ExtractorMessage } from '@microsoft/api-extractor';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HERE } from './harness.ts';
+import { HERE, linkDependencies, unpack, type Packed } from './harness.ts';
 
 /** Each public entry and its ES-module declarations in the package. */
 export const API_ENTRIES = {
@@ -15,6 +15,8 @@ export const API_ENTRIES = {
   react: 'dist/types/react/index.d.ts',
   'react-sdk': 'dist/types/react/sdk/index.d.ts',
   devserver: 'dist/types/src/devserver/index.d.ts',
+  openfeature: 'dist/types/src/openfeature/index.d.ts',
+  'flags-sdk': 'dist/types/src/flagsSdk/index.d.ts',
 } as const;
 export type ApiEntry = keyof typeof API_ENTRIES;
 
@@ -66,11 +68,27 @@ function configOf(packageFolder: string, entry: ApiEntry, tempFolder: string): E
         strict: true,
         skipLibCheck: true,
         jsx: 'react-jsx',
+        // The adapters' declarations import the package's main entry by name. Resolved as the
+        // package's own files (TypeScript's self-name resolution), its types would be reported as
+        // the adapters' API; resolved as users resolve it, from node_modules (a copy there, see
+        // prepareApiFolder), they are an external package's, reported with the main entries.
+        paths: { 'kameleoon-ts': [join(packageFolder, 'node_modules/kameleoon-ts/dist/types/src/node.d.ts')] },
       },
       files: Object.values(API_ENTRIES).map((file) => join(packageFolder, file)),
     },
   };
   return ExtractorConfig.prepare({ configObject, configObjectFullPath: configPath, packageJsonFullPath: join(packageFolder, 'package.json') });
+}
+
+/**
+ * The package unpacked in `folder` for {@link apiReports}: outside any node_modules folder, its
+ * dependencies linked into its own node_modules, and a copy of itself there as
+ * `node_modules/kameleoon-ts` (what the adapters' imports of the main entry resolve to).
+ */
+export async function prepareApiFolder(packed: Packed, folder: string): Promise<void> {
+  await unpack(packed, folder);
+  linkDependencies(join(folder, 'node_modules'));
+  await unpack(packed, join(folder, 'node_modules/kameleoon-ts'));
 }
 
 /**

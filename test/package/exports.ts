@@ -13,6 +13,9 @@ export const ENTRIES = [
   'kameleoon-ts/react',
   'kameleoon-ts/react-sdk',
   'kameleoon-ts/devserver',
+  // Adapters to other flag APIs (no client of their own: they take one).
+  'kameleoon-ts/openfeature',
+  'kameleoon-ts/flags-sdk',
   // The /full entries (INFO and DEBUG logging): the standard entries' declarations, their own code.
   'kameleoon-ts/full',
   'kameleoon-ts/browser/full',

@@ -29,6 +29,12 @@ export const LINKED = [
   '@types/react-dom',
   '@types/node',
   'next',
+  // The types the adapters' declarations import (and what README examples of them use).
+  '@openfeature/core',
+  '@openfeature/server-sdk',
+  '@openfeature/web-sdk',
+  '@openfeature/react-sdk',
+  'flags',
 ];
 
 export interface RunResult {

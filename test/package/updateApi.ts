@@ -4,14 +4,13 @@
  * diff (`git diff test/package/api`) as the change of the public API it is, then commit it.
  */
 import { join } from 'node:path';
-import { apiReports } from './apiReport.ts';
-import { buildAndPack, linkDependencies, unpack } from './harness.ts';
+import { apiReports, prepareApiFolder } from './apiReport.ts';
+import { buildAndPack } from './harness.ts';
 
 const packed = await buildAndPack();
 try {
   const folder = join(packed.root, 'api-report/kameleoon-ts');
-  await unpack(packed, folder);
-  linkDependencies(join(folder, 'node_modules'));
+  await prepareApiFolder(packed, folder);
   let failed = false;
   for (const result of apiReports(folder, join(packed.root, 'api-report/temp'), true)) {
     // In local mode API Extractor reports a new or changed report as a warning; both are expected here.
