@@ -4,6 +4,7 @@ import type { ConfigurationJson } from '../config/types.ts';
 import { decodeLine, visitsOf, type RecordedEvent } from './events.ts';
 import { loadConfigurationText } from './friendlyConfig.ts';
 import { indexPage } from './page.ts';
+import { LiveCounts, loadError, type LoadErrorView } from './liveView.ts';
 import { listenLocally } from './listen.ts';
 import { every } from '../platform/timers.ts';
 import { UPDATE_EVENT } from '../config/streamLink.ts';
@@ -90,6 +91,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const nonces = new Set<string>();
   const streams = new Set<ServerResponse>();
   const watchers = new Set<ServerResponse>();
+  const counts = new LiveCounts();
+  /** The last reload's error, until a good file loads. */
+  let lastError: LoadErrorView | undefined;
+  const state = () => counts.state(config, lastError);
 
   const broadcast = (targets: Set<ServerResponse>, event: string, data: unknown) => {
     for (const res of targets) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -100,8 +105,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       config = loadConfigurationFile(options.config);
     } catch (err) {
       log(`config not reloaded, the previous one stays: ${(err as Error).message}`);
+      lastError = loadError((err as Error).message, Date.now());
+      broadcast(watchers, 'state', state());
       return false;
     }
+    lastError = undefined;
     lastModified = new Date(Math.max(Date.now(), Date.parse(lastModified) + 1000)).toUTCString();
     const ts = Date.now();
     for (const res of streams) {
@@ -109,6 +117,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       res.write(`event: ${UPDATE_EVENT}\ndata: ${JSON.stringify({ siteCode, ts })}\n\n`);
     }
     broadcast(watchers, 'config', config);
+    broadcast(watchers, 'state', state());
     log(`config reloaded from ${options.config}: ${config.featureFlags.length} flag(s), ${streams.size} stream(s) told`);
     return true;
   };
@@ -126,7 +135,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     events.push(...fresh);
     if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
     if (options.eventsFile) appendFileSync(options.eventsFile, fresh.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    broadcast(watchers, 'events', fresh);
+    counts.add(fresh);
+    broadcast(watchers, 'events', fresh.map((e) => counts.name(e, config)));
+    broadcast(watchers, 'state', state());
   };
 
   const remoteData = (): Record<string, unknown> => {
@@ -177,9 +188,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       }
       if (url.pathname === '/api/events') return json(res, 200, events);
       if (url.pathname === '/api/config') return json(res, 200, config);
+      if (url.pathname === '/api/state') return json(res, 200, state());
       if (url.pathname === '/') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        return void res.end(indexPage(config, events));
+        return void res.end(indexPage(state(), events.slice(-200).map((e) => counts.name(e, config))));
       }
       json(res, 404, { error: `no such endpoint: ${url.pathname}` });
     })().catch((err: unknown) => {

@@ -382,7 +382,7 @@ describe('convertFriendlyConfig: errors', () => {
   });
 
   it('leaves the file out of the message when it is not given', () => {
-    expect(() => convertFriendlyConfig(rules('      - deliver: maybe').join('\n'))).toThrow(/^Feature flag configuration, line 4, at flags\.a\.rules\[0\]\.deliver: /);
+    expect(() => convertFriendlyConfig(rules('      - deliver: maybe').join('\n'))).toThrow(/^Feature flag configuration, line 4, column 18, at flags\.a\.rules\[0\]\.deliver: /);
   });
 });
 
