@@ -234,6 +234,8 @@ function summary(e: RecordedEvent, config: ConfigurationJson): string {
       return `page: ${p.href ?? ''}${p.title ? ` (${p.title})` : ''}`;
     case 'staticData':
       return `visitor details: ${[p.browser, p.os, p.deviceType].filter(Boolean).join(', ') || 'summary'}`;
+    case 'activity':
+      return 'activity (the visitor moved, scrolled or typed)';
     default:
       return e.eventType;
   }

@@ -54,7 +54,7 @@ function renderState(s) {
           + '<span><code>' + esc(v.variationKey) + '</code>' + (v.name !== v.variationKey ? ' ' + esc(v.name) : '') + '</span>'
           + '<span class="track" title="configured ' + v.percent + ' %"><span class="fill" style="width:' + share + '%"></span><span class="target" style="left:' + v.percent + '%"></span></span>'
           + '<span><b class="visitors">' + v.visitors + '</b> visitor(s) (' + pct(share) + ', configured ' + v.percent + ' %) · ' + v.exposures + ' exposure(s)</span></div>'
-          + (conv ? '<div class="conv">' + conv + '</div>' : '');
+          + (conv && v.visitors ? '<div class="conv">' + conv + '</div>' : '');
       }).join('');
       return '<div class="rule" data-rule="' + r.position + '"><div class="text">Rule ' + r.position + ' (' + r.type + '): <span class="words">' + esc(r.text) + '</span></div>' + bars + '</div>';
     }).join('');

@@ -15,7 +15,7 @@
  * code (loaded once the configuration is in force) arrived after the click; under load it arrived
  * first, and the check by content counted the summary twice (issue 16).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -30,9 +30,10 @@ let dev: DevServer;
 let spa: SpaServer;
 let browser: Browser;
 let configPath: string;
+let dir: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-e2e-'));
+  dir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-e2e-'));
   configPath = join(dir, 'flags.yaml');
   copyFileSync(new URL('../../demo/flags.yaml', import.meta.url), configPath);
   [dev, spa, browser] = await Promise.all([startDevServer({ config: configPath, port: 0, watchIntervalMs: 100 }), startSpa(0), launchBrowser()]);
@@ -40,6 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([browser?.close(), spa?.close(), dev?.close()]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 
@@ -155,7 +157,8 @@ describe('demo React SPA, end to end', () => {
       // The dev server's page lists the flags and the events received.
       await page.goto(dev.url);
       expect(await page.textContent('#flags')).toContain('new_checkout');
-      expect(Number((await page.textContent('#count'))?.replace(/\D/g, ''))).toBe(dev.events().length);
+      await page.waitForFunction(() => document.body.dataset.live === 'true');
+      expect(Number(await page.textContent('#eventCount'))).toBe(dev.events().length);
       await page.screenshot({ path: 'test-artifacts/dev-server.png', fullPage: true });
     });
   });
