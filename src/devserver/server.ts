@@ -37,7 +37,8 @@ export interface DevServer {
   configuration(): ConfigurationJson;
   /**
    * Re-reads the config file now (it is also watched) and tells connected streams.
-   * @returns false when the file is invalid: the previous configuration stays (the reason goes to `log`)
+   * @returns false when the file is invalid: the previous configuration stays (the reason goes to
+   * `log`, and to a banner on the page at `/` until a good file loads)
    */
   reload(): boolean;
   /** Stops watching the file, ends the open streams and stops listening. */
@@ -77,7 +78,9 @@ function readBody(req: IncomingMessage): Promise<string> {
  * (`/v3/<siteCode>`, with Last-Modified/304), the real-time stream (`/sse`: an update event when
  * the config file changes), tracking (`/visit/events`, recorded, each nonce once), remote data
  * (`/map/map`), remote visitor data rebuilt from what was tracked (`/visit/visitor`), an OAuth
- * token endpoint, and a page at `/` listing the flags and the events as they arrive.
+ * token endpoint, and a live view at `/`: each flag's rules in words, the exposures per variation
+ * against the configured split, conversions per goal and variation, the events named, and the last
+ * reload's error (its data also at `/api/state`), pushed to the open page as they change.
  * @throws `ConfigurationError` (exported by `kameleoon-ts`) when the configuration file is
  * invalid at start
  * @throws the `listen` error when the port is taken (`EADDRINUSE`), and the file system's when
