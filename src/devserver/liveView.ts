@@ -10,9 +10,11 @@ import type { RecordedEvent } from './events.ts';
 
 /** One variation of a rule's split, with what was seen of it. */
 export interface SplitView {
+  /** The variation's key. */
   variationKey: string;
   /** The variation's name (its key when it has none). */
   name: string;
+  /** The variation's id in this rule (what exposures carry). */
   variationId: number | null;
   /** The configured share of the rule's traffic, in percent. */
   percent: number;
@@ -28,7 +30,9 @@ export interface SplitView {
 export interface RuleView {
   /** 1, 2, ... in evaluation order. */
   position: number;
+  /** A targeted delivery or an experiment. */
   type: 'delivery' | 'experiment';
+  /** The rule's experiment id (what exposures carry). */
   experimentId: number;
   /** The segment's name (its id when it has none); undefined: every visitor. */
   segment?: string;
@@ -36,15 +40,21 @@ export interface RuleView {
   traffic: number;
   /** E.g. `Visitors in segment "premium": all get on.` */
   text: string;
+  /** The variations of the rule's traffic, with their counts. */
   split: SplitView[];
 }
 
 /** One flag, in words. */
 export interface FlagView {
+  /** The flag's key. */
   key: string;
+  /** False when the flag is disabled: every visitor gets the default. */
   enabled: boolean;
+  /** The default variation's key. */
   defaultVariation: string;
+  /** The variations' keys and names (the key when unnamed). */
   variations: { key: string; name: string }[];
+  /** The rules, in evaluation order. */
   rules: RuleView[];
   /** What the visitors no rule took get, e.g. `Everyone else: off (the default).` */
   fallback: string;
@@ -52,21 +62,29 @@ export interface FlagView {
 
 /** A goal's conversions. */
 export interface GoalView {
+  /** The goal id, as tracked. */
   goalId: string;
+  /** Conversion events received. */
   conversions: number;
+  /** Distinct visitors who converted. */
   visitors: number;
+  /** The revenue of the conversions, summed. */
   revenue: number;
 }
 
 /** A recorded event with a summary in names, e.g. `exposure: new_checkout → on (rule 1)`. */
 export interface NamedEvent extends RecordedEvent {
+  /** The event in names. */
   summary: string;
 }
 
 /** Where the last reload failed, when it did. */
 export interface LoadErrorView {
+  /** The error's message. */
   message: string;
+  /** The line the message names, when it names one. */
   line?: number;
+  /** The column the message names, when it names one. */
   column?: number;
   /** Epoch ms of the failed reload. */
   time: number;
@@ -74,13 +92,17 @@ export interface LoadErrorView {
 
 /** Everything the page shows but the event list. */
 export interface LiveState {
+  /** The flags served now. */
   flags: FlagView[];
+  /** The goals converted, in order of their first conversion. */
   goals: GoalView[];
   /** Distinct visitor codes seen in tracking. */
   visitors: number;
   /** Events received in all. */
   events: number;
+  /** Whether the configuration requires the visitors' consent (`consent: required`). */
   consentRequired: boolean;
+  /** The last reload's error, until a good file loads. */
   error?: LoadErrorView;
 }
 
