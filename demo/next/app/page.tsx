@@ -44,6 +44,17 @@ export default async function Page(): Promise<ReactNode> {
       <Providers siteCode={siteCode()} endpoints={endpoints()} snapshot={snapshot}>
         <Flags featureKeys={Object.keys(snapshot.results)} />
       </Providers>
+      <section>
+        <h2>Engine tracking code</h2>
+        <p>
+          Hybrid mode: the variations decided here, written into the page for Kameleoon&rsquo;s front-end tag
+          (<code>getEngineTrackingCode</code>), so that its reports and integrations see them. This demo loads no tag:
+          a stand-in records the calls in <code>window.__engineCalls</code>.
+        </p>
+        <pre id="engine-code" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', background: '#f5f6f8', padding: '8px', fontSize: '12px' }}>
+          {engineCode || '(empty: no variation was decided for this visitor)'}
+        </pre>
+      </section>
       <script id="kameleoon-engine" dangerouslySetInnerHTML={{ __html: ENGINE_STUB + engineCode }} />
     </main>
   );
