@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import type { DevServer } from '../src/devserver/server.ts';
 import { sdkDecisions, shownFlags } from './probes.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { CHROMIUM_ARGS, chromiumPath, missingChromium } from './chromium.ts';
 
 interface Check {
   app: string;
@@ -98,11 +96,12 @@ async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, chec
 
 /** Runs every check; prints a summary; true when all passed. */
 export async function checkDemo(apps: { dev: DevServer; spaUrl: string; apiUrl: string; nextUrl: string | undefined; workerUrl: string; workerLog: readonly string[] }): Promise<boolean> {
-  if (!existsSync(CHROMIUM)) {
-    console.error(`--check needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium).`);
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    console.error(missingChromium(executablePath, '--check needs'));
     return false;
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const checks: Check[] = [];
   try {
     await checkSpa(browser, apps.dev, apps.spaUrl, checks);
