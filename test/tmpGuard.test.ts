@@ -21,6 +21,7 @@ describe('temporary folder guard', () => {
       expect(leftoversError(leftovers(dir))).toBeUndefined();
       mkdirSync(join(dir, 'kameleoon-ts-dev-abc'));
       writeFileSync(join(dir, 'kameleoon-ts-e2e-x'), '');
+      mkdirSync(join(dir, 'tsx-1000')); // tsx's compile cache: one per user, reused
       expect(leftovers(dir)).toEqual(['kameleoon-ts-dev-abc', 'kameleoon-ts-e2e-x']);
       expect(leftoversError(leftovers(dir))?.message).toBe('The tests left 2 item(s) in the temporary folder (each test removes what it creates there): kameleoon-ts-dev-abc, kameleoon-ts-e2e-x');
     } finally {

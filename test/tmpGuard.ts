@@ -12,9 +12,18 @@ import { join } from 'node:path';
 /** The variable by which tests find the run's folder (test/tmpGuard.test.ts checks it is os.tmpdir()). */
 export const RUN_TMPDIR_VARIABLE = 'KAMELEOON_TS_RUN_TMPDIR';
 
-/** What is left in `dir`, by name, sorted. */
+/**
+ * Caches that tools keep in the temporary folder under a fixed name, reused by every later run
+ * rather than piled up: tsx's compile cache (`tsx-<uid>`, from the processes started with
+ * `--import tsx`, as `npm run demo` is).
+ */
+const TOOL_CACHES = /^tsx-\d+$/;
+
+/** What is left in `dir`, by name, sorted; tools' caches aside. */
 export function leftovers(dir: string): string[] {
-  return readdirSync(dir).sort();
+  return readdirSync(dir)
+    .filter((name) => !TOOL_CACHES.test(name))
+    .sort();
 }
 
 /** The failure for what was left, or undefined when nothing was. */
