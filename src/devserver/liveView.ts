@@ -22,7 +22,7 @@ export interface SplitView {
   visitors: number;
   /** Exposure events received (a visitor may be tracked more than once). */
   exposures: number;
-  /** Per goal id: visitors exposed to this variation who then converted, and their share of `visitors` (0 to 1). */
+  /** Per goal id: visitors exposed to this variation who then converted, and their share of `visitors` (0 to 1). Goals are named in {@link LiveState.goals}. */
   conversions: Record<string, { visitors: number; rate: number }>;
 }
 
@@ -64,6 +64,8 @@ export interface FlagView {
 export interface GoalView {
   /** The goal id, as tracked. */
   goalId: string;
+  /** The goal's name (`goals:` of the YAML format), else `goal <id>`. */
+  name: string;
   /** Conversion events received. */
   conversions: number;
   /** Distinct visitors who converted. */
@@ -166,13 +168,13 @@ export class LiveCounts {
   }
 
   /** The page's state for `config`. */
-  state(config: ConfigurationJson, error?: LoadErrorView): LiveState {
+  state(config: ConfigurationJson, error?: LoadErrorView, goalNames: Record<string, string> = {}): LiveState {
     const segments = new Map((config.segments ?? []).map((s) => [String(s.id), s.name ?? `#${s.id}`]));
     const goalIds = [...this.#goals.keys()];
     const flags = config.featureFlags.map((flag) => this.#flag(flag, segments, goalIds));
     return {
       flags,
-      goals: [...this.#goals].map(([goalId, g]) => ({ goalId, conversions: g.events, visitors: g.visitors.size, revenue: g.revenue })),
+      goals: [...this.#goals].map(([goalId, g]) => ({ goalId, name: goalName(goalId, goalNames), conversions: g.events, visitors: g.visitors.size, revenue: g.revenue })),
       visitors: this.#visitors.size,
       events: this.#events,
       consentRequired: config.configuration?.consentType === 'REQUIRED',
@@ -205,9 +207,14 @@ export class LiveCounts {
   }
 
   /** Names an event after the configuration's flags, variations and goals. */
-  name(event: RecordedEvent, config: ConfigurationJson): NamedEvent {
-    return { ...event, summary: summary(event, config) };
+  name(event: RecordedEvent, config: ConfigurationJson, goalNames: Record<string, string> = {}): NamedEvent {
+    return { ...event, summary: summary(event, config, goalNames) };
   }
+}
+
+/** `purchase (goal 1)` when the goal has a name, else `goal 1`. */
+function goalName(goalId: string, names: Record<string, string>): string {
+  return names[goalId] === undefined ? `goal ${goalId}` : `${names[goalId]} (goal ${goalId})`;
 }
 
 function ruleText(rule: RuleJson, segment: string | undefined, traffic: number, split: SplitView[], label: (key: string) => string, fallback: string, last: boolean): string {
@@ -235,13 +242,13 @@ function exposureOf(config: ConfigurationJson, experimentId: string, variationId
   return undefined;
 }
 
-function summary(e: RecordedEvent, config: ConfigurationJson): string {
+function summary(e: RecordedEvent, config: ConfigurationJson, goalNames: Record<string, string>): string {
   const p = e.params;
   switch (e.eventType) {
     case 'experiment':
       return `exposure: ${exposureOf(config, p.id ?? '', p.variationId ?? '') ?? `experiment ${p.id}, variation ${p.variationId} (not in this configuration)`}`;
     case 'conversion':
-      return `conversion: goal ${p.goalId}${p.revenue && Number(p.revenue) ? `, revenue ${p.revenue}` : ''}${p.negative === 'true' ? ' (cancelled)' : ''}`;
+      return `conversion: ${goalName(p.goalId ?? '', goalNames)}${p.revenue && Number(p.revenue) ? `, revenue ${p.revenue}` : ''}${p.negative === 'true' ? ' (cancelled)' : ''}`;
     case 'customData': {
       const name = (config.customData ?? []).find((c) => String(c.index) === p.index)?.name ?? `#${p.index}`;
       let values = p.valuesCountMap ?? '';

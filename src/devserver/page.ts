@@ -34,7 +34,8 @@ const pct = (n) => (Math.round(n * 10) / 10) + ' %';
 function renderState(s) {
   document.getElementById('visitors').textContent = s.visitors;
   document.getElementById('eventCount').textContent = s.events;
-  const goals = s.goals.map((g) => 'goal ' + esc(g.goalId) + ': ' + g.conversions + ' conversion(s) by ' + g.visitors + ' visitor(s)' + (g.revenue ? ', revenue ' + g.revenue : '')).join(' · ');
+  const goalName = Object.fromEntries(s.goals.map((g) => [g.goalId, g.name]));
+  const goals = s.goals.map((g) => esc(g.name) + ': ' + g.conversions + ' conversion(s) by ' + g.visitors + ' visitor(s)' + (g.revenue ? ', revenue ' + g.revenue : '')).join(' · ');
   document.getElementById('goals').innerHTML = goals || '<span class="muted">no conversion yet</span>';
   const error = document.getElementById('error');
   if (s.error) {
@@ -49,7 +50,7 @@ function renderState(s) {
       const total = r.split.reduce((n, v) => n + v.visitors, 0);
       const bars = r.split.map((v) => {
         const share = total ? (100 * v.visitors) / total : 0;
-        const conv = Object.entries(v.conversions).map(([goal, c]) => 'goal ' + esc(goal) + ': ' + c.visitors + ' converted, ' + pct(100 * c.rate)).join(' · ');
+        const conv = Object.entries(v.conversions).map(([goal, c]) => esc(goalName[goal] ?? 'goal ' + goal) + ': ' + c.visitors + ' converted, ' + pct(100 * c.rate)).join(' · ');
         return '<div class="bar" data-variation="' + esc(v.variationKey) + '" data-visitors="' + v.visitors + '" data-exposures="' + v.exposures + '">'
           + '<span><code>' + esc(v.variationKey) + '</code>' + (v.name !== v.variationKey ? ' ' + esc(v.name) : '') + '</span>'
           + '<span class="track" title="configured ' + v.percent + ' %"><span class="fill" style="width:' + share + '%"></span><span class="target" style="left:' + v.percent + '%"></span></span>'

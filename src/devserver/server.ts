@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, watchFile, unwatchFile } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ConfigurationJson } from '../config/types.ts';
 import { decodeLine, visitsOf, type RecordedEvent } from './events.ts';
-import { loadConfigurationText } from './friendlyConfig.ts';
+import { loadConfigurationDocument, type LoadedConfiguration } from './friendlyConfig.ts';
 import { indexPage } from './page.ts';
 import { LiveCounts, loadError, type LoadErrorView } from './liveView.ts';
 import { listenLocally } from './listen.ts';
@@ -49,8 +49,8 @@ export interface DevServer {
 const MAX_EVENTS = 50_000;
 
 /** Reads a configuration file: Kameleoon's JSON (validated by the engine) or the friendly YAML. */
-function loadConfigurationFile(path: string): ConfigurationJson {
-  return loadConfigurationText(readFileSync(path, 'utf8'), path);
+function loadConfigurationFile(path: string): LoadedConfiguration {
+  return loadConfigurationDocument(readFileSync(path, 'utf8'), path);
 }
 
 function cors(res: ServerResponse): void {
@@ -88,7 +88,8 @@ function readBody(req: IncomingMessage): Promise<string> {
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => undefined);
-  let config = loadConfigurationFile(options.config);
+  let loaded = loadConfigurationFile(options.config);
+  let config = loaded.configuration;
   let lastModified = new Date().toUTCString();
   const events: RecordedEvent[] = [];
   const nonces = new Set<string>();
@@ -97,7 +98,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const counts = new LiveCounts();
   /** The last reload's error, until a good file loads. */
   let lastError: LoadErrorView | undefined;
-  const state = () => counts.state(config, lastError);
+  const state = () => counts.state(config, lastError, loaded.goalNames);
+  const named = (e: RecordedEvent) => counts.name(e, config, loaded.goalNames);
 
   const broadcast = (targets: Set<ServerResponse>, event: string, data: unknown) => {
     for (const res of targets) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -105,7 +107,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const reload = (): boolean => {
     try {
-      config = loadConfigurationFile(options.config);
+      loaded = loadConfigurationFile(options.config);
+      config = loaded.configuration;
     } catch (err) {
       log(`config not reloaded, the previous one stays: ${(err as Error).message}`);
       lastError = loadError((err as Error).message, Date.now());
@@ -139,7 +142,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
     if (options.eventsFile) appendFileSync(options.eventsFile, fresh.map((e) => JSON.stringify(e)).join('\n') + '\n');
     counts.add(fresh);
-    broadcast(watchers, 'events', fresh.map((e) => counts.name(e, config)));
+    broadcast(watchers, 'events', fresh.map(named));
     broadcast(watchers, 'state', state());
   };
 
@@ -194,7 +197,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (url.pathname === '/api/state') return json(res, 200, state());
       if (url.pathname === '/') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        return void res.end(indexPage(state(), events.slice(-200).map((e) => counts.name(e, config))));
+        return void res.end(indexPage(state(), events.slice(-200).map(named)));
       }
       json(res, 404, { error: `no such endpoint: ${url.pathname}` });
     })().catch((err: unknown) => {

@@ -55,7 +55,7 @@ describe('dev server live view in headless Chromium', () => {
       expect((await words('new_checkout'))[0]).toBe('All visitors: 80 % in an experiment, split off 50 %, on (One-page checkout) 50 %. The other 20 % get off (the default).');
       expect(await page.textContent('[data-flag="promo_banner"] .fallback')).toBe('Everyone else: off (the default).');
 
-      // 40 visitors through a real SDK: their exposures, and a conversion from every third one.
+      // 40 visitors through a real SDK: their exposures, and a purchase from every third one.
       const client = new KameleoonClient({
         siteCode: 'demo-site',
         configuration: { endpoints: { configuration: dev.url, realTime: dev.url, tracking: dev.url, dataApi: dev.url, api: dev.url }, trackingInterval: 100 },
@@ -72,7 +72,7 @@ describe('dev server live view in headless Chromium', () => {
           if (variation.experimentId === null) continue; // outside the test's traffic: no exposure
           expected[variation.key] = (expected[variation.key] ?? 0) + 1;
           if (i % 3 === 0) {
-            client.trackConversion({ visitorCode, goalId: 7 });
+            client.trackConversion({ visitorCode, goalId: 1 });
             converted[variation.key] = (converted[variation.key] ?? 0) + 1;
           }
         }
@@ -100,13 +100,13 @@ describe('dev server live view in headless Chromium', () => {
       expect(await page.textContent('#visitors')).toBe(String(new Set(dev.events().map((e) => e.visitorCode)).size));
       const conversions = await page.$$eval('[data-flag="new_checkout"] [data-rule="1"] .conv', (rows) => rows.map((r) => r.textContent));
       expect(conversions).toEqual(
-        ['off', 'on'].map((key) => `goal 7: ${converted[key] ?? 0} converted, ${Math.round(100 * ((converted[key] ?? 0) / expected[key]) * 10) / 10} %`),
+        ['off', 'on'].map((key) => `purchase (goal 1): ${converted[key] ?? 0} converted, ${Math.round(100 * ((converted[key] ?? 0) / expected[key]) * 10) / 10} %`),
       );
-      expect(await page.textContent('#goals')).toContain(`goal 7: ${Object.values(converted).reduce((a, b) => a + b, 0)} conversion(s)`);
+      expect(await page.textContent('#goals')).toContain(`purchase (goal 1): ${Object.values(converted).reduce((a, b) => a + b, 0)} conversion(s)`);
 
       const summaries = await page.$$eval('#events .summary', (spans) => spans.map((s) => s.textContent));
       expect(summaries).toContain(`exposure: new_checkout → on (rule 1)`);
-      expect(summaries).toContain('conversion: goal 7');
+      expect(summaries).toContain('conversion: purchase (goal 1)'); // named in the flags file's goals:
       // The raw line is one click away.
       const raw = page.locator('#events tr[data-type="experiment"] details').first();
       expect(await raw.locator('pre').isVisible()).toBe(false);

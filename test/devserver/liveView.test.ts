@@ -64,12 +64,12 @@ describe('LiveCounts', () => {
       line('c', 'page', { href: 'https://shop.test/' }),
     ]);
     counts.add([line('c', 'conversion', { goalId: '9' })]);
-    const state = counts.state(config);
+    const state = counts.state(config, undefined, { '5': 'purchase' });
     const split = state.flags[0].rules[1].split;
     expect(split.map((s) => [s.variationKey, s.visitors, s.exposures, s.percent])).toEqual([['off', 1, 1, 50], ['on', 2, 3, 50]]);
     expect(split[1].conversions).toEqual({ '5': { visitors: 1, rate: 0.5 }, '9': { visitors: 0, rate: 0 } });
     expect(split[0].conversions).toEqual({ '5': { visitors: 0, rate: 0 }, '9': { visitors: 1, rate: 1 } });
-    expect(state.goals).toEqual([{ goalId: '5', conversions: 2, visitors: 2, revenue: 12.5 }, { goalId: '9', conversions: 1, visitors: 1, revenue: 0 }]);
+    expect(state.goals).toEqual([{ goalId: '5', name: 'purchase (goal 5)', conversions: 2, visitors: 2, revenue: 12.5 }, { goalId: '9', name: 'goal 9', conversions: 1, visitors: 1, revenue: 0 }]);
     expect(state.visitors).toBe(5);
     expect(state.events).toBe(9);
     expect(state.flags[0].rules[0].split[0].visitors).toBe(0);
@@ -82,6 +82,7 @@ describe('LiveCounts', () => {
     expect(name(line('a', 'experiment', { id: String(config.holdout!.experimentId), variationId: String(config.holdout!.variationByExposition[0].variationId) }))).toBe('exposure: holdout → in-holdout');
     expect(name(line('a', 'experiment', { id: '1', variationId: '2' }))).toBe('exposure: experiment 1, variation 2 (not in this configuration)');
     expect(name(line('a', 'conversion', { goalId: '5', revenue: '3', negative: 'true' }))).toBe('conversion: goal 5, revenue 3 (cancelled)');
+    expect(counts.name(line('a', 'conversion', { goalId: '5' }), config, { '5': 'purchase' }).summary).toBe('conversion: purchase (goal 5)');
     expect(name(line('a', 'customData', { index: '0', valuesCountMap: '{"premium":1}' }))).toBe('custom data: plan = premium');
     expect(name(line('a', 'staticData', { browser: 'Chrome', os: 'Linux', deviceType: 'Desktop' }))).toBe('visitor details: Chrome, Linux, Desktop');
   });
