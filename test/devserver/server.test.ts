@@ -150,6 +150,7 @@ describe('kameleoon-ts dev-server (CLI)', () => {
       await until(() => /Kameleoon dev server: (http:\/\/127\.0\.0\.1:\d+)/.test(out), 20_000);
       const url = /Kameleoon dev server: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
       expect((await fetch(`${url}/v3/demo-site`)).status).toBe(200);
+      await until(() => out.includes(`Live view of the flags, exposures, conversions and events: open ${url}/ in a browser.`));
     } finally {
       cli.kill('SIGTERM');
     }

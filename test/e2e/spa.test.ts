@@ -159,6 +159,10 @@ describe('demo React SPA, end to end', () => {
       expect(await page.textContent('#flags')).toContain('new_checkout');
       await page.waitForFunction(() => document.body.dataset.live === 'true');
       expect(Number(await page.textContent('#eventCount'))).toBe(dev.events().length);
+      // The browser's long summary lines stay within the page, their raw text open too.
+      expect(await page.locator('#events tr[data-type="staticData"]').count()).toBeGreaterThan(0);
+      await page.locator('#events tr[data-type="staticData"] summary').first().click();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
       await page.screenshot({ path: 'test-artifacts/dev-server.png', fullPage: true });
     });
   });
