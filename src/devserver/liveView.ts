@@ -262,7 +262,7 @@ function summary(e: RecordedEvent, config: ConfigurationJson, goalNames: Record<
     case 'page':
       return `page: ${p.href ?? ''}${p.title ? ` (${p.title})` : ''}`;
     case 'staticData':
-      return `visitor details: ${[p.browser, p.os, p.deviceType].filter(Boolean).join(', ') || 'summary'}`;
+      return `visitor details: ${[p.visitNumber && `visit ${p.visitNumber}`, p.browser, p.os, p.deviceType].filter(Boolean).join(', ') || 'summary'}`;
     case 'activity':
       return 'activity (the visitor moved, scrolled or typed)';
     default:

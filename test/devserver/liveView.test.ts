@@ -85,6 +85,7 @@ describe('LiveCounts', () => {
     expect(counts.name(line('a', 'conversion', { goalId: '5' }), config, { '5': 'purchase' }).summary).toBe('conversion: purchase (goal 5)');
     expect(name(line('a', 'customData', { index: '0', valuesCountMap: '{"premium":1}' }))).toBe('custom data: plan = premium');
     expect(name(line('a', 'staticData', { browser: 'Chrome', os: 'Linux', deviceType: 'Desktop' }))).toBe('visitor details: Chrome, Linux, Desktop');
+    expect(name(line('a', 'staticData', { browser: 'Chrome', visitNumber: '2' }))).toBe('visitor details: visit 2, Chrome');
   });
 });
 

@@ -251,6 +251,7 @@ describe('Next.js App Router demo, end to end', () => {
       expect(engineCalls).toEqual(exp.engineCalls);
       // ... and the page shows that code.
       expect(await page.textContent('#engine-code')).toBe(exp.engineCode);
+      expect(await page.textContent('#try')).toContain('demo/flags.yaml');
 
       // Tracked by the middleware, not again by the page or the browser.
       await expectTrackedOnce(visitorCode, exp.exposures);

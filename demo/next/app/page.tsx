@@ -41,6 +41,10 @@ export default async function Page(): Promise<ReactNode> {
         Flags decided and tracked {decisions ? <>at the edge, in the middleware (the SDK&rsquo;s <code data-build>{handoff.build}</code> build)</> : 'on the server'},
         rendered on the server, hydrated in the browser without flicker.
       </p>
+      <p id="try">
+        <b>Try this:</b> in <code>demo/flags.yaml</code>, set <code>traffic: 0</code> on the <code>new_checkout</code> rule and save, then
+        reload: the middleware decides with the new flags, and <code>new_checkout</code> is <code>off</code>.
+      </p>
       <Providers siteCode={siteCode()} endpoints={endpoints()} snapshot={snapshot}>
         <Flags featureKeys={Object.keys(snapshot.results)} />
       </Providers>
