@@ -39,6 +39,11 @@ async function checkSpa(browser: Browser, dev: DevServer, spaUrl: string, checks
   await page.click('#buy');
   const converted = await until(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'), 5_000);
   checks.push({ app: 'React SPA', what: 'conversion reached the dev server', ok: converted, detail: visitorCode });
+  await page.click('#become-premium');
+  const premium = await page
+    .waitForFunction(() => document.querySelector('#flags [data-flag="promo_banner"] .variation')?.textContent === 'on', undefined, { timeout: 5_000 })
+    .then(() => true, () => false);
+  checks.push({ app: 'React SPA', what: '"Become premium" turns promo_banner on', ok: premium, detail: (await page.textContent('#flags [data-flag="promo_banner"] .variation')) ?? '' });
   checks.push({ app: 'React SPA', what: 'no page error', ok: errors.length === 0, detail: errors.join('; ') || 'none' });
   await page.context().close();
 }
