@@ -183,6 +183,8 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: 'node',
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Each run writes its temporary files in a folder of its own, which must be empty at the end.
+    globalSetup: ['test/tmpGuard.ts'],
     testTimeout: 120_000,
     // As tsconfig's paths: code shared with the demo (demo/probes.ts) imports the package by name.
     alias: [

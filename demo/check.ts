@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import type { DevServer } from '../src/devserver/server.ts';
 import { sdkDecisions, shownFlags } from './probes.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { CHROMIUM_ARGS, chromiumPath, missingChromium } from './chromium.ts';
 
 interface Check {
   app: string;
@@ -41,6 +39,11 @@ async function checkSpa(browser: Browser, dev: DevServer, spaUrl: string, checks
   await page.click('#buy');
   const converted = await until(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'conversion'), 5_000);
   checks.push({ app: 'React SPA', what: 'conversion reached the dev server', ok: converted, detail: visitorCode });
+  await page.click('#become-premium');
+  const premium = await page
+    .waitForFunction(() => document.querySelector('#flags [data-flag="promo_banner"] .variation')?.textContent === 'on', undefined, { timeout: 5_000 })
+    .then(() => true, () => false);
+  checks.push({ app: 'React SPA', what: '"Become premium" turns promo_banner on', ok: premium, detail: (await page.textContent('#flags [data-flag="promo_banner"] .variation')) ?? '' });
   checks.push({ app: 'React SPA', what: 'no page error', ok: errors.length === 0, detail: errors.join('; ') || 'none' });
   await page.context().close();
 }
@@ -98,11 +101,12 @@ async function checkNext(browser: Browser, dev: DevServer, nextUrl: string, chec
 
 /** Runs every check; prints a summary; true when all passed. */
 export async function checkDemo(apps: { dev: DevServer; spaUrl: string; apiUrl: string; nextUrl: string | undefined; workerUrl: string; workerLog: readonly string[] }): Promise<boolean> {
-  if (!existsSync(CHROMIUM)) {
-    console.error(`--check needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium).`);
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    console.error(missingChromium(executablePath, '--check needs'));
     return false;
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const checks: Check[] = [];
   try {
     await checkSpa(browser, apps.dev, apps.spaUrl, checks);

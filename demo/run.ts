@@ -63,29 +63,47 @@ const from = (defaultPort: number, after?: string): number => (base === undefine
 /** " (5173 was taken)" when a server had to move on from where it started looking. */
 const moved = (wanted: number, url: string): string => (wanted !== 0 && portOf(url) !== wanted ? `   (${wanted} was taken)` : '');
 
+/** What the demo is doing, as it does it: starting takes a while (the Next.js build most of all). */
+const progress = (line: string) => console.log(`[demo] ${line}`);
+
 let dev: DevServer;
 try {
+  progress(`starting the dev server on ${CONFIG}...`);
   const log = headless ? undefined : (m: string) => console.log(`[dev-server] ${m}`);
   const devPort = from(8787);
   // startDevServer binds (listenLocally) before it starts anything else: a taken port costs nothing.
   dev = await bindFirstFree(devPort, (port) => startDevServer({ config: CONFIG, port, log }));
   closers.push(() => dev.close());
+  progress(`dev server ready on ${dev.url}; starting the Node API...`);
   const apiPort = from(8788, dev.url);
   const api = await startApi(dev.url, apiPort);
   closers.push(() => api.close());
+  progress(`Node API ready on ${api.url}; starting the React SPA (Vite)...`);
   const spaPort = from(5173, api.url);
   const spa = await startSpa(spaPort);
   closers.push(() => spa.close());
+  progress(`React SPA ready on ${spa.url}`);
   const nextPort = from(3000, spa.url);
-  const next = values['no-next'] ? undefined : await startNext(dev.url, nextPort);
-  if (next) closers.push(() => next.close());
+  if (!values['no-next']) progress('building the Next.js app (next build: about 20 s on two cores, longer on a busy machine; --no-next skips it)...');
+  const nextStarted = Date.now();
+  const building = setInterval(() => progress(`still building the Next.js app (${Math.round((Date.now() - nextStarted) / 1000)} s)...`), 10_000);
+  const next = values['no-next'] ? undefined : await startNext(dev.url, nextPort).finally(() => clearInterval(building));
+  clearInterval(building);
+  if (next) {
+    closers.push(() => next.close());
+    progress(`Next.js app built in ${Math.round(next.timings.buildMs / 1000)} s, ready on ${next.url} (${Math.round((Date.now() - nextStarted) / 1000)} s in all); starting the Cloudflare Worker (workerd)...`);
+  } else {
+    progress('starting the Cloudflare Worker (workerd)...');
+  }
   const workerPort = from(8789, next?.url ?? spa.url);
   const workerLog: string[] = [];
   const worker = await startWorker({ devServerUrl: dev.url, port: workerPort, log: headless ? (line) => workerLog.push(line) : (line) => console.log(`[worker] ${line}`) });
   closers.push(() => worker.close());
 
   const spaUrl = `${spa.url}/?devServer=${encodeURIComponent(dev.url)}`;
+  progress(`Worker ready on ${worker.url}`);
   if (headless) {
+    progress('checking each app in headless Chromium...');
     const ok = await checkDemo({ dev, spaUrl, apiUrl: api.url, nextUrl: next?.url, workerUrl: worker.url, workerLog });
     await stop();
     process.exit(ok ? 0 : 1);
@@ -98,7 +116,9 @@ kameleoon-ts demo is running:
   Node API                    ${api.url}/api/flags   (POST ${api.url}/api/convert?goal=1)${moved(apiPort, api.url)}
   Cloudflare Worker (workerd) ${worker.url}/   (JSON: ${worker.url}/api/flags)${moved(workerPort, worker.url)}
 
-Edit ${CONFIG}: open pages update through the stream. Ctrl-C stops everything.
+Try this: open the React SPA and press "Become premium" (promo_banner turns on); then edit
+${CONFIG} (say traffic: 0 on new_checkout's rule) and watch the open pages change without a
+reload, and the dev server's page count the exposures and conversions. Ctrl-C stops everything.
 `);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

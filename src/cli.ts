@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     log: (message) => console.log(`[dev-server] ${message}`),
   });
   console.log(`Kameleoon dev server: ${server.url}  (endpoints for the SDK: configuration, realTime, tracking, dataApi, api)`);
+  console.log(`Live view of the flags, exposures, conversions and events: open ${server.url}/ in a browser.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -102,6 +102,23 @@ function withoutSignalExit<T>(create: () => T): T {
   return created;
 }
 
+/**
+ * `create()` with the temporary folder (os.tmpdir(), read from TMPDIR) at `dir`: Miniflare makes
+ * its working folder there as it is constructed, and dispose() removes it without waiting for the
+ * removal, which a process that exits at once never finishes. Made in a folder of ours, it goes
+ * with that folder.
+ */
+export function withTmpdir<T>(dir: string, create: () => T): T {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return create();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
 /** workerd could not listen because the port is taken: an EADDRINUSE error for bindFirstFree. */
 function portTaken(error: unknown, output: string[]): boolean {
   const text = `${error instanceof Error ? error.message : String(error)}\n${output.join('\n')}`;
@@ -116,14 +133,15 @@ function portTaken(error: unknown, output: string[]): boolean {
 export async function startWorker(options: WorkerOptions): Promise<WorkerServer> {
   const { devServerUrl, port = 0, siteCode = 'demo-site', log } = options;
   const outdir = await mkdtemp(join(tmpdir(), 'kameleoon-ts-worker-'));
-  const removeBundle = () => rm(outdir, { recursive: true, force: true });
+  // Miniflare's own working folders too (withTmpdir), whose removal may still be under way.
+  const removeBundle = () => rm(outdir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   try {
     const { file, sdkSource } = await bundleWorker(outdir);
     const attempt = async (tryPort: number) => {
       // An attempt's lines reach `log` once it listens: a port found taken is not news.
       const output: string[] = [];
       let forward: ((line: string) => void) | undefined;
-      const mf = withoutSignalExit(() => new Miniflare({
+      const mf = withoutSignalExit(() => withTmpdir(outdir, () => new Miniflare({
         modules: true,
         scriptPath: file,
         modulesRoot: outdir,
@@ -134,7 +152,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerServer>
         handleRuntimeStdio(stdout: Readable, stderr: Readable) {
           for (const stream of [stdout, stderr]) lines(stream, (line) => (forward ? forward(line) : output.push(line)));
         },
-      }));
+      })));
       try {
         const url = await mf.ready;
         forward = log ?? (() => undefined);

@@ -9,7 +9,7 @@ import { convertSegments, type CustomDataIndexes } from './friendlySegments.ts';
  * The dev server's YAML format of feature flags ("Flags in YAML" in the README, which users read:
  * keep the two in step), converted to Kameleoon's configuration JSON.
  */
-const TOP_LEVEL = ['realTimeUpdate', 'consent', 'holdout', 'customData', 'segments', 'flags'] as const;
+const TOP_LEVEL = ['realTimeUpdate', 'consent', 'holdout', 'customData', 'segments', 'goals', 'flags'] as const;
 const VARIABLE_TYPES = Object.values(VariableType);
 
 /**
@@ -22,6 +22,22 @@ const VARIABLE_TYPES = Object.values(VariableType);
  * `flags.new_checkout.rules[1].experiment`)
  */
 export function convertFriendlyConfig(text: string, file?: string): ConfigurationJson {
+  return convertFriendlyDocument(text, file).configuration;
+}
+
+/** A configuration file, read: the configuration, and the goal names the YAML format gives. */
+export interface LoadedConfiguration {
+  configuration: ConfigurationJson;
+  /** Goal name by goal id (as text), from `goals:`; none in a Kameleoon JSON file. */
+  goalNames: Record<string, string>;
+}
+
+/**
+ * {@link convertFriendlyConfig}, with the goal names of `goals:` (which the configuration JSON
+ * does not carry: the dev server names conversions with them).
+ * @throws `ConfigurationError`, as convertFriendlyConfig
+ */
+export function convertFriendlyDocument(text: string, file?: string): LoadedConfiguration {
   const root = parseYaml(text, file);
   if (root.isNull) root.fail('the file is empty; it needs at least a `flags:` mapping.');
   const top = root.fields(TOP_LEVEL, 'a mapping with flags:, segments:, customData:...');
@@ -43,7 +59,19 @@ export function convertFriendlyConfig(text: string, file?: string): Configuratio
     holdout: top.holdout ? convertHoldout(top.holdout.percent(), ids) : null,
   };
   parseConfiguration(json);
-  return json;
+  return { configuration: json, goalNames: convertGoals(top.goals) };
+}
+
+/** `goals: { purchase: 1, add_to_cart: 2 }`: the names of goal ids, for the dev server's page. */
+function convertGoals(value: YamlValue | undefined): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const [name, id] of value?.entries('a mapping of goal names to goal ids') ?? []) {
+    const goalId = id.number('a goal id (a positive integer)');
+    if (!Number.isInteger(goalId) || goalId <= 0) id.fail(`expected a goal id (a positive integer), got ${goalId}.`);
+    if (names[goalId] !== undefined) id.fail(`goal id ${goalId} is already the id of goal "${names[goalId]}".`);
+    names[goalId] = name;
+  }
+  return names;
 }
 
 /** Whether `text` is in the YAML format rather than Kameleoon JSON (which starts with `{`). */
@@ -58,7 +86,15 @@ export function isFriendlyConfig(text: string): boolean {
  * @throws `ConfigurationError` (exported by `kameleoon-ts`) when the text is not a valid configuration
  */
 export function loadConfigurationText(text: string, file?: string): ConfigurationJson {
-  if (isFriendlyConfig(text)) return convertFriendlyConfig(text, file);
+  return loadConfigurationDocument(text, file).configuration;
+}
+
+/**
+ * {@link loadConfigurationText}, with the goal names of the YAML format's `goals:`.
+ * @throws `ConfigurationError` (exported by `kameleoon-ts`) when the text is not a valid configuration
+ */
+export function loadConfigurationDocument(text: string, file?: string): LoadedConfiguration {
+  if (isFriendlyConfig(text)) return convertFriendlyDocument(text, file);
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -71,7 +107,7 @@ export function loadConfigurationText(text: string, file?: string): Configuratio
     if (file === undefined) throw err;
     throw new ConfigurationError(`"${file}": ${(err as Error).message}`, err);
   }
-  return doc as ConfigurationJson;
+  return { configuration: doc as ConfigurationJson, goalNames: {} };
 }
 
 function convertCustomData(value: YamlValue | undefined): CustomDataJson[] {

@@ -16,8 +16,8 @@ interface Source {
 }
 
 /** `Feature flag configuration "flags.yaml", line 12` (the file only when known). */
-function where(file: string | undefined, line: number): string {
-  return `Feature flag configuration${file ? ` "${file}"` : ''}, line ${line}`;
+function where(file: string | undefined, line: number, column?: number): string {
+  return `Feature flag configuration${file ? ` "${file}"` : ''}, line ${line}${column ? `, column ${column}` : ''}`;
 }
 
 /**
@@ -30,7 +30,7 @@ export function parseYaml(text: string, file: string | undefined): YamlValue {
   const [syntaxError] = doc.errors;
   if (syntaxError) {
     const { line, col } = lines.linePos(syntaxError.pos[0]);
-    throw new ConfigurationError(`${where(file, line)}, column ${col}: invalid YAML (${syntaxError.message}). Fix the syntax there.`, syntaxError);
+    throw new ConfigurationError(`${where(file, line, col)}: invalid YAML (${syntaxError.message}). Fix the syntax there.`, syntaxError);
   }
   return new YamlValue({ doc, lines, file }, doc.contents, '', 1);
 }
@@ -44,14 +44,14 @@ export class YamlValue {
   /** The YAML node (aliases resolved), or null for an empty value. */
   readonly #node: unknown;
 
-  constructor(src: Source, node: unknown, readonly path: string, readonly line: number) {
+  constructor(src: Source, node: unknown, readonly path: string, readonly line: number, readonly column?: number) {
     this.#src = src;
     this.#node = isAlias(node) ? (node.resolve(src.doc) ?? null) : node;
   }
 
   /** Throws a ConfigurationError located at this value. */
   fail(message: string): never {
-    throw new ConfigurationError(`${where(this.#src.file, this.line)}${this.path ? `, at ${this.path}` : ''}: ${message}`);
+    throw new ConfigurationError(`${where(this.#src.file, this.line, this.column)}${this.path ? `, at ${this.path}` : ''}: ${message}`);
   }
 
   /** Whether the value is empty (`key:` with nothing after it, or `null`). */
@@ -70,10 +70,12 @@ export class YamlValue {
     return this.#node.items.map((pair) => {
       const key = isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number') ? String(pair.key.value) : null;
       const keyLine = this.#lineOf(pair.key);
+      // A value on its key's line is pointed at; one below it (a nested block), at its key.
+      const at = this.#positionOf(isScalar(pair.value) && this.#lineOf(pair.value) === keyLine ? pair.value : pair.key);
       if (key === null) {
-        throw new ConfigurationError(`${where(this.#src.file, keyLine)}, at ${this.path || 'the top level'}: keys must be plain names, got ${JSON.stringify(String(pair.key))}.`);
+        throw new ConfigurationError(`${where(this.#src.file, keyLine, this.#positionOf(pair.key)?.col)}, at ${this.path || 'the top level'}: keys must be plain names, got ${JSON.stringify(String(pair.key))}.`);
       }
-      return [key, new YamlValue(this.#src, pair.value, this.path ? `${this.path}.${key}` : key, keyLine)];
+      return [key, new YamlValue(this.#src, pair.value, this.path ? `${this.path}.${key}` : key, keyLine, at?.col)];
     });
   }
 
@@ -95,7 +97,7 @@ export class YamlValue {
   /** The items of a list. */
   items(expected: string): YamlValue[] {
     if (!isSeq(this.#node)) return this.fail(`expected ${expected}, got ${this.describe()}.`);
-    return this.#node.items.map((item, i) => new YamlValue(this.#src, item, `${this.path}[${i}]`, item == null ? this.line : this.#lineOf(item)));
+    return this.#node.items.map((item, i) => new YamlValue(this.#src, item, `${this.path}[${i}]`, item == null ? this.line : this.#lineOf(item), item == null ? this.column : this.#positionOf(item)?.col));
   }
 
   /** Whether the value is a mapping / a list. */
@@ -151,6 +153,11 @@ export class YamlValue {
     if (isSeq(this.#node)) return 'a list';
     const v = this.scalar;
     return v == null ? 'nothing' : `${typeof v === 'string' ? 'the text' : typeof v} ${JSON.stringify(v)}`;
+  }
+
+  /** Line and column (from 1) where `node` starts, when it has a place in the text. */
+  #positionOf(node: unknown): { line: number; col: number } | undefined {
+    return isNode(node) && node.range ? this.#src.lines.linePos(node.range[0]) : undefined;
   }
 
   #lineOf(node: unknown): number {

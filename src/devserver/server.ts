@@ -2,8 +2,9 @@ import { appendFileSync, readFileSync, watchFile, unwatchFile } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ConfigurationJson } from '../config/types.ts';
 import { decodeLine, visitsOf, type RecordedEvent } from './events.ts';
-import { loadConfigurationText } from './friendlyConfig.ts';
+import { loadConfigurationDocument, type LoadedConfiguration } from './friendlyConfig.ts';
 import { indexPage } from './page.ts';
+import { LiveCounts, loadError, type LoadErrorView } from './liveView.ts';
 import { listenLocally } from './listen.ts';
 import { every } from '../platform/timers.ts';
 import { UPDATE_EVENT } from '../config/streamLink.ts';
@@ -36,7 +37,8 @@ export interface DevServer {
   configuration(): ConfigurationJson;
   /**
    * Re-reads the config file now (it is also watched) and tells connected streams.
-   * @returns false when the file is invalid: the previous configuration stays (the reason goes to `log`)
+   * @returns false when the file is invalid: the previous configuration stays (the reason goes to
+   * `log`, and to a banner on the page at `/` until a good file loads)
    */
   reload(): boolean;
   /** Stops watching the file, ends the open streams and stops listening. */
@@ -47,8 +49,8 @@ export interface DevServer {
 const MAX_EVENTS = 50_000;
 
 /** Reads a configuration file: Kameleoon's JSON (validated by the engine) or the friendly YAML. */
-function loadConfigurationFile(path: string): ConfigurationJson {
-  return loadConfigurationText(readFileSync(path, 'utf8'), path);
+function loadConfigurationFile(path: string): LoadedConfiguration {
+  return loadConfigurationDocument(readFileSync(path, 'utf8'), path);
 }
 
 function cors(res: ServerResponse): void {
@@ -76,7 +78,9 @@ function readBody(req: IncomingMessage): Promise<string> {
  * (`/v3/<siteCode>`, with Last-Modified/304), the real-time stream (`/sse`: an update event when
  * the config file changes), tracking (`/visit/events`, recorded, each nonce once), remote data
  * (`/map/map`), remote visitor data rebuilt from what was tracked (`/visit/visitor`), an OAuth
- * token endpoint, and a page at `/` listing the flags and the events as they arrive.
+ * token endpoint, and a live view at `/`: each flag's rules in words, the exposures per variation
+ * against the configured split, conversions per goal and variation, the events named, and the last
+ * reload's error (its data also at `/api/state`), pushed to the open page as they change.
  * @throws `ConfigurationError` (exported by `kameleoon-ts`) when the configuration file is
  * invalid at start
  * @throws the `listen` error when the port is taken (`EADDRINUSE`), and the file system's when
@@ -84,12 +88,18 @@ function readBody(req: IncomingMessage): Promise<string> {
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => undefined);
-  let config = loadConfigurationFile(options.config);
+  let loaded = loadConfigurationFile(options.config);
+  let config = loaded.configuration;
   let lastModified = new Date().toUTCString();
   const events: RecordedEvent[] = [];
   const nonces = new Set<string>();
   const streams = new Set<ServerResponse>();
   const watchers = new Set<ServerResponse>();
+  const counts = new LiveCounts();
+  /** The last reload's error, until a good file loads. */
+  let lastError: LoadErrorView | undefined;
+  const state = () => counts.state(config, lastError, loaded.goalNames);
+  const named = (e: RecordedEvent) => counts.name(e, config, loaded.goalNames);
 
   const broadcast = (targets: Set<ServerResponse>, event: string, data: unknown) => {
     for (const res of targets) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -97,11 +107,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const reload = (): boolean => {
     try {
-      config = loadConfigurationFile(options.config);
+      loaded = loadConfigurationFile(options.config);
+      config = loaded.configuration;
     } catch (err) {
       log(`config not reloaded, the previous one stays: ${(err as Error).message}`);
+      lastError = loadError((err as Error).message, Date.now());
+      broadcast(watchers, 'state', state());
       return false;
     }
+    lastError = undefined;
     lastModified = new Date(Math.max(Date.now(), Date.parse(lastModified) + 1000)).toUTCString();
     const ts = Date.now();
     for (const res of streams) {
@@ -109,6 +123,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       res.write(`event: ${UPDATE_EVENT}\ndata: ${JSON.stringify({ siteCode, ts })}\n\n`);
     }
     broadcast(watchers, 'config', config);
+    broadcast(watchers, 'state', state());
     log(`config reloaded from ${options.config}: ${config.featureFlags.length} flag(s), ${streams.size} stream(s) told`);
     return true;
   };
@@ -126,7 +141,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     events.push(...fresh);
     if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
     if (options.eventsFile) appendFileSync(options.eventsFile, fresh.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    broadcast(watchers, 'events', fresh);
+    counts.add(fresh);
+    broadcast(watchers, 'events', fresh.map(named));
+    broadcast(watchers, 'state', state());
   };
 
   const remoteData = (): Record<string, unknown> => {
@@ -177,9 +194,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       }
       if (url.pathname === '/api/events') return json(res, 200, events);
       if (url.pathname === '/api/config') return json(res, 200, config);
+      if (url.pathname === '/api/state') return json(res, 200, state());
       if (url.pathname === '/') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        return void res.end(indexPage(config, events));
+        return void res.end(indexPage(state(), events.slice(-200).map(named)));
       }
       json(res, 404, { error: `no such endpoint: ${url.pathname}` });
     })().catch((err: unknown) => {

@@ -47,10 +47,10 @@ export function createTrackingSender(options: TrackingSenderOptions): (lines: re
     );
     if (response.ok) return 'sent';
     if (isRetryable(response.status)) {
-      options.logger.warn(msg`Tracking request answered HTTP ${response.status}; it will be retried.`);
+      options.logger.warn(msg`Tracking request to ${url} answered HTTP ${response.status}; it will be retried.`);
       return 'retry';
     }
-    options.logger.error(msg`Tracking request rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
+    options.logger.error(msg`Tracking request to ${url} rejected with HTTP ${response.status}: ${lines.length} line(s) dropped.`);
     return 'drop';
   };
 }

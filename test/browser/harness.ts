@@ -15,14 +15,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Connect, type Plugin } from 'vite';
 import { twoStageEntry } from '../../vite.config.ts';
 import { switchConfig } from '../delivery/server.ts';
+import { CHROMIUM_ARGS, chromiumPath, missingChromium } from '../../demo/chromium.ts';
 
 /** The repository root, which the page server serves. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const requireFromRoot = createRequire(new URL('../../package.json', import.meta.url));
-
-/** Debian's Chromium: the tests never download a browser. */
-const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * Takes Vite's client script out of served pages. With HMR off it has nothing to do, yet it still
@@ -148,28 +146,15 @@ export function startTrackingPageServer(onLines: (lines: string[]) => number | v
 }
 
 /**
- * Launches Debian's headless Chromium, with the background services that would reach the
- * internet (component updates, sync, safe-browsing lists) turned off.
- * @throws Error when /usr/bin/chromium is not installed
+ * Launches headless Chromium (`CHROMIUM_PATH`, else Debian's /usr/bin/chromium: the tests never
+ * download a browser), with the background services that would reach the internet (component
+ * updates, sync, safe-browsing lists) turned off.
+ * @throws Error when there is no Chromium at that path, saying how to get one
  */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Browser tests need Chromium at ${CHROMIUM_PATH}, which is missing: run .ci/run, or apt-get install chromium.`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) throw new Error(missingChromium(executablePath, 'Browser tests need'));
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /** What {@link withPage} gives the test. */

@@ -6,10 +6,14 @@
  * on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { leftovers } from '../tmpGuard.ts';
 import { bindFirstFree, isPortTaken, listenFirstFree, listenLocally, type LocalServer } from '../../src/devserver/listen.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -159,8 +163,16 @@ describe('npm run demo with its base port taken', () => {
   ])('takes the next free ports from the base given by %s and serves on the URLs it prints', async (_how, invocation) => {
     const base = await occupyPort();
     const { args, env } = invocation(base);
-    const demo = startDemo(args, env);
+    // A temporary folder of the demo's own: it must be empty once the demo has stopped.
+    const temp = mkdtempSync(join(tmpdir(), 'kameleoon-ts-demo-tmp-'));
+    cleanups.push(() => rmSync(temp, { recursive: true, force: true }));
+    const demo = startDemo(args, { ...env, TMPDIR: temp });
     const output = await outputMatching(demo, /Ctrl-C stops everything/);
+    // It said what it was doing before it was ready.
+    expect(output.indexOf('[demo] starting the dev server')).toBeGreaterThanOrEqual(0);
+    expect(output.indexOf('[demo] React SPA ready on')).toBeLessThan(output.indexOf('Ctrl-C stops everything'));
+    // The SPA's Vite cache and the Worker's build live there while it runs.
+    expect(leftovers(temp).length).toBeGreaterThan(0);
 
     const dev = printed(output, /dev server \(flags, events\)/);
     const spa = printed(output, /React SPA/);
@@ -196,5 +208,6 @@ describe('npm run demo with its base port taken', () => {
     const closed = new Promise<number | null>((resolve) => demo.child.once('close', (code) => resolve(code)));
     process.kill(-demo.child.pid!, 'SIGINT');
     expect(await closed).toBe(0);
+    expect(leftovers(temp)).toEqual([]); // tsx's compile cache aside
   });
 });

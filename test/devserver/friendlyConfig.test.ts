@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { convertFriendlyConfig, isFriendlyConfig, loadConfigurationText } from '../../src/devserver/friendlyConfig.ts';
+import { convertFriendlyConfig, convertFriendlyDocument, isFriendlyConfig, loadConfigurationDocument, loadConfigurationText } from '../../src/devserver/friendlyConfig.ts';
 import {
   Browser,
   ConfigurationError,
@@ -382,7 +382,7 @@ describe('convertFriendlyConfig: errors', () => {
   });
 
   it('leaves the file out of the message when it is not given', () => {
-    expect(() => convertFriendlyConfig(rules('      - deliver: maybe').join('\n'))).toThrow(/^Feature flag configuration, line 4, at flags\.a\.rules\[0\]\.deliver: /);
+    expect(() => convertFriendlyConfig(rules('      - deliver: maybe').join('\n'))).toThrow(/^Feature flag configuration, line 4, column 18, at flags\.a\.rules\[0\]\.deliver: /);
   });
 });
 
@@ -435,5 +435,20 @@ describe('demo/flags.yaml', () => {
     const checkout = tally(client, 'new_checkout', 300);
     expect(checkout.get('on')).toBeGreaterThan(0);
     expect(client.getFeatureFlagVariable({ visitorCode: 'casual-visitor', featureKey: 'new_checkout', variableKey: 'steps' }).type).toBe('NUMBER');
+  });
+});
+
+describe('goals: names for the dev server', () => {
+  it('gives goal names by id, outside the configuration JSON; a JSON file has none', () => {
+    const text = 'goals:\n  purchase: 1\n  add_to_cart: 22\nflags:\n  a: {}\n';
+    const { configuration, goalNames } = convertFriendlyDocument(text);
+    expect(goalNames).toEqual({ '1': 'purchase', '22': 'add_to_cart' });
+    expect(configuration).toEqual(convertFriendlyConfig('flags:\n  a: {}\n'));
+    expect(loadConfigurationDocument(JSON.stringify(configuration)).goalNames).toEqual({});
+  });
+
+  it('rejects an id that is not a positive integer, or used twice, where it is written', () => {
+    expect(() => convertFriendlyDocument('goals:\n  purchase: 1.5\nflags: {}\n')).toThrow(/^Feature flag configuration, line 2, column 13, at goals\.purchase: expected a goal id \(a positive integer\), got 1\.5\.$/);
+    expect(() => convertFriendlyDocument('goals:\n  purchase: 1\n  buy: 1\nflags: {}\n')).toThrow(/line 3, column 8, at goals\.buy: goal id 1 is already the id of goal "purchase"\.$/);
   });
 });

@@ -5,7 +5,7 @@
  * OAuth endpoint, the page, and the CLI.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -28,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dev?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function sdk(extra: { clientId?: string; clientSecret?: string } = {}): KameleoonClient {
@@ -38,6 +39,13 @@ function sdk(extra: { clientId?: string; clientSecret?: string } = {}): Kameleoo
     externals: { logger: { log() {} } },
     _internals: { minTrackingInterval: 100 },
   });
+}
+
+/** A dev server on a flags file of its own, written in the test's folder. */
+function startDevServerOn(yaml: string): Promise<DevServer> {
+  const path = join(dir, `flags-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, yaml);
+  return startDevServer({ config: path, port: 0 });
 }
 
 const until = (condition: () => boolean | Promise<boolean>, timeout = 5_000) => vi.waitUntil(condition, { timeout, interval: 25 });
@@ -116,10 +124,19 @@ describe('dev server', () => {
     }
   });
 
-  it('has a page listing the flags, with configuration text escaped', async () => {
+  it('has a page with the flags in words, with configuration text escaped', async () => {
     const html = await (await fetch(`${dev.url}/`)).text();
-    expect(html).toContain('<code>new_checkout</code>');
+    expect(html).toContain('"key":"new_checkout"');
+    expect(html).toContain('Visitors in segment \\"premium\\": all get on (Premium promotion).');
     expect(html).not.toContain("window.dataLayer?.push({ event: 'promo_banner_view' })</");
+    const injected = await startDevServerOn('flags:\n  f:\n    variations:\n      off: {}\n      on: { name: "</script><script>alert(1)</script>" }\n');
+    try {
+      const page = await (await fetch(`${injected.url}/`)).text();
+      expect(page).toContain('\\u003c/script>\\u003cscript>alert(1)\\u003c/script>');
+      expect(page).not.toContain('<script>alert(1)');
+    } finally {
+      await injected.close();
+    }
   });
 });
 
@@ -133,6 +150,7 @@ describe('kameleoon-ts dev-server (CLI)', () => {
       await until(() => /Kameleoon dev server: (http:\/\/127\.0\.0\.1:\d+)/.test(out), 20_000);
       const url = /Kameleoon dev server: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
       expect((await fetch(`${url}/v3/demo-site`)).status).toBe(200);
+      await until(() => out.includes(`Live view of the flags, exposures, conversions and events: open ${url}/ in a browser.`));
     } finally {
       cli.kill('SIGTERM');
     }

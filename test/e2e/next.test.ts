@@ -94,6 +94,8 @@ interface Expected {
   keys: Record<string, string>;
   /** The hybrid-mode calls after evaluating (and tracking) every flag. */
   engineCalls: EngineCall[];
+  /** The hybrid-mode code itself. */
+  engineCode: string;
   /** `experimentId:variationId` of each exposure the server must send once. */
   exposures: string[];
 }
@@ -108,9 +110,10 @@ async function expected(visitorCode: string): Promise<Expected> {
     }
     const engineCalls: EngineCall[] = [];
     const window = { kameleoonQueue: { push: (...calls: EngineCall[]) => engineCalls.push(...calls) } };
-    new Function('window', client.getEngineTrackingCode(visitorCode))(window);
+    const engineCode = client.getEngineTrackingCode(visitorCode);
+    new Function('window', engineCode)(window);
     const exposures = engineCalls.filter((c) => c[0] === 'Experiments.assignVariation').map((c) => `${c[1]}:${c[2]}`);
-    return { keys, engineCalls, exposures };
+    return { keys, engineCalls, engineCode, exposures };
   } finally {
     await client.close();
   }
@@ -246,6 +249,9 @@ describe('Next.js App Router demo, end to end', () => {
       const engineCalls = await page.evaluate(() => (window as unknown as { __engineCalls: unknown[] }).__engineCalls);
       expect(exp.engineCalls.length).toBeGreaterThanOrEqual(4);
       expect(engineCalls).toEqual(exp.engineCalls);
+      // ... and the page shows that code.
+      expect(await page.textContent('#engine-code')).toBe(exp.engineCode);
+      expect(await page.textContent('#try')).toContain('demo/flags.yaml');
 
       // Tracked by the middleware, not again by the page or the browser.
       await expectTrackedOnce(visitorCode, exp.exposures);

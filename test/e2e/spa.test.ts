@@ -15,7 +15,7 @@
  * code (loaded once the configuration is in force) arrived after the click; under load it arrived
  * first, and the check by content counted the summary twice (issue 16).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -30,9 +30,10 @@ let dev: DevServer;
 let spa: SpaServer;
 let browser: Browser;
 let configPath: string;
+let dir: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-e2e-'));
+  dir = mkdtempSync(join(tmpdir(), 'kameleoon-ts-e2e-'));
   configPath = join(dir, 'flags.yaml');
   copyFileSync(new URL('../../demo/flags.yaml', import.meta.url), configPath);
   [dev, spa, browser] = await Promise.all([startDevServer({ config: configPath, port: 0, watchIntervalMs: 100 }), startSpa(0), launchBrowser()]);
@@ -40,6 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([browser?.close(), spa?.close(), dev?.close()]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 
@@ -155,8 +157,50 @@ describe('demo React SPA, end to end', () => {
       // The dev server's page lists the flags and the events received.
       await page.goto(dev.url);
       expect(await page.textContent('#flags')).toContain('new_checkout');
-      expect(Number((await page.textContent('#count'))?.replace(/\D/g, ''))).toBe(dev.events().length);
+      await page.waitForFunction(() => document.body.dataset.live === 'true');
+      expect(Number(await page.textContent('#eventCount'))).toBe(dev.events().length);
+      // The browser's long summary lines stay within the page, their raw text open too.
+      expect(await page.locator('#events tr[data-type="staticData"]').count()).toBeGreaterThan(0);
+      await page.locator('#events tr[data-type="staticData"] summary').first().click();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
       await page.screenshot({ path: 'test-artifacts/dev-server.png', fullPage: true });
+    });
+  });
+
+  it('teaches: names and the rule behind each variation, a premium button that turns the targeted flag on, consent only when required', async () => {
+    copyFileSync(new URL('../../demo/flags.yaml', import.meta.url), configPath);
+    expect(dev.reload()).toBe(true); // the flags file again, after the first test's edit
+    await withPage(browser, async ({ page, errors }) => {
+      await page.goto(`${spa.url}/?devServer=${encodeURIComponent(dev.url)}`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (document.querySelector('[data-flag="dark_mode"] .why')?.textContent ?? '').startsWith('rule 1:'));
+      const visitorCode = (await page.textContent('#visitor'))!;
+      expect(await page.textContent('#try')).toContain('demo/flags.yaml');
+      // Words, not ids: the rule that gave each variation.
+      expect(await page.textContent('[data-flag="dark_mode"] .why')).toBe('rule 1: All visitors: all get on.');
+      expect(await page.textContent('[data-flag="promo_banner"] .why')).toBe('no rule applies: the default');
+      expect(await page.textContent('#flags')).not.toMatch(/\b\d{6,}\b/);
+      // The flags file says consent is not required: no consent control.
+      expect(await page.locator('#consent').count()).toBe(0);
+
+      // Premium: the custom data that puts the visitor in the segment of promo_banner's rule.
+      expect(await page.textContent('[data-flag="promo_banner"] .variation')).toBe('off');
+      expect(await page.getAttribute('#premium', 'data-active')).toBe('false');
+      await page.click('#become-premium');
+      await page.waitForFunction(() => document.querySelector('[data-flag="promo_banner"] .variation')?.textContent === 'on', undefined, { timeout: 10_000 });
+      expect(await page.textContent('[data-flag="promo_banner"] .name')).toBe(' Premium promotion');
+      expect(await page.textContent('[data-flag="promo_banner"] .why')).toBe('rule 1: Visitors in segment "premium": all get on (Premium promotion).');
+      expect(await page.textContent('#premium .banner')).toBe('Free shipping on every order, as a premium member');
+      expect(await shown(page)).toEqual({ ...(await decisions(dev.configuration(), visitorCode)), promo_banner: 'on' });
+      await eventually(() => dev.events().some((e) => e.visitorCode === visitorCode && e.eventType === 'customData' && e.params.valuesCountMap?.includes('premium')));
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: 'test-artifacts/spa-premium.png', fullPage: true });
+
+      // A flags file that requires consent brings the control, live.
+      writeFileSync(configPath, readFileSync(new URL('../../demo/flags.yaml', import.meta.url), 'utf8').replace('consent: notRequired', 'consent: required'));
+      await page.waitForSelector('#consent', { timeout: 10_000 });
+      expect(await page.textContent('#consent-control')).toContain('consent: required');
+      expect(errors).toEqual([]);
     });
   });
 });

@@ -22,6 +22,7 @@ import { EdgeRuntime, runServer } from 'edge-runtime';
 import { Miniflare } from 'miniflare';
 import { linkDependencies, REPO, unpack, type Packed } from '../package/harness.ts';
 import { startChildServer } from '../support/childServer.ts';
+import { withTmpdir } from '../../demo/worker/server.ts';
 
 /** The apps' folder (copied into the project). */
 export const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
@@ -126,7 +127,10 @@ export function workerd(project: string): EdgeRuntimeUnderTest {
     async start() {
       const { file } = await bundled();
       const output: string[] = [];
-      const mf = new Miniflare({
+      // Miniflare's working folder in the project's, removed with it (see withTmpdir).
+      const tmp = join(project, 'miniflare-tmp');
+      mkdirSync(tmp, { recursive: true });
+      const mf = withTmpdir(tmp, () => new Miniflare({
         modules: true,
         scriptPath: file,
         modulesRoot: join(project, 'out'),
@@ -139,7 +143,7 @@ export function workerd(project: string): EdgeRuntimeUnderTest {
             stream.on('data', (chunk: string) => output.push(...chunk.trimEnd().split('\n').map((line) => `${name}: ${line}`)));
           }
         },
-      });
+      }));
       try {
         const url = await mf.ready;
         return { url: url.origin, output, close: () => mf.dispose() };

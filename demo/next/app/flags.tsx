@@ -9,6 +9,7 @@ function Flag({ featureKey }: { featureKey: string }): ReactNode {
     <li className={active ? 'flag on' : 'flag off'} data-flag={featureKey}>
       <code>{featureKey}</code>
       <strong data-variation>{variation?.key ?? '(none)'}</strong>
+      {variation?.name && variation.name !== variation.key ? <span className="name"> {variation.name}</span> : null}
       {variables.size > 0 && (
         <span className="variables">
           {[...variables.values()].map((v) => (

@@ -41,9 +41,24 @@ export default async function Page(): Promise<ReactNode> {
         Flags decided and tracked {decisions ? <>at the edge, in the middleware (the SDK&rsquo;s <code data-build>{handoff.build}</code> build)</> : 'on the server'},
         rendered on the server, hydrated in the browser without flicker.
       </p>
+      <p id="try">
+        <b>Try this:</b> in <code>demo/flags.yaml</code>, set <code>traffic: 0</code> on the <code>new_checkout</code> rule and save, then
+        reload: the middleware decides with the new flags, and <code>new_checkout</code> is <code>off</code>.
+      </p>
       <Providers siteCode={siteCode()} endpoints={endpoints()} snapshot={snapshot}>
         <Flags featureKeys={Object.keys(snapshot.results)} />
       </Providers>
+      <section>
+        <h2>Engine tracking code</h2>
+        <p>
+          Hybrid mode: the variations decided here, written into the page for Kameleoon&rsquo;s front-end tag
+          (<code>getEngineTrackingCode</code>), so that its reports and integrations see them. This demo loads no tag:
+          a stand-in records the calls in <code>window.__engineCalls</code>.
+        </p>
+        <pre id="engine-code" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', background: '#f5f6f8', padding: '8px', fontSize: '12px' }}>
+          {engineCode || '(empty: no variation was decided for this visitor)'}
+        </pre>
+      </section>
       <script id="kameleoon-engine" dangerouslySetInnerHTML={{ __html: ENGINE_STUB + engineCode }} />
     </main>
   );
