@@ -4,21 +4,77 @@ import type { SDKParameters } from './client/options.ts';
 import { serverAssembly } from './client/serverAssembly.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
+import { VisitorSharing } from './fleet/sharing.ts';
+import type { PrepareVisitorResult, SharedStoreStatus } from './fleet/sharedStore.ts';
+import type { GetVisitorCodeParamsType } from './client/types.ts';
+import { validateVisitorCode } from './visitor/visitorCode.ts';
 export * from './index.ts';
 export * from './server.ts';
 
 /** Which build of the package a runtime resolved (`'node'` here; `'edge'` and `'browser'` in the others). */
 export const BUILD = 'node';
 
-/** The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response. */
+/**
+ * The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response;
+ * with `externals.sharedStore`, visitors, exposures and the configuration shared by a fleet of
+ * processes (see {@link KameleoonClient.prepareVisitor | prepareVisitor}).
+ */
 export class KameleoonClient extends KameleoonClientBase {
+  readonly #sharing: VisitorSharing | undefined;
+
   /**
    * @param params - the site code, and optionally `configuration`, `externals` (requester, storage,
-   * event source, visitor code manager, logger) and `_internals`
+   * event source, visitor code manager, logger, shared store) and `_internals`
    * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
    */
   constructor(params: SDKParameters) {
-    super(params, serverAssembly());
+    let sharing: VisitorSharing | undefined;
+    super(params, { ...serverAssembly(), sharing: (store) => (sharing = new VisitorSharing(store)) });
+    this.#sharing = sharing;
+  }
+
+  /**
+   * Fleets (`externals.sharedStore`): loads the visitor from the shared store, in one round trip,
+   * before a request evaluates it; evaluation then stays synchronous, and what the request changes
+   * is written back in the background. Waits at most the store's `loadTimeout` (default 50 ms):
+   * past it, or when the store fails, the request is served from this process's memory (see
+   * {@link KameleoonClient.getSharedStoreStatus | getSharedStoreStatus}). Without a shared store it
+   * resolves at once.
+   * @param visitorCode - the visitor's code, 1 to 255 characters
+   * @returns where the visitor was read; the promise never rejects once the code is checked
+   * @throws {@link VisitorCodeInvalid} (as a rejection) when `visitorCode` is empty, too long or not a string
+   */
+  async prepareVisitor(visitorCode: string): Promise<PrepareVisitorResult> {
+    validateVisitorCode(visitorCode);
+    return this.#sharing ? this.#sharing.prepare(visitorCode) : { source: 'local', reason: 'none' };
+  }
+
+  /**
+   * The helper of Node `http` and Fetch handlers in a fleet: `getVisitorCode(params)` (the cookie
+   * of `request`, set on `response`), then {@link KameleoonClient.prepareVisitor | prepareVisitor}.
+   * @param params - `{ request, response }` (Node's IncomingMessage and ServerResponse, or a Fetch
+   * `Request` and `Headers`), Next.js's `cookies`, `defaultVisitorCode`
+   * @returns the visitor's code, once the visitor is loaded (or `loadTimeout` passed)
+   * @throws {@link VisitorCodeInvalid} (as a rejection) when `defaultVisitorCode` is not a valid code
+   */
+  async prepareRequest(params: GetVisitorCodeParamsType): Promise<string> {
+    const visitorCode = this.getVisitorCode(params);
+    await this.prepareVisitor(visitorCode);
+    return visitorCode;
+  }
+
+  /** Where sharing stands: whether the store answers, loads, fallbacks to local memory, failed writes, claims lost, the configuration lock. */
+  getSharedStoreStatus(): SharedStoreStatus {
+    return this.#sharing?.status ?? { enabled: false, available: false, loads: 0, fallbacks: 0, failedWrites: 0, claimsLost: 0, lastError: undefined, configurationHolder: false };
+  }
+
+  /**
+   * Stops the client (see {@link KameleoonClientBase.close}); in a fleet, also writes the visitors
+   * changed last to the shared store. The store itself stays open (it may serve other clients):
+   * close it with its own `close()`.
+   */
+  override close(): Promise<void> {
+    return super.close().then(() => this.#sharing?.close());
   }
 }
 
@@ -28,6 +84,7 @@ export { readConfigurationFile };
 export { mergeConfiguration, DEFAULT_CONFIGURATION_PATH } from './platform/node/configFile.ts';
 export type { FileConfiguration } from './platform/node/configFile.ts';
 export type { ClientFactory, ClientFactoryOptions } from './client/factory.ts';
+export type { SharedStore, SharedExposureClaim, PrepareVisitorResult, SharedStoreStatus, SharedVisitorSource } from './fleet/sharedStore.ts';
 
 /** The official Node SDK's helper classes for `externals`, under their names (see nodeExternals.ts). */
 export { KameleoonEventSource, KameleoonRequester, KameleoonVisitorCodeManager } from './official/nodeExternals.ts';

@@ -5,7 +5,7 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import { Outbox, type OutboxLimits, type TrackingLine } from './outbox.ts';
-import { Tracker } from './tracker.ts';
+import { Tracker, type TrackerOptions } from './tracker.ts';
 import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { batchUrl, createTrackingSender, trackingUrl } from './transport.ts';
 import { dataApiBaseUrl } from '../config/dataApi.ts';
@@ -41,6 +41,8 @@ export interface TrackingDeps {
   consentOf: (visitor: number | undefined) => boolean;
   /** Edge runtimes: concurrent flushes claim their batches (see Outbox's `claim`). */
   perRequest?: boolean;
+  /** Fleets: exposures are claimed from the shared store before they are sent (see TrackerOptions.claim). */
+  claim?: TrackerOptions['claim'];
   logger: Logger;
   random: () => number;
   /**
