@@ -14,6 +14,9 @@ export * from './server.ts';
 /** Which build of the package a runtime resolved (`'node'` here; `'edge'` and `'browser'` in the others). */
 export const BUILD = 'node';
 
+/** Responses whose `end` writes the request's changes first (see prepareRequest). */
+const WRITES_BEFORE_END = new WeakSet<object>();
+
 /**
  * The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response;
  * with `externals.sharedStore`, visitors, exposures and the configuration shared by a fleet of
@@ -59,6 +62,17 @@ export class KameleoonClient extends KameleoonClientBase {
    */
   async prepareRequest(params: GetVisitorCodeParamsType): Promise<string> {
     const visitorCode = this.getVisitorCode(params);
+    const sharing = this.#sharing;
+    const response = params?.response as { end?: (...args: unknown[]) => unknown } | undefined;
+    if (sharing && typeof response?.end === 'function' && !WRITES_BEFORE_END.has(response)) {
+      // What the request changed is written before its response leaves (Node's ServerResponse).
+      WRITES_BEFORE_END.add(response);
+      const end = response.end;
+      response.end = function (this: unknown, ...args: unknown[]) {
+        sharing.writeNow();
+        return end.apply(this, args);
+      };
+    }
     await this.prepareVisitor(visitorCode);
     return visitorCode;
   }

@@ -195,6 +195,16 @@ export class VisitorSharing {
     queueMicrotask(() => this.#flushWrites());
   }
 
+  /**
+   * Writes what this turn changed now rather than after it: the response that follows (see
+   * `prepareRequest`) leaves after the write, so the visitor's next request, on any process,
+   * reads what this one wrote.
+   */
+  writeNow(): void {
+    this.#deps?.visitors.flushPersistence();
+    this.#flushWrites();
+  }
+
   #flushWrites(): void {
     this.#writeScheduled = false;
     const deps = this.#deps;

@@ -72,7 +72,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   }
   const settings: RedisOptions = {
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    // Not auto-pipelined: a write leaves at once (before the response that follows it), batches are explicit.
     maxRetriesPerRequest: 1,
     commandTimeout,
     // Reconnects for ever, every 50 ms to 1 s: sharing resumes by itself once Redis is back.
@@ -84,6 +84,22 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   client.on('error', ignore);
   client.defineCommand('kameleoonLock', { numberOfKeys: 1, lua: LOCK_SCRIPT });
   const lockCommand = client as unknown as LockCommand;
+  /**
+   * `SET`s in one round trip: a pipeline on one server; on a Cluster, one command each (a
+   * pipeline there must stay within one slot, and visitors' keys are spread over all of them).
+   */
+  const batch = async (commands: (string | number)[][]): Promise<unknown[]> => {
+    if (commands.length === 1 || client instanceof Cluster) {
+      return Promise.all(commands.map(([key, ...args]) => (client.set as (...a: unknown[]) => Promise<unknown>)(key, ...args)));
+    }
+    const pipeline = client.pipeline();
+    for (const [key, ...args] of commands) (pipeline.set as (...a: unknown[]) => unknown)(key, ...args);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, reply]) => {
+      if (err) throw err;
+      return reply;
+    });
+  };
   let subscriber: Redis | Cluster | undefined;
   const listeners = new Map<string, Set<() => void>>();
   const visitorKey = (site: string, code: string) => `${keyPrefix}:{${site}:${code}}:v`;
@@ -96,11 +112,12 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
     getVisitor: (site, code) => client.get(visitorKey(site, code)),
     async setVisitors(site, visitors, ttlMs) {
       const ttl = Math.max(1, Math.round(ttlMs));
-      await Promise.all(visitors.map(([code, value]) => client.set(visitorKey(site, code), value, 'PX', ttl)));
+      await batch(visitors.map(([code, value]) => [visitorKey(site, code), value, 'PX', ttl]));
     },
-    claimExposures(site, claims: readonly SharedExposureClaim[], ttlMs) {
+    async claimExposures(site, claims: readonly SharedExposureClaim[], ttlMs) {
       const ttl = Math.max(1, Math.round(ttlMs));
-      return Promise.all(claims.map(({ visitorCode, experimentId, variationId }) => client.set(`${keyPrefix}:{${site}:${visitorCode}}:x:${experimentId}:${variationId ?? ''}`, '1', 'PX', ttl, 'NX').then((ok) => ok === 'OK')));
+      const replies = await batch(claims.map(({ visitorCode, experimentId, variationId }) => [`${keyPrefix}:{${site}:${visitorCode}}:x:${experimentId}:${variationId ?? ''}`, '1', 'PX', ttl, 'NX']));
+      return replies.map((ok) => ok === 'OK');
     },
     async lockConfiguration(site, owner, ttlMs) {
       return (await lockCommand.kameleoonLock(siteKey(site, 'lock'), owner, Math.max(1, Math.round(ttlMs)))) === 1;

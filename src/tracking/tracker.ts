@@ -83,6 +83,8 @@ export class Tracker {
   #granted = new Set<string>();
   /** Fleets: visitors composed with exposures not claimed yet, scheduled again after the composition. */
   #unclaimed: [string, number, boolean][] = [];
+  /** Fleets: the claim in progress (see claim). */
+  #claiming: Promise<void> = Promise.resolve();
   /** A visitor composed as it is forgotten sends what it owes without a claim (there is no later tick for it). */
   #rescuing = false;
 
@@ -158,10 +160,18 @@ export class Tracker {
     return this.#o.outbox.flush();
   }
 
-  /** Fleets: claims the scheduled visitors' unsent exposures (see TrackerOptions.claim); nothing without a claim. */
-  async claim(): Promise<void> {
-    const claim = this.#o.claim;
-    if (!claim) return;
+  /**
+   * Fleets: claims the scheduled visitors' unsent exposures (see TrackerOptions.claim); nothing
+   * without a claim. One claim at a time: a tick and a flush never ask for the same exposure twice.
+   */
+  claim(): Promise<void> {
+    if (!this.#o.claim) return Promise.resolve();
+    this.#claiming = this.#claiming.then(() => this.#claimOnce()).catch((err: unknown) => this.#o.logger.error(msg`Exposures could not be claimed: ${String(err)}`));
+    return this.#claiming;
+  }
+
+  async #claimOnce(): Promise<void> {
+    const claim = this.#o.claim!;
     const store = this.#o.store;
     const pool = store.pool;
     const asked: (ExposureClaim & { id: number; key: string })[] = [];
@@ -238,8 +248,12 @@ export class Tracker {
       exposed = this.#exposures(id, consent, events);
       opening = this.#data(id, consent, config, events);
       // What was sent must not be sent again by the next page (browsers keep visitors in storage).
-      store.changed(id);
-      store.changed(store.ownerOf(id));
+      // Not in a fleet: the claims say what was sent, and this copy of the visitor may be older
+      // than the shared one (another process changed it since): writing it would undo that change.
+      if (!this.#o.claim) {
+        store.changed(id);
+        store.changed(store.ownerOf(id));
+      }
       if (!this.#o.isServer && consent && store.dataOf(id)) events.push(staticSummaryLine(store.dataOf(id), stats));
     }
     if (events.length === 0) {
