@@ -65,12 +65,22 @@ export class KameleoonClient extends KameleoonClientBase {
     const sharing = this.#sharing;
     const response = params?.response as { end?: (...args: unknown[]) => unknown } | undefined;
     if (sharing && typeof response?.end === 'function' && !WRITES_BEFORE_END.has(response)) {
-      // What the request changed is written before its response leaves (Node's ServerResponse).
+      // Node's ServerResponse: what the request changed is in the store before its response
+      // leaves (the visitor's next request may reach another process at once), within what is
+      // left of the request's loadTimeout: no request waits longer for the store than that.
       WRITES_BEFORE_END.add(response);
+      const deadline = Date.now() + sharing.timeoutMs;
       const end = response.end;
       response.end = function (this: unknown, ...args: unknown[]) {
-        sharing.writeNow();
-        return end.apply(this, args);
+        const written = sharing.writeNow();
+        const left = deadline - Date.now();
+        if (!written || left <= 0) return end.apply(this, args);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        void Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, left)))]).then(() => {
+          clearTimeout(timer);
+          end.apply(this, args);
+        });
+        return this;
       };
     }
     await this.prepareVisitor(visitorCode);

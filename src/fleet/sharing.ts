@@ -195,20 +195,25 @@ export class VisitorSharing {
     queueMicrotask(() => this.#flushWrites());
   }
 
-  /**
-   * Writes what this turn changed now rather than after it: the response that follows (see
-   * `prepareRequest`) leaves after the write, so the visitor's next request, on any process,
-   * reads what this one wrote.
-   */
-  writeNow(): void {
-    this.#deps?.visitors.flushPersistence();
-    this.#flushWrites();
+  /** Milliseconds a request waits for the store at most (`loadTimeout`). */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
   }
 
-  #flushWrites(): void {
+  /**
+   * Writes what this turn changed now rather than after it, for a response about to leave (see
+   * `prepareRequest`): once the store has it, the visitor's next request, on any process, reads it.
+   * @returns the write (it never rejects), or undefined when there was nothing to write
+   */
+  writeNow(): Promise<void> | undefined {
+    this.#deps?.visitors.flushPersistence();
+    return this.#flushWrites();
+  }
+
+  #flushWrites(): Promise<void> | undefined {
     this.#writeScheduled = false;
     const deps = this.#deps;
-    if (!deps || this.#writes.size === 0) return;
+    if (!deps || this.#writes.size === 0) return undefined;
     const batch = [...this.#writes];
     this.#writes = new Map();
     for (const [code, value] of batch) this.#remember(code, value);
@@ -233,6 +238,7 @@ export class VisitorSharing {
       },
     ).finally(() => this.#inflight.delete(done));
     this.#inflight.add(done);
+    return done;
   }
 
   /**

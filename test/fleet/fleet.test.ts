@@ -118,6 +118,8 @@ describe('a fleet of four processes behind a round-robin proxy', () => {
       }),
     );
     const decisions = got.map((answers) => answers.map((a) => `${a.pricing}/${a.layout}`));
+    const bad = decisions.map((d, i) => (JSON.stringify(d) === JSON.stringify(expected[i]) ? '' : `${i} ${JSON.stringify(d)} ${got[i]!.map((a) => a.worker + ':' + a.waited.toFixed(1))}`)).filter(Boolean);
+    console.log('MISMATCH', bad.length, bad.slice(0, 10).join('\n'));
     expect(decisions).toEqual(expected);
     // Every request loaded its visitor from Redis; the plan was added on one process and targeted on another for most.
     const shared = await everyWorker<{ shared: { loads: number; fallbacks: number; failedWrites: number } }>('/status');
