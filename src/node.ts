@@ -5,7 +5,7 @@ import { serverAssembly } from './client/serverAssembly.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 import { VisitorSharing } from './fleet/sharing.ts';
-import type { PrepareVisitorResult, SharedStoreStatus } from './fleet/sharedStore.ts';
+import type { PrepareRequestResult, PrepareVisitorResult, SharedStoreStatus } from './fleet/sharedStore.ts';
 import type { GetVisitorCodeParamsType } from './client/types.ts';
 import { validateVisitorCode } from './visitor/visitorCode.ts';
 export * from './index.ts';
@@ -57,10 +57,13 @@ export class KameleoonClient extends KameleoonClientBase {
    * of `request`, set on `response`), then {@link KameleoonClient.prepareVisitor | prepareVisitor}.
    * @param params - `{ request, response }` (Node's IncomingMessage and ServerResponse, or a Fetch
    * `Request` and `Headers`), Next.js's `cookies`, `defaultVisitorCode`
-   * @returns the visitor's code, once the visitor is loaded (or `loadTimeout` passed)
+   * With a Node `response`, the response ends once what the request changed is in the store
+   * (within what is left of `loadTimeout`), so that the visitor's next request reads it on any
+   * process; elsewhere, call {@link KameleoonClient.saveVisitors | saveVisitors} before answering.
+   * @returns the visitor's code and where the visitor was read, once it is loaded (or `loadTimeout` passed)
    * @throws {@link VisitorCodeInvalid} (as a rejection) when `defaultVisitorCode` is not a valid code
    */
-  async prepareRequest(params: GetVisitorCodeParamsType): Promise<string> {
+  async prepareRequest(params: GetVisitorCodeParamsType): Promise<PrepareRequestResult> {
     const visitorCode = this.getVisitorCode(params);
     const sharing = this.#sharing;
     const response = params?.response as { end?: (...args: unknown[]) => unknown } | undefined;
@@ -83,8 +86,20 @@ export class KameleoonClient extends KameleoonClientBase {
         return this;
       };
     }
-    await this.prepareVisitor(visitorCode);
-    return visitorCode;
+    return { visitorCode, ...(await this.prepareVisitor(visitorCode)) };
+  }
+
+  /**
+   * Fleets: writes what was changed since the last write now, rather than in the background, and
+   * resolves once the store has it, or after `loadTimeout`: for a Fetch handler, before it returns
+   * its response. Never rejects; resolves at once without a shared store.
+   */
+  async saveVisitors(): Promise<void> {
+    const written = this.#sharing?.writeNow();
+    if (!written) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, this.#sharing!.timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   /** Where sharing stands: whether the store answers, loads, fallbacks to local memory, failed writes, claims lost, the configuration lock. */
@@ -108,7 +123,7 @@ export { readConfigurationFile };
 export { mergeConfiguration, DEFAULT_CONFIGURATION_PATH } from './platform/node/configFile.ts';
 export type { FileConfiguration } from './platform/node/configFile.ts';
 export type { ClientFactory, ClientFactoryOptions } from './client/factory.ts';
-export type { SharedStore, SharedExposureClaim, PrepareVisitorResult, SharedStoreStatus, SharedVisitorSource } from './fleet/sharedStore.ts';
+export type { SharedStore, SharedExposureClaim, PrepareVisitorResult, PrepareRequestResult, SharedStoreStatus, SharedVisitorSource } from './fleet/sharedStore.ts';
 
 /** The official Node SDK's helper classes for `externals`, under their names (see nodeExternals.ts). */
 export { KameleoonEventSource, KameleoonRequester, KameleoonVisitorCodeManager } from './official/nodeExternals.ts';

@@ -67,6 +67,12 @@ export interface PrepareVisitorResult {
   reason?: 'timeout' | 'error' | 'none';
 }
 
+/** What `prepareRequest` returns: the visitor's code, and where the visitor was read. */
+export interface PrepareRequestResult extends PrepareVisitorResult {
+  /** The visitor's code (see `getVisitorCode`). */
+  visitorCode: string;
+}
+
 /** What `getSharedStoreStatus()` returns. */
 export interface SharedStoreStatus {
   /** Whether a shared store is configured. */

@@ -43,7 +43,7 @@ async function startProxy(targets: string[]): Promise<LocalServer> {
   return listenLocally(server);
 }
 
-type Answer = { worker: string; pricing: string; layout: string; waited: number };
+type Answer = { worker: string; pricing: string; layout: string; waited: number; source: string; reason?: string };
 const keepAlive = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 function get(url: string): Promise<Answer> {
@@ -64,7 +64,44 @@ const everyWorker = <T>(path: string) => Promise.all(workers.map((w) => get(`${w
 
 /** The visitor's three requests: the plan (premium or basic) is added by the second. */
 const plan = (i: number) => (i % 2 === 0 ? 'premium' : 'basic');
-const code = (i: number) => `fleet-visitor-${i}`;
+
+/** What one process decides for these visitors' three requests (the reference). */
+async function oneProcess(codes: string[]): Promise<string[][]> {
+  const server = await new KameleoonTestServer(fleetConfiguration(1)).start();
+  const reference = new KameleoonClient({ siteCode: 'fleet', configuration: { endpoints: { configuration: server.url, tracking: server.url } } });
+  await reference.initialize();
+  const decisions = codes.map((code, i) =>
+    [0, 1, 2].map((r) => {
+      if (r === 1) reference.addData(code, new CustomData(0, plan(i)));
+      return `${reference.getVariation({ visitorCode: code, featureKey: 'pricing', track: false }).key}/${reference.getVariation({ visitorCode: code, featureKey: 'layout', track: false }).key}`;
+    }),
+  );
+  await reference.close();
+  await server.stop();
+  return decisions;
+}
+
+/** The visitors' requests through the proxy (`rounds` of the three), each visitor's one after the other, 32 visitors at a time. */
+async function throughProxy(codes: string[], rounds = [0, 1, 2], between?: () => Promise<void>): Promise<Answer[][]> {
+  const got: Answer[][] = codes.map(() => []);
+  for (const r of rounds) {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < codes.length; i = next++) got[i]!.push(await get(`${proxyUrl}/visit?code=${codes[i]}${r === 1 ? `&plan=${plan(i)}` : ''}`));
+      }),
+    );
+    if (between) await between();
+  }
+  return got;
+}
+
+/** Each visitor's decisions, and the visitors whose decisions differ from `expected` (with the processes they went through). */
+function compare(got: Answer[][], expected: string[][]): { decisions: string[][]; differing: string[] } {
+  const decisions = got.map((answers) => answers.map((a) => `${a.pricing}/${a.layout}`));
+  const differing = decisions.flatMap((d, i) => (JSON.stringify(d) === JSON.stringify(expected[i]) ? [] : [`${i}: ${JSON.stringify(d)} through ${got[i]!.map((a) => a.worker)}, expected ${JSON.stringify(expected[i])}`]));
+  return { decisions, differing };
+}
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -91,43 +128,29 @@ afterAll(async () => {
 
 describe('a fleet of four processes behind a round-robin proxy', () => {
   it('decides as one process, sends each exposure once, and switches configurations together', async () => {
-    // One process on the same inputs: the reference.
-    const refServer = await new KameleoonTestServer(fleetConfiguration(1)).start();
-    const reference = new KameleoonClient({ siteCode: 'fleet', configuration: { endpoints: { configuration: refServer.url, tracking: refServer.url } } });
-    await reference.initialize();
-    const expected: string[][] = [];
-    for (let i = 0; i < VISITORS; i++) {
-      const answers: string[] = [];
-      for (let r = 0; r < 3; r++) {
-        if (r === 1) reference.addData(code(i), new CustomData(0, plan(i)));
-        answers.push(`${reference.getVariation({ visitorCode: code(i), featureKey: 'pricing', track: false }).key}/${reference.getVariation({ visitorCode: code(i), featureKey: 'layout', track: false }).key}`);
-      }
-      expected.push(answers);
-    }
-    await reference.close();
-    await refServer.stop();
-
-    // The fleet: each visitor's requests one after the other, 32 visitors at a time.
-    const got: Answer[][] = Array.from({ length: VISITORS }, () => []);
+    const codes = Array.from({ length: VISITORS }, (_, i) => `fleet-visitor-${i}`);
+    const expected = await oneProcess(codes);
+    // Each visitor's three requests one after the other: they go to whichever process is next.
     let nextVisitor = 0;
+    const got: Answer[][] = codes.map(() => []);
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (let i = nextVisitor++; i < VISITORS; i = nextVisitor++) {
-          for (let r = 0; r < 3; r++) got[i]!.push(await get(`${proxyUrl}/visit?code=${code(i)}${r === 1 ? `&plan=${plan(i)}` : ''}`));
+          for (let r = 0; r < 3; r++) got[i]!.push(await get(`${proxyUrl}/visit?code=${codes[i]}${r === 1 ? `&plan=${plan(i)}` : ''}`));
         }
       }),
     );
-    const decisions = got.map((answers) => answers.map((a) => `${a.pricing}/${a.layout}`));
-    const bad = decisions.map((d, i) => (JSON.stringify(d) === JSON.stringify(expected[i]) ? '' : `${i} ${JSON.stringify(d)} ${got[i]!.map((a) => a.worker + ':' + a.waited.toFixed(1))}`)).filter(Boolean);
-    console.log('MISMATCH', bad.length, bad.slice(0, 10).join('\n'));
+    const { decisions, differing } = compare(got, expected);
+    expect(differing).toEqual([]);
     expect(decisions).toEqual(expected);
     // Every request loaded its visitor from Redis; the plan was added on one process and targeted on another for most.
+    expect(got.flat().filter((a) => a.source !== 'shared')).toEqual([]);
     const shared = await everyWorker<{ shared: { loads: number; fallbacks: number; failedWrites: number } }>('/status');
     expect(shared.map((s) => s.shared.fallbacks + s.shared.failedWrites)).toEqual([0, 0, 0, 0]);
     expect(shared.reduce((sum, s) => sum + s.shared.loads, 0)).toBe(3 * VISITORS);
     const crossed = got.filter((answers, i) => plan(i) === 'premium' && answers[1]!.worker !== answers[2]!.worker).length;
     expect(crossed).toBeGreaterThan(VISITORS / 4);
-    expect(expected.filter((answers, i) => plan(i) === 'premium' && answers[2]!.startsWith('off/'))).toHaveLength(0);
+    expect(expected.filter((answers, i) => plan(i) === 'premium' && answers[2]!.startsWith('off/'))).toEqual([]);
 
     // Exposures: each visitor's layout experiment, and the premium visitors' pricing one, once for the fleet.
     await everyWorker('/flush');
@@ -138,10 +161,10 @@ describe('a fleet of four processes behind a round-robin proxy', () => {
       exposures.set(key, (exposures.get(key) ?? 0) + 1);
     }
     const wanted = new Map<string, number>();
-    for (let i = 0; i < VISITORS; i++) {
-      wanted.set(`${code(i)} 2002`, 1);
-      if (plan(i) === 'premium') wanted.set(`${code(i)} 2001`, 1);
-    }
+    codes.forEach((code, i) => {
+      wanted.set(`${code} 2002`, 1);
+      if (plan(i) === 'premium') wanted.set(`${code} 2001`, 1);
+    });
     expect(exposures).toEqual(wanted);
 
     // A configuration change: one process fetches it from the CDN, every process switches.
@@ -165,6 +188,33 @@ describe('a fleet of four processes behind a round-robin proxy', () => {
     expect(after.filter((s) => s.shared.configurationHolder)).toHaveLength(1);
     const cdnDuring = cdn.configRequests.length - cdnBefore;
     expect(cdnDuring).toBe(fetchers[0]!.configurationRequests - before.find((s) => s.configurationRequests > 0)!.configurationRequests);
+    cdn.setConfig(fleetConfiguration(1));
     console.log(`fleet: ${VISITORS} visitors x 3 requests over ${WORKERS} processes; ${crossed} premium visitors targeted on another process than the one that added the plan; configuration switched on all in ${switchedInMs} ms with ${cdnDuring} CDN request(s)`);
+  });
+
+  it('answers every request while Redis is stopped, from local memory, and shares visitors again once it is restarted', async () => {
+    const during = Array.from({ length: 200 }, (_, i) => `fault-during-${i}`);
+    const fallbacksBefore = (await everyWorker<{ shared: { fallbacks: number } }>('/status')).map((s) => s.shared.fallbacks);
+    // Each visitor's first request with Redis up, the next two with Redis stopped.
+    const got = await throughProxy(during, [0, 1, 2], async () => {
+      if (redis) await redis.stop();
+    });
+    for (const answers of got) {
+      expect(answers[0]!.source).toBe('shared');
+      // Served, from local memory, through the path that gives up on the store.
+      for (const a of answers.slice(1)) expect([a.source, a.reason === 'error' || a.reason === 'timeout']).toEqual(['local', true]);
+    }
+    const fallbacks = (await everyWorker<{ shared: { fallbacks: number; available: boolean } }>('/status')).map((s, i) => s.shared.fallbacks - fallbacksBefore[i]!);
+    expect(fallbacks.reduce((a, b) => a + b, 0)).toBe(2 * during.length);
+
+    // Restarted (empty: nothing is persisted): new visitors are shared across processes again.
+    await redis.start();
+    expect((await everyWorker<{ ready: boolean }>('/ready')).map((r) => r.ready)).toEqual([true, true, true, true]);
+    const after = Array.from({ length: 400 }, (_, i) => `fault-after-${i}`);
+    const answers = await throughProxy(after);
+    expect(answers.flat().filter((a) => a.source !== 'shared')).toEqual([]);
+    const { differing } = compare(answers, await oneProcess(after));
+    expect(differing).toEqual([]);
+    expect((await everyWorker<{ shared: { available: boolean } }>('/status')).map((s) => s.shared.available)).toEqual([true, true, true, true]);
   });
 });

@@ -39,17 +39,18 @@ const server = createServer((req, res) => {
   const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   if (url.pathname === '/visit') {
     const started = performance.now();
-    void client.prepareRequest({ request: req, response: res, defaultVisitorCode: url.searchParams.get('code')! }).then((code) => {
+    void client.prepareRequest({ request: req, response: res, defaultVisitorCode: url.searchParams.get('code')! }).then(({ visitorCode: code, source, reason }) => {
       const waited = performance.now() - started;
       const plan = url.searchParams.get('plan');
       if (plan) client.addData(code, new CustomData(0, plan));
       const pricing = client.getVariation({ visitorCode: code, featureKey: 'pricing' }).key;
       const layout = client.getVariation({ visitorCode: code, featureKey: 'layout' }).key;
-      reply(200, { worker: name, pricing, layout, waited });
+      reply(200, { worker: name, pricing, layout, waited, source, reason });
     });
     return;
   }
   if (url.pathname === '/status') return reply(200, { worker: name, version: version(), configurationRequests, shared: client.getSharedStoreStatus() });
+  if (url.pathname === '/ready') return void store.ready(10_000).then((ready) => reply(200, { worker: name, ready }));
   if (url.pathname === '/flush') return void client.flushInstant().then(() => reply(200, { worker: name }));
   if (url.pathname === '/close') {
     reply(200, { worker: name });
