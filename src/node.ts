@@ -2,6 +2,7 @@
 import { KameleoonClientBase } from './client/kameleoonClient.ts';
 import type { SDKParameters } from './client/options.ts';
 import { serverAssembly } from './client/serverAssembly.ts';
+import type { TrackingFactory } from './client/assembly.ts';
 import { createClientFactory } from './client/factory.ts';
 import { readConfigurationFile } from './platform/node/configFile.ts';
 import { VisitorSharing } from './fleet/sharing.ts';
@@ -24,6 +25,7 @@ const WRITES_BEFORE_END = new WeakSet<object>();
  */
 export class KameleoonClient extends KameleoonClientBase {
   readonly #sharing: VisitorSharing | undefined;
+  #closing: Promise<void> | undefined;
 
   /**
    * @param params - the site code, and optionally `configuration`, `externals` (requester, storage,
@@ -31,8 +33,22 @@ export class KameleoonClient extends KameleoonClientBase {
    * @throws {@link SiteCodeIsEmpty} when `siteCode` is empty; {@link InvalidArgument} for a bad option
    */
   constructor(params: SDKParameters) {
+    const assembly = serverAssembly();
+    const store = typeof params === 'object' && params !== null ? params.externals?.sharedStore : undefined;
     let sharing: VisitorSharing | undefined;
-    super(params, { ...serverAssembly(), sharing: (store) => (sharing = new VisitorSharing(store)) });
+    if (store) {
+      // The fleet's sharing takes the configuration requests and wraps the tracking pipeline;
+      // the rest of the client does not know of it (nor of its options).
+      const fleet = new VisitorSharing(store, params);
+      const { sharedStore: _store, ...externals } = params.externals!;
+      const { updateIntervalMs: _interval, ...internals } = params._internals ?? {};
+      externals.requester = fleet.requester(externals.requester ?? assembly.platform.requester);
+      const create = (assembly.tracking as { create: TrackingFactory }).create;
+      assembly.tracking = { create: (deps) => fleet.attach(deps, create) };
+      params = { ...params, externals, _internals: internals };
+      sharing = fleet;
+    }
+    super(params, assembly);
     this.#sharing = sharing;
   }
 
@@ -113,7 +129,21 @@ export class KameleoonClient extends KameleoonClientBase {
    * close it with its own `close()`.
    */
   override close(): Promise<void> {
-    return super.close().then(() => this.#sharing?.close());
+    return (this.#closing ??= (async () => {
+      await this.#sharing?.settled();
+      await super.close();
+      await this.#sharing?.close();
+    })());
+  }
+
+  /**
+   * {@link KameleoonClientBase.flushInstant}; in a fleet, once this process's claims of exposures
+   * are answered (each exposure is sent by the process that claimed it).
+   * @throws as {@link KameleoonClientBase.flushInstant}
+   */
+  override async flushInstant(visitorCode?: string): Promise<void> {
+    await this.#sharing?.settled();
+    return super.flushInstant(visitorCode);
   }
 }
 

@@ -3,8 +3,6 @@ import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 import type { VisitorCodeCookies } from '../visitor/visitorCode.ts';
 import type { TokenProvider } from '../remote/oauth.ts';
-import type { SharedStore } from '../fleet/sharedStore.ts';
-import type { VisitorSharing } from '../fleet/sharing.ts';
 
 /**
  * What a platform entry (browser.ts, node.ts) builds a client from: the platform's runtime
@@ -38,11 +36,6 @@ export interface ClientAssembly {
    * promise another call created (an edge runtime forbids awaiting one across requests).
    */
   perRequest?: boolean;
-  /**
-   * Node servers: shares visitors, exposures and the configuration through `externals.sharedStore`
-   * (see fleet/sharing.ts). Other platforms ignore the store.
-   */
-  sharing?: (store: SharedStore) => VisitorSharing;
   /**
    * Runs diagnostics (the checks of unknown options and condition fields, lazily loaded) when the
    * page is idle, so that they never compete with the first variation. Default: at once.

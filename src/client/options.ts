@@ -147,8 +147,8 @@ export interface InternalsType {
    */
   configurationResponse?: Promise<KameleoonResponseType>;
   /**
-   * Milliseconds between configuration refreshes, replacing `updateInterval` (tests of fleets
-   * switching versions, which would otherwise wait a minute at least).
+   * Fleets (`externals.sharedStore`): milliseconds between configuration refreshes, replacing
+   * `updateInterval` (tests of fleets switching versions, which would otherwise wait a minute at least).
    * @internal
    */
   updateIntervalMs?: number;

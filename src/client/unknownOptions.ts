@@ -10,8 +10,8 @@ const KNOWN: Record<string, string> = {
   '': 'siteCode configuration externals _internals credentials stubMode compatibility',
   configuration: 'environment updateInterval dataFileRefreshInterval dataFileCacheTtl requestTimeout trackingInterval closeTimeout targetingDataCleanupInterval cookieDomain networkDomain defaultDataFile sessionDuration endpoints clientId clientSecret',
   'configuration.endpoints': 'configuration tracking realTime dataApi api',
-  externals: 'requester storage eventSource visitorCodeManager logger sharedStore',
-  _internals: 'packageInfo prng platformAnalyzer trackingLimits minTrackingInterval configurationResponse updateIntervalMs',
+  externals: 'requester storage eventSource visitorCodeManager logger',
+  _internals: 'packageInfo prng platformAnalyzer trackingLimits minTrackingInterval configurationResponse',
   credentials: 'clientId clientSecret',
 };
 
@@ -33,11 +33,8 @@ function distance(a: string, b: string): number {
  * official version): each names the closest known key when one is near. In a `browser`, also for
  * credentials, which only servers use.
  */
-export function unknownKeys(params: object, browser = false, sharing = false): string[] {
+export function unknownKeys(params: object, browser = false): string[] {
   const found: string[] = [];
-  if (!sharing && (params as { externals?: { sharedStore?: unknown } }).externals?.sharedStore != null) {
-    found.push(msg`externals.sharedStore is ignored here: only the Node.js client shares visitors through a store (edge runtimes and browsers keep their own).`);
-  }
   const c = params as { configuration?: { clientId?: unknown; clientSecret?: unknown }; credentials?: { clientId?: unknown; clientSecret?: unknown } };
   if (browser && (c.configuration?.clientSecret ?? c.credentials?.clientSecret ?? c.configuration?.clientId ?? c.credentials?.clientId) != null) {
     found.push(msg`clientId and clientSecret are not used in a browser: a secret in a page is public, and the Data API answers browsers without a token. Keep them on servers (the Node and edge builds).`);

@@ -13,7 +13,6 @@ import { EventHub } from './events.ts';
 import { TrackingHandle } from './trackingHandle.ts';
 import { configurationUrl, resolveOptions, streamUrl, type SDKConfigurationType, type SDKParameters } from './options.ts';
 import { msg } from '../logging/msg.ts';
-import type { VisitorSharing } from '../fleet/sharing.ts';
 
 /** Everything a client is made of, wired for its platform. */
 export interface ClientServices {
@@ -32,8 +31,6 @@ export interface ClientServices {
   stubMode: boolean;
   /** Whether `externals.visitorCodeManager` was given (its official Node form is then used too). */
   externalCookies: boolean;
-  /** Node servers with `externals.sharedStore`: the fleet's sharing (see fleet/sharing.ts). */
-  sharing: VisitorSharing | undefined;
 }
 
 /** What the client does when the configuration changes. */
@@ -70,20 +67,16 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
   // Unknown keys (a typo, an option of a newer official version) are reported a moment later.
   (assembly.idle ?? ((work) => work()))(() => {
     void import('./unknownOptions.ts').then(({ unknownKeys }) => {
-      for (const warning of unknownKeys(params, !assembly.oauth, !!assembly.sharing && !assembly.perRequest)) logger.warnOnce(warning, warning);
+      for (const warning of unknownKeys(params, !assembly.oauth)) logger.warnOnce(warning, warning);
     });
   });
   const events = new EventHub((err) => logger.error(msg`An event handler threw: ${String(err)}`));
   const isServer = platform.packageInfo.isServer;
-  const updateIntervalMs = internals.updateIntervalMs ?? options.updateInterval * 60_000;
-  // A fleet's processes share visitors, exposures and the configuration (Node servers only).
-  const sharing = externals.sharedStore && isServer && !assembly.perRequest ? assembly.sharing?.(externals.sharedStore) : undefined;
-  if (sharing) platform.requester = sharing.requester(platform.requester);
   let tracker: TrackingHandle | undefined;
   const visitors = new VisitorStore({
     sessionDurationMs: isServer ? options.sessionDuration * 60_000 : 0,
     clock: Date.now,
-    persistence: sharing ? sharing.persistence : !isServer && platform.storage ? createStoragePersistence(platform.storage) : undefined,
+    persistence: !isServer && platform.storage ? createStoragePersistence(platform.storage) : undefined,
     onForget: (id) => tracker?.rescue(id),
   });
   const delivery = new ConfigurationDelivery({
@@ -92,7 +85,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     environment: options.environment,
     configurationUrl: configurationUrl(siteCode, options),
     streamUrl: streamUrl(siteCode, options),
-    updateIntervalMs,
+    updateIntervalMs: options.updateInterval * 60_000,
     cacheTtlMs: options.dataFileCacheTtl * 60_000,
     requestTimeoutMs: options.requestTimeout,
     defaultDataFile: options.defaultDataFile,
@@ -127,17 +120,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     random,
     soundItem: isSoundItem,
     perRequest: assembly.perRequest,
-    claim: sharing?.claim,
-  });
-  sharing?.attach({
-    siteCode,
-    sessionDurationMs: options.sessionDuration * 60_000,
-    updateIntervalMs,
-    requestTimeoutMs: options.requestTimeout,
-    visitors,
-    logger,
-    refreshConfiguration: () => void delivery.refresh(),
-    random,
+    delivery,
   });
   return {
     siteCode,
@@ -152,6 +135,5 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     tracker,
     stubMode,
     externalCookies: externals.visitorCodeManager !== undefined,
-    sharing,
   };
 }

@@ -1,10 +1,15 @@
+import type { ConfigurationDelivery } from '../config/delivery.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalRequester, KameleoonResponseType, SendRequestParametersType } from '../platform/platform.ts';
-import { later } from '../platform/timers.ts';
-import type { ExposureClaim } from '../tracking/tracker.ts';
+import { every, later } from '../platform/timers.ts';
+import type { SDKParameters } from '../client/options.ts';
+import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
+import type { Tracker } from '../tracking/tracker.ts';
+import { NONE, SENT, UNSENT } from '../visitor/slots.ts';
 import { decodeVisitor, encodeVisitor } from '../visitor/persistence.ts';
-import type { PersistedVisitor, VisitorPersistence, VisitorStore } from '../visitor/visitorStore.ts';
-import type { PrepareVisitorResult, SharedStore, SharedStoreStatus } from './sharedStore.ts';
+import type { VisitorStore } from '../visitor/visitorStore.ts';
+import type { PrepareVisitorResult, SharedExposureClaim, SharedStore, SharedStoreStatus } from './sharedStore.ts';
+import { adopt } from './adopt.ts';
 import { msg } from '../logging/msg.ts';
 
 /** The default of {@link SharedStore.loadTimeout}: a request waits this long for the store at most. */
@@ -14,19 +19,23 @@ const FIRST_CONFIGURATION_POLL_MS = 25;
 /** Visitors whose last written value is remembered (to skip writing the same value again). */
 const MAX_REMEMBERED = 100_000;
 
-/** What the client gives the sharing once it is built (see wiring.ts). */
-export interface SharingDeps {
+/** What the sharing works with, once the client is built (see attach). */
+interface SharingDeps {
   siteCode: string;
   /** Entries expire after this much inactivity (`sessionDuration`). */
   sessionDurationMs: number;
-  /** The configuration lock is held this long past each fetch (a few `updateInterval`s). */
+  /** The configuration lock is held for two of these (and a request timeout) past each fetch. */
   updateIntervalMs: number;
   requestTimeoutMs: number;
   visitors: VisitorStore;
   logger: Logger;
-  /** Fetches the configuration now (a published change: the store is read, not the CDN). */
-  refreshConfiguration: () => void;
-  random: () => number;
+  delivery: ConfigurationDelivery | undefined;
+  tracker: Tracker;
+}
+
+/** A minutes option as the client reads it (see resolveOptions): a finite number, else the default. */
+function minutes(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
 type Bounded<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' | 'error'; error: string };
@@ -103,31 +112,88 @@ export class VisitorSharing {
   #served: string | undefined;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
+  readonly #sessionDurationMs: number;
+  readonly #updateIntervalMs: number;
+  readonly #refreshMs: number | undefined;
+  #refreshTimer: ReturnType<typeof setInterval> | undefined;
+  /** Tracking is composing: what it marks changed (exposures sent) is not written (see attach). */
+  #composing = false;
+  /** Visitors changed since the last write (see attach). */
+  #dirty = new Set<number>();
+  /** Exposures claimed and not yet answered, as `visitorCode experimentId variationId`. */
+  readonly #claiming = new Set<string>();
+  /** Claims to send with the next batch of writes. */
+  #claims: SharedExposureClaim[] = [];
+  /** Exposures this process claimed (remembered for the last {@link MAX_REMEMBERED}): never claimed again. */
+  #granted = new Set<string>();
+  /** Claims sent and not yet answered. */
+  readonly #claimsInFlight = new Set<Promise<void>>();
 
-  /** The shared store's visitors, for the VisitorStore: loaded by `prepare` only, saved in batches. */
-  readonly persistence: VisitorPersistence = {
-    load: () => undefined,
-    save: (code, visitor) => this.#queueWrite(code, visitor),
-  };
-
-  constructor(store: SharedStore) {
+  /**
+   * @param params - the client's parameters: `sessionDuration`, `updateInterval` (or
+   * `dataFileRefreshInterval`), and `_internals.updateIntervalMs`, milliseconds between
+   * configuration refreshes that replace `updateInterval` (tests)
+   */
+  constructor(store: SharedStore, params: SDKParameters) {
     this.#store = store;
     this.#owner = globalThis.crypto.randomUUID();
     const timeout = store.loadTimeout;
     this.#timeoutMs = typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT_MS;
+    const c = params.configuration ?? {};
+    this.#sessionDurationMs = minutes(c.sessionDuration, 30) * 60_000;
+    const refreshMs = params._internals?.updateIntervalMs;
+    this.#refreshMs = typeof refreshMs === 'number' && refreshMs > 0 ? refreshMs : undefined;
+    this.#updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
   }
 
-  /** Connects the sharing to the client's parts (once, as the client is built). */
-  attach(deps: SharingDeps): void {
-    this.#deps = deps;
+  /**
+   * The tracking factory of a fleet's client: builds the pipeline with `create`, and connects the
+   * sharing to the client's parts it is given (the visitors, the logger, the configuration
+   * delivery), once, as the client is built. Changes to visitors are written in batches (the
+   * store tells of them through `changed`); tracking's own marks (exposures sent) are not: the
+   * claims say what was sent, and this copy of the visitor may be older than the fleet's.
+   */
+  attach(deps: TrackingDeps, create: (deps: TrackingDeps) => TrackingPipeline): TrackingPipeline {
+    const pipeline = create(deps);
+    const { store: visitors, delivery, tracker } = { ...deps, tracker: pipeline.tracker };
+    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, updateIntervalMs: this.#updateIntervalMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
+    const changed = visitors.changed.bind(visitors);
+    visitors.changed = (id) => {
+      changed(id);
+      if (this.#composing || this.#closed) return;
+      this.#dirty.add(id);
+      this.#schedule();
+    };
+    const methods = tracker as unknown as Record<'compose' | 'rescue', (id?: number) => void>;
+    for (const name of ['compose', 'rescue'] as const) {
+      const compose = methods[name].bind(tracker);
+      methods[name] = (id) => {
+        this.#composing = true;
+        try {
+          compose(id);
+        } finally {
+          this.#composing = false;
+        }
+      };
+    }
+    // A shorter interval than the delivery's own polling (tests): refreshes of this process's own.
+    if (this.#refreshMs !== undefined) this.#refreshTimer = every(() => void delivery?.refresh(), this.#refreshMs);
     try {
       this.#unsubscribe = this.#store.subscribeConfiguration(deps.siteCode, () => {
         // The holder published: the others read the store (the holder already has it).
-        if (!this.#status.configurationHolder && !this.#closed) deps.refreshConfiguration();
+        if (!this.#status.configurationHolder && !this.#closed) void delivery?.refresh();
       });
     } catch (err) {
       this.#failed('error', String(err));
     }
+    return pipeline;
+  }
+
+  #schedule(): void {
+    if (this.#writeScheduled) return;
+    this.#writeScheduled = true;
+    // After the other changes of this turn.
+    queueMicrotask(() => this.#flushWrites());
   }
 
   /** A copy of the status. */
@@ -171,7 +237,8 @@ export class VisitorSharing {
     if (answer.value !== null && !this.#writes.has(visitorCode) && !this.#unsaved.has(visitorCode)) {
       const persisted = decodeVisitor(answer.value);
       if (persisted) {
-        deps.visitors.adopt(visitorCode, persisted);
+        const id = deps.visitors.touch(visitorCode);
+        adopt(deps.visitors, id, persisted, (experimentId, variationId) => this.#claiming.has(`${visitorCode} ${experimentId} ${variationId}`));
         this.#remember(visitorCode, answer.value);
       }
     }
@@ -180,19 +247,30 @@ export class VisitorSharing {
 
   #remember(code: string, value: string): void {
     if (this.#written.size >= MAX_REMEMBERED) this.#written = new Map();
+    if (this.#granted.size >= MAX_REMEMBERED) this.#granted = new Set();
     this.#written.set(code, fingerprint(value));
   }
 
-  #queueWrite(code: string, visitor: PersistedVisitor): void {
-    if (this.#closed || !this.#deps) return;
-    const value = encodeVisitor(visitor);
-    // The same value again (a tracking tick that changed nothing shared): nothing to write.
-    if (!this.#unsaved.has(code) && this.#written.get(code) === fingerprint(value)) return;
-    this.#writes.set(code, value);
-    if (this.#writeScheduled) return;
-    this.#writeScheduled = true;
-    // After the other changes of this turn (the VisitorStore flushes in a microtask too).
-    queueMicrotask(() => this.#flushWrites());
+  /** The changed visitors' values, to write: their exposures are claimed first. */
+  #collect(deps: SharingDeps): void {
+    const visitors = deps.visitors;
+    for (const id of this.#dirty) {
+      const code = visitors.codeOf(id) as string | undefined;
+      if (code === undefined) continue;
+      this.#claimExposures(deps, code, id);
+      const head = visitors.headOf(id);
+      // The fleet's copy never says "unsent": which process sends an exposure is the claim's to say.
+      const value = encodeVisitor({
+        lastActivity: Date.now(),
+        assignments: visitors.pool.toTriples(head).map((v, i) => (i % 3 === 2 ? v & ~UNSENT : v)),
+        assignmentTimes: visitors.pool.toTimes(head),
+        extra: visitors.extra(id),
+      });
+      // The same value again: nothing to write.
+      if (!this.#unsaved.has(code) && this.#written.get(code) === fingerprint(value)) continue;
+      this.#writes.set(code, value);
+    }
+    this.#dirty.clear();
   }
 
   /** Milliseconds a request waits for the store at most (`loadTimeout`). */
@@ -206,14 +284,16 @@ export class VisitorSharing {
    * @returns the write (it never rejects), or undefined when there was nothing to write
    */
   writeNow(): Promise<void> | undefined {
-    this.#deps?.visitors.flushPersistence();
     return this.#flushWrites();
   }
 
   #flushWrites(): Promise<void> | undefined {
     this.#writeScheduled = false;
     const deps = this.#deps;
-    if (!deps || this.#writes.size === 0) return undefined;
+    if (!deps) return undefined;
+    this.#collect(deps);
+    if (this.#claims.length > 0) this.#sendClaims(deps);
+    if (this.#writes.size === 0) return undefined;
     const batch = [...this.#writes];
     this.#writes = new Map();
     for (const [code, value] of batch) this.#remember(code, value);
@@ -242,22 +322,66 @@ export class VisitorSharing {
   }
 
   /**
-   * The tracker's claim (see TrackerOptions.claim): each exposure is sent by the one process that
-   * claimed it. A store that fails or is slow grants every claim: exposures are then sent at least
-   * once (by this process), never lost.
+   * Exposures are claimed before they are sent: the visitor's unsent exposures wait (not unsent
+   * for the tracker) until the store answers; the process that got a claim sends the exposure,
+   * the others mark it sent. A store that fails or is slow grants every claim: exposures are then
+   * sent at least once (by this process), never lost.
    */
-  readonly claim = async (claims: ExposureClaim[]): Promise<boolean[]> => {
-    const deps = this.#deps;
-    if (!deps || this.#closed) return claims.map(() => true);
-    const answer = await bounded(this.#store.claimExposures(deps.siteCode, claims, deps.sessionDurationMs), this.#timeoutMs * 4);
-    if (!answer.ok || !Array.isArray(answer.value) || answer.value.length !== claims.length) {
-      this.#failed(answer.ok ? 'error' : answer.reason, answer.ok ? msg`claimExposures() answered ${claims.length} claims with something else` : answer.error);
-      return claims.map(() => true);
+  #claimExposures(deps: SharingDeps, code: string, id: number): void {
+    const pool = deps.visitors.pool;
+    const visitors = deps.visitors;
+    for (let node = visitors.headOf(id); node !== NONE; node = pool.next(node)) {
+      const flags = pool.flags(node);
+      if ((flags & UNSENT) === 0) continue;
+      const claim = { visitorCode: code, experimentId: pool.experimentId(node), variationId: pool.variationId(node) };
+      const key = `${code} ${claim.experimentId} ${claim.variationId}`;
+      // Claimed by this process already: the tracker sends it.
+      if (this.#granted.has(key)) continue;
+      pool.setFlags(node, flags & ~UNSENT);
+      if (this.#claiming.has(key)) continue;
+      this.#claiming.add(key);
+      this.#claims.push(claim);
     }
-    this.#answered();
-    for (const granted of answer.value) if (!granted) this.#status.claimsLost++;
-    return answer.value;
-  };
+  }
+
+  #sendClaims(deps: SharingDeps): void {
+    const claims = this.#claims;
+    this.#claims = [];
+    let asked: Promise<boolean[]>;
+    try {
+      asked = this.#store.claimExposures(deps.siteCode, claims, deps.sessionDurationMs);
+    } catch (err) {
+      asked = Promise.reject(err);
+    }
+    const done: Promise<void> = bounded(asked, this.#timeoutMs * 4).then((answer) => {
+      const valid = answer.ok && Array.isArray(answer.value) && answer.value.length === claims.length;
+      if (valid) this.#answered();
+      else this.#failed(answer.ok ? 'error' : answer.reason, answer.ok ? msg`claimExposures() did not answer each claim` : answer.error);
+      claims.forEach((claim, i) => {
+        const { visitorCode, experimentId, variationId } = claim;
+        this.#claiming.delete(`${visitorCode} ${experimentId} ${variationId}`);
+        const granted = !valid || (answer.value as boolean[])[i] === true;
+        if (!granted) this.#status.claimsLost++;
+        else this.#granted.add(`${visitorCode} ${experimentId} ${variationId}`);
+        const visitors = deps.visitors;
+        const id = visitors.peek(visitorCode);
+        const node = id === undefined ? NONE : visitors.pool.find(visitors.headOf(id), experimentId);
+        if (node === NONE || visitors.pool.variationId(node) !== variationId) return;
+        if (!granted) return visitors.pool.markSent(node);
+        // Ours to send (a copy read meanwhile may say sent: by a process whose claim was refused):
+        // unsent again, and scheduled (the tick that came meanwhile passed it by).
+        visitors.pool.setFlags(node, (visitors.pool.flags(node) & ~SENT) | UNSENT);
+        deps.tracker.schedule(visitorCode, id);
+      });
+    }).finally(() => this.#claimsInFlight.delete(done));
+    this.#claimsInFlight.add(done);
+  }
+
+  /** Claims made so far, answered (or given up after their bound): before a flush or a close sends what is due. */
+  async settled(): Promise<void> {
+    this.writeNow();
+    await Promise.all([...this.#claimsInFlight]);
+  }
 
   /**
    * The configuration requests of this client (its other requests pass through): the holder of
@@ -314,6 +438,7 @@ export class VisitorSharing {
   async close(): Promise<void> {
     this.#flushWrites();
     this.#closed = true;
+    clearInterval(this.#refreshTimer);
     this.#unsubscribe?.();
     await Promise.all([...this.#inflight]);
   }

@@ -174,7 +174,7 @@ export interface ExternalsType {
   /**
    * Node.js servers of a fleet: the store its processes share visitors, exposures and the
    * configuration through, e.g. `createRedisStore()` of `kameleoon-ts/redis` (see "Running a
-   * fleet" in the README). Other platforms ignore it. Default none: visitors in this process's RAM.
+   * fleet" in the README). Other platforms ignore it, with a warning. Default none: visitors in this process's RAM.
    */
   sharedStore?: SharedStore;
 }

@@ -1,11 +1,12 @@
 import type { ParsedConfig } from '../config/parse.ts';
+import type { ConfigurationDelivery } from '../config/delivery.ts';
 import type { Logger } from '../logging/logger.ts';
 import { BEACON_CHARS, type IExternalRequester, type IExternalStorage, type PageLifecycle } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
 import type { VisitStats } from '../visitor/applyData.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import { Outbox, type OutboxLimits, type TrackingLine } from './outbox.ts';
-import { Tracker, type TrackerOptions } from './tracker.ts';
+import { Tracker } from './tracker.ts';
 import { earlyTrackingKey, type EarlyVisitor } from './early.ts';
 import { batchUrl, createTrackingSender, trackingUrl } from './transport.ts';
 import { dataApiBaseUrl } from '../config/dataApi.ts';
@@ -41,8 +42,12 @@ export interface TrackingDeps {
   consentOf: (visitor: number | undefined) => boolean;
   /** Edge runtimes: concurrent flushes claim their batches (see Outbox's `claim`). */
   perRequest?: boolean;
-  /** Fleets: exposures are claimed from the shared store before they are sent (see TrackerOptions.claim). */
-  claim?: TrackerOptions['claim'];
+  /**
+   * The client's configuration delivery: not tracking's, but handed to the pipeline's factory,
+   * which a Node fleet's sharing wraps (it refreshes the configuration another process published,
+   * see fleet/sharing.ts).
+   */
+  delivery?: ConfigurationDelivery;
   logger: Logger;
   random: () => number;
   /**

@@ -43,19 +43,6 @@ export interface TrackerOptions {
   storage?: IExternalStorage | undefined;
   intervalMs: number;
   logger: Logger;
-  /**
-   * Fleets (see fleet/sharing.ts): claims exposures before they are sent, so that one process of
-   * the fleet sends each; resolves (never rejects) with whether each was granted. An exposure
-   * refused is marked sent here; one not yet claimed waits for the next tick.
-   */
-  claim?: ((claims: ExposureClaim[]) => Promise<boolean[]>) | undefined;
-}
-
-/** An exposure about to be sent (see TrackerOptions.claim). */
-export interface ExposureClaim {
-  visitorCode: string;
-  experimentId: number;
-  variationId: number | null;
 }
 
 /**
@@ -79,14 +66,6 @@ export class Tracker {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** When the window of VISITOR-scope custom data ends (epoch ms; see #data). */
   #nextVisit = 0;
-  /** Fleets: exposures granted by the claim, as `visitorCode experimentId variationId` (see TrackerOptions.claim). */
-  #granted = new Set<string>();
-  /** Fleets: visitors composed with exposures not claimed yet, scheduled again after the composition. */
-  #unclaimed: [string, number, boolean][] = [];
-  /** Fleets: the claim in progress (see claim). */
-  #claiming: Promise<void> = Promise.resolve();
-  /** A visitor composed as it is forgotten sends what it owes without a claim (there is no later tick for it). */
-  #rescuing = false;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
@@ -150,52 +129,8 @@ export class Tracker {
 
   /** Composes every scheduled visitor's lines into the outbox, then sends what the outbox holds. */
   tick(): Promise<void> {
-    if (this.#o.claim) {
-      return this.claim().then(() => {
-        this.compose();
-        return this.#o.outbox.flush();
-      });
-    }
     this.compose();
     return this.#o.outbox.flush();
-  }
-
-  /**
-   * Fleets: claims the scheduled visitors' unsent exposures (see TrackerOptions.claim); nothing
-   * without a claim. One claim at a time: a tick and a flush never ask for the same exposure twice.
-   */
-  claim(): Promise<void> {
-    if (!this.#o.claim) return Promise.resolve();
-    this.#claiming = this.#claiming.then(() => this.#claimOnce()).catch((err: unknown) => this.#o.logger.error(msg`Exposures could not be claimed: ${String(err)}`));
-    return this.#claiming;
-  }
-
-  async #claimOnce(): Promise<void> {
-    const claim = this.#o.claim!;
-    const store = this.#o.store;
-    const pool = store.pool;
-    const asked: (ExposureClaim & { id: number; key: string })[] = [];
-    const visit = (id: number | undefined, consent: boolean) => {
-      if (id === undefined) return;
-      for (let node = store.headOf(id); node !== NONE; node = pool.next(node)) {
-        const flags = pool.flags(node);
-        if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
-        const visitorCode = store.codeOf(id);
-        const key = `${visitorCode} ${pool.experimentId(node)} ${pool.variationId(node)}`;
-        if (!this.#granted.has(key)) asked.push({ id, key, visitorCode, experimentId: pool.experimentId(node), variationId: pool.variationId(node) });
-      }
-    };
-    for (const id of this.#ids) if ((this.#flags[id] & 1) !== 0) visit(id, (this.#flags[id] & 2) !== 0);
-    for (const [code, consent] of this.#unknown) visit(store.peek(code), consent);
-    if (asked.length === 0) return;
-    const granted = await claim(asked.map(({ visitorCode, experimentId, variationId }) => ({ visitorCode, experimentId, variationId })));
-    asked.forEach((a, i) => {
-      if (granted[i]) return void this.#granted.add(a.key);
-      // Another process of the fleet sends it.
-      const id = store.peek(a.visitorCode);
-      const node = id === undefined ? NONE : pool.find(store.headOf(id), a.experimentId);
-      if (node !== NONE && pool.variationId(node) === a.variationId) pool.markSent(node);
-    });
   }
 
   /** Composes the scheduled visitors now. */
@@ -209,10 +144,6 @@ export class Tracker {
     for (const id of ids) this.#composeScheduled(id, lines);
     for (const [code, consent] of unknown) this.#composeSafely(code, consent, lines);
     this.#o.outbox.add(lines);
-    const unclaimed = this.#unclaimed;
-    if (unclaimed.length === 0) return;
-    this.#unclaimed = [];
-    for (const [code, id, consent] of unclaimed) this.schedule(code, id, consent);
   }
 
   /** One visitor's lines; a bug there is logged and skips that visitor, never ends the tick (or the process). */
@@ -248,12 +179,8 @@ export class Tracker {
       exposed = this.#exposures(id, consent, events);
       opening = this.#data(id, consent, config, events);
       // What was sent must not be sent again by the next page (browsers keep visitors in storage).
-      // Not in a fleet: the claims say what was sent, and this copy of the visitor may be older
-      // than the shared one (another process changed it since): writing it would undo that change.
-      if (!this.#o.claim) {
-        store.changed(id);
-        store.changed(store.ownerOf(id));
-      }
+      store.changed(id);
+      store.changed(store.ownerOf(id));
       if (!this.#o.isServer && consent && store.dataOf(id)) events.push(staticSummaryLine(store.dataOf(id), stats));
     }
     if (events.length === 0) {
@@ -279,22 +206,11 @@ export class Tracker {
   #exposures(id: number, consent: boolean, events: string[]): [number, number | null, number][] {
     const pool = this.#o.store.pool;
     const due: [number, number | null, number][] = [];
-    const claiming = this.#o.claim !== undefined && !this.#rescuing;
-    let unclaimed = false;
     for (let node = this.#o.store.headOf(id); node !== NONE; node = pool.next(node)) {
       const flags = pool.flags(node);
       if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
-      if (claiming) {
-        // Fleets: only what this process claimed (see claim); the rest waits for the next tick.
-        const key = `${this.#o.store.codeOf(id)} ${pool.experimentId(node)} ${pool.variationId(node)}`;
-        if (!this.#granted.delete(key)) {
-          unclaimed = true;
-          continue;
-        }
-      }
       due.push([pool.experimentId(node), pool.variationId(node), node]);
     }
-    if (unclaimed) this.#unclaimed.push([this.#o.store.codeOf(id), id, consent]);
     due.sort((a, b) => a[0] - b[0]);
     for (const [experimentId, variationId] of due) events.push(experimentLine(experimentId, variationId));
     return due;
@@ -367,12 +283,7 @@ export class Tracker {
    */
   rescue(id: number): void {
     const lines: TrackingLine[] = [];
-    this.#rescuing = true;
-    try {
-      this.#composeScheduled(id, lines);
-    } finally {
-      this.#rescuing = false;
-    }
+    this.#composeScheduled(id, lines);
     if (lines.length) this.#o.outbox.add(lines);
   }
 
@@ -405,7 +316,6 @@ export class Tracker {
    * `deadline` (epoch ms) passes (see Outbox.sendUntil); the tick goes on.
    */
   async flushUntil(deadline: number): Promise<void> {
-    await this.claim();
     this.compose();
     await this.#o.outbox.sendUntil(deadline);
   }
@@ -417,7 +327,6 @@ export class Tracker {
   async close(deadline: number): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.claim();
     this.compose();
     await this.#o.outbox.close(deadline);
   }

@@ -2,7 +2,7 @@ import type { Consent, ForcedExperiment, SimulatedVariation } from '../evaluatio
 import type { VisitorData } from '../targeting/types.ts';
 import type { TrackedItem } from '../tracking/lines.ts';
 import { AssignmentPool, Assignments, type AssignmentOwner } from './assignments.ts';
-import { JS_CSS, NONE, SENT, STAMP_MASK, UNSENT } from './slots.ts';
+import { JS_CSS, NONE, STAMP_MASK } from './slots.ts';
 
 /** Thirty minutes without activity end a visit (Kameleoon's visit definition). */
 export const VISIT_DURATION_MS = 30 * 60_000;
@@ -175,11 +175,6 @@ export class VisitorStore implements AssignmentOwner {
     const persisted = this.#options.persistence?.load(code);
     if (!persisted) return undefined;
     const id = this.#newId(ownCopy(code), Math.floor((persisted.lastActivity - this.#epoch) / 1000));
-    this.#install(id, persisted);
-    return id;
-  }
-
-  #install(id: number, persisted: PersistedVisitor): void {
     const triples = persisted.assignments;
     const times = persisted.assignmentTimes;
     let head = NONE;
@@ -188,44 +183,7 @@ export class VisitorStore implements AssignmentOwner {
     }
     this.#heads[id] = head;
     if (persisted.extra) this.#extras.set(id, persisted.extra);
-  }
-
-  /**
-   * Replaces what the store holds of a visitor with `persisted` (a fleet's shared copy, see
-   * fleet/sharing.ts), created when absent. What this process still has to track (data not yet
-   * sent, exposures not yet sent) and the QA simulation of this request stay.
-   * @returns the visitor's id
-   */
-  adopt(code: string, persisted: PersistedVisitor): number {
-    const known = this.#ids.get(code);
-    if (known === undefined) {
-      const id = this.#newId(ownCopy(code), Math.floor((persisted.lastActivity - this.#epoch) / 1000));
-      this.#install(id, persisted);
-      return id;
-    }
-    const local = this.#extras.get(known);
-    const unsent: number[] = [];
-    for (let node = this.#heads[known]; node !== NONE; node = this.pool.next(node)) {
-      if ((this.pool.flags(node) & UNSENT) !== 0) unsent.push(this.pool.experimentId(node), this.pool.variationId(node) ?? -1, this.pool.flags(node));
-    }
-    this.pool.release(this.#heads[known]);
-    this.#extras.delete(known);
-    this.#install(known, persisted);
-    // An exposure this process has not sent yet stays due (the tracker claims it before sending).
-    for (let i = 0; i < unsent.length; i += 3) {
-      const node = this.pool.find(this.#heads[known], unsent[i]);
-      if (node === NONE) this.#heads[known] = this.pool.set(this.#heads[known], unsent[i], unsent[i + 1] === -1 ? null : unsent[i + 1], unsent[i + 2]);
-      else if (this.pool.variationId(node) === (unsent[i + 1] === -1 ? null : unsent[i + 1])) this.pool.setFlags(node, (this.pool.flags(node) & ~SENT) | UNSENT);
-    }
-    if (local && (local.pending || local.unsentKinds || local.kindOrder || local.customDataDue || local.simulated)) {
-      const extra = this.extraOf(known);
-      extra.pending = local.pending;
-      extra.unsentKinds = local.unsentKinds;
-      extra.kindOrder ??= local.kindOrder;
-      extra.customDataDue ||= local.customDataDue;
-      extra.simulated = local.simulated;
-    }
-    return known;
+    return id;
   }
 
   /** The visitor's id, created when absent; marks it active at `at` (epoch ms, default now). */

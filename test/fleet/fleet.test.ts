@@ -165,6 +165,8 @@ describe('a fleet of four processes behind a round-robin proxy', () => {
       wanted.set(`${code} 2002`, 1);
       if (plan(i) === 'premium') wanted.set(`${code} 2001`, 1);
     });
+    const off = [...wanted.keys()].filter((k) => exposures.get(k) !== 1).map((k) => `${k}=${exposures.get(k) ?? 0}`);
+    expect(off.slice(0, 20)).toEqual([]);
     expect(exposures).toEqual(wanted);
 
     // A configuration change: one process fetches it from the CDN, every process switches.
