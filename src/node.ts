@@ -153,7 +153,7 @@ export { readConfigurationFile };
 export { mergeConfiguration, DEFAULT_CONFIGURATION_PATH } from './platform/node/configFile.ts';
 export type { FileConfiguration } from './platform/node/configFile.ts';
 export type { ClientFactory, ClientFactoryOptions } from './client/factory.ts';
-export type { SharedStore, SharedExposureClaim, PrepareVisitorResult, PrepareRequestResult, SharedStoreStatus, SharedVisitorSource } from './fleet/sharedStore.ts';
+export type { PrepareVisitorResult, PrepareRequestResult, SharedStoreStatus, SharedVisitorSource } from './fleet/sharedStore.ts';
 
 /** The official Node SDK's helper classes for `externals`, under their names (see nodeExternals.ts). */
 export { KameleoonEventSource, KameleoonRequester, KameleoonVisitorCodeManager } from './official/nodeExternals.ts';

@@ -32,7 +32,7 @@ export interface SharedStore {
    * @returns whether `owner` holds the lock now
    */
   lockConfiguration(siteCode: string, owner: string, ttlMs: number): Promise<boolean>;
-  /** The configuration the lock holder published last (see {@link SharedConfiguration}), or null. */
+  /** The configuration the lock holder published last (the value given to `setConfiguration`), or null. */
   getConfiguration(siteCode: string): Promise<string | null>;
   /** Publishes a configuration (the lock holder) and tells every subscriber of `siteCode`. */
   setConfiguration(siteCode: string, value: string): Promise<void>;

@@ -51,12 +51,12 @@ type LockCommand = { kameleoonLock(key: string, owner: string, ttl: number): Pro
 
 /**
  * A shared store on Redis, for `externals.sharedStore` of the Node client: one `GET` loads a
- * visitor, `SET … PX` writes it with its expiry (batched by ioredis's auto-pipelining), `SET … NX
- * PX` claims an exposure, a Lua script holds the configuration lock, and a `PUBLISH` tells the
- * fleet of a new configuration. Every key of a visitor carries the hash tag
- * `{<siteCode>:<visitorCode>}`, and every key of a site code `{<siteCode>}`: on Redis Cluster, a
+ * visitor; `SET` with `PX` writes it with its expiry (a request's visitors in one pipeline);
+ * `SET` with `NX` and `PX` claims an exposure; a Lua script holds the configuration lock; and a
+ * `PUBLISH` tells the fleet of a new configuration. Every key of a visitor carries the hash tag
+ * `{siteCode:visitorCode}`, and every key of a site code `{siteCode}`: on Redis Cluster, a
  * visitor's keys share one hash slot.
- * @throws {@link InvalidArgument} for an option of the wrong type
+ * @throws `InvalidArgument` (kameleoon-ts's error) for an option of the wrong type
  */
 export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   if (options === null || typeof options !== 'object') throw new InvalidArgument(msg`createRedisStore(): options must be an object, got ${describeValue(options)}.`);

@@ -15,6 +15,7 @@ export const API_ENTRIES = {
   react: 'dist/types/react/index.d.ts',
   'react-sdk': 'dist/types/react/sdk/index.d.ts',
   devserver: 'dist/types/src/devserver/index.d.ts',
+  redis: 'dist/types/src/redis.d.ts',
 } as const;
 export type ApiEntry = keyof typeof API_ENTRIES;
 

@@ -13,6 +13,7 @@ export const ENTRIES = [
   'kameleoon-ts/react',
   'kameleoon-ts/react-sdk',
   'kameleoon-ts/devserver',
+  'kameleoon-ts/redis',
   // The /full entries (INFO and DEBUG logging): the standard entries' declarations, their own code.
   'kameleoon-ts/full',
   'kameleoon-ts/browser/full',

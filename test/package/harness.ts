@@ -29,6 +29,8 @@ export const LINKED = [
   '@types/react-dom',
   '@types/node',
   'next',
+  // kameleoon-ts/redis's optional peer dependency.
+  'ioredis',
 ];
 
 export interface RunResult {
