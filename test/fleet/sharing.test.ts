@@ -4,7 +4,7 @@
  * connection, so they share only what goes through Redis. Data added on one is targeted on
  * another; an exposure evaluated on two is sent once; Redis stopped, stalled and restarted.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CustomData, KameleoonClient } from '../../src/node.ts';
 import { createRedisStore, type RedisStore } from '../../src/redis.ts';
 import { KameleoonTestServer } from '../delivery/server.ts';
@@ -35,15 +35,15 @@ afterEach(async () => {
 });
 
 /** A client of the "fleet" (its own store and connection), initialized; `logs` gets its log lines. */
-async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?: number } = {}): Promise<KameleoonClient> {
+async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?: number; refreshMs?: number } = {}): Promise<KameleoonClient> {
   const store = options.shared === false ? undefined : createRedisStore({ url: redis.url, keyPrefix: `t${process.pid}`, loadTimeout: options.loadTimeout ?? 1000 });
   if (store) expect(await store.ready()).toBe(true);
   const logs = options.logs ?? [];
   const client = new KameleoonClient({
     siteCode: 'fleet',
-    configuration: { endpoints: { configuration: cdn.url, tracking: cdn.url }, trackingInterval: 100 },
+    configuration: { endpoints: { configuration: cdn.url, tracking: cdn.url }, trackingInterval: 100, requestTimeout: 300 },
     externals: { sharedStore: store, logger: { log: (level, message) => logs.push(`${level} ${message}`) } },
-    _internals: { minTrackingInterval: 100 },
+    _internals: { minTrackingInterval: 100, updateIntervalMs: options.refreshMs },
   });
   open.push({ client, store });
   await client.initialize();
@@ -121,6 +121,20 @@ describe('a fleet sharing visitors through Redis', () => {
     await stall;
     await admin.quit();
     expect(await a.prepareVisitor(code)).toEqual({ source: 'shared' });
+  });
+
+  it('hands the configuration lock over when its holder dies: another process fetches from then on', async () => {
+    await redis.stop(); // an empty Redis: no lock left by the other tests' clients
+    await redis.start();
+    const a = await member({ refreshMs: 100 });
+    const b = await member({ refreshMs: 100 });
+    await (open[1]!.store as RedisStore).ready();
+    await vi.waitFor(() => expect([a, b].map((c) => c.getSharedStoreStatus().configurationHolder)).toEqual([true, false]), { timeout: 5000 });
+    // A dies (its timers stop; its lock stays until it expires: two refreshes and a request timeout).
+    await a.close();
+    const fetched = cdn.configRequests.length;
+    await vi.waitFor(() => expect(b.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(cdn.configRequests.length).toBeGreaterThan(fetched), { timeout: 5000 });
   });
 
   it('rejects bad input with typed errors', async () => {
