@@ -234,7 +234,8 @@ export class VisitorSharing {
     this.#answered();
     this.#status.loads++;
     // A copy here not yet written (or whose write failed) is newer than the store's.
-    if (answer.value !== null && !this.#writes.has(visitorCode) && !this.#unsaved.has(visitorCode)) {
+    const known = deps.visitors.peek(visitorCode);
+    if (answer.value !== null && !(known !== undefined && this.#dirty.has(known)) && !this.#unsaved.has(visitorCode)) {
       const persisted = decodeVisitor(answer.value);
       if (persisted) {
         const id = deps.visitors.touch(visitorCode);
@@ -248,6 +249,8 @@ export class VisitorSharing {
   #remember(code: string, value: string): void {
     if (this.#written.size >= MAX_REMEMBERED) this.#written = new Map();
     if (this.#granted.size >= MAX_REMEMBERED) this.#granted = new Set();
+    // Visitors this process has forgotten may stay here after an outage: a bound, as for the others.
+    if (this.#unsaved.size >= MAX_REMEMBERED) this.#unsaved.clear();
     this.#written.set(code, fingerprint(value));
   }
 

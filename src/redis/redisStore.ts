@@ -12,9 +12,10 @@ export interface RedisStoreOptions {
    * An ioredis client you built (a `Redis`, or a `Cluster` for Redis Cluster): the store sends its
    * commands through it and subscribes through a `duplicate()` of it. It should have
    * `enableOfflineQueue: false`, so that commands fail at once while Redis is unreachable, rather
-   * than wait for it. Default: a client of `url` set up that way.
+   * than wait for it. Default: a client of `url` set up that way. (Typed `object` so that these
+   * declarations do not load ioredis's.)
    */
-  client?: Redis | Cluster;
+  client?: object;
   /** The start of every key and channel (several applications may share one Redis). Default `kameleoon`. */
   keyPrefix?: string;
   /**
@@ -28,8 +29,6 @@ export interface RedisStoreOptions {
 
 /** A {@link SharedStore} on Redis: what `createRedisStore` returns. */
 export interface RedisStore extends SharedStore {
-  /** The ioredis client the store sends its commands through. */
-  readonly client: Redis | Cluster;
   /**
    * Resolves true once the connection is ready, or false after `timeoutMs` (default 5000): a
    * server's start can wait for it, but no request needs to (until then, requests use local memory).
@@ -60,8 +59,10 @@ type LockCommand = { kameleoonLock(key: string, owner: string, ttl: number): Pro
  */
 export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   if (options === null || typeof options !== 'object') throw new InvalidArgument(msg`createRedisStore(): options must be an object, got ${describeValue(options)}.`);
-  const { url, client: given, keyPrefix = 'kameleoon', loadTimeout, commandTimeout = 2000 } = options;
+  const { url, client: option, keyPrefix = 'kameleoon', loadTimeout, commandTimeout = 2000 } = options;
   if (url !== undefined && typeof url !== 'string') throw new InvalidArgument(msg`createRedisStore(): url must be a string, got ${describeValue(url)}.`);
+  if (option !== undefined && !(option instanceof Redis || option instanceof Cluster)) throw new InvalidArgument(msg`createRedisStore(): client must be an ioredis Redis or Cluster, got ${describeValue(option)}.`);
+  const given = option as Redis | Cluster | undefined;
   if (typeof keyPrefix !== 'string') throw new InvalidArgument(msg`createRedisStore(): keyPrefix must be a string, got ${describeValue(keyPrefix)}.`);
   for (const [name, value] of [['loadTimeout', loadTimeout], ['commandTimeout', commandTimeout]] as const) {
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) throw new InvalidArgument(msg`createRedisStore(): ${name} must be a number of milliseconds (0 or more), got ${describeValue(value)}.`);
@@ -107,7 +108,6 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   const channel = (site: string) => `${keyPrefix}:${site}:configuration`;
 
   return {
-    client,
     loadTimeout,
     getVisitor: (site, code) => client.get(visitorKey(site, code)),
     async setVisitors(site, visitors, ttlMs) {

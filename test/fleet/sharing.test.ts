@@ -142,5 +142,6 @@ describe('a fleet sharing visitors through Redis', () => {
     await expect(a.prepareVisitor('')).rejects.toBeInstanceOf(VisitorCodeInvalid);
     expect(() => createRedisStore({ loadTimeout: -1 })).toThrow(InvalidArgument);
     expect(() => createRedisStore('redis://x' as never)).toThrow(InvalidArgument);
+    expect(() => createRedisStore({ client: { get() {} } })).toThrow(InvalidArgument);
   });
 });
