@@ -182,8 +182,8 @@ describe('a fleet of four processes behind a round-robin proxy', () => {
     }
     const switchedInMs = Date.now() - changedAt;
     expect(after.map((s) => s.version)).toEqual([2, 2, 2, 2]);
-    // Generous: one poll of the holder (400 ms ±10 %) and a notification, on a loaded machine.
-    expect(switchedInMs).toBeLessThan(5 * UPDATE_INTERVAL_MS);
+    // Generous: one poll of the holder (400 ms ±10 %) and a notification take about 0.5 s; a loaded machine more.
+    expect(switchedInMs).toBeLessThan(10 * UPDATE_INTERVAL_MS);
     // Every CDN request of the fleet came from one process: the CDN saw exactly its requests.
     const fetchers = after.filter((s) => s.configurationRequests > 0);
     expect(fetchers).toHaveLength(1);
