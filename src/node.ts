@@ -15,9 +15,6 @@ export * from './server.ts';
 /** Which build of the package a runtime resolved (`'node'` here; `'edge'` and `'browser'` in the others). */
 export const BUILD = 'node';
 
-/** Responses whose `end` writes the request's changes first (see prepareRequest). */
-const WRITES_BEFORE_END = new WeakSet<object>();
-
 /**
  * The Kameleoon client for Node.js servers: visitors in RAM, cookies through request and response;
  * with `externals.sharedStore`, visitors, exposures and the configuration shared by a fleet of
@@ -26,6 +23,8 @@ const WRITES_BEFORE_END = new WeakSet<object>();
 export class KameleoonClient extends KameleoonClientBase {
   readonly #sharing: VisitorSharing | undefined;
   #closing: Promise<void> | undefined;
+  /** Responses whose `end` writes the request's changes first (see prepareRequest). */
+  readonly #writesBeforeEnd = new WeakSet<object>();
 
   /**
    * @param params - the site code, and optionally `configuration`, `externals` (requester, storage,
@@ -83,11 +82,11 @@ export class KameleoonClient extends KameleoonClientBase {
     const visitorCode = this.getVisitorCode(params);
     const sharing = this.#sharing;
     const response = params?.response as { end?: (...args: unknown[]) => unknown } | undefined;
-    if (sharing && typeof response?.end === 'function' && !WRITES_BEFORE_END.has(response)) {
+    if (sharing && typeof response?.end === 'function' && !this.#writesBeforeEnd.has(response)) {
       // Node's ServerResponse: what the request changed is in the store before its response
       // leaves (the visitor's next request may reach another process at once), within what is
       // left of the request's loadTimeout: no request waits longer for the store than that.
-      WRITES_BEFORE_END.add(response);
+      this.#writesBeforeEnd.add(response);
       const deadline = Date.now() + sharing.timeoutMs;
       const end = response.end;
       response.end = function (this: unknown, ...args: unknown[]) {
