@@ -146,6 +146,8 @@ const OTHER_ENTRIES = {
   'react-full': 'react/full.tsx',
   'react-sdk-full': 'react/sdk/full.tsx',
   devserver: 'src/devserver/index.ts',
+  // The shared store of a fleet on Redis: the only entry that imports ioredis (an optional peer dependency).
+  redis: 'src/redis.ts',
   cli: 'src/cli.ts',
   // Adapters to other flag APIs: they import the client from the package's main entry (external
   // below, so the application's runtime or bundler resolves its build), and only the types of
@@ -175,7 +177,7 @@ export default defineConfig(({ mode }) => ({
       fileName: (format, name) => `${name}.${format === 'es' ? 'js' : 'cjs'}`,
     },
     rollupOptions: {
-      external: [/^node:/, /^kameleoon-ts$/, /^@openfeature\//, /^flags($|\/)/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//],
+      external: [/^node:/, /^kameleoon-ts$/, /^@openfeature\//, /^flags($|\/)/, 'vite', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'react-dom', 'zustand', /^zustand\//, 'idb-keyval', 'js-cookie', 'yaml', 'eventsource-parser', /^eventsource-parser\//, 'ioredis'],
       // Next.js needs the React entries marked as client modules (the directive must come first).
       output: { banner: (chunk) => (REACT_ENTRIES.has(chunk.name) ? "'use client';" : chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },

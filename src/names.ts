@@ -16,6 +16,8 @@ export type {
 } from './client/kameleoonClient.ts';
 export type { SDKParameters, SDKConfigurationType, EndpointsType, InternalsType, CredentialsType } from './client/options.ts';
 export type { NextCookies, NextCookieStore } from './visitor/visitorCode.ts';
+// The port of `externals.sharedStore` (Node fleets; types only, as every entry's externals name it).
+export type { SharedStore, SharedExposureClaim } from './fleet/sharedStore.ts';
 export { EventType } from './client/events.ts';
 export type { EventCallbackType, EvaluationEventDataType, ConfigurationUpdateEventDataType } from './client/events.ts';
 export type { EvaluationReason, DefaultReason } from './evaluation/evaluate.ts';

@@ -146,6 +146,12 @@ export interface InternalsType {
    * @internal
    */
   configurationResponse?: Promise<KameleoonResponseType>;
+  /**
+   * Fleets (`externals.sharedStore`): milliseconds between configuration refreshes, replacing
+   * `updateInterval` (tests of fleets switching versions, which would otherwise wait a minute at least).
+   * @internal
+   */
+  updateIntervalMs?: number;
 }
 
 /** OAuth credentials of the Data API (the official Node SDK's `credentials`). */

@@ -120,6 +120,7 @@ export function wireClient(params: SDKParameters, assembly: ClientAssembly, hook
     random,
     soundItem: isSoundItem,
     perRequest: assembly.perRequest,
+    delivery,
   });
   return {
     siteCode,

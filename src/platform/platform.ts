@@ -3,6 +3,7 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { BrowserType, CookieType, DeviceType, OperatingSystemType, PageView } from '../visitor/data.ts';
 import type { TrackingLine } from '../tracking/outbox.ts';
 import type { NextCookies, ResponseLike } from '../visitor/visitorCode.ts';
+import type { SharedStore } from '../fleet/sharedStore.ts';
 
 /** Interfaces between the isomorphic core and its environment. Types only. */
 
@@ -170,6 +171,12 @@ export interface ExternalsType {
   visitorCodeManager?: IExternalVisitorCodeManager;
   /** Receives the SDK's log messages. Default: the console, prefixed `[Kameleoon] <LEVEL>:`. */
   logger?: IExternalLogger;
+  /**
+   * Node.js servers of a fleet: the store its processes share visitors, exposures and the
+   * configuration through, e.g. `createRedisStore()` of `kameleoon-ts/redis` (see "Running a
+   * fleet" in the README). Other platforms ignore it, with a warning. Default none: visitors in this process's RAM.
+   */
+  sharedStore?: SharedStore;
 }
 
 /** What tracking needs from a browser page to lose nothing when it closes (see pageLifecycle.ts). */

@@ -1,4 +1,5 @@
 import type { ParsedConfig } from '../config/parse.ts';
+import type { ConfigurationDelivery } from '../config/delivery.ts';
 import type { Logger } from '../logging/logger.ts';
 import { BEACON_CHARS, type IExternalRequester, type IExternalStorage, type PageLifecycle } from '../platform/platform.ts';
 import type { PackageInfo } from '../targeting/types.ts';
@@ -41,6 +42,12 @@ export interface TrackingDeps {
   consentOf: (visitor: number | undefined) => boolean;
   /** Edge runtimes: concurrent flushes claim their batches (see Outbox's `claim`). */
   perRequest?: boolean;
+  /**
+   * The client's configuration delivery: not tracking's, but handed to the pipeline's factory,
+   * which a Node fleet's sharing wraps (it refreshes the configuration another process published,
+   * see fleet/sharing.ts).
+   */
+  delivery?: ConfigurationDelivery;
   logger: Logger;
   random: () => number;
   /**

@@ -112,3 +112,18 @@ export function createStoragePersistence(storage: IExternalStorage): VisitorPers
     },
   };
 }
+
+/** A visitor as one string (a fleet's shared store, see fleet/sharing.ts), in the browser entries' form. */
+export function encodeVisitor(visitor: PersistedVisitor): string {
+  return JSON.stringify(serialize(visitor));
+}
+
+/** A visitor read back from {@link encodeVisitor}'s string; undefined for anything else (a corrupted or foreign value is not trusted). */
+export function decodeVisitor(text: string): PersistedVisitor | undefined {
+  try {
+    const value = JSON.parse(text) as SerializedVisitor | null;
+    return value && typeof value === 'object' && typeof value.t === 'number' ? deserialize(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,7 +11,7 @@
  * `--before <revision>` (issue 20): the size and browser groups also measure our SDK as it was at
  * that revision, checked out in a temporary git worktree (before.ts); those rows have
  * `baseline: 'before'` (`official` is then ours at that revision).
- * Groups: throughput, heap, tracking, size, browser, edge (default: all of them).
+ * Groups: throughput, heap, tracking, size, browser, edge, redis (fleet.ts: a fleet sharing visitors through Redis; default: all of them).
  * The parent process runs a sanity check (both SDKs must agree on variation keys), then starts one
  * child process per measurement group (same node flags, `--child <task>`), one at a time: two
  * throughput runs per SDK, interleaved, of which the best counts, then one heap run per SDK and
@@ -31,6 +31,7 @@ import { bundleSize, BUNDLES, measureBundles, PARTS, type BundleSize } from './s
 import { BEFORE_ENV, beforeRevision, checkoutBefore } from './before.ts';
 import { measureBrowser, quantile, type BrowserReport } from './browser.ts';
 import { edgeRows, edgeTable, measureEdge, type EdgeReport } from './edge.ts';
+import { fleetTable, measureFleet, type FleetReport } from './fleet.ts';
 import { heap, throughput, trackingDelivery, TRACKING_VISITORS, type HeapReport, type ThroughputReport, type ThroughputResult, type TrackingReport } from './measure.ts';
 
 /** One line of the report. `ratio` > 1 always means our SDK is better. */
@@ -43,8 +44,11 @@ export interface BenchRow {
   /** Minimum `ratio` the issue asks for. */
   target: number;
   pass: boolean;
-  /** What `official` is: the official SDK (default), or the Node build of ours (edge rows). */
-  baseline?: 'official' | 'node' | 'before';
+  /**
+   * What `official` is: the official SDK (default), the Node build of ours (edge rows), ours at
+   * the `--before` revision, or ours in one process without a shared store (redis rows).
+   */
+  baseline?: 'official' | 'node' | 'before' | 'single';
 }
 
 const SANITY_VISITORS = 40;
@@ -53,7 +57,7 @@ const THROUGHPUT_RUNS = 2;
 const MiB = 1024 * 1024;
 
 /** Measurement groups, in the order they run; `--only` picks some of them. */
-const GROUPS = ['throughput', 'heap', 'tracking', 'size', 'browser', 'edge'] as const;
+const GROUPS = ['throughput', 'heap', 'tracking', 'size', 'browser', 'edge', 'redis'] as const;
 type Group = (typeof GROUPS)[number];
 
 /** The groups named by `--only a,b` (or `--only=a,b`); all of them without the flag. */
@@ -134,6 +138,10 @@ async function childMain(task: string): Promise<void> {
   }
   if (task === 'edge') {
     const report = await measureEdge((msg) => process.stderr.write(`${msg}\n`));
+    return writeOut(`${JSON.stringify(report)}\n`);
+  }
+  if (task === 'redis') {
+    const report = await measureFleet((msg) => process.stderr.write(`${msg}\n`));
     return writeOut(`${JSON.stringify(report)}\n`);
   }
   const [kind, sdk, track] = task.split(':') as [string, SdkName, string | undefined];
@@ -372,11 +380,27 @@ async function main(): Promise<void> {
     edge = await runChild<EdgeReport>('edge');
     progress(`edge runtimes took ${(Number(process.hrtime.bigint() - from) / 1e9).toFixed(1)} s`);
   }
+  let fleet: FleetReport | undefined;
+  if (groups.has('redis')) {
+    progress('redis: a fleet sharing visitors...');
+    fleet = await runChild<FleetReport>('redis');
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (json) return writeOut(`${JSON.stringify([...data, ...(edge ? edgeRows(edge) : [])], null, 2)}\n`);
-  // The edge section compares runtimes with the Node build, not with the official SDK: a table of its own.
+  if (json) return writeOut(`${JSON.stringify([...data, ...(edge ? edgeRows(edge) : []), ...(fleet ? fleetRows(fleet) : [])], null, 2)}\n`);
+  // The edge and redis sections compare with ours (the Node build; one process), not with the official SDK: tables of their own.
   const main = data.length ? formatTable(data, header, seconds) : `${[...header, '', `bench took ${seconds.toFixed(1)} s`, ''].join('\n')}`;
-  await writeOut(main + (edge ? `${edgeTable(edge).join('\n')}\n` : ''));
+  await writeOut(main + (edge ? `${edgeTable(edge).join('\n')}\n` : '') + (fleet ? `${fleetTable(fleet).join('\n')}\n` : ''));
+}
+
+/** The redis group's rows: ratios > 1 when the fleet does better than one process without a store. */
+function fleetRows(r: FleetReport): BenchRow[] {
+  const row = (name: string, ours: number, official: number, unit: string, ratio: number): BenchRow => ({ name: `redis: ${name}`, ours, official, ratio, unit, target: 0, pass: true, baseline: 'single' });
+  return [
+    row('request p50, with Redis vs without a shared store', r.shared.p50, r.local.p50, 'µs', r.local.p50 / r.shared.p50),
+    row('request p99, with Redis vs without a shared store', r.shared.p99, r.local.p99, 'µs', r.local.p99 / r.shared.p99),
+    row('Redis commands per request', r.commandsPerRequest, 0, 'commands', 0),
+    row('throughput, four processes vs one', r.rps.four, r.rps.one, 'req/s', r.rps.four / r.rps.one),
+  ];
 }
 
 /** Writes to stdout and waits until it is flushed, so `process.exit` cannot cut it short. */

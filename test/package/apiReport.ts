@@ -17,6 +17,7 @@ export const API_ENTRIES = {
   devserver: 'dist/types/src/devserver/index.d.ts',
   openfeature: 'dist/types/src/openfeature/index.d.ts',
   'flags-sdk': 'dist/types/src/flagsSdk/index.d.ts',
+  redis: 'dist/types/src/redis.d.ts',
 } as const;
 export type ApiEntry = keyof typeof API_ENTRIES;
 

@@ -16,6 +16,7 @@ export const ENTRIES = [
   // Adapters to other flag APIs (no client of their own: they take one).
   'kameleoon-ts/openfeature',
   'kameleoon-ts/flags-sdk',
+  'kameleoon-ts/redis',
   // The /full entries (INFO and DEBUG logging): the standard entries' declarations, their own code.
   'kameleoon-ts/full',
   'kameleoon-ts/browser/full',

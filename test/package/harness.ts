@@ -35,6 +35,8 @@ export const LINKED = [
   '@openfeature/web-sdk',
   '@openfeature/react-sdk',
   'flags',
+  // kameleoon-ts/redis's optional peer dependency.
+  'ioredis',
 ];
 
 export interface RunResult {

@@ -1,0 +1,462 @@
+import type { ConfigurationDelivery } from '../config/delivery.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { IExternalRequester, KameleoonResponseType, SendRequestParametersType } from '../platform/platform.ts';
+import { every, later } from '../platform/timers.ts';
+import type { SDKParameters } from '../client/options.ts';
+import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
+import type { Tracker } from '../tracking/tracker.ts';
+import { NONE, SENT, UNSENT } from '../visitor/slots.ts';
+import { decodeVisitor, encodeVisitor } from '../visitor/persistence.ts';
+import type { VisitorStore } from '../visitor/visitorStore.ts';
+import type { PrepareVisitorResult, SharedExposureClaim, SharedStore, SharedStoreStatus } from './sharedStore.ts';
+import { adopt } from './adopt.ts';
+import { msg } from '../logging/msg.ts';
+
+/** The default of {@link SharedStore.loadTimeout}: a request waits this long for the store at most. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 50;
+/** How often a process without the lock looks for the first configuration the holder publishes. */
+const FIRST_CONFIGURATION_POLL_MS = 25;
+/** Visitors whose last written value is remembered (to skip writing the same value again). */
+const MAX_REMEMBERED = 100_000;
+
+/** What the sharing works with, once the client is built (see attach). */
+interface SharingDeps {
+  siteCode: string;
+  /** Entries expire after this much inactivity (`sessionDuration`). */
+  sessionDurationMs: number;
+  /** The configuration lock is held for two of these (and a request timeout) past each fetch. */
+  updateIntervalMs: number;
+  requestTimeoutMs: number;
+  visitors: VisitorStore;
+  logger: Logger;
+  delivery: ConfigurationDelivery | undefined;
+  tracker: Tracker;
+}
+
+/** A minutes option as the client reads it (see resolveOptions): a finite number, else the default. */
+function minutes(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+type Bounded<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' | 'error'; error: string };
+
+/** `promise`, or a failure after `ms`: the caller never waits longer, and a late rejection is absorbed. */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<Bounded<T>> {
+  return new Promise((resolve) => {
+    const timer = later(() => resolve({ ok: false, reason: 'timeout', error: msg`no answer within ${ms} ms` }), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ ok: true, value });
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        resolve({ ok: false, reason: 'error', error: (err as Error)?.message ?? String(err) });
+      },
+    );
+  });
+}
+
+/** FNV-1a of a string: the value last written for a visitor is remembered as this number. */
+function fingerprint(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** The published configuration: the document and its `Last-Modified`. */
+interface Published {
+  text: string;
+  lastModified: string | undefined;
+}
+
+function lastModifiedOf(response: KameleoonResponseType): string | undefined {
+  const headers = response.headers as { get?: (name: string) => string | null } | Iterable<[string, string]> | undefined;
+  if (!headers) return undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get: (name: string) => string | null }).get('Last-Modified') ?? undefined;
+  for (const [key, value] of headers as Iterable<[string, string]>) if (key.toLowerCase() === 'last-modified') return value;
+  return undefined;
+}
+
+function ifModifiedSince(params: SendRequestParametersType): string | undefined {
+  const headers = params.parameters.headers as Record<string, string> | undefined;
+  if (!headers || typeof headers !== 'object') return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === 'if-modified-since') return value;
+  return undefined;
+}
+
+/**
+ * A Node client's side of a fleet (`externals.sharedStore`): visitors are loaded from the shared
+ * store once per request ({@link VisitorSharing.prepare}, bounded by `loadTimeout`) and written back
+ * in the background, batched (the store's `changed` marks, flushed once the request's synchronous
+ * code has run); each exposure is claimed before it is sent; and one process per site code holds
+ * the configuration lock and fetches, the others read what it publishes. A store that fails or is
+ * slow costs a request at most `loadTimeout`: it is then served from this process's memory, the
+ * status says so, one warning is logged per outage, and sharing resumes with the next answer.
+ */
+export class VisitorSharing {
+  readonly #store: SharedStore;
+  readonly #timeoutMs: number;
+  readonly #owner: string;
+  #deps: SharingDeps | undefined;
+  readonly #status: SharedStoreStatus = { enabled: true, available: true, loads: 0, fallbacks: 0, failedWrites: 0, claimsLost: 0, lastError: undefined, configurationHolder: false };
+  /** Values to write, by visitor code (the next batch). */
+  #writes = new Map<string, string>();
+  #writeScheduled = false;
+  /** Writes in flight. */
+  readonly #inflight = new Set<Promise<void>>();
+  /** Visitors whose last write failed: their copy here is newer than the store's. */
+  readonly #unsaved = new Set<string>();
+  /** Fingerprint of the value last written for each visitor. */
+  #written = new Map<string, number>();
+  #served: string | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #closed = false;
+  readonly #sessionDurationMs: number;
+  readonly #updateIntervalMs: number;
+  readonly #refreshMs: number | undefined;
+  #refreshTimer: ReturnType<typeof setInterval> | undefined;
+  /** Tracking is composing: what it marks changed (exposures sent) is not written (see attach). */
+  #composing = false;
+  /** Visitors changed since the last write (see attach). */
+  #dirty = new Set<number>();
+  /** Exposures claimed and not yet answered, as `visitorCode experimentId variationId`. */
+  readonly #claiming = new Set<string>();
+  /** Claims to send with the next batch of writes. */
+  #claims: SharedExposureClaim[] = [];
+  /** Exposures this process claimed (remembered for the last {@link MAX_REMEMBERED}): never claimed again. */
+  #granted = new Set<string>();
+  /** Claims sent and not yet answered. */
+  readonly #claimsInFlight = new Set<Promise<void>>();
+
+  /**
+   * @param params - the client's parameters: `sessionDuration`, `updateInterval` (or
+   * `dataFileRefreshInterval`), and `_internals.updateIntervalMs`, milliseconds between
+   * configuration refreshes that replace `updateInterval` (tests)
+   */
+  constructor(store: SharedStore, params: SDKParameters) {
+    this.#store = store;
+    this.#owner = globalThis.crypto.randomUUID();
+    const timeout = store.loadTimeout;
+    this.#timeoutMs = typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT_MS;
+    const c = params.configuration ?? {};
+    this.#sessionDurationMs = minutes(c.sessionDuration, 30) * 60_000;
+    const refreshMs = params._internals?.updateIntervalMs;
+    this.#refreshMs = typeof refreshMs === 'number' && refreshMs > 0 ? refreshMs : undefined;
+    this.#updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
+  }
+
+  /**
+   * The tracking factory of a fleet's client: builds the pipeline with `create`, and connects the
+   * sharing to the client's parts it is given (the visitors, the logger, the configuration
+   * delivery), once, as the client is built. Changes to visitors are written in batches (the
+   * store tells of them through `changed`); tracking's own marks (exposures sent) are not: the
+   * claims say what was sent, and this copy of the visitor may be older than the fleet's.
+   */
+  attach(deps: TrackingDeps, create: (deps: TrackingDeps) => TrackingPipeline): TrackingPipeline {
+    const pipeline = create(deps);
+    const { store: visitors, delivery, tracker } = { ...deps, tracker: pipeline.tracker };
+    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, updateIntervalMs: this.#updateIntervalMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
+    const changed = visitors.changed.bind(visitors);
+    visitors.changed = (id) => {
+      changed(id);
+      if (this.#composing || this.#closed) return;
+      this.#dirty.add(id);
+      this.#schedule();
+    };
+    const methods = tracker as unknown as Record<'compose' | 'rescue', (id?: number) => void>;
+    for (const name of ['compose', 'rescue'] as const) {
+      const compose = methods[name].bind(tracker);
+      methods[name] = (id) => {
+        this.#composing = true;
+        try {
+          compose(id);
+        } finally {
+          this.#composing = false;
+        }
+      };
+    }
+    // A shorter interval than the delivery's own polling (tests): refreshes of this process's own.
+    if (this.#refreshMs !== undefined) this.#refreshTimer = every(() => void delivery?.refresh(), this.#refreshMs);
+    try {
+      this.#unsubscribe = this.#store.subscribeConfiguration(deps.siteCode, () => {
+        // The holder published: the others read the store (the holder already has it).
+        if (!this.#status.configurationHolder && !this.#closed) void delivery?.refresh();
+      });
+    } catch (err) {
+      this.#failed('error', String(err));
+    }
+    return pipeline;
+  }
+
+  #schedule(): void {
+    if (this.#writeScheduled) return;
+    this.#writeScheduled = true;
+    // After the other changes of this turn.
+    queueMicrotask(() => this.#flushWrites());
+  }
+
+  /** A copy of the status. */
+  get status(): SharedStoreStatus {
+    return { ...this.#status };
+  }
+
+  /** The store answered: sharing goes on (or resumes, said once). */
+  #answered(): void {
+    if (this.#status.available) return;
+    this.#status.available = true;
+    this.#status.lastError = undefined;
+    this.#deps?.logger.warn(msg`The shared store answers again: visitors are shared again.`);
+  }
+
+  /** The store failed or was slow: one warning per outage. */
+  #failed(reason: 'timeout' | 'error', error: string): void {
+    this.#status.lastError = error;
+    if (!this.#status.available) return;
+    this.#status.available = false;
+    const why = reason === 'timeout' ? msg`did not answer within ${this.#timeoutMs} ms` : msg`failed (${error})`;
+    this.#deps?.logger.warn(msg`The shared store ${why}: requests are served from this process's memory until it answers again.`);
+  }
+
+  /**
+   * Loads the visitor from the shared store into this process, in one round trip, waiting at most
+   * `loadTimeout`; never rejects.
+   */
+  async prepare(visitorCode: string): Promise<PrepareVisitorResult> {
+    const deps = this.#deps;
+    if (!deps || this.#closed) return { source: 'local', reason: 'error' };
+    const answer = await bounded(this.#store.getVisitor(deps.siteCode, visitorCode), this.#timeoutMs);
+    if (!answer.ok) {
+      this.#status.fallbacks++;
+      this.#failed(answer.reason, answer.error);
+      return { source: 'local', reason: answer.reason };
+    }
+    this.#answered();
+    this.#status.loads++;
+    // A copy here not yet written (or whose write failed) is newer than the store's.
+    const known = deps.visitors.peek(visitorCode);
+    if (answer.value !== null && !(known !== undefined && this.#dirty.has(known)) && !this.#unsaved.has(visitorCode)) {
+      const persisted = decodeVisitor(answer.value);
+      if (persisted) {
+        const id = deps.visitors.touch(visitorCode);
+        adopt(deps.visitors, id, persisted, (experimentId, variationId) => this.#claiming.has(`${visitorCode} ${experimentId} ${variationId}`));
+        this.#remember(visitorCode, answer.value);
+      }
+    }
+    return { source: 'shared' };
+  }
+
+  #remember(code: string, value: string): void {
+    if (this.#written.size >= MAX_REMEMBERED) this.#written = new Map();
+    if (this.#granted.size >= MAX_REMEMBERED) this.#granted = new Set();
+    // Visitors this process has forgotten may stay here after an outage: a bound, as for the others.
+    if (this.#unsaved.size >= MAX_REMEMBERED) this.#unsaved.clear();
+    this.#written.set(code, fingerprint(value));
+  }
+
+  /** The changed visitors' values, to write: their exposures are claimed first. */
+  #collect(deps: SharingDeps): void {
+    const visitors = deps.visitors;
+    for (const id of this.#dirty) {
+      const code = visitors.codeOf(id) as string | undefined;
+      if (code === undefined) continue;
+      this.#claimExposures(deps, code, id);
+      const head = visitors.headOf(id);
+      // The fleet's copy never says "unsent": which process sends an exposure is the claim's to say.
+      const value = encodeVisitor({
+        lastActivity: Date.now(),
+        assignments: visitors.pool.toTriples(head).map((v, i) => (i % 3 === 2 ? v & ~UNSENT : v)),
+        assignmentTimes: visitors.pool.toTimes(head),
+        extra: visitors.extra(id),
+      });
+      // The same value again: nothing to write.
+      if (!this.#unsaved.has(code) && this.#written.get(code) === fingerprint(value)) continue;
+      this.#writes.set(code, value);
+    }
+    this.#dirty.clear();
+  }
+
+  /** Milliseconds a request waits for the store at most (`loadTimeout`). */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  /**
+   * Writes what this turn changed now rather than after it, for a response about to leave (see
+   * `prepareRequest`): once the store has it, the visitor's next request, on any process, reads it.
+   * @returns the write (it never rejects), or undefined when there was nothing to write
+   */
+  writeNow(): Promise<void> | undefined {
+    return this.#flushWrites();
+  }
+
+  #flushWrites(): Promise<void> | undefined {
+    this.#writeScheduled = false;
+    const deps = this.#deps;
+    if (!deps) return undefined;
+    this.#collect(deps);
+    if (this.#claims.length > 0) this.#sendClaims(deps);
+    if (this.#writes.size === 0) return undefined;
+    const batch = [...this.#writes];
+    this.#writes = new Map();
+    for (const [code, value] of batch) this.#remember(code, value);
+    let write: Promise<void>;
+    try {
+      write = this.#store.setVisitors(deps.siteCode, batch, deps.sessionDurationMs);
+    } catch (err) {
+      write = Promise.reject(err);
+    }
+    const done: Promise<void> = write.then(
+      () => {
+        for (const [code] of batch) this.#unsaved.delete(code);
+        this.#answered();
+      },
+      (err: unknown) => {
+        this.#status.failedWrites += batch.length;
+        for (const [code] of batch) {
+          this.#unsaved.add(code);
+          this.#written.delete(code);
+        }
+        this.#failed('error', (err as Error)?.message ?? String(err));
+      },
+    ).finally(() => this.#inflight.delete(done));
+    this.#inflight.add(done);
+    return done;
+  }
+
+  /**
+   * Exposures are claimed before they are sent: the visitor's unsent exposures wait (not unsent
+   * for the tracker) until the store answers; the process that got a claim sends the exposure,
+   * the others mark it sent. A store that fails or is slow grants every claim: exposures are then
+   * sent at least once (by this process), never lost.
+   */
+  #claimExposures(deps: SharingDeps, code: string, id: number): void {
+    const pool = deps.visitors.pool;
+    const visitors = deps.visitors;
+    for (let node = visitors.headOf(id); node !== NONE; node = pool.next(node)) {
+      const flags = pool.flags(node);
+      if ((flags & UNSENT) === 0) continue;
+      const claim = { visitorCode: code, experimentId: pool.experimentId(node), variationId: pool.variationId(node) };
+      const key = `${code} ${claim.experimentId} ${claim.variationId}`;
+      // Claimed by this process already: the tracker sends it.
+      if (this.#granted.has(key)) continue;
+      pool.setFlags(node, flags & ~UNSENT);
+      if (this.#claiming.has(key)) continue;
+      this.#claiming.add(key);
+      this.#claims.push(claim);
+    }
+  }
+
+  #sendClaims(deps: SharingDeps): void {
+    const claims = this.#claims;
+    this.#claims = [];
+    let asked: Promise<boolean[]>;
+    try {
+      asked = this.#store.claimExposures(deps.siteCode, claims, deps.sessionDurationMs);
+    } catch (err) {
+      asked = Promise.reject(err);
+    }
+    const done: Promise<void> = bounded(asked, this.#timeoutMs * 4).then((answer) => {
+      const valid = answer.ok && Array.isArray(answer.value) && answer.value.length === claims.length;
+      if (valid) this.#answered();
+      else this.#failed(answer.ok ? 'error' : answer.reason, answer.ok ? msg`claimExposures() did not answer each claim` : answer.error);
+      claims.forEach((claim, i) => {
+        const { visitorCode, experimentId, variationId } = claim;
+        this.#claiming.delete(`${visitorCode} ${experimentId} ${variationId}`);
+        const granted = !valid || (answer.value as boolean[])[i] === true;
+        if (!granted) this.#status.claimsLost++;
+        else this.#granted.add(`${visitorCode} ${experimentId} ${variationId}`);
+        const visitors = deps.visitors;
+        const id = visitors.peek(visitorCode);
+        const node = id === undefined ? NONE : visitors.pool.find(visitors.headOf(id), experimentId);
+        if (node === NONE || visitors.pool.variationId(node) !== variationId) return;
+        if (!granted) return visitors.pool.markSent(node);
+        // Ours to send (a copy read meanwhile may say sent: by a process whose claim was refused):
+        // unsent again, and scheduled (the tick that came meanwhile passed it by).
+        visitors.pool.setFlags(node, (visitors.pool.flags(node) & ~SENT) | UNSENT);
+        deps.tracker.schedule(visitorCode, id);
+      });
+    }).finally(() => this.#claimsInFlight.delete(done));
+    this.#claimsInFlight.add(done);
+  }
+
+  /** Claims made so far, answered (or given up after their bound): before a flush or a close sends what is due. */
+  async settled(): Promise<void> {
+    this.writeNow();
+    await Promise.all([...this.#claimsInFlight]);
+  }
+
+  /**
+   * The configuration requests of this client (its other requests pass through): the holder of
+   * the lock fetches from `base` and publishes; the others read what was published. A store that
+   * fails makes the request itself.
+   */
+  requester(base: IExternalRequester): IExternalRequester {
+    return { sendRequest: (params) => (params.requestType === 'configuration' && !this.#closed ? this.#configuration(base, params) : base.sendRequest(params)) };
+  }
+
+  async #configuration(base: IExternalRequester, params: SendRequestParametersType): Promise<KameleoonResponseType> {
+    const deps = this.#deps!;
+    const store = this.#store;
+    const site = deps.siteCode;
+    const ttl = 2 * deps.updateIntervalMs + deps.requestTimeoutMs;
+    const lock = await bounded(store.lockConfiguration(site, this.#owner, ttl), deps.requestTimeoutMs);
+    if (!lock.ok) {
+      this.#status.configurationHolder = false;
+      this.#failed(lock.reason, lock.error);
+      return base.sendRequest(params);
+    }
+    this.#status.configurationHolder = lock.value;
+    if (lock.value) {
+      const response = await base.sendRequest(params);
+      if (!response.ok || response.status === 304) return response;
+      const text = await response.text();
+      const lastModified = lastModifiedOf(response);
+      const published: Published = { text, lastModified };
+      void bounded(store.setConfiguration(site, JSON.stringify(published)), deps.requestTimeoutMs).then((done) => (done.ok ? this.#answered() : this.#failed(done.reason, done.error)));
+      this.#served = text;
+      return configurationResponse(published);
+    }
+    // Another process fetches: what it published (the first one may be on its way).
+    const deadline = Date.now() + deps.requestTimeoutMs;
+    for (;;) {
+      const read = await bounded(store.getConfiguration(site), deps.requestTimeoutMs);
+      if (!read.ok) {
+        this.#failed(read.reason, read.error);
+        return base.sendRequest(params);
+      }
+      const published = parsePublished(read.value);
+      if (published) {
+        const since = ifModifiedSince(params);
+        const unchanged = published.lastModified !== undefined ? since === published.lastModified : since !== undefined && published.text === this.#served;
+        this.#served = published.text;
+        return unchanged ? new Response(null, { status: 304 }) : configurationResponse(published);
+      }
+      if (Date.now() >= deadline) return base.sendRequest(params);
+      await new Promise((resolve) => later(() => resolve(undefined), FIRST_CONFIGURATION_POLL_MS));
+    }
+  }
+
+  /** Writes what is queued, and waits for the writes in flight; stops listening (`close()` of the client). */
+  async close(): Promise<void> {
+    this.#flushWrites();
+    this.#closed = true;
+    clearInterval(this.#refreshTimer);
+    this.#unsubscribe?.();
+    await Promise.all([...this.#inflight]);
+  }
+}
+
+function parsePublished(value: string | null): Published | undefined {
+  if (value === null) return undefined;
+  try {
+    const parsed = JSON.parse(value) as Published;
+    return parsed && typeof parsed.text === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function configurationResponse({ text, lastModified }: Published): KameleoonResponseType {
+  return new Response(text, { status: 200, headers: lastModified ? { 'Last-Modified': lastModified } : {} });
+}
