@@ -73,7 +73,7 @@ export class FetchEventSource implements IExternalEventSource {
   async #run(url: string, eventType: string, onEvent: (data: string) => void, controller: AbortController): Promise<void> {
     this.#armWatchdog(controller);
     const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, signal: controller.signal, cache: 'no-store' });
-    if (!response.ok || !response.body) throw new Error(msg`the event stream answered HTTP ${response.status}`);
+    if (!response.ok || !response.body) throw new Error(msg`the event stream ${url} answered HTTP ${response.status}`);
     this.#onOpen?.();
     const parser = createParser({
       onEvent: (event) => {

@@ -143,6 +143,17 @@ describe('FetchEventSource', () => {
     source.close();
   });
 
+  it('a stream that is refused says where and with which status', async () => {
+    const source = new FetchEventSource();
+    const errors: string[] = [];
+    source.onError((err) => errors.push((err as Error).message));
+    const url = `${server.url}/no-such-stream?siteCode=x`;
+    source.open({ url, eventType: 'configuration-update-event', onEvent: () => undefined });
+    await until(() => errors.length === 1, 'the refusal');
+    expect(errors[0]).toMatch(new RegExp(`^the event stream ${url.replace(/[.?]/g, '\\$&')} answered HTTP 4\\d\\d$`));
+    source.close();
+  });
+
   it('delivers only events of its type', async () => {
     const source = new FetchEventSource();
     const received: string[] = [];

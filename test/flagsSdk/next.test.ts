@@ -22,12 +22,13 @@ import { appEnv, nextBuild, nextStart, type AppServer } from '../migration/serve
 import { buildAndPack, formatDiagnostic, linkDependencies, typeCheck, unpack, type Packed } from '../package/harness.ts';
 import type { KameleoonClient } from '../../src/node.ts';
 import { newClient, startServer } from '../openfeature/fixtures.ts';
+import { stepTimer } from '../support/timings.ts';
 
 const SECRET = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8'; // FLAGS_SECRET: 32 bytes, base64url
 const APP = fileURLToPath(new URL('./app/', import.meta.url));
 
 const started = performance.now();
-const timings: string[] = [];
+const { timed, summary } = stepTimer();
 let server: KameleoonTestServer;
 let oracle: KameleoonClient;
 let packed: Packed | undefined;
@@ -36,13 +37,6 @@ let next: AppServer | undefined;
 let buildStderr: string[] = [];
 let browser: Browser | undefined;
 let browserLaunch: Promise<Browser> | undefined;
-
-async function timed<T>(what: string, work: Promise<T>): Promise<T> {
-  const from = performance.now();
-  const result = await work;
-  timings.push(`${what} ${((performance.now() - from) / 1000).toFixed(1)} s`);
-  return result;
-}
 
 beforeAll(async () => {
   server = await startServer();
@@ -65,7 +59,7 @@ afterAll(async () => {
   await Promise.all([browserLaunch?.then((b) => b.close(), () => undefined), next?.close(), oracle?.close()]);
   await server?.stop();
   packed?.dispose();
-  console.log(`[flags-sdk next] ${timings.join(', ')}; whole file ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[flags-sdk next] ${summary()}; whole file ${((performance.now() - started) / 1000).toFixed(1)} s`);
 });
 
 beforeEach(({ onTestFailed }) => {

@@ -27,6 +27,7 @@ import { buildAndPack, formatDiagnostic, typeCheck, type Packed } from '../packa
 import { appEnv, createAppProject, nextBuild, nextStart, startNode, type AppServer } from './servers.ts';
 import { NEW_DESIGN_KEY, NEW_DESIGN_YAML } from '../support/newDesignFlags.ts';
 import { devServerOracle } from '../support/devServerOracle.ts';
+import { stepTimer } from '../support/timings.ts';
 
 const SITE_CODE = 'my_site_code'; // the apps' site code
 const FEATURE_KEY = NEW_DESIGN_KEY;
@@ -34,7 +35,7 @@ const COOKIE = 'kameleoonVisitorCode';
 
 
 const started = performance.now();
-const timings: string[] = [];
+const { timed, summary } = stepTimer();
 let configDir: string | undefined;
 let dev: DevServer;
 let packed: Packed | undefined;
@@ -45,13 +46,6 @@ let buildStderr: string[] = [];
 let browser: Browser | undefined;
 let browserLaunch: Promise<Browser> | undefined;
 let oracle: KameleoonClient | undefined;
-
-async function timed<T>(what: string, work: Promise<T>): Promise<T> {
-  const from = performance.now();
-  const result = await work;
-  timings.push(`${what} ${((performance.now() - from) / 1000).toFixed(1)} s`);
-  return result;
-}
 
 beforeAll(async () => {
   // A copy of the flags in a folder of this run's own: the dev server watches its file.
@@ -84,7 +78,7 @@ afterAll(async () => {
   await Promise.all([browserLaunch?.then((b) => b.close(), () => undefined), next?.close(), node?.close(), oracle?.close(), dev?.close()]);
   packed?.dispose();
   if (configDir) rmSync(configDir, { recursive: true, force: true });
-  console.log(`[migration] ${timings.join(', ')}; whole file ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[migration] ${summary()}; whole file ${((performance.now() - started) / 1000).toFixed(1)} s`);
 });
 
 // An app server's output is shown when a test fails (a 500's stack, say).
