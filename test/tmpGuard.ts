@@ -15,7 +15,7 @@ export const RUN_TMPDIR_VARIABLE = 'KAMELEOON_TS_RUN_TMPDIR';
 /**
  * Caches that tools keep in the temporary folder under a fixed name, reused by every later run
  * rather than piled up: tsx's compile cache (`tsx-<uid>`, from the processes started with
- * `--import tsx`, as `npm run demo` is).
+ * `--import tsx`; `npm run demo` runs without it, TSX_DISABLE_CACHE=1).
  */
 const TOOL_CACHES = /^tsx-\d+$/;
 
