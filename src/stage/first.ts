@@ -26,21 +26,18 @@ import { buildModel, type FeatureFlag, type ParsedConfig } from '../config/model
 import { CORE_CONDITIONS } from '../targeting/coreConditions.ts';
 import { nativeUserRegExp } from '../targeting/nativeRegex.ts';
 import type { ConfigurationJson } from '../config/types.ts';
-import type { ConditionJson, SegmentJson } from '../config/types.ts';
-import { disabledIn, FeatureEnvironmentDisabled, FeatureNotFound, FeatureVariableNotFound, FeatureVariationNotFound, InvalidArgument, KameleoonError, NotInitialized } from '../errors.ts';
-import { evaluateFlag, type Consent, type Evaluation, type EvaluationEnv } from '../evaluation/evaluate.ts';
+import { disabledIn, FeatureEnvironmentDisabled, FeatureNotFound, FeatureVariableNotFound, InvalidArgument, KameleoonError, NotInitialized } from '../errors.ts';
+import { evaluateFlag, type Evaluation, type EvaluationEnv } from '../evaluation/evaluate.ts';
 import { HashMemo } from '../hashing/memo.ts';
 import { Logger, type LogLevel } from '../logging/logger.ts';
 import { msg } from '../logging/msg.ts';
 import { createBrowserPlatform } from '../platform/browser/browserPlatform.ts';
 import type { IExternalRequester, IExternalStorage, KameleoonResponseType } from '../platform/platform.ts';
 import { requestConfiguration } from '../config/request.ts';
-import type { VisitorData } from '../targeting/types.ts';
-import { Conversion, CustomData, describeValue, type KameleoonDataType } from '../visitor/data.ts';
+import { Conversion, describeValue, type KameleoonDataType } from '../visitor/data.ts';
+import { answers, firstVisitor, noting, recordData, requireVariation, storeLeft, type FirstVisitor } from './firstVisitors.ts';
 import { createStoragePersistence } from '../visitor/persistence.ts';
 import { onPageLeave } from '../platform/browser/pageLeave.ts';
-import { earlyTrackingKey } from '../tracking/early.ts';
-import { SENT, TARGETED, UNSENT } from '../visitor/slots.ts';
 import { SIMULATION_COOKIE, validateVisitorCode, VisitorCodeCookies } from '../visitor/visitorCode.ts';
 import type { VisitorPersistence } from '../visitor/visitorStore.ts';
 
@@ -52,19 +49,6 @@ type Full = KameleoonClientBase;
  * a visitor (its browser, page and visit); #answers declines a flag that reaches another type.
  */
 const model = (doc: unknown): ParsedConfig => buildModel((typeof doc === 'string' ? JSON.parse(doc) : doc) as ConfigurationJson, nativeUserRegExp, CORE_CONDITIONS);
-
-/** A visitor as the first stage holds it: its stored targeting data and whether the first stage may answer for it. */
-interface FirstVisitor {
-  data: VisitorData | undefined;
-  /** False once it has what the first stage does not apply (a forced variation, a link, cookie data, a unique identifier). */
-  plain: boolean;
-  /** Tracked assignments of the first stage's evaluations: experiment, variation (-1 for none), targeted delivery, epoch ms. */
-  assignments: [number, number, boolean, number][];
-  /** Data items added to be tracked. */
-  items: KameleoonDataType[];
-  /** The visitor's legal consent: stored, or given to setLegalConsent since. */
-  consent: Consent;
-}
 
 /**
  * A call made before the full client arrived, replayed on it. An evaluation the first stage
@@ -78,15 +62,6 @@ const answered = (replay: (full: Full) => unknown): Replay => Object.assign(repl
 
 const NO_TRACKING: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: false });
 
-/** The assignments an evaluation makes (the first stage's conditions read none): the tracked ones are noted, for a page left early. */
-const noting = (visitor: FirstVisitor) =>
-  ({
-    get: () => undefined,
-    set: (experimentId: number, variationId: number | null, targeted: boolean, track: boolean, now: number) => {
-      if (track) visitor.assignments.push([experimentId, variationId ?? -1, targeted, now]);
-    },
-  }) as never;
-
 export class FirstStage {
   readonly #siteCode: string;
   readonly #options: SDKConfigurationType;
@@ -98,7 +73,6 @@ export class FirstStage {
   readonly #env: EvaluationEnv;
   readonly #variables = new VariablesCache();
   readonly #visitors = new Map<string, FirstVisitor>();
-  readonly #answerable = new WeakMap<FeatureFlag, boolean>();
   /** Calls to replay on the full client, in order; subscriptions first (see #arrive). */
   #replays: Replay[] = [];
   #subscriptions: Replay[] = [];
@@ -377,32 +351,7 @@ export class FirstStage {
     const { data, track } = addDataArguments([...args]);
     if (data.length === 0) return;
     const visitor = this.#visitor(visitorCode);
-    const stored = (): VisitorData => (visitor.data ??= { customData: new Map(), pageViews: new Map(), conversions: [] });
-    // By name, as the full client resolves them: the index from the configuration; a name it does not know is left out (the full client warns as it is handed over).
-    const resolve = (item: CustomData): CustomData[] => {
-      const index = item.index >= 0 ? item.index : config.customData.indexByName.get(item.name as string);
-      return index === undefined ? [] : [index === item.index ? item : Object.assign(Object.create(CustomData.prototype) as CustomData, item, { index })];
-    };
-    for (const item of data) {
-      let kept: KameleoonDataType[] = [item];
-      if (item.kind === 'customData') {
-        const resolved = resolve(item);
-        kept = resolved;
-        const index = resolved[0]?.index;
-        // A user id at the mapping index is linked to this visitor: the first stage does not answer for it.
-        if (index === config.customData.mappingIdentifierIndex) this.#taint(item.values[0]);
-        if (index !== undefined) stored().customData.set(index, track ? { values: item.values.slice(), overwrite: item.overwrite } : { values: item.values.slice(), overwrite: item.overwrite, local: true });
-      } else if (item.kind === 'conversion') {
-        // Kept for the CONVERSIONS conditions of the next page, should this one be left early.
-        stored().conversions.push({ goalId: item.goalId, revenue: item.revenue, negative: item.negative, time: Date.now() });
-        if (item.metadata?.some((custom) => custom.index < 0)) kept = [Object.assign(Object.create(Conversion.prototype) as Conversion, item, { metadata: item.metadata.flatMap(resolve) })];
-      } else if (item.kind === 'cookie' || item.kind === 'uniqueIdentifier') {
-        // Of the other kinds, the first stage's conditions read cookies (COOKIE), and a unique
-        // identifier changes the visitor's mapping: the first stage leaves such a visitor.
-        visitor.plain = false;
-      }
-      if (track) visitor.items.push(...kept);
-    }
+    for (const userId of recordData(visitor, config, data, track)) this.#taint(userId);
     this.#replays.push(answered((full) => full.addData(visitorCode, ...(args as KameleoonDataType[]))));
     for (const listener of this.#dataListeners) listener();
   }
@@ -567,39 +516,9 @@ export class FirstStage {
    * no longer handed over (the full client reads them from storage).
    */
   #leave(): void {
-    const storage = this.#storage;
-    const persistence = this.#persistence;
-    if (this.#full || !storage || !persistence) return;
-    const early: { code: string; items: KameleoonDataType[]; scheduled: boolean; consent: boolean }[] = [];
-    for (const [code, visitor] of this.#visitors) {
-      if (!visitor.assignments.length && !visitor.items.length && visitor.consent === 'unknown') continue;
-      const stored = persistence.load(code) ?? { lastActivity: Date.now(), assignments: [], assignmentTimes: undefined, extra: undefined };
-      const triples = stored.assignments;
-      const times = (stored.assignmentTimes ??= Array.from({ length: triples.length / 3 }, () => 0));
-      for (const [experimentId, variationId, targeted, time] of visitor.assignments) {
-        let at = 0;
-        while (at < triples.length && triples[at] !== experimentId) at += 3;
-        // An exposure already sent stays sent, as Assignments.set keeps it.
-        const sent = at < triples.length ? triples[at + 2]! & SENT : 0;
-        triples.splice(at, 3, experimentId, variationId, (targeted ? TARGETED : 0) | (sent || UNSENT));
-        times.splice(at / 3, 1, Math.floor(time / 1000));
-      }
-      const extra = (stored.extra ??= { data: undefined, linkedTo: undefined, forced: undefined, simulated: undefined, consent: 'unknown', visitActivity: 0 });
-      if (visitor.data) extra.data = visitor.data;
-      extra.consent = visitor.consent;
-      stored.lastActivity = Date.now();
-      persistence.save(code, stored);
-      // Sent in full only with consent, or where none is required, as the full client's flush decides (consentOf).
-      early.push({ code, items: visitor.items, scheduled: true, consent: this.#config?.consent.required !== true || visitor.consent === 'given' });
-      visitor.assignments = [];
-      visitor.items = [];
-    }
-    if (!early.length) return;
-    const key = earlyTrackingKey(this.#siteCode);
-    const saved = storage.read(key);
-    storage.write(key, [...(Array.isArray(saved) ? saved : []), ...early]);
+    if (this.#full || !this.#storage || !this.#persistence) return;
     // Stored: the full client (on this page, should it come back, or the next one) sends them.
-    this.#replays = this.#replays.filter((replay) => !replay.answered);
+    if (storeLeft(this.#visitors, this.#persistence, this.#storage, this.#siteCode, this.#config?.consent.required === true)) this.#replays = this.#replays.filter((replay) => !replay.answered);
   }
 
   /** A visitor the first stage no longer answers for (the call changes what it does not apply). */
@@ -611,8 +530,7 @@ export class FirstStage {
   #visitor(visitorCode: string): FirstVisitor {
     let visitor = this.#visitors.get(visitorCode);
     if (!visitor) {
-      const extra = this.#persistence?.load(visitorCode)?.extra;
-      visitor = { data: extra?.data, plain: !extra?.linkedTo && !extra?.forced?.size, assignments: [], items: [], consent: extra?.consent ?? 'unknown' };
+      visitor = firstVisitor(this.#persistence?.load(visitorCode)?.extra);
       this.#visitors.set(visitorCode, visitor);
     }
     return visitor;
@@ -632,7 +550,7 @@ export class FirstStage {
     if (!this.#plainPage(config)) throw new NotInitialized(method);
     if (!flag.environmentEnabled) throw disabledIn(featureKey, this.#options.environment);
     const visitor = this.#visitor(visitorCode);
-    if (!visitor.plain || !this.#answers(config, flag)) throw new NotInitialized(method);
+    if (!visitor.plain || !answers(config, flag)) throw new NotInitialized(method);
     this.#env.now = Date.now();
     const evaluation = evaluateFlag(config, flag, { code: visitorCode, data: visitor.data, mappingIdentifier: undefined, variations: noting(visitor), forced: undefined, simulated: undefined, consent: 'given' }, this.#env, track, track);
     return { flag, evaluation };
@@ -645,31 +563,4 @@ export class FirstStage {
     const page = globalThis as { kameleoonQueue?: unknown; Kameleoon?: unknown };
     return !(Array.isArray(page.kameleoonQueue) && page.Kameleoon === undefined && page.kameleoonQueue.some((entry) => Array.isArray(entry) && entry[0] === 'Experiments.assignVariation'));
   }
-
-  /** Whether every condition the flag's rules may reach is of a type the first stage evaluates as the full client does. */
-  #answers(config: ParsedConfig, flag: FeatureFlag): boolean {
-    let known = this.#answerable.get(flag);
-    if (known === undefined) {
-      const raw = config.raw;
-      const topLevel = raw.segments ?? null;
-      const seen = new Set<unknown>();
-      const segmentOk = (segment: SegmentJson | undefined | null): boolean => {
-        if (!segment || seen.has(segment)) return true;
-        seen.add(segment);
-        return (segment.conditionsData?.firstLevel ?? []).every((group) => (group.conditions ?? []).every((c: ConditionJson) => conditionOk(c)));
-      };
-      const byId = (id: unknown) => topLevel?.find((s) => String(s.id) === String(id));
-      const conditionOk = (c: ConditionJson): boolean =>
-        Object.hasOwn(CORE_CONDITIONS, c.targetingType) && (c.targetingType !== 'SEGMENT' || segmentOk(byId((c as { segmentId?: unknown }).segmentId)));
-      const json = [...raw.featureFlags].reverse().find((f) => f.featureKey === flag.featureKey);
-      known = !!json && (json.rules ?? []).every((rule) => segmentOk(topLevel ? (rule.segmentId != null ? byId(rule.segmentId) : null) : rule.segment));
-      this.#answerable.set(flag, known);
-    }
-    return known;
-  }
-}
-
-/** @throws FeatureVariationNotFound as the full client does, when the visitor's variation is not one of the flag's */
-function requireVariation(flag: FeatureFlag, key: string, visitorCode: string): void {
-  if (!flag.variations.has(key)) throw new FeatureVariationNotFound(msg`Feature flag "${flag.featureKey}" has no variation "${key}" (visitor "${visitorCode}").`);
 }

@@ -4,8 +4,10 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (18.0 KB and 20.2 KB min+gzip up front,
- * 44.8 KB and 47.0 KB with the lazy chunks, when last set. 0.4 KB of it so that a page left
+ * The budgets are ratchets at the sizes reached so far (18.1 KB and 20.3 KB min+gzip up front,
+ * 44.8 KB and 47.0 KB with the lazy chunks, when last set. 0.1 KB up front of it for the first
+ * stage's visitor code in a module of its own (stage/firstVisitors.ts: first.ts had passed 670
+ * lines; gzip finds less to share across two modules). 0.4 KB so that a page left
  * before the full client took over loses nothing it was given: the first stage takes
  * trackConversion and setLegalConsent itself (they were queued for the full client and lost with
  * the page), stores custom data given by name with its index, and marks a visitor without consent
@@ -47,8 +49,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.0 * KB, totalGzipped: 44.8 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 20.2 * KB, totalGzipped: 47.0 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.1 * KB, totalGzipped: 44.8 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.3 * KB, totalGzipped: 47.0 * KB },
 };
 
 /**
