@@ -31,8 +31,8 @@ function isRetryable(status: number): boolean {
 /**
  * Sends a batch as the official SDK does (`POST`, a wildcard `Content-Type`, lines joined by `\n`,
  * `bodyUa=true` when a line carries a user agent), through the requester, with a timeout, or until
- * `stop` aborts (the outbox closed). Network errors, timeouts and aborts throw (the outbox retries);
- * statuses map to sent, retry or drop.
+ * `stop` aborts (the outbox closed). Network errors, timeouts and aborts throw (the outbox retries),
+ * a failure with the method and URL after its reason; statuses map to sent, retry or drop.
  */
 export function createTrackingSender(options: TrackingSenderOptions): (lines: readonly TrackingLine[], stop?: AbortSignal) => Promise<SendOutcome> {
   return async (lines, stop) => {
@@ -44,7 +44,11 @@ export function createTrackingSender(options: TrackingSenderOptions): (lines: re
         parameters: { method: 'POST', headers: { 'Content-Type': '*/*' }, body: lines.map((l) => l.text).join('\n'), signal, keepalive: false },
         retryCount: 0,
       }),
-    );
+    ).catch((err: unknown) => {
+      // A failure names the request (a browser's fetch says only "Failed to fetch"); an abort by
+      // close() is the outbox's to report.
+      throw stop?.aborted ? err : new Error(msg`${(err as Error)?.message ?? String(err)} (POST ${url})`, { cause: err });
+    });
     if (response.ok) return 'sent';
     if (isRetryable(response.status)) {
       options.logger.warn(msg`Tracking request to ${url} answered HTTP ${response.status}; it will be retried.`);

@@ -1,8 +1,9 @@
 /**
  * Messages that help, from the browser build in headless Chromium: a mistyped option warns once,
- * naming the closest known key, and a tracking request the server rejects is logged with its URL
- * and status.
+ * naming the closest known key; a tracking request the server rejects is logged with its URL
+ * and status, and one that reaches no server with its method and URL after the browser's reason.
  */
+import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startTrackingPageServer, withPage, PAGE_WAIT_MS, type PageServer } from './harness.ts';
@@ -34,6 +35,26 @@ describe('messages in headless Chromium', () => {
       expect(rejected[0]).toMatch(/^1: Tracking request to (\S+) rejected with HTTP 400: \d+ line\(s\) dropped\.$/);
       const url = new URL(/to (\S+) rejected/.exec(rejected[0])![1]);
       expect(`${url.origin}${url.pathname}`).toBe(`${server.url}/track/visit/events`);
+      expect(url.searchParams.get('siteCode')).toBe('chromium-options');
+    });
+  });
+
+  it('a tracking request that reaches no server names its method and URL after the reason', async () => {
+    // A port that was free a moment ago: nothing listens there, so the browser's fetch fails.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const dead = `http://127.0.0.1:${port}`;
+    await withPage(browser, async ({ page }) => {
+      await page.goto(`${server.url}/test/browser/pages/unknownOption.html?tracking=${encodeURIComponent(dead)}`);
+      await page.waitForFunction(() => window.__logs.some((l) => l.includes('Tracking request failed')), undefined, { timeout: PAGE_WAIT_MS });
+      const failed = (await page.evaluate(() => window.__logs)).filter((l) => l.includes('Tracking request failed'));
+      expect(failed[0]).toMatch(/^1: Tracking request failed: .+ \(POST (\S+)\)$/);
+      const url = new URL(/\(POST (\S+)\)$/.exec(failed[0])![1]);
+      expect(`${url.origin}${url.pathname}`).toBe(`${dead}/visit/events`);
       expect(url.searchParams.get('siteCode')).toBe('chromium-options');
     });
   });
