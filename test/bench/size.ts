@@ -54,6 +54,9 @@ const VISITOR = [
   `export { createBrowserPlatform } from './src/platform/browser/browserPlatform.ts';`,
 ];
 
+/** The public names of the browser entry, without its client. */
+const NAMES = [`export * from './src/names.ts';`, `export { createSnapshot, visitorCodeFromCookies, ensureVisitorCodeCookie } from './src/platform/browser/serverOnly.ts';`].join('\n');
+
 /**
  * Parts of our core bundled alone, to show where the up-front bytes go: the engine (configuration
  * parsing and validation, every targeting condition, evaluation, hashing), then with the visitor's
@@ -63,6 +66,13 @@ const VISITOR = [
 export const PARTS: { name: string; source: string }[] = [
   { name: 'engine', source: ENGINE.join('\n') },
   { name: 'engine + visitor', source: [...ENGINE, ...VISITOR].join('\n') },
+  // What no up-front design goes below: the public names, every one exported as the measure does.
+  { name: 'public names', source: NAMES },
+  // The public names and the least a first variation from the cache needs (test/bench/floor.ts):
+  // the first stage's own client comes on top.
+  { name: 'first-variation floor', source: `${NAMES}\nexport { FloorClient } from './test/bench/floor.ts';` },
+  // The full client alone, with no first stage: its total is what the client costs a session.
+  { name: 'one stage (full client)', source: `${NAMES}\nexport { KameleoonClient } from './src/stage/second.ts';` },
 ];
 
 /**
