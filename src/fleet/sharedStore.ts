@@ -32,6 +32,12 @@ export interface SharedStore {
    * @returns whether `owner` holds the lock now
    */
   lockConfiguration(siteCode: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Releases the lock of `siteCode` if `owner` holds it (a process that closes: the next one to
+   * ask takes it at once, not when it expires). Optional: without it, the lock of a process that
+   * closed expires after its `ttlMs`, and until then the others go on reading what it published.
+   */
+  unlockConfiguration?(siteCode: string, owner: string): Promise<void>;
   /** The configuration the lock holder published last (the value given to `setConfiguration`), or null. */
   getConfiguration(siteCode: string): Promise<string | null>;
   /** Publishes a configuration (the lock holder) and tells every subscriber of `siteCode`. */

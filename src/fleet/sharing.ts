@@ -437,13 +437,22 @@ export class VisitorSharing {
     }
   }
 
-  /** Writes what is queued, and waits for the writes in flight; stops listening (`close()` of the client). */
+  /**
+   * Writes what is queued, and waits for the writes in flight; stops listening; releases the
+   * configuration lock if this process holds it, so that another takes it over at once (a
+   * rolling restart would otherwise leave the fleet without a holder until it expired: two
+   * refresh intervals, two hours by default) (`close()` of the client).
+   */
   async close(): Promise<void> {
     this.#flushWrites();
     this.#closed = true;
     clearInterval(this.#refreshTimer);
     this.#unsubscribe?.();
-    await Promise.all([...this.#inflight]);
+    const deps = this.#deps;
+    const held = this.#status.configurationHolder;
+    this.#status.configurationHolder = false;
+    const unlocking = held && deps && this.#store.unlockConfiguration ? bounded(this.#store.unlockConfiguration(deps.siteCode, this.#owner), deps.requestTimeoutMs) : undefined;
+    await Promise.all([...this.#inflight, unlocking]);
   }
 }
 

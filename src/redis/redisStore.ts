@@ -46,12 +46,18 @@ if v == false or v == ARGV[1] then
 end
 return 0`;
 
-type LockCommand = { kameleoonLock(key: string, owner: string, ttl: number): Promise<number> };
+/** Deletes the lock when it is ours (`ARGV[1]`), and only then. */
+const UNLOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+type LockCommand = { kameleoonLock(key: string, owner: string, ttl: number): Promise<number>; kameleoonUnlock(key: string, owner: string): Promise<number> };
 
 /**
  * A shared store on Redis, for `externals.sharedStore` of the Node client: one `GET` loads a
  * visitor; `SET` with `PX` writes it with its expiry (a request's visitors in one pipeline);
- * `SET` with `NX` and `PX` claims an exposure; a Lua script holds the configuration lock; and a
+ * `SET` with `NX` and `PX` claims an exposure; Lua scripts hold and release the configuration lock; and a
  * `PUBLISH` tells the fleet of a new configuration. Every key of a visitor carries the hash tag
  * `{siteCode:visitorCode}`, and every key of a site code `{siteCode}`: on Redis Cluster, a
  * visitor's keys share one hash slot.
@@ -84,6 +90,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   const ignore = () => undefined;
   client.on('error', ignore);
   client.defineCommand('kameleoonLock', { numberOfKeys: 1, lua: LOCK_SCRIPT });
+  client.defineCommand('kameleoonUnlock', { numberOfKeys: 1, lua: UNLOCK_SCRIPT });
   const lockCommand = client as unknown as LockCommand;
   /**
    * `SET`s in one round trip: a pipeline on one server; on a Cluster, one command each (a
@@ -121,6 +128,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
     },
     async lockConfiguration(site, owner, ttlMs) {
       return (await lockCommand.kameleoonLock(siteKey(site, 'lock'), owner, Math.max(1, Math.round(ttlMs)))) === 1;
+    },
+    async unlockConfiguration(site, owner) {
+      await lockCommand.kameleoonUnlock(siteKey(site, 'lock'), owner);
     },
     getConfiguration: (site) => client.get(siteKey(site, 'configuration')),
     async setConfiguration(site, value) {

@@ -137,6 +137,19 @@ describe('a fleet sharing visitors through Redis', () => {
     await vi.waitFor(() => expect(cdn.configRequests.length).toBeGreaterThan(fetched), { timeout: 5000 });
   });
 
+  it('releases the configuration lock when its holder closes: a process started next fetches at once', async () => {
+    await redis.stop(); // an empty Redis: no lock left by the other tests' clients
+    await redis.start();
+    // The default refresh interval: the lock of a holder that died would last two hours.
+    const a = await member();
+    await vi.waitFor(() => expect(a.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
+    await a.close();
+    const fetched = cdn.configRequests.length;
+    const b = await member();
+    expect(b.getSharedStoreStatus().configurationHolder).toBe(true);
+    expect(cdn.configRequests.length).toBe(fetched + 1);
+  });
+
   it('rejects bad input with typed errors', async () => {
     const a = await member();
     await expect(a.prepareVisitor('')).rejects.toBeInstanceOf(VisitorCodeInvalid);
