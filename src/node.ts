@@ -40,7 +40,7 @@ export class KameleoonClient extends KameleoonClientBase {
       // the rest of the client does not know of it (nor of its options).
       const fleet = new VisitorSharing(store, params);
       const { sharedStore: _store, ...externals } = params.externals!;
-      const { updateIntervalMs: _interval, ...internals } = params._internals ?? {};
+      const { updateIntervalMs: _interval, lockHeartbeatMs: _heartbeat, ...internals } = params._internals ?? {};
       externals.requester = fleet.requester(externals.requester ?? assembly.platform.requester);
       const create = (assembly.tracking as { create: TrackingFactory }).create;
       assembly.tracking = { create: (deps) => fleet.attach(deps, create) };

@@ -152,6 +152,12 @@ export interface InternalsType {
    * @internal
    */
   updateIntervalMs?: number;
+  /**
+   * Fleets (`externals.sharedStore`): milliseconds between the configuration lock's heartbeats
+   * (default 10 s, the lock lasting three), for tests of a holder that dies.
+   * @internal
+   */
+  lockHeartbeatMs?: number;
 }
 
 /** OAuth credentials of the Data API (the official Node SDK's `credentials`). */

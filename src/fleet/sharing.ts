@@ -16,6 +16,12 @@ import { msg } from '../logging/msg.ts';
 export const DEFAULT_LOAD_TIMEOUT_MS = 50;
 /** How often a process without the lock looks for the first configuration the holder publishes. */
 const FIRST_CONFIGURATION_POLL_MS = 25;
+/**
+ * How often every process asks for the configuration lock: the holder extends it, and the others
+ * take it once it has expired (a holder that died), then fetch. The lock lasts three of these, so
+ * a dead holder is replaced within about 30 s, whatever the refresh interval.
+ */
+const LOCK_HEARTBEAT_MS = 10_000;
 /** Visitors whose last written value is remembered (to skip writing the same value again). */
 const MAX_REMEMBERED = 100_000;
 
@@ -24,8 +30,8 @@ interface SharingDeps {
   siteCode: string;
   /** Entries expire after this much inactivity (`sessionDuration`). */
   sessionDurationMs: number;
-  /** The configuration lock is held for two of these (and a request timeout) past each fetch. */
-  updateIntervalMs: number;
+  /** Milliseconds the configuration lock lasts past each heartbeat (three heartbeats). */
+  lockTtlMs: number;
   requestTimeoutMs: number;
   visitors: VisitorStore;
   logger: Logger;
@@ -116,6 +122,8 @@ export class VisitorSharing {
   readonly #updateIntervalMs: number;
   readonly #refreshMs: number | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #heartbeatMs: number;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Tracking is composing: what it marks changed (exposures sent) is not written (see attach). */
   #composing = false;
   /** Visitors changed since the last write (see attach). */
@@ -132,7 +140,8 @@ export class VisitorSharing {
   /**
    * @param params - the client's parameters: `sessionDuration`, `updateInterval` (or
    * `dataFileRefreshInterval`), and `_internals.updateIntervalMs`, milliseconds between
-   * configuration refreshes that replace `updateInterval` (tests)
+   * configuration refreshes that replace `updateInterval`, and `_internals.lockHeartbeatMs`, the
+   * lock's heartbeat (tests)
    */
   constructor(store: SharedStore, params: SDKParameters) {
     this.#store = store;
@@ -144,6 +153,8 @@ export class VisitorSharing {
     const refreshMs = params._internals?.updateIntervalMs;
     this.#refreshMs = typeof refreshMs === 'number' && refreshMs > 0 ? refreshMs : undefined;
     this.#updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
+    const heartbeat = params._internals?.lockHeartbeatMs;
+    this.#heartbeatMs = typeof heartbeat === 'number' && heartbeat > 0 ? heartbeat : Math.min(LOCK_HEARTBEAT_MS, this.#updateIntervalMs);
   }
 
   /**
@@ -156,7 +167,7 @@ export class VisitorSharing {
   attach(deps: TrackingDeps, create: (deps: TrackingDeps) => TrackingPipeline): TrackingPipeline {
     const pipeline = create(deps);
     const { store: visitors, delivery, tracker } = { ...deps, tracker: pipeline.tracker };
-    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, updateIntervalMs: this.#updateIntervalMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
+    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, lockTtlMs: 3 * this.#heartbeatMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
     const changed = visitors.changed.bind(visitors);
     visitors.changed = (id) => {
       changed(id);
@@ -178,6 +189,7 @@ export class VisitorSharing {
     }
     // A shorter interval than the delivery's own polling (tests): refreshes of this process's own.
     if (this.#refreshMs !== undefined) this.#refreshTimer = every(() => void delivery?.refresh(), this.#refreshMs);
+    this.#heartbeat = every(() => void this.#beat(), this.#heartbeatMs);
     try {
       this.#unsubscribe = this.#store.subscribeConfiguration(deps.siteCode, () => {
         // The holder published: the others read the store (the holder already has it).
@@ -187,6 +199,21 @@ export class VisitorSharing {
       this.#failed('error', String(err));
     }
     return pipeline;
+  }
+
+  /**
+   * The lock's heartbeat: the holder extends it; another process takes it once it has expired
+   * (its holder died without releasing it) and fetches at once. A store that fails is left to the
+   * next configuration request, which fetches by itself.
+   */
+  async #beat(): Promise<void> {
+    const deps = this.#deps;
+    if (!deps || this.#closed) return;
+    const lock = await bounded(this.#store.lockConfiguration(deps.siteCode, this.#owner, deps.lockTtlMs), deps.requestTimeoutMs);
+    if (!lock.ok || this.#closed) return;
+    const taken = lock.value && !this.#status.configurationHolder;
+    this.#status.configurationHolder = lock.value;
+    if (taken) void deps.delivery?.refresh();
   }
 
   #schedule(): void {
@@ -399,8 +426,7 @@ export class VisitorSharing {
     const deps = this.#deps!;
     const store = this.#store;
     const site = deps.siteCode;
-    const ttl = 2 * deps.updateIntervalMs + deps.requestTimeoutMs;
-    const lock = await bounded(store.lockConfiguration(site, this.#owner, ttl), deps.requestTimeoutMs);
+    const lock = await bounded(store.lockConfiguration(site, this.#owner, deps.lockTtlMs), deps.requestTimeoutMs);
     if (!lock.ok) {
       this.#status.configurationHolder = false;
       this.#failed(lock.reason, lock.error);
@@ -439,14 +465,14 @@ export class VisitorSharing {
 
   /**
    * Writes what is queued, and waits for the writes in flight; stops listening; releases the
-   * configuration lock if this process holds it, so that another takes it over at once (a
-   * rolling restart would otherwise leave the fleet without a holder until it expired: two
-   * refresh intervals, two hours by default) (`close()` of the client).
+   * configuration lock if this process holds it, so that the next process to ask takes it over
+   * at once rather than after it expires (`close()` of the client).
    */
   async close(): Promise<void> {
     this.#flushWrites();
     this.#closed = true;
     clearInterval(this.#refreshTimer);
+    clearInterval(this.#heartbeat);
     this.#unsubscribe?.();
     const deps = this.#deps;
     const held = this.#status.configurationHolder;

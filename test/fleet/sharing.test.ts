@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 /** A client of the "fleet" (its own store and connection), initialized; `logs` gets its log lines. */
-async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?: number; refreshMs?: number } = {}): Promise<KameleoonClient> {
+async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?: number; refreshMs?: number; heartbeatMs?: number } = {}): Promise<KameleoonClient> {
   const store = options.shared === false ? undefined : createRedisStore({ url: redis.url, keyPrefix: `t${process.pid}`, loadTimeout: options.loadTimeout ?? 1000 });
   if (store) expect(await store.ready()).toBe(true);
   const logs = options.logs ?? [];
@@ -43,7 +43,7 @@ async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?
     siteCode: 'fleet',
     configuration: { endpoints: { configuration: cdn.url, tracking: cdn.url }, trackingInterval: 100, requestTimeout: 300 },
     externals: { sharedStore: store, logger: { log: (level, message) => logs.push(`${level} ${message}`) } },
-    _internals: { minTrackingInterval: 100, updateIntervalMs: options.refreshMs },
+    _internals: { minTrackingInterval: 100, updateIntervalMs: options.refreshMs, lockHeartbeatMs: options.heartbeatMs },
   });
   open.push({ client, store });
   await client.initialize();
@@ -148,6 +148,21 @@ describe('a fleet sharing visitors through Redis', () => {
     const b = await member();
     expect(b.getSharedStoreStatus().configurationHolder).toBe(true);
     expect(cdn.configRequests.length).toBe(fetched + 1);
+  });
+
+  it('replaces a holder that died without closing within the lock heartbeats, whatever the refresh interval', async () => {
+    await redis.stop(); // an empty Redis: no lock left by the other tests' clients
+    await redis.start();
+    // The default refresh interval (60 min); heartbeats every 100 ms instead of 10 s, the lock lasting three.
+    const a = await member({ heartbeatMs: 100 });
+    await vi.waitFor(() => expect(a.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
+    // A dies: its connection to Redis is gone, and nothing releases its lock.
+    await open[0]!.store!.close();
+    const b = await member({ heartbeatMs: 100 });
+    const fetched = cdn.configRequests.length;
+    await vi.waitFor(() => expect(b.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
+    // Taking the lock, it fetched from the CDN at once.
+    await vi.waitFor(() => expect(cdn.configRequests.length).toBeGreaterThan(fetched), { timeout: 5000 });
   });
 
   it('rejects bad input with typed errors', async () => {
