@@ -52,8 +52,9 @@ export class KameleoonClient extends KameleoonClientBase {
   }
 
   /**
-   * Fleets (`externals.sharedStore`): loads the visitor from the shared store, in one round trip,
-   * before a request evaluates it; evaluation then stays synchronous, and what the request changes
+   * Fleets (`externals.sharedStore`): loads the visitor from the shared store, in one round trip
+   * (two for a user id linked to an anonymous visitor, which is loaded too), before a request
+   * evaluates it; evaluation then stays synchronous, and what the request changes
    * is written back in the background. Waits at most the store's `loadTimeout` (default 50 ms):
    * past it, or when the store fails, the request is served from this process's memory (see
    * {@link KameleoonClient.getSharedStoreStatus | getSharedStoreStatus}). Without a shared store it

@@ -252,7 +252,21 @@ export class VisitorSharing {
   async prepare(visitorCode: string): Promise<PrepareVisitorResult> {
     const deps = this.#deps;
     if (!deps || this.#closed) return { source: 'local', reason: 'error' };
-    const answer = await bounded(this.#store.getVisitor(deps.siteCode, visitorCode), this.#timeoutMs);
+    const deadline = Date.now() + this.#timeoutMs;
+    const loaded = await this.#load(deps, visitorCode, this.#timeoutMs);
+    if (loaded.source === 'local') return loaded;
+    // A user id linked to an anonymous visitor (the mapping identifier) reads that visitor's data
+    // and hashes: it is loaded too, within what is left of the bound (without it, this process
+    // would decide as if the link did not exist, and drop it).
+    const linkedTo = deps.visitors.extra(deps.visitors.peek(visitorCode) ?? -1)?.linkedTo;
+    if (linkedTo === undefined || linkedTo === visitorCode) return loaded;
+    const linked = await this.#load(deps, linkedTo, Math.max(0, deadline - Date.now()));
+    return linked.source === 'local' ? linked : loaded;
+  }
+
+  /** Loads one visitor into this process within `ms`: `shared` once the store answered. */
+  async #load(deps: SharingDeps, visitorCode: string, ms: number): Promise<PrepareVisitorResult> {
+    const answer = await bounded(this.#store.getVisitor(deps.siteCode, visitorCode), ms);
     if (!answer.ok) {
       this.#status.fallbacks++;
       this.#failed(answer.reason, answer.error);

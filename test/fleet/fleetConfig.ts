@@ -8,7 +8,11 @@ export function fleetConfiguration(version: number) {
     keys.map((variationKey, i) => ({ variationKey, variationId: firstVariation + i, exposition: 1 / keys.length }));
   return {
     configuration: { realTimeUpdate: false, consentType: 'NOT_REQUIRED', dataApiDomain: 'data.kameleoon.io', consentOptOutBehavior: 'PARTIALLY_BLOCK' },
-    customData: [{ id: 101, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' }],
+    customData: [
+      { id: 101, index: 0, name: 'plan', localOnly: false, isMappingIdentifier: false, scope: 'VISITOR' },
+      // A user id given for an anonymous visitor links the two (cross-device).
+      { id: 102, index: 1, name: 'user_id', localOnly: false, isMappingIdentifier: true, scope: 'VISITOR' },
+    ],
     segments: [
       {
         id: 501,

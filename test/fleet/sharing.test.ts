@@ -68,6 +68,25 @@ describe('a fleet sharing visitors through Redis', () => {
     expect(alone.getVariation({ visitorCode: code, featureKey: 'pricing', track: false }).key).toBe('off');
   });
 
+  it('loads the anonymous visitor a user id is linked to: the user is decided on another process as where the link was made', async () => {
+    const [a, b] = [await member(), await member()];
+    const pairs = Array.from({ length: 20 }, () => [visitor(), `user-${visitor()}`] as const);
+    const decided = new Map<string, string[]>();
+    for (const [anonymous, user] of pairs) {
+      await a.prepareVisitor(anonymous);
+      a.addData(anonymous, new CustomData(0, 'premium'), new CustomData(1, user));
+      decided.set(user, ['pricing', 'layout'].map((featureKey) => a.getVariation({ visitorCode: user, featureKey, track: false }).key));
+      expect(['gold', 'platinum']).toContain(decided.get(user)![0]);
+    }
+    await a.close(); // its writes are done
+    for (const [, user] of pairs) {
+      expect(await b.prepareVisitor(user)).toEqual({ source: 'shared' });
+      expect(['pricing', 'layout'].map((featureKey) => b.getVariation({ visitorCode: user, featureKey, track: false }).key), user).toEqual(decided.get(user));
+    }
+    // Two loads for each user: its own record and its anonymous visitor's.
+    expect(b.getSharedStoreStatus()).toMatchObject({ loads: 2 * pairs.length, fallbacks: 0 });
+  });
+
   it('sends an exposure evaluated on two processes once, from the one that claimed it', async () => {
     const [a, b] = [await member(), await member()];
     const codes = Array.from({ length: 20 }, visitor);
