@@ -10,6 +10,7 @@ import { createRedisStore, type RedisStore } from '../../src/redis.ts';
 import { KameleoonTestServer } from '../delivery/server.ts';
 import { startRedis, type RedisServer } from '../support/redisServer.ts';
 import { fleetConfiguration } from './fleetConfig.ts';
+import { expectEachExposureOnce } from './scenarios.ts';
 import { Redis } from 'ioredis';
 import { InvalidArgument, VisitorCodeInvalid } from '../../src/errors.ts';
 
@@ -90,17 +91,7 @@ describe('a fleet sharing visitors through Redis', () => {
   it('sends an exposure evaluated on two processes once, from the one that claimed it', async () => {
     const [a, b] = [await member(), await member()];
     const codes = Array.from({ length: 20 }, visitor);
-    const before = cdn.trackingLines.length;
-    for (const code of codes) {
-      await a.prepareVisitor(code);
-      a.getVariation({ visitorCode: code, featureKey: 'layout' });
-      await b.prepareVisitor(code);
-      b.getVariation({ visitorCode: code, featureKey: 'layout' });
-    }
-    await Promise.all([a.flushInstant(), b.flushInstant()]);
-    const lines = cdn.trackingLines.slice(before).filter((line) => line.includes('eventType=experiment') && line.includes('id=2002'));
-    for (const code of codes) expect(lines.filter((line) => new RegExp(`visitorCode=${code}(&|$)`).test(line)), code).toHaveLength(1);
-    expect(a.getSharedStoreStatus().claimsLost + b.getSharedStoreStatus().claimsLost).toBe(codes.length);
+    await expectEachExposureOnce(a, b, codes, cdn);
   });
 
   it('serves from local memory when Redis is stopped, says so once, and shares again once it is back', async () => {

@@ -27,53 +27,57 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The options every node starts with: 127.0.0.1 only, and nothing written to disk. */
+const BASE_ARGS = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+
+/** Spawns redis-server with `args`; resolves once it accepts connections. */
+function spawnRedis(args: string[], onSpawn: (proc: ChildProcess) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const proc = spawn('redis-server', [...args, ...BASE_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn(proc);
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += String(chunk);
+      if (/Ready to accept connections/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code}):\n${output}`));
+    });
+  });
+}
+
+/** Kills a node (SIGKILL: as a crash) and waits for it to exit. */
+async function kill(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
 /** Starts redis-server on a free port of 127.0.0.1 (`--save '' --appendonly no`: no file is written). */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
-  const onExit = () => child?.kill('SIGKILL');
-  process.once('exit', onExit);
-  const start = () =>
-    new Promise<void>((resolve, reject) => {
-      const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child = proc;
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 15_000);
-      const onData = (chunk: Buffer) => {
-        output += String(chunk);
-        if (/Ready to accept connections/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      proc.stdout!.on('data', onData);
-      proc.stderr!.on('data', onData);
-      proc.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited (${code}):\n${output}`));
-      });
-    });
+  process.once('exit', () => child?.kill('SIGKILL'));
+  const start = () => spawnRedis(['--port', String(port)], (proc) => (child = proc));
   const stop = async () => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
-    await exited;
+    await kill(proc);
   };
   await start();
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    stop,
-    async start() {
-      await start();
-    },
-  };
+  return { port, url: `redis://127.0.0.1:${port}`, stop, start };
 }
 
 /** A running Redis Cluster of three masters (no replicas), each a redis-server on 127.0.0.1. */
@@ -85,8 +89,9 @@ export interface RedisCluster {
 
 /**
  * Starts a Redis Cluster: three redis-server nodes with `--cluster-enabled yes` on free ports of
- * 127.0.0.1, their bus ports too (no persistence; the cluster's own node files in a temporary folder, removed by
- * `stop`), joined by `redis-cli --cluster create`, once every node says `cluster_state:ok`.
+ * 127.0.0.1, their bus ports too (no persistence; the cluster's own node files in a temporary
+ * folder, removed by `stop`), joined by `redis-cli --cluster create`, once every node says
+ * `cluster_state:ok`.
  */
 export async function startRedisCluster(): Promise<RedisCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'kameleoon-redis-cluster-'));
@@ -97,41 +102,14 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const [ports, busPorts] = [[...free].slice(0, 3), [...free].slice(3)];
   const nodes: ChildProcess[] = [];
   const stop = async () => {
-    await Promise.all(
-      nodes.splice(0).map((proc) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return undefined;
-        const exited = new Promise((resolve) => proc.once('exit', resolve));
-        proc.kill('SIGKILL');
-        return exited;
-      }),
-    );
+    await Promise.all(nodes.splice(0).map(kill));
     await rm(dir, { recursive: true, force: true });
   };
   process.once('exit', () => nodes.forEach((proc) => proc.kill('SIGKILL')));
   try {
     await Promise.all(
-      ports.map(
-        (port, i) =>
-          new Promise<void>((resolve, reject) => {
-            const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--cluster-enabled', 'yes', '--cluster-port', String(busPorts[i]), '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir];
-            const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-            nodes.push(proc);
-            let output = '';
-            const timer = setTimeout(() => reject(new Error(`redis-server (cluster node) did not start:\n${output}`)), 15_000);
-            const onData = (chunk: Buffer) => {
-              output += String(chunk);
-              if (/Ready to accept connections/.test(output)) {
-                clearTimeout(timer);
-                resolve();
-              }
-            };
-            proc.stdout!.on('data', onData);
-            proc.stderr!.on('data', onData);
-            proc.once('error', (err) => {
-              clearTimeout(timer);
-              reject(err);
-            });
-          }),
+      ports.map((port, i) =>
+        spawnRedis(['--port', String(port), '--cluster-enabled', 'yes', '--cluster-port', String(busPorts[i]), '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir], (proc) => nodes.push(proc)),
       ),
     );
     await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
