@@ -154,7 +154,7 @@ export interface InternalsType {
   updateIntervalMs?: number;
   /**
    * Fleets (`externals.sharedStore`): milliseconds between the configuration lock's heartbeats
-   * (default 10 s, the lock lasting three), for tests of a holder that dies.
+   * (default 10 s, the lock lasting three and a request timeout), for tests of a holder that dies.
    * @internal
    */
   lockHeartbeatMs?: number;

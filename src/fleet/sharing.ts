@@ -18,8 +18,8 @@ export const DEFAULT_LOAD_TIMEOUT_MS = 50;
 const FIRST_CONFIGURATION_POLL_MS = 25;
 /**
  * How often every process asks for the configuration lock: the holder extends it, and the others
- * take it once it has expired (a holder that died), then fetch. The lock lasts three of these, so
- * a dead holder is replaced within about 30 s, whatever the refresh interval.
+ * take it once it has expired (a holder that died), then fetch. The lock lasts three of these and
+ * a request timeout, so a dead holder is replaced within about 40 s, whatever the refresh interval.
  */
 const LOCK_HEARTBEAT_MS = 10_000;
 /** Visitors whose last written value is remembered (to skip writing the same value again). */
@@ -30,7 +30,7 @@ interface SharingDeps {
   siteCode: string;
   /** Entries expire after this much inactivity (`sessionDuration`). */
   sessionDurationMs: number;
-  /** Milliseconds the configuration lock lasts past each heartbeat (three heartbeats). */
+  /** Milliseconds the configuration lock lasts past each heartbeat: three heartbeats and a request timeout (a holder's slow turn keeps it). */
   lockTtlMs: number;
   requestTimeoutMs: number;
   visitors: VisitorStore;
@@ -167,7 +167,7 @@ export class VisitorSharing {
   attach(deps: TrackingDeps, create: (deps: TrackingDeps) => TrackingPipeline): TrackingPipeline {
     const pipeline = create(deps);
     const { store: visitors, delivery, tracker } = { ...deps, tracker: pipeline.tracker };
-    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, lockTtlMs: 3 * this.#heartbeatMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
+    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, lockTtlMs: 3 * this.#heartbeatMs + deps.requestTimeoutMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
     const changed = visitors.changed.bind(visitors);
     visitors.changed = (id) => {
       changed(id);
