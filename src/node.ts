@@ -9,6 +9,7 @@ import { VisitorSharing } from './fleet/sharing.ts';
 import type { PrepareRequestResult, PrepareVisitorResult, SharedStoreStatus } from './fleet/sharedStore.ts';
 import type { GetVisitorCodeParamsType } from './client/types.ts';
 import { validateVisitorCode } from './visitor/visitorCode.ts';
+import { msg } from './logging/msg.ts';
 export * from './index.ts';
 export * from './server.ts';
 
@@ -90,15 +91,19 @@ export class KameleoonClient extends KameleoonClientBase {
       this.#writesBeforeEnd.add(response);
       const deadline = Date.now() + sharing.timeoutMs;
       const end = response.end;
+      // Where end() throws once deferred (bad arguments), no caller is left to catch it: it is logged, not a crash.
+      const report = (err: unknown) => this.warnOnce(`end:${String(err)}`, msg`response.end() threw once the request's changes were in the shared store: ${String(err)}`);
       response.end = function (this: unknown, ...args: unknown[]) {
         const written = sharing.writeNow();
         const left = deadline - Date.now();
         if (!written || left <= 0) return end.apply(this, args);
         let timer: ReturnType<typeof setTimeout> | undefined;
-        void Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, left)))]).then(() => {
-          clearTimeout(timer);
-          end.apply(this, args);
-        });
+        void Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, left)))])
+          .then(() => {
+            clearTimeout(timer);
+            end.apply(this, args);
+          })
+          .catch(report);
         return this;
       };
     }

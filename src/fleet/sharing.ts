@@ -5,7 +5,7 @@ import { every, later } from '../platform/timers.ts';
 import type { SDKParameters } from '../client/options.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 import type { Tracker } from '../tracking/tracker.ts';
-import { NONE, SENT, UNSENT } from '../visitor/slots.ts';
+import { NONE, SENT, TARGETED, UNSENT } from '../visitor/slots.ts';
 import { decodeVisitor, encodeVisitor } from '../visitor/persistence.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { PrepareVisitorResult, SharedExposureClaim, SharedStore, SharedStoreStatus } from './sharedStore.ts';
@@ -37,6 +37,8 @@ interface SharingDeps {
   logger: Logger;
   delivery: ConfigurationDelivery | undefined;
   tracker: Tracker;
+  /** Whether a visitor's data may be tracked in full: without it, only targeted deliveries' exposures are sent. */
+  consentOf: (visitor: number) => boolean;
 }
 
 /** A minutes option as the client reads it (see resolveOptions): a finite number, else the default. */
@@ -111,14 +113,27 @@ export class VisitorSharing {
   #writeScheduled = false;
   /** Writes in flight. */
   readonly #inflight = new Set<Promise<void>>();
-  /** Visitors whose last write failed: their copy here is newer than the store's. */
-  readonly #unsaved = new Set<string>();
+  /**
+   * Visitors whose last write failed, with when it was made: their copy here is newer than the
+   * store's, unless the store's was written after that (by another process).
+   */
+  readonly #unsaved = new Map<string, number>();
+  /** Visitors with a write in flight: a copy read meanwhile may be older than theirs here. */
+  readonly #writing = new Map<string, number>();
+  /** Changes made here, counted; and the count at each visitor's last change (see #load). */
+  #changes = 0;
+  #changedAt = new Map<string, number>();
   /** Fingerprint of the value last written for each visitor. */
   #written = new Map<string, number>();
-  #served: string | undefined;
+  /** The configuration this process runs, as fetched or read from the store. */
+  #served: Published | undefined;
+  /** A configuration the holder could not publish: published again at the next heartbeat. */
+  #unpublished: Published | undefined;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
   readonly #sessionDurationMs: number;
+  /** `closeTimeout`: what close() waits for the store at most. */
+  readonly #closeTimeoutMs: number;
   readonly #updateIntervalMs: number;
   readonly #refreshMs: number | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
@@ -150,6 +165,7 @@ export class VisitorSharing {
     this.#timeoutMs = typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT_MS;
     const c = params.configuration ?? {};
     this.#sessionDurationMs = minutes(c.sessionDuration, 30) * 60_000;
+    this.#closeTimeoutMs = Math.max(0, minutes(c.closeTimeout, 5_000));
     const refreshMs = params._internals?.updateIntervalMs;
     this.#refreshMs = typeof refreshMs === 'number' && refreshMs > 0 ? refreshMs : undefined;
     this.#updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
@@ -167,12 +183,13 @@ export class VisitorSharing {
   attach(deps: TrackingDeps, create: (deps: TrackingDeps) => TrackingPipeline): TrackingPipeline {
     const pipeline = create(deps);
     const { store: visitors, delivery, tracker } = { ...deps, tracker: pipeline.tracker };
-    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, lockTtlMs: 3 * this.#heartbeatMs + deps.requestTimeoutMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker };
+    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, lockTtlMs: 3 * this.#heartbeatMs + deps.requestTimeoutMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker, consentOf: deps.consentOf };
     const changed = visitors.changed.bind(visitors);
     visitors.changed = (id) => {
       changed(id);
       if (this.#composing || this.#closed) return;
       this.#dirty.add(id);
+      this.#noteChange(visitors.codeOf(id) as string | undefined);
       this.#schedule();
     };
     const methods = tracker as unknown as Record<'compose' | 'rescue', (id?: number) => void>;
@@ -203,17 +220,24 @@ export class VisitorSharing {
 
   /**
    * The lock's heartbeat: the holder extends it; another process takes it once it has expired
-   * (its holder died without releasing it) and fetches at once. A store that fails is left to the
-   * next configuration request, which fetches by itself.
+   * (its holder died without releasing it) and fetches at once; the holder checks that the store
+   * holds what it serves. A store that fails is left to the next configuration request, which
+   * fetches by itself.
    */
   async #beat(): Promise<void> {
     const deps = this.#deps;
     if (!deps || this.#closed) return;
     const lock = await bounded(this.#store.lockConfiguration(deps.siteCode, this.#owner, deps.lockTtlMs), deps.requestTimeoutMs);
-    if (!lock.ok || this.#closed) return;
+    if (!lock.ok) return;
+    // Closed meanwhile: a lock taken now is given back at once.
+    if (this.#closed) {
+      if (lock.value) void bounded(this.#store.unlockConfiguration?.(deps.siteCode, this.#owner) ?? Promise.resolve(), deps.requestTimeoutMs);
+      return;
+    }
     const taken = lock.value && !this.#status.configurationHolder;
     this.#status.configurationHolder = lock.value;
     if (taken) void deps.delivery?.refresh();
+    else if (lock.value) await this.#republish(deps);
   }
 
   #schedule(): void {
@@ -266,6 +290,7 @@ export class VisitorSharing {
 
   /** Loads one visitor into this process within `ms`: `shared` once the store answered. */
   async #load(deps: SharingDeps, visitorCode: string, ms: number): Promise<PrepareVisitorResult> {
+    const asked = this.#changes;
     const answer = await bounded(this.#store.getVisitor(deps.siteCode, visitorCode), ms);
     if (!answer.ok) {
       this.#status.fallbacks++;
@@ -274,17 +299,28 @@ export class VisitorSharing {
     }
     this.#answered();
     this.#status.loads++;
-    // A copy here not yet written (or whose write failed) is newer than the store's.
+    // A copy here not yet written, or being written, is newer than the store's (which may have
+    // been read before the change); so is one whose write failed, unless the store's was written
+    // after that failure, by another process: the last write wins.
+    // The same for a copy read before a change made here since (two requests of one visitor).
     const known = deps.visitors.peek(visitorCode);
-    if (answer.value !== null && !(known !== undefined && this.#dirty.has(known)) && !this.#unsaved.has(visitorCode)) {
-      const persisted = decodeVisitor(answer.value);
-      if (persisted) {
-        const id = deps.visitors.touch(visitorCode);
-        adopt(deps.visitors, id, persisted, (experimentId, variationId) => this.#claiming.has(`${visitorCode} ${experimentId} ${variationId}`));
-        this.#remember(visitorCode, answer.value);
-      }
-    }
+    const changedSince = (this.#changedAt.get(visitorCode) ?? -1) >= asked;
+    if (answer.value === null || changedSince || (known !== undefined && this.#dirty.has(known)) || this.#writing.has(visitorCode)) return { source: 'shared' };
+    const persisted = decodeVisitor(answer.value);
+    const failedAt = this.#unsaved.get(visitorCode);
+    if (!persisted || (failedAt !== undefined && persisted.lastActivity <= failedAt)) return { source: 'shared' };
+    this.#unsaved.delete(visitorCode);
+    const id = deps.visitors.touch(visitorCode);
+    adopt(deps.visitors, id, persisted, (experimentId, variationId) => this.#claiming.has(`${visitorCode} ${experimentId} ${variationId}`));
+    this.#remember(visitorCode, answer.value);
     return { source: 'shared' };
+  }
+
+  /** A visitor changed here: a copy of it read before now is older than this process's. */
+  #noteChange(code: string | undefined): void {
+    if (code === undefined) return;
+    if (this.#changedAt.size >= MAX_REMEMBERED) this.#changedAt = new Map();
+    this.#changedAt.set(code, this.#changes++);
   }
 
   #remember(code: string, value: string): void {
@@ -303,10 +339,13 @@ export class VisitorSharing {
       if (code === undefined) continue;
       this.#claimExposures(deps, code, id);
       const head = visitors.headOf(id);
-      // The fleet's copy never says "unsent": which process sends an exposure is the claim's to say.
+      // The fleet's copy says "unsent" only of exposures held back for consent (and so not
+      // claimed): the process where consent is given claims and sends them. Of the others, which
+      // process sends an exposure is the claim's to say.
+      const consent = deps.consentOf(id);
       const value = encodeVisitor({
         lastActivity: Date.now(),
-        assignments: visitors.pool.toTriples(head).map((v, i) => (i % 3 === 2 ? v & ~UNSENT : v)),
+        assignments: visitors.pool.toTriples(head).map((v, i) => (i % 3 === 2 && (consent || (v & TARGETED) !== 0) ? v & ~UNSENT : v)),
         assignmentTimes: visitors.pool.toTimes(head),
         extra: visitors.extra(id),
       });
@@ -340,7 +379,11 @@ export class VisitorSharing {
     if (this.#writes.size === 0) return undefined;
     const batch = [...this.#writes];
     this.#writes = new Map();
-    for (const [code, value] of batch) this.#remember(code, value);
+    const at = Date.now();
+    for (const [code, value] of batch) {
+      this.#remember(code, value);
+      this.#writing.set(code, (this.#writing.get(code) ?? 0) + 1);
+    }
     let write: Promise<void>;
     try {
       write = this.#store.setVisitors(deps.siteCode, batch, deps.sessionDurationMs);
@@ -355,12 +398,19 @@ export class VisitorSharing {
       (err: unknown) => {
         this.#status.failedWrites += batch.length;
         for (const [code] of batch) {
-          this.#unsaved.add(code);
+          this.#unsaved.set(code, at);
           this.#written.delete(code);
         }
         this.#failed('error', (err as Error)?.message ?? String(err));
       },
-    ).finally(() => this.#inflight.delete(done));
+    ).finally(() => {
+      this.#inflight.delete(done);
+      for (const [code] of batch) {
+        const left = this.#writing.get(code)! - 1;
+        if (left > 0) this.#writing.set(code, left);
+        else this.#writing.delete(code);
+      }
+    });
     this.#inflight.add(done);
     return done;
   }
@@ -374,9 +424,11 @@ export class VisitorSharing {
   #claimExposures(deps: SharingDeps, code: string, id: number): void {
     const pool = deps.visitors.pool;
     const visitors = deps.visitors;
+    const consent = deps.consentOf(id);
     for (let node = visitors.headOf(id); node !== NONE; node = pool.next(node)) {
       const flags = pool.flags(node);
-      if ((flags & UNSENT) === 0) continue;
+      // Held back for consent, as the tracker holds it: claimed once it may be sent.
+      if ((flags & UNSENT) === 0 || (!consent && (flags & TARGETED) === 0)) continue;
       const claim = { visitorCode: code, experimentId: pool.experimentId(node), variationId: pool.variationId(node) };
       const key = `${code} ${claim.experimentId} ${claim.variationId}`;
       // Claimed by this process already: the tracker sends it.
@@ -444,41 +496,72 @@ export class VisitorSharing {
     if (!lock.ok) {
       this.#status.configurationHolder = false;
       this.#failed(lock.reason, lock.error);
-      return base.sendRequest(params);
+      return this.#fetch(base, params);
     }
     this.#status.configurationHolder = lock.value;
     if (lock.value) {
-      const response = await base.sendRequest(params);
-      if (!response.ok || response.status === 304) return response;
-      const text = await response.text();
-      const lastModified = lastModifiedOf(response);
-      const published: Published = { text, lastModified };
-      void bounded(store.setConfiguration(site, JSON.stringify(published)), deps.requestTimeoutMs).then((done) => (done.ok ? this.#answered() : this.#failed(done.reason, done.error)));
-      this.#served = text;
-      return configurationResponse(published);
+      const response = await this.#fetch(base, params);
+      // Unchanged: the store must still hold it (a Redis restarted empty, a publish that failed).
+      if (response.status === 304) void this.#republish(deps);
+      else if (response.ok) this.#publish(deps, this.#served!);
+      return response;
     }
-    // Another process fetches: what it published (the first one may be on its way).
-    const deadline = Date.now() + deps.requestTimeoutMs;
+    // Another process fetches: what it published (the first one may be on its way), for half of
+    // the request's time at most; then this process fetches by itself, within the other half.
+    const deadline = Date.now() + deps.requestTimeoutMs / 2;
     for (;;) {
-      const read = await bounded(store.getConfiguration(site), deps.requestTimeoutMs);
+      const read = await bounded(store.getConfiguration(site), Math.max(1, deadline - Date.now()));
       if (!read.ok) {
         this.#failed(read.reason, read.error);
-        return base.sendRequest(params);
+        return this.#fetch(base, params);
       }
       const published = parsePublished(read.value);
       if (published) {
         const since = ifModifiedSince(params);
-        const unchanged = published.lastModified !== undefined ? since === published.lastModified : since !== undefined && published.text === this.#served;
-        this.#served = published.text;
+        const unchanged = published.lastModified !== undefined ? since === published.lastModified : since !== undefined && published.text === this.#served?.text;
+        this.#served = published;
         return unchanged ? new Response(null, { status: 304 }) : configurationResponse(published);
       }
-      if (Date.now() >= deadline) return base.sendRequest(params);
+      if (Date.now() >= deadline) return this.#fetch(base, params);
       await new Promise((resolve) => later(() => resolve(undefined), FIRST_CONFIGURATION_POLL_MS));
     }
   }
 
+  /** The configuration from the CDN: what a 200 holds is what this process serves (and may publish). */
+  async #fetch(base: IExternalRequester, params: SendRequestParametersType): Promise<KameleoonResponseType> {
+    const response = await base.sendRequest(params);
+    if (!response.ok) return response;
+    const published: Published = { text: await response.text(), lastModified: lastModifiedOf(response) };
+    this.#served = published;
+    return configurationResponse(published);
+  }
+
+  /** Publishes a configuration (the holder); one that fails is published again at the next heartbeat, if still served. */
+  #publish(deps: SharingDeps, published: Published): void {
+    this.#unpublished = undefined;
+    void bounded(this.#store.setConfiguration(deps.siteCode, JSON.stringify(published)), deps.requestTimeoutMs).then((done) => {
+      if (done.ok) return this.#answered();
+      this.#failed(done.reason, done.error);
+      if (this.#served === published) this.#unpublished = published;
+    });
+  }
+
   /**
-   * Writes what is queued, and waits for the writes in flight; stops listening; releases the
+   * The holder's check that the fleet can read what it serves: published again after a failed
+   * publish, or when the store holds none (restarted empty, or the fleet started before it).
+   * A store that holds another one is left alone: the holder's next fetch decides.
+   */
+  async #republish(deps: SharingDeps): Promise<void> {
+    const mine = this.#served;
+    if (!mine || this.#closed) return;
+    if (this.#unpublished === mine) return this.#publish(deps, mine);
+    const stored = await bounded(this.#store.getConfiguration(deps.siteCode), deps.requestTimeoutMs);
+    if (stored.ok && !parsePublished(stored.value) && this.#served === mine && this.#status.configurationHolder && !this.#closed) this.#publish(deps, mine);
+  }
+
+  /**
+   * Writes what is queued, and waits for the writes and claims in flight (`closeTimeout` at
+   * most); stops listening; releases the
    * configuration lock if this process holds it, so that the next process to ask takes it over
    * at once rather than after it expires (`close()` of the client).
    */
@@ -492,7 +575,8 @@ export class VisitorSharing {
     const held = this.#status.configurationHolder;
     this.#status.configurationHolder = false;
     const unlocking = held && deps && this.#store.unlockConfiguration ? bounded(this.#store.unlockConfiguration(deps.siteCode, this.#owner), deps.requestTimeoutMs) : undefined;
-    await Promise.all([...this.#inflight, unlocking]);
+    // Bounded, as every call to the store: a write or claim it never answers does not hold the close.
+    await Promise.all([bounded(Promise.all([...this.#inflight, ...this.#claimsInFlight]), this.#closeTimeoutMs), unlocking]);
   }
 }
 

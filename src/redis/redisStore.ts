@@ -110,6 +110,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   };
   let subscriber: Redis | Cluster | undefined;
   const listeners = new Map<string, Set<() => void>>();
+  /** Channels whose SUBSCRIBE succeeded (ioredis makes those again after a reconnection). */
+  const subscribed = new Set<string>();
+  const subscribe = (name: string) => {
+    subscriber?.subscribe(name).then(
+      () => void (listeners.has(name) && subscribed.add(name)),
+      ignore,
+    );
+  };
   const visitorKey = (site: string, code: string) => `${keyPrefix}:{${site}:${code}}:v`;
   const siteKey = (site: string, name: string) => `${keyPrefix}:{${site}}:${name}`;
   const channel = (site: string) => `${keyPrefix}:${site}:configuration`;
@@ -140,10 +148,17 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
     subscribeConfiguration(site, listener) {
       const name = channel(site);
       if (!subscriber) {
-        // Subscriptions wait for the connection, and are made again after each reconnection.
-        const sub: Redis | Cluster = client instanceof Cluster ? client.duplicate(undefined, { enableOfflineQueue: true }) : client.duplicate({ enableOfflineQueue: true });
+        // Subscriptions wait for the connection (no retry limit, no command timeout: a SUBSCRIBE
+        // queued while Redis is down must not fail), and ioredis makes them again after each
+        // reconnection; one that failed all the same is made again once the connection is ready.
+        const patient = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined };
+        const sub: Redis | Cluster =
+          client instanceof Cluster ? client.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...patient } }) : client.duplicate(patient);
         subscriber = sub;
         sub.on('error', ignore);
+        sub.on('ready', () => {
+          for (const name of listeners.keys()) if (!subscribed.has(name)) subscribe(name);
+        });
         sub.on('message', (from: string) => {
           for (const l of listeners.get(from) ?? []) {
             try {
@@ -157,13 +172,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
       let set = listeners.get(name);
       if (!set) {
         listeners.set(name, (set = new Set()));
-        subscriber!.subscribe(name).catch(ignore);
+        subscribe(name);
       }
       set.add(listener);
       return () => {
         set.delete(listener);
         if (set.size === 0 && listeners.get(name) === set) {
           listeners.delete(name);
+          subscribed.delete(name);
           subscriber?.unsubscribe(name).catch(ignore);
         }
       };

@@ -36,9 +36,9 @@ afterEach(async () => {
 });
 
 /** A client of the "fleet" (its own store and connection), initialized; `logs` gets its log lines. */
-async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?: number; refreshMs?: number; heartbeatMs?: number } = {}): Promise<KameleoonClient> {
+async function member(options: { shared?: boolean; logs?: string[]; loadTimeout?: number; refreshMs?: number; heartbeatMs?: number; ready?: boolean } = {}): Promise<KameleoonClient> {
   const store = options.shared === false ? undefined : createRedisStore({ url: redis.url, keyPrefix: `t${process.pid}`, loadTimeout: options.loadTimeout ?? 1000 });
-  if (store) expect(await store.ready()).toBe(true);
+  if (store && options.ready !== false) expect(await store.ready()).toBe(true);
   const logs = options.logs ?? [];
   const client = new KameleoonClient({
     siteCode: 'fleet',
@@ -173,6 +173,69 @@ describe('a fleet sharing visitors through Redis', () => {
     await vi.waitFor(() => expect(b.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
     // Taking the lock, it fetched from the CDN at once.
     await vi.waitFor(() => expect(cdn.configRequests.length).toBeGreaterThan(fetched), { timeout: 5000 });
+  });
+
+  it('a new process starts when Redis restarted empty under the holder: the holder publishes again, or the process fetches', async () => {
+    await redis.stop();
+    await redis.start();
+    const a = await member({ heartbeatMs: 100 });
+    await vi.waitFor(() => expect(a.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
+    await redis.stop();
+    await redis.start(); // empty: no lock, no configuration
+    expect(await (open[0]!.store as RedisStore).ready(10_000)).toBe(true);
+    const admin = new Redis(redis.url);
+    try {
+      // The holder's heartbeat finds no configuration in the store and publishes its own.
+      await vi.waitFor(async () => expect(await admin.get(`t${process.pid}:{fleet}:configuration`)).not.toBeNull(), { timeout: 5000 });
+    } finally {
+      await admin.quit();
+    }
+    const b = await member({ heartbeatMs: 100 });
+    expect(b.isInitialized()).toBe(true);
+  });
+
+  it('a fleet started before Redis: the process that takes the lock once Redis is up publishes what it fetched', async () => {
+    await redis.stop();
+    const a = await member({ heartbeatMs: 100, ready: false }); // fetched from the CDN itself
+    expect(a.isInitialized()).toBe(true);
+    await redis.start();
+    expect(await (open[0]!.store as RedisStore).ready(10_000)).toBe(true);
+    await vi.waitFor(() => expect(a.getSharedStoreStatus().configurationHolder).toBe(true), { timeout: 5000 });
+    const admin = new Redis(redis.url);
+    try {
+      await vi.waitFor(async () => expect(await admin.get(`t${process.pid}:{fleet}:configuration`)).not.toBeNull(), { timeout: 5000 });
+    } finally {
+      await admin.quit();
+    }
+    const fetched = cdn.configRequests.length;
+    const b = await member({ heartbeatMs: 100 });
+    expect(b.isInitialized()).toBe(true);
+    expect(b.getSharedStoreStatus().configurationHolder).toBe(false);
+    expect(cdn.configRequests.length).toBe(fetched); // B read it from Redis
+  });
+
+  it('hears configuration notifications subscribed to while Redis was down', async () => {
+    await redis.stop();
+    const listening = createRedisStore({ url: redis.url, keyPrefix: `t${process.pid}` });
+    let heard = 0;
+    const stop = listening.subscribeConfiguration('notified', () => heard++);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the SUBSCRIBE waits through reconnections
+    await redis.start();
+    const publishing = createRedisStore({ url: redis.url, keyPrefix: `t${process.pid}` });
+    try {
+      expect(await listening.ready(10_000)).toBe(true);
+      expect(await publishing.ready()).toBe(true);
+      await vi.waitFor(
+        async () => {
+          await publishing.setConfiguration('notified', '{}');
+          expect(heard).toBeGreaterThan(0);
+        },
+        { timeout: 5000, interval: 100 },
+      );
+    } finally {
+      stop();
+      await Promise.all([listening.close(), publishing.close()]);
+    }
   });
 
   it('rejects bad input with typed errors', async () => {
