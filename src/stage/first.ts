@@ -15,6 +15,7 @@
  * return nothing are replayed, and promises wait for it.
  */
 import { addDataArguments, optionalBoolean, requireKey, requireObject } from '../client/arguments.ts';
+import { EventType } from '../client/events.ts';
 import type { KameleoonClientBase } from '../client/kameleoonClient.ts';
 import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKParameters } from '../client/options.ts';
 import type { TrackingStatus } from '../client/trackingHandle.ts';
@@ -78,8 +79,12 @@ export class FirstStage {
   #subscriptions: Replay[] = [];
   readonly #statusListeners = new Set<() => void>();
   readonly #dataListeners = new Set<() => void>();
-  /** The full client's unsubscribe functions of the listeners above, once it arrived. */
-  readonly #offs = new Map<() => void, () => void>();
+  /** The full client's unsubscribe functions of the listeners above, once it arrived (a function may be both). */
+  readonly #statusOffs = new Map<() => void, () => void>();
+  readonly #dataOffs = new Map<() => void, () => void>();
+  /** Resolved once the calls made before the full client arrived were handed over to it. */
+  readonly #takenOver: Promise<void>;
+  #handedOver!: () => void;
   #config: ParsedConfig | undefined;
   #fetchedAt: number | undefined;
   #source: ConfigurationState['source'];
@@ -123,6 +128,7 @@ export class FirstStage {
     this.#requester = externals.requester ?? platform.requester;
     this.#stopLeave = onPageLeave(() => this.#leave());
     this.#params = params;
+    this.#takenOver = new Promise((resolve) => (this.#handedOver = resolve));
     this.#loading = this.#load();
   }
 
@@ -150,18 +156,13 @@ export class FirstStage {
    */
   #arrive(full: Full): Full {
     this.#arrived = full;
-    for (const subscribe of this.#subscriptions.splice(0)) subscribe(full);
-    for (const listener of this.#statusListeners) this.#offs.set(listener, full.onStatusChange(listener));
-    for (const listener of this.#dataListeners) this.#offs.set(listener, full.onVisitorDataChange(listener));
+    for (const subscribe of this.#subscriptions.splice(0)) this.#safely(() => subscribe(full));
+    for (const listener of this.#statusListeners) this.#statusOffs.set(listener, full.onStatusChange(listener));
+    for (const listener of this.#dataListeners) this.#dataOffs.set(listener, full.onVisitorDataChange(listener));
     // Told once the full client took over: what the first stage could not answer can be read now.
     const reread = [...this.#dataListeners];
     this.#statusListeners.clear();
     this.#dataListeners.clear();
-    if (this.#closing) {
-      this.#full = full;
-      void full.close();
-      return full;
-    }
     const handOver = () => {
       this.#stopLeave();
       for (const replay of this.#replays.splice(0)) {
@@ -173,9 +174,12 @@ export class FirstStage {
       }
       this.#full = full;
       this.#visitors.clear();
-      for (const listener of reread) if (this.#offs.has(listener)) listener();
+      for (const listener of reread) if (this.#dataOffs.has(listener)) this.#safely(listener);
+      this.#handedOver();
     };
-    const started = this.#wantsInit ? (this.#started = full.initialize()) : undefined;
+    // Closed before the takeover: the calls made are handed over all the same, once the full
+    // client has a configuration, and the close sends what they tracked.
+    const started = this.#wantsInit || this.#closing ? (this.#started = full.initialize()) : undefined;
     if (!started || full.isInitialized()) handOver();
     else started.then(handOver, handOver);
     return full;
@@ -186,6 +190,19 @@ export class FirstStage {
     const reload = this.#reload;
     this.#reload = undefined;
     reload?.();
+  }
+
+  /** Calls a listener or a subscription as the full client does: what it throws is logged, not passed on. */
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#logger.error(msg`An event handler threw: ${String(err)}`);
+    }
+  }
+
+  #tell(listeners: Set<() => void>): void {
+    for (const listener of listeners) this.#safely(listener);
   }
 
   /** A call that returns nothing: on the full client, or replayed on it. */
@@ -239,7 +256,7 @@ export class FirstStage {
       return true;
     }
     this.#config = config;
-    for (const listener of this.#statusListeners) listener();
+    this.#tell(this.#statusListeners);
     return true;
   }
 
@@ -259,6 +276,8 @@ export class FirstStage {
       })
       .finally(() => clearTimeout(timer));
     this.#prefetched = answer.then(({ text, ...rest }) => ({ ...rest, text: async () => text, json: async () => JSON.parse(text) as unknown }));
+    // Its failure is the full client's to report, should it arrive.
+    this.#prefetched.catch(() => undefined);
     // What answers first: the configuration in force as soon as it arrives, whether the rest of the client has loaded or not.
     void answer.then(
       ({ ok, text }) => {
@@ -270,7 +289,7 @@ export class FirstStage {
         }
         this.#source = 'network';
         this.#fetchedAt = Date.now();
-        for (const listener of this.#statusListeners) listener();
+        this.#tell(this.#statusListeners);
         return true;
       },
       () => false,
@@ -287,22 +306,22 @@ export class FirstStage {
 
   onStatusChange(listener: () => void): () => void {
     if (this.#arrived) return this.#arrived.onStatusChange(listener);
-    this.#statusListeners.add(listener);
-    return this.#unsubscribe(this.#statusListeners, listener);
+    return this.#listen('onStatusChange', this.#statusListeners, this.#statusOffs, listener);
   }
 
   onVisitorDataChange(listener: () => void): () => void {
     if (this.#arrived) return this.#arrived.onVisitorDataChange(listener);
-    this.#dataListeners.add(listener);
-    return this.#unsubscribe(this.#dataListeners, listener);
+    return this.#listen('onVisitorDataChange', this.#dataListeners, this.#dataOffs, listener);
   }
 
-  /** The unsubscribe function of a listener kept here, and subscribed to the full client as it arrives. */
-  #unsubscribe(set: Set<() => void>, listener: () => void): () => void {
+  /** A listener kept here, and subscribed to the full client as it arrives; its unsubscribe function. */
+  #listen(method: string, set: Set<() => void>, offs: Map<() => void, () => void>, listener: () => void): () => void {
+    if (typeof listener !== 'function') throw new InvalidArgument(msg`${method}(): listener must be a function.`);
+    set.add(listener);
     return () => {
       set.delete(listener);
-      this.#offs.get(listener)?.();
-      this.#offs.delete(listener);
+      offs.get(listener)?.();
+      offs.delete(listener);
     };
   }
 
@@ -315,6 +334,7 @@ export class FirstStage {
 
   onConfigurationUpdate(handler: Parameters<Full['onConfigurationUpdate']>[0]): () => void {
     if (this.#arrived) return this.#arrived.onConfigurationUpdate(handler);
+    if (typeof handler !== 'function') throw new InvalidArgument(msg`onConfigurationUpdate(): handler must be a function.`);
     let off: (() => void) | undefined;
     let gone = false;
     this.#subscriptions.push((full) => {
@@ -353,7 +373,7 @@ export class FirstStage {
     const visitor = this.#visitor(visitorCode);
     for (const userId of recordData(visitor, config, data, track)) this.#taint(userId);
     this.#replays.push(answered((full) => full.addData(visitorCode, ...(args as KameleoonDataType[]))));
-    for (const listener of this.#dataListeners) listener();
+    this.#tell(this.#dataListeners);
   }
 
   /** As the full client: a Conversion added (kept for the next page if this one is left early), then a flush. */
@@ -376,7 +396,7 @@ export class FirstStage {
     if (consent) this.#cookies.write(visitorCode, { response, cookies });
     this.#visitor(visitorCode).consent = consent ? 'given' : 'notGiven';
     this.#replays.push(answered((full) => full.setLegalConsent(arg as never, consentArg as never)));
-    for (const listener of this.#dataListeners) listener();
+    this.#tell(this.#dataListeners);
   }
 
   getVariation(params: GetVariationParamsType): Variation {
@@ -466,6 +486,9 @@ export class FirstStage {
 
   onEvent(...args: Parameters<Full['onEvent']>): void {
     if (this.#arrived) return this.#arrived.onEvent(...args);
+    const [event, callback] = args;
+    if (event !== EventType.Evaluation && event !== EventType.ConfigurationUpdate) throw new InvalidArgument(msg`onEvent(): unknown event type ${describeValue(event)}.`);
+    if (typeof callback !== 'function') throw new InvalidArgument(msg`onEvent(): callback must be a function.`);
     this.#subscriptions.push((full) => full.onEvent(...args));
   }
 
@@ -480,8 +503,10 @@ export class FirstStage {
 
   close(): Promise<void> {
     if (this.#full) return this.#full.close();
+    // After a failed load, loaded again: what was given here is handed over and sent.
+    this.#retry();
     this.#closing ??= this.#loading.then(
-      (full) => full.close(),
+      (full) => this.#takenOver.then(() => full.close()),
       () => undefined,
     );
     return this.#closing;
@@ -518,7 +543,7 @@ export class FirstStage {
   #leave(): void {
     if (this.#full || !this.#storage || !this.#persistence) return;
     // Stored: the full client (on this page, should it come back, or the next one) sends them.
-    if (storeLeft(this.#visitors, this.#persistence, this.#storage, this.#siteCode, this.#config?.consent.required === true)) this.#replays = this.#replays.filter((replay) => !replay.answered);
+    if (storeLeft(this.#visitors, this.#persistence, this.#storage, this.#siteCode, this.#config?.consent.required)) this.#replays = this.#replays.filter((replay) => !replay.answered);
   }
 
   /** A visitor the first stage no longer answers for (the call changes what it does not apply). */

@@ -85,11 +85,12 @@ export function recordData(visitor: FirstVisitor, config: ParsedConfig, data: Ka
  * stored as the full client would have stored it, for it or the next page to send. The tracked
  * assignments go into each visitor's stored record as unsent (the exposures), with its data and
  * consent; the data items and the visitor's schedule go to the early-tracking list, sent in full
- * only with consent where consent is required (as the full client's flush decides).
+ * only with consent where consent is required (as the full client's flush decides; with no
+ * configuration in force yet, the next page's decides, from the consent stored).
  * @returns whether anything was stored (the calls it answered are then no longer to hand over)
  */
-export function storeLeft(visitors: Map<string, FirstVisitor>, persistence: VisitorPersistence, storage: IExternalStorage, siteCode: string, consentRequired: boolean): boolean {
-  const early: { code: string; items: KameleoonDataType[]; scheduled: boolean; consent: boolean }[] = [];
+export function storeLeft(visitors: Map<string, FirstVisitor>, persistence: VisitorPersistence, storage: IExternalStorage, siteCode: string, consentRequired: boolean | undefined): boolean {
+  const early: { code: string; items: KameleoonDataType[]; scheduled: boolean; consent: boolean | undefined }[] = [];
   for (const [code, visitor] of visitors) {
     if (!visitor.assignments.length && !visitor.items.length && visitor.consent === 'unknown') continue;
     const stored = persistence.load(code) ?? { lastActivity: Date.now(), assignments: [], assignmentTimes: undefined, extra: undefined };
@@ -98,10 +99,21 @@ export function storeLeft(visitors: Map<string, FirstVisitor>, persistence: Visi
     for (const [experimentId, variationId, targeted, time] of visitor.assignments) {
       let at = 0;
       while (at < triples.length && triples[at] !== experimentId) at += 3;
-      // An exposure already sent stays sent, as Assignments.set keeps it.
-      const sent = at < triples.length ? triples[at + 2]! & SENT : 0;
+      // As Assignments.set: the same variation sent stays sent; of another, the one sent is
+      // recorded after it (as ~experimentId), and the new one is sent unless it was before.
+      const sentBefore = (variation: number) => triples.some((id, i) => i % 3 === 0 && id === ~experimentId && triples[i + 1] === variation);
+      let sent = 0;
+      if (at < triples.length && triples[at + 1] === variationId) sent = triples[at + 2]! & SENT;
+      else {
+        const previous = triples[at + 1]!;
+        if (at < triples.length && triples[at + 2]! & SENT && !sentBefore(previous)) {
+          triples.splice(at + 3, 0, ~experimentId, previous, 0);
+          times.splice(at / 3 + 1, 0, 0);
+        }
+        if (sentBefore(variationId)) sent = SENT;
+      }
       triples.splice(at, 3, experimentId, variationId, (targeted ? TARGETED : 0) | (sent || UNSENT));
-      times.splice(at / 3, 1, Math.floor(time / 1000));
+      times.splice(at / 3, 1, Math.ceil(time / 1000));
     }
     // The fields it leaves out are undefined, as in a record of a visitor without them.
     const extra = (stored.extra ??= { consent: 'unknown', visitActivity: 0 } as VisitorExtra);
@@ -109,7 +121,7 @@ export function storeLeft(visitors: Map<string, FirstVisitor>, persistence: Visi
     extra.consent = visitor.consent;
     stored.lastActivity = Date.now();
     persistence.save(code, stored);
-    early.push({ code, items: visitor.items, scheduled: true, consent: !consentRequired || visitor.consent === 'given' });
+    early.push({ code, items: visitor.items, scheduled: true, consent: consentRequired === undefined ? undefined : !consentRequired || visitor.consent === 'given' });
     visitor.assignments = [];
     visitor.items = [];
   }
@@ -128,15 +140,22 @@ export function answers(config: ParsedConfig, flag: FeatureFlag): boolean {
   if (known === undefined) {
     const raw = config.raw;
     const topLevel = raw.segments ?? null;
+    // A SEGMENT condition names a segment of the configuration: a top-level one, or one inline in a rule.
+    const all = [...(topLevel ?? []), ...raw.featureFlags.flatMap((f) => (f.rules ?? []).map((rule) => rule.segment))];
     const seen = new Set<unknown>();
     const segmentOk = (segment: SegmentJson | undefined | null): boolean => {
       if (!segment || seen.has(segment)) return true;
       seen.add(segment);
       return (segment.conditionsData?.firstLevel ?? []).every((group) => (group.conditions ?? []).every((c: ConditionJson) => conditionOk(c)));
     };
-    const byId = (id: unknown) => topLevel?.find((s) => String(s.id) === String(id));
-    const conditionOk = (c: ConditionJson): boolean =>
-      Object.hasOwn(CORE_CONDITIONS, c.targetingType) && (c.targetingType !== 'SEGMENT' || segmentOk(byId((c as { segmentId?: unknown }).segmentId)));
+    const byId = (id: unknown) => all.find((s) => s != null && String(s.id) === String(id));
+    const conditionOk = (c: ConditionJson): boolean => {
+      if (!Object.hasOwn(CORE_CONDITIONS, c.targetingType)) return false;
+      if (c.targetingType !== 'SEGMENT') return true;
+      // One the first stage cannot find: the full client answers.
+      const segment = byId((c as { segmentId?: unknown }).segmentId);
+      return segment !== undefined && segmentOk(segment);
+    };
     const json = [...raw.featureFlags].reverse().find((f) => f.featureKey === flag.featureKey);
     known = !!json && (json.rules ?? []).every((rule) => segmentOk(topLevel ? (rule.segmentId != null ? byId(rule.segmentId) : null) : rule.segment));
     answerable.set(flag, known);

@@ -151,7 +151,8 @@ export function createTracking(deps: TrackingDeps, page?: PageLifecycle & Partia
       try {
         const id = deps.store.touch(code);
         if (items.length) tracker.recordData(id, items);
-        if (scheduled) tracker.schedule(code, id, consent === true);
+        // Without a consent stored (a first stage that had no configuration), the visitor's own, read now.
+        if (scheduled) tracker.schedule(code, id, consent === undefined ? undefined : consent === true);
       } catch (err) {
         logger.error(msg`Tracking of visitor ${JSON.stringify(code)} could not be resumed: ${String(err)}`);
       }

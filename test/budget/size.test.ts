@@ -4,8 +4,16 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (18.1 KB and 20.3 KB min+gzip up front,
- * 44.8 KB and 47.0 KB with the lazy chunks, when last set. 0.1 KB up front of it for the first
+ * The budgets are ratchets at the sizes reached so far (18.3 KB and 20.5 KB min+gzip up front,
+ * 45.2 KB and 47.3 KB with the lazy chunks, when last set. 0.2 KB up front and 0.4 KB in all of it
+ * for faults of the first stage a review found: a close() before the takeover lost what it was
+ * given (now handed over, then closed), listeners that threw broke initialize() (now logged, as
+ * the full client does), subscriptions with bad arguments broke the takeover (now checked at
+ * once), one function listening to status and data lost one, a page left before any
+ * configuration marked a visitor who refused consent as consenting, an exposure of a new
+ * variation stored as sent, a SEGMENT condition on an inline segment answered; and the tracking
+ * failure message with its URL (40 B of the tracking chunk). Before that, 18.1 / 20.3 and
+ * 44.8 / 47.0 KB. 0.1 KB up front of it for the first
  * stage's visitor code in a module of its own (stage/firstVisitors.ts: first.ts had passed 670
  * lines; gzip finds less to share across two modules). 0.4 KB so that a page left
  * before the full client took over loses nothing it was given: the first stage takes
@@ -49,8 +57,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.1 * KB, totalGzipped: 44.8 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 20.3 * KB, totalGzipped: 47.0 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.3 * KB, totalGzipped: 45.2 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.5 * KB, totalGzipped: 47.3 * KB },
 };
 
 /**
