@@ -54,12 +54,15 @@ const model = (doc: unknown): ParsedConfig => buildModel((typeof doc === 'string
 /**
  * A call made before the full client arrived, replayed on it. An evaluation the first stage
  * answered (`answered`) gave its caller its result or error already: what it throws again is not
- * said twice; a call that returned nothing is checked only then, and its error is logged.
+ * said twice; a call that returned nothing is checked only then, and its error is logged. What a
+ * call `stored` added is in storage once the page was hidden (see #leave): not replayed then.
  */
-type Replay = ((full: Full) => unknown) & { answered?: true };
+type Replay = ((full: Full) => unknown) & { answered?: true; stored?: true };
 
 /** An evaluation's replay (see Replay). */
 const answered = (replay: (full: Full) => unknown): Replay => Object.assign(replay, { answered: true as const });
+/** The replay of a call whose data a hidden page stores. */
+const stored = (replay: (full: Full) => unknown): Replay => Object.assign(replay, { answered: true as const, stored: true as const });
 
 const NO_TRACKING: Readonly<TrackingStatus> = Object.freeze({ queued: 0, sentLines: 0, droppedOverflow: 0, droppedRejected: 0, failures: 0, loaded: false });
 
@@ -372,7 +375,7 @@ export class FirstStage {
     if (data.length === 0) return;
     const visitor = this.#visitor(visitorCode);
     for (const userId of recordData(visitor, config, data, track)) this.#taint(userId);
-    this.#replays.push(answered((full) => full.addData(visitorCode, ...(args as KameleoonDataType[]))));
+    this.#replays.push(stored((full) => full.addData(visitorCode, ...(args as KameleoonDataType[]))));
     this.#tell(this.#dataListeners);
   }
 
@@ -395,7 +398,7 @@ export class FirstStage {
     if (typeof consent !== 'boolean') throw new InvalidArgument(msg`setLegalConsent(): consent must be a boolean.`);
     if (consent) this.#cookies.write(visitorCode, { response, cookies });
     this.#visitor(visitorCode).consent = consent ? 'given' : 'notGiven';
-    this.#replays.push(answered((full) => full.setLegalConsent(arg as never, consentArg as never)));
+    this.#replays.push(stored((full) => full.setLegalConsent(arg as never, consentArg as never)));
     this.#tell(this.#dataListeners);
   }
 
@@ -412,7 +415,7 @@ export class FirstStage {
   peekVariation(visitorCode: string, featureKey: string): Variation | null {
     if (this.#full) return this.#full.peekVariation(visitorCode, featureKey);
     try {
-      const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, featureKey);
+      const { flag, evaluation } = this.#evaluate('getVariation', visitorCode, featureKey, false, false);
       return this.#variables.variation(flag, evaluation);
     } catch {
       return null;
@@ -543,7 +546,9 @@ export class FirstStage {
   #leave(): void {
     if (this.#full || !this.#storage || !this.#persistence) return;
     // Stored: the full client (on this page, should it come back, or the next one) sends them.
-    if (storeLeft(this.#visitors, this.#persistence, this.#storage, this.#siteCode, this.#config?.consent.required)) this.#replays = this.#replays.filter((replay) => !replay.answered);
+    // The data stored is not handed over again, should the page come back (a hidden tab): the
+    // evaluations are (their Evaluation events; their exposures are the stored ones, not new).
+    if (storeLeft(this.#visitors, this.#persistence, this.#storage, this.#siteCode, this.#config?.consent.required)) this.#replays = this.#replays.filter((replay) => !replay.stored);
   }
 
   /** A visitor the first stage no longer answers for (the call changes what it does not apply). */
@@ -566,7 +571,7 @@ export class FirstStage {
    * replay makes them).
    * @throws NotInitialized where the first stage does not answer; what the full client throws otherwise
    */
-  #evaluate(method: string, visitorCode: string, featureKey: string, track = false): { flag: FeatureFlag; evaluation: Evaluation } {
+  #evaluate(method: string, visitorCode: string, featureKey: string, track = false, save = true): { flag: FeatureFlag; evaluation: Evaluation } {
     validateVisitorCode(visitorCode);
     const config = this.#config;
     if (!config) throw new NotInitialized(method);
@@ -577,7 +582,7 @@ export class FirstStage {
     const visitor = this.#visitor(visitorCode);
     if (!visitor.plain || !answers(config, flag)) throw new NotInitialized(method);
     this.#env.now = Date.now();
-    const evaluation = evaluateFlag(config, flag, { code: visitorCode, data: visitor.data, mappingIdentifier: undefined, variations: noting(visitor), forced: undefined, simulated: undefined, consent: 'given' }, this.#env, track, track);
+    const evaluation = evaluateFlag(config, flag, { code: visitorCode, data: visitor.data, mappingIdentifier: undefined, variations: noting(visitor), forced: undefined, simulated: undefined, consent: 'given' }, this.#env, save, track);
     return { flag, evaluation };
   }
 

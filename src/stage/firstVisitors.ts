@@ -21,8 +21,8 @@ export interface FirstVisitor {
   data: VisitorData | undefined;
   /** False once it has what the first stage does not apply (a forced variation, a link, cookie data, a unique identifier). */
   plain: boolean;
-  /** Tracked assignments of the first stage's evaluations: experiment, variation (-1 for none), targeted delivery, epoch ms. */
-  assignments: [number, number, boolean, number][];
+  /** Assignments of the first stage's evaluations: experiment, variation (-1 for none), targeted delivery, epoch ms, tracked. */
+  assignments: [number, number, boolean, number, boolean][];
   /** Data items added to be tracked. */
   items: KameleoonDataType[];
   /** The visitor's legal consent: stored, or given to setLegalConsent since. */
@@ -38,13 +38,11 @@ export const firstVisitor = (extra: VisitorExtra | undefined): FirstVisitor => (
   consent: extra?.consent ?? 'unknown',
 });
 
-/** The assignments an evaluation makes (the first stage's conditions read none): the tracked ones are noted, for a page left early. */
+/** The assignments an evaluation makes (the first stage's conditions read none), noted for a page left early. */
 export const noting = (visitor: FirstVisitor) =>
   ({
     get: () => undefined,
-    set: (experimentId: number, variationId: number | null, targeted: boolean, track: boolean, now: number) => {
-      if (track) visitor.assignments.push([experimentId, variationId ?? -1, targeted, now]);
-    },
+    set: (experimentId: number, variationId: number | null, targeted: boolean, track: boolean, now: number) => void visitor.assignments.push([experimentId, variationId ?? -1, targeted, now, track]),
   }) as never;
 
 /**
@@ -82,8 +80,8 @@ export function recordData(visitor: FirstVisitor, config: ParsedConfig, data: Ka
 
 /**
  * The page is hidden or left before the full client took over: what the first stage was given is
- * stored as the full client would have stored it, for it or the next page to send. The tracked
- * assignments go into each visitor's stored record as unsent (the exposures), with its data and
+ * stored as the full client would have stored it, for it or the next page to send. The
+ * assignments go into each visitor's stored record, the tracked ones unsent (the exposures), with its data and
  * consent; the data items and the visitor's schedule go to the early-tracking list, sent in full
  * only with consent where consent is required (as the full client's flush decides; with no
  * configuration in force yet, the next page's decides, from the consent stored).
@@ -96,23 +94,24 @@ export function storeLeft(visitors: Map<string, FirstVisitor>, persistence: Visi
     const stored = persistence.load(code) ?? { lastActivity: Date.now(), assignments: [], assignmentTimes: undefined, extra: undefined };
     const triples = stored.assignments;
     const times = (stored.assignmentTimes ??= new Array<number>(triples.length / 3).fill(0));
-    for (const [experimentId, variationId, targeted, time] of visitor.assignments) {
+    for (const [experimentId, variationId, targeted, time, track] of visitor.assignments) {
       let at = 0;
       while (at < triples.length && triples[at] !== experimentId) at += 3;
-      // As Assignments.set: the same variation sent stays sent; of another, the one sent is
-      // recorded after it (as ~experimentId), and the new one is sent unless it was before.
+      // As Assignments.set: the same variation keeps its state; of another, the one sent is
+      // recorded after it (as ~experimentId), and the new one is sent only if it was before.
       const sentBefore = (variation: number) => triples.some((id, i) => i % 3 === 0 && id === ~experimentId && triples[i + 1] === variation);
-      let sent = 0;
-      if (at < triples.length && triples[at + 1] === variationId) sent = triples[at + 2]! & SENT;
+      let status = 0;
+      if (at < triples.length && triples[at + 1] === variationId) status = triples[at + 2]! & (UNSENT | SENT);
       else {
         const previous = triples[at + 1]!;
         if (at < triples.length && triples[at + 2]! & SENT && !sentBefore(previous)) {
           triples.splice(at + 3, 0, ~experimentId, previous, 0);
           times.splice(at / 3 + 1, 0, 0);
         }
-        if (sentBefore(variationId)) sent = SENT;
+        if (sentBefore(variationId)) status = SENT;
       }
-      triples.splice(at, 3, experimentId, variationId, (targeted ? TARGETED : 0) | (sent || UNSENT));
+      if (track && !(status & SENT)) status |= UNSENT;
+      triples.splice(at, 3, experimentId, variationId, (targeted ? TARGETED : 0) | status);
       times.splice(at / 3, 1, Math.ceil(time / 1000));
     }
     // The fields it leaves out are undefined, as in a record of a visitor without them.

@@ -4,8 +4,11 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (18.3 KB and 20.5 KB min+gzip up front,
- * 45.2 KB and 47.3 KB with the lazy chunks, when last set. 0.2 KB up front and 0.4 KB in all of it
+ * The budgets are ratchets at the sizes reached so far (18.4 KB and 20.6 KB min+gzip up front,
+ * 45.2 KB and 47.3 KB with the lazy chunks, when last set. 0.1 KB up front for a tab hidden
+ * before the takeover and shown again (its evaluations were not handed over: no Evaluation
+ * events, no untracked assignments) and for the untracked assignments a page left early now
+ * stores, as the full client saves them. 0.2 KB up front and 0.4 KB in all
  * for faults of the first stage a review found: a close() before the takeover lost what it was
  * given (now handed over, then closed), listeners that threw broke initialize() (now logged, as
  * the full client does), subscriptions with bad arguments broke the takeover (now checked at
@@ -57,8 +60,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.3 * KB, totalGzipped: 45.2 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 20.5 * KB, totalGzipped: 47.3 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.2 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.6 * KB, totalGzipped: 47.3 * KB },
 };
 
 /**

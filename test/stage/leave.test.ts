@@ -69,6 +69,15 @@ describe('a page left before the full client took over', () => {
     expect((store.get(visitorKey('refused')) as { c?: string }).c).toBe('notGiven');
   });
 
+  it('stores the assignments of untracked evaluations too, as the full client saves them, with no exposure to send', () => {
+    const { client, store } = start('NOT_REQUIRED');
+    const variation = client.getVariation({ visitorCode: 'v3', featureKey: 'ff_50_50', track: false });
+    client.peekVariation('v4', 'ff_50_50'); // a render's read: nothing saved
+    dispatchEvent(new Event('pagehide'));
+    expect((store.get(visitorKey('v3')) as { s: number[] }).s).toEqual([2001, variation.id, 0]);
+    expect(store.get(visitorKey('v4'))).toBeUndefined();
+  });
+
   it('with no configuration yet, stores no consent for the early list: the next page decides from the visitor’s own', async () => {
     const site = 'leave-cold';
     const store = new Map<string, unknown>();

@@ -89,6 +89,28 @@ describe('the first stage around the takeover', () => {
     await client.close();
   });
 
+  it('hands its evaluations over after a tab was hidden and shown again: Evaluation events fire, nothing is sent twice', async () => {
+    const { client, lines } = start('hidden-tab');
+    let evaluations = 0;
+    client.onEvent(entry.EventType.Evaluation, () => void evaluations++);
+    const ready = client.initialize();
+    client.addData('v1', new entry.CustomData(0, 'premium'));
+    const variation = client.getVariation({ visitorCode: 'v1', featureKey: 'ff_50_50' });
+    client.getVariation({ visitorCode: 'v1', featureKey: 'ff_targeted_delivery', track: false });
+    // The tab is switched away (what is given so far is stored, in case it is killed), then back.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    await ready;
+    expect(evaluations).toBe(2);
+    expect(client.getVariation({ visitorCode: 'v1', featureKey: 'ff_50_50', track: false }).key).toBe(variation.key);
+    await client.flushInstant();
+    const mine = lines.filter((line) => line.includes('visitorCode=v1'));
+    expect(mine.filter((line) => line.startsWith('eventType=experiment'))).toHaveLength(1);
+    expect(mine.filter((line) => line.startsWith('eventType=customData'))).toHaveLength(1);
+    await client.close();
+  });
+
   it('leaves to the full client a SEGMENT condition on another rule’s inline segment', async () => {
     const segment = (id: number, conditions: unknown[]) => ({ id, name: `s${id}`, conditionsData: { firstLevelOrOperators: [], firstLevel: [{ orOperators: [], conditions }] } });
     const flag = (id: number, featureKey: string, inline: unknown) => ({
