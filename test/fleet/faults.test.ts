@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { CustomData, KameleoonClient, type SharedStore } from '../../src/node.ts';
 import { KameleoonTestServer } from '../delivery/server.ts';
 import { fleetConfiguration } from './fleetConfig.ts';
+import { mapStore } from './mapStore.ts';
 
 let cdn: KameleoonTestServer;
 let consentCdn: KameleoonTestServer;
@@ -25,67 +26,6 @@ afterAll(async () => {
 afterEach(async () => {
   await Promise.all(open.splice(0).map((client) => client.close()));
 });
-
-/** What the test can make the shared Map store do. */
-interface Faults {
-  /** The next write of this member's store fails. */
-  failNextWrite?: SharedStore;
-  /** The next publish fails. */
-  failNextPublish?: boolean;
-  /** Loads answer this late (with the value as it was when asked, as Redis does). */
-  loadDelayMs?: number;
-  /** Writes never answer. */
-  stallWrites?: boolean;
-}
-
-/** A store in a Map: `member()` gives each client its own view of it. */
-function mapStore() {
-  const data = new Map<string, string>();
-  const faults: Faults = {};
-  const member = (): SharedStore => {
-    const self: SharedStore = {
-      loadTimeout: 1000,
-      async getVisitor(site, code) {
-        const value = data.get(`${site}/${code}`) ?? null;
-        if (faults.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, faults.loadDelayMs));
-        return value;
-      },
-      async setVisitors(site, visitors) {
-        if (faults.stallWrites) return new Promise<void>(() => undefined);
-        if (faults.failNextWrite === self) {
-          faults.failNextWrite = undefined;
-          throw new Error('connection reset');
-        }
-        for (const [code, value] of visitors) data.set(`${site}/${code}`, value);
-      },
-      async claimExposures(site, claims) {
-        return claims.map(({ visitorCode, experimentId, variationId }) => {
-          const key = `${site}/${visitorCode}/x/${experimentId}/${variationId}`;
-          if (data.has(key)) return false;
-          data.set(key, '1');
-          return true;
-        });
-      },
-      async lockConfiguration(site, owner) {
-        const holder = data.get(`${site}/lock`);
-        if (holder !== undefined && holder !== owner) return false;
-        data.set(`${site}/lock`, owner);
-        return true;
-      },
-      getConfiguration: async (site) => data.get(`${site}/configuration`) ?? null,
-      async setConfiguration(site, value) {
-        if (faults.failNextPublish) {
-          faults.failNextPublish = false;
-          throw new Error('connection reset');
-        }
-        data.set(`${site}/configuration`, value);
-      },
-      subscribeConfiguration: () => () => undefined,
-    };
-    return self;
-  };
-  return { data, faults, member };
-}
 
 /** A client of the fleet on `store`, initialized. */
 async function client(store: SharedStore, options: { server?: KameleoonTestServer; refreshMs?: number; heartbeatMs?: number; closeTimeout?: number } = {}): Promise<KameleoonClient> {

@@ -9,6 +9,7 @@ import { CustomData, KameleoonClient, type SharedStore } from '../../src/node.ts
 import { KameleoonClient as EdgeClient } from '../../src/edge.ts';
 import { KameleoonTestServer } from '../delivery/server.ts';
 import { fleetConfiguration } from './fleetConfig.ts';
+import { mapStore } from './mapStore.ts';
 
 let cdn: KameleoonTestServer;
 const clients: KameleoonClient[] = [];
@@ -22,41 +23,6 @@ afterAll(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });
-
-/** A shared store in a Map: what a store of another database would do. */
-function mapStore(): SharedStore & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    async getVisitor(site, code) {
-      return data.get(`${site}/${code}`) ?? null;
-    },
-    async setVisitors(site, visitors) {
-      for (const [code, value] of visitors) data.set(`${site}/${code}`, value);
-    },
-    async claimExposures(site, claims) {
-      return claims.map(({ visitorCode, experimentId, variationId }) => {
-        const key = `${site}/${visitorCode}/x/${experimentId}/${variationId}`;
-        if (data.has(key)) return false;
-        data.set(key, '1');
-        return true;
-      });
-    },
-    async lockConfiguration(site, owner) {
-      const holder = data.get(`${site}/lock`);
-      if (holder !== undefined && holder !== owner) return false;
-      data.set(`${site}/lock`, owner);
-      return true;
-    },
-    async getConfiguration(site) {
-      return data.get(`${site}/configuration`) ?? null;
-    },
-    async setConfiguration(site, value) {
-      data.set(`${site}/configuration`, value);
-    },
-    subscribeConfiguration: () => () => undefined,
-  };
-}
 
 async function member(store: SharedStore, logs: string[] = []): Promise<KameleoonClient> {
   const client = new KameleoonClient({
@@ -77,7 +43,7 @@ const experimentLines = (code: string) => cdn.trackingLines.filter((line) => lin
 describe('the SharedStore port', () => {
   it('shares visitors and exposures through any store with its guarantees', async () => {
     const store = mapStore();
-    const [a, b] = [await member(store), await member(store)];
+    const [a, b] = [await member(store.member()), await member(store.member())];
     const code = visitor();
     await a.prepareVisitor(code);
     a.addData(code, new CustomData(0, 'premium'));
@@ -129,7 +95,7 @@ describe('the SharedStore port', () => {
     expect(await plain.prepareVisitor('someone')).toEqual({ source: 'local', reason: 'none' });
     expect(plain.getSharedStoreStatus()).toMatchObject({ enabled: false });
     const logs: string[] = [];
-    const edge = new EdgeClient({ siteCode: 'port', externals: { sharedStore: mapStore(), logger: { log: (_level, message) => logs.push(message) } } });
+    const edge = new EdgeClient({ siteCode: 'port', externals: { sharedStore: mapStore().member(), logger: { log: (_level, message) => logs.push(message) } } });
     // The check of options runs a moment after construction.
     await vi.waitFor(() => expect(logs.some((line) => line.includes('"externals.sharedStore" ignored'))).toBe(true));
     await edge.close();
