@@ -58,6 +58,8 @@ export class TrackingHandle {
   /** After a failed load: the timer of the next try (the load waits for it, or for the browser to be back online). */
   #retry: ReturnType<typeof setTimeout> | undefined;
   #stopOnline: (() => void) | undefined;
+  /** close() gave up waiting for the code: should it arrive after all, it is disposed of at once. */
+  #abandoned = false;
 
   constructor(source: TrackingSource, deps: TrackingDeps) {
     this.#deps = deps;
@@ -81,8 +83,10 @@ export class TrackingHandle {
       .then(source.load)
       .then((create) => this.#build(create))
       .catch((err: unknown) => {
-        this.#deps.logger.error(msg`The tracking code could not be loaded (tried again in ${RETRY_LOAD_MS / 1000} s): ${String(err)}`);
         this.#loading = undefined;
+        // Closed meanwhile: nothing to try again (what was held was stored by close()).
+        if (this.#closed) return undefined;
+        this.#deps.logger.error(msg`The tracking code could not be loaded (tried again in ${RETRY_LOAD_MS / 1000} s): ${String(err)}`);
         // Tried again without waiting for another tracked call: what is held would wait for the next page.
         this.#retry = later(this.#retryNow, RETRY_LOAD_MS);
         this.#stopOnline ??= source.onOnline?.(this.#retryNow);
@@ -99,6 +103,11 @@ export class TrackingHandle {
   #build(create: TrackingFactory): TrackingPipeline {
     this.#stopOnline?.();
     const pipeline = create(this.#deps);
+    // Arrived after close() gave up waiting for it: what was held went to storage; nothing runs.
+    if (this.#abandoned) {
+      pipeline.dispose();
+      return pipeline;
+    }
     this.#pipeline = pipeline;
     this.#stopWatchingLeave?.();
     pipeline.resume([...this.#early.values()], this.#scheduleAll);
@@ -115,7 +124,14 @@ export class TrackingHandle {
     if (this.#pipeline || this.#early.size === 0 || !storage) return;
     const key = earlyTrackingKey(this.#deps.siteCode);
     const saved = storage.read(key);
-    storage.write(key, [...(Array.isArray(saved) ? saved : []), ...this.#early.values()]);
+    // The data of a visitor whose consent is required and not given stays in the page's memory,
+    // but for what may be sent without it (conversions, where the project has a targeted
+    // delivery: the next page decides) and its schedule (the targeted deliveries' exposures).
+    const { consentOf, store } = this.#deps;
+    const kept = [...this.#early.values()].map((visitor) =>
+      (visitor.consent ?? consentOf(store.peek(visitor.code))) ? visitor : { ...visitor, items: visitor.items.filter((item) => item.kind === 'conversion') },
+    );
+    storage.write(key, [...(Array.isArray(saved) ? saved : []), ...kept]);
     // Whoever loads the pipeline first (this page, if it comes back, or the next one) sends them.
     this.#early.clear();
     this.#earlyItems = 0;
@@ -181,18 +197,29 @@ export class TrackingHandle {
 
   /**
    * Composes now and sends until the server accepted everything queued or `deadline` (epoch ms)
-   * passes (see Tracker.flushUntil); a pipeline still loading is waited for.
+   * passes (see Tracker.flushUntil); a pipeline still loading is waited for until then.
    */
   async flushUntil(deadline: number): Promise<void> {
     this.load();
-    const pipeline = this.#pipeline ?? (await this.#loading);
+    const pipeline = this.#pipeline ?? (await this.#loaded(deadline));
     await pipeline?.tracker.flushUntil(deadline);
+  }
+
+  /** The pipeline, once loaded; undefined if it is not by `deadline` (epoch ms): a stalled load holds no one past it. */
+  async #loaded(deadline: number): Promise<TrackingPipeline | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = later(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
+    try {
+      return await Promise.race([this.#loading, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
    * Stops the tick and sends what is left, until the server accepted it all or `deadline` (epoch
-   * ms) passes (see Tracker.close); a pipeline still loading is waited for. Once (the client
-   * shares its promise).
+   * ms) passes (see Tracker.close); a pipeline still loading is waited for until then. Once (the
+   * client shares its promise).
    */
   async close(deadline: number): Promise<void> {
     if (this.#closed) return;
@@ -200,8 +227,12 @@ export class TrackingHandle {
     clearTimeout(this.#retry);
     this.#stopOnline?.();
     this.#stopWatchingLeave?.();
-    const pipeline = this.#pipeline ?? (await this.#loading);
-    if (!pipeline) return this.#saveEarly();
+    const pipeline = this.#pipeline ?? (await this.#loaded(deadline));
+    // Not loaded (failed, or not within closeTimeout): what was held goes to storage, for the next page.
+    if (!pipeline) {
+      this.#abandoned = true;
+      return this.#saveEarly();
+    }
     await pipeline.tracker.close(deadline);
     pipeline.dispose();
   }

@@ -43,8 +43,15 @@ export async function withDeadline<T>(timeoutMs: number, outer: AbortSignal | un
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();
   outer?.addEventListener('abort', onAbort);
+  // Raced against the abort: a request that ignores its signal (a user's requester) gives up at
+  // the deadline all the same, rather than hold its caller (and the queue behind it) for ever.
+  const aborted = new Promise<never>((_, reject) => {
+    if (controller.signal.aborted) reject(controller.signal.reason);
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
-    const result = await run(controller.signal);
+    const result = await Promise.race([run(controller.signal), aborted]);
     if (controller.signal.aborted) throw controller.signal.reason;
     return result;
   } catch (err) {

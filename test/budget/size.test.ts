@@ -5,7 +5,11 @@
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
  * The budgets are ratchets at the sizes reached so far (18.4 KB and 20.6 KB min+gzip up front,
- * 45.2 KB and 47.3 KB with the lazy chunks, when last set. 0.1 KB up front for a tab hidden
+ * 45.4 KB and 47.5 KB with the lazy chunks, when last set. 0.2 KB in all for faults of tracking
+ * a review found: a request that never settled held the queue for ever (now raced against its
+ * deadline), close() and flushInstant() waited without a bound for tracking code still loading,
+ * lines queued as a page was left reached IndexedDB only after a timer that an unloading page
+ * never runs, and the early data of a visitor without consent was stored. 0.1 KB up front for a tab hidden
  * before the takeover and shown again (its evaluations were not handed over: no Evaluation
  * events, no untracked assignments) and for the untracked assignments a page left early now
  * stores, as the full client saves them. 0.2 KB up front and 0.4 KB in all
@@ -60,8 +64,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.2 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 20.6 * KB, totalGzipped: 47.3 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.4 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.6 * KB, totalGzipped: 47.5 * KB },
 };
 
 /**

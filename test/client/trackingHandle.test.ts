@@ -41,6 +41,7 @@ function deps(storage: IExternalStorage | undefined, errors: string[] = [], cons
   const codes: string[] = [];
   const store = {
     touch: (code: string) => (codes.includes(code) ? codes.indexOf(code) : codes.push(code) - 1),
+    peek: (code: string) => (codes.includes(code) ? codes.indexOf(code) : undefined),
     codeOf: (id: number) => codes[id],
   };
   return {
@@ -229,5 +230,37 @@ describe('TrackingHandle', () => {
     const idle = new TrackingHandle(deferredSource(() => fakePipeline([])).source, deps(createMemoryStorage()));
     await expect(idle.close(Date.now() + 5_000)).resolves.toBeUndefined();
     await expect(idle.tick()).resolves.toBeUndefined();
+  });
+
+  it('close() and flushUntil() give up at their deadline on code that never arrives: what was held goes to storage', async () => {
+    const storage = createMemoryStorage();
+    const calls: string[] = [];
+    const src = deferredSource(() => fakePipeline(calls));
+    const d = deps(storage);
+    const handle = new TrackingHandle(src.source, d);
+    handle.recordData(d.store.touch('stalled'), [new Conversion({ goalId: 3 })]);
+    await expect(handle.flushUntil(Date.now() + 50)).resolves.toBeUndefined();
+    await expect(handle.close(Date.now() + 50)).resolves.toBeUndefined();
+    expect((storage.read(earlyTrackingKey(SITE)) as EarlyVisitor[]).map((v) => v.code)).toEqual(['stalled']);
+    // Arriving after all: disposed of at once, nothing resumed twice.
+    src.arrive();
+    await settle();
+    expect(calls).toEqual(['dispose']);
+  });
+
+  it('stores no data of a visitor whose consent is required and not given, but for its conversions and its schedule', async () => {
+    const storage = createMemoryStorage();
+    const src = deferredSource(() => fakePipeline([]));
+    const d = deps(storage, [], false);
+    const handle = new TrackingHandle(src.source, d);
+    handle.load();
+    const id = d.store.touch('refused');
+    handle.recordData(id, [new CustomData(3, 'secret@example.com'), new Conversion({ goalId: 9 })]);
+    handle.schedule('refused', id);
+    await settle();
+    for (const leave of [...src.leave]) leave();
+    const saved = JSON.stringify(storage.read(earlyTrackingKey(SITE)));
+    expect(saved).not.toContain('secret@example.com');
+    expect(JSON.parse(saved)).toEqual([{ code: 'refused', items: [expect.objectContaining({ kind: 'conversion', goalId: 9 })], scheduled: true, consent: false }]);
   });
 });

@@ -41,6 +41,8 @@ export function createPageLifecycle(): PageLifecycle & PageActivity {
   let latest: { key: string; lines: Stored } | undefined;
   let writing = false;
   let scheduled = false;
+  /** Within a leave's callback: what it persists is written at once. */
+  let leaving = false;
 
   const write = async () => {
     scheduled = false;
@@ -79,11 +81,22 @@ export function createPageLifecycle(): PageLifecycle & PageActivity {
     },
     persist(siteCode, lines) {
       latest = { key: keyPrefix(siteCode) + tabKey, lines: lines.map((l) => [l.text, l.ua]) };
-      if (writing || scheduled) return;
+      if (writing) return;
+      // A page being left (or hidden) may get no timer any more: written now.
+      if (leaving || (typeof document !== 'undefined' && document.visibilityState === 'hidden')) return void write();
+      if (scheduled) return;
       scheduled = true;
       setTimeout(() => void write(), WRITE_DELAY_MS);
     },
-    onLeave: onPageLeave,
+    onLeave: (callback) =>
+      onPageLeave(() => {
+        leaving = true;
+        try {
+          callback();
+        } finally {
+          leaving = false;
+        }
+      }),
     onOnline: onBackOnline,
     onInteraction(callback) {
       if (typeof addEventListener !== 'function') return () => undefined;
