@@ -52,7 +52,7 @@ export function useVariation(featureKey: string, options: FlagOptions = {}): Var
   );
   const track = options.track ?? true;
   useEffect(() => {
-    if (visitorCode !== undefined && variation) store.trackExposure(visitorCode, featureKey, track);
+    if (visitorCode !== undefined && variation) store.trackExposure(visitorCode, featureKey, track, variation.key);
   }, [store, track, visitorCode, featureKey, variation]);
   return variation;
 }
@@ -113,7 +113,8 @@ export function useVariations(featureKeys?: readonly string[], options: FlagOpti
   const { store } = context;
   const cache = useRef<VariationsCache | null>(null);
   const serverCache = useRef<VariationsCache | null>(null);
-  const allKeys = () => (store.client?.isInitialized() ? store.client.getFeatureFlags().map((f) => f.key) : []);
+  // Before the client has a configuration, the flags a server snapshot holds for the visitor.
+  const allKeys = () => (store.client?.isInitialized() ? store.client.getFeatureFlags().map((f) => f.key) : (store.serverFeatureKeys(visitorCode) ?? []));
   const result = useSyncExternalStore(
     store.state.subscribe,
     () => variationsOf(cache, featureKeys ?? allKeys(), (key) => (visitorCode === undefined ? null : store.variation(visitorCode, key))),
@@ -122,7 +123,7 @@ export function useVariations(featureKeys?: readonly string[], options: FlagOpti
   const track = options.track ?? true;
   useEffect(() => {
     if (visitorCode === undefined) return;
-    for (const key of result.keys()) store.trackExposure(visitorCode, key, track);
+    for (const [key, variation] of result) store.trackExposure(visitorCode, key, track, variation.key);
   }, [store, track, visitorCode, result]);
   return result;
 }

@@ -49,8 +49,9 @@ function createClient(params: SDKParameters, snapshot: KameleoonSnapshot | undef
 export function KameleoonProvider(props: KameleoonProviderProps): ReactNode {
   const { children, snapshot, client: given, sdkParameters } = props;
   const [store] = useState(() => {
-    const client = given ?? (sdkParameters && isBrowser() ? createClient(sdkParameters, snapshot) : undefined);
-    return new KameleoonStore(client, { snapshot, owned: given === undefined });
+    const create = sdkParameters && isBrowser() ? () => createClient(sdkParameters, snapshot) : undefined;
+    const client = given ?? create?.();
+    return new KameleoonStore(client, { snapshot, owned: given === undefined, create: given ? undefined : create });
   });
   const [visitorCode] = useState(() => {
     if (props.visitorCode !== undefined) return props.visitorCode;

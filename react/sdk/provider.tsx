@@ -65,7 +65,11 @@ function KameleoonProviderSSRImpl({ sdkParameters, children }: IKameleoonProvide
       const token = { cancelled: false };
       pendingClose.current = token;
       void Promise.resolve().then(() => {
-        if (!token.cancelled) void value.kameleoonClient?.close();
+        if (token.cancelled) return;
+        void value.kameleoonClient?.close();
+        // Shown again (React's <Activity>, a router's cache): the next hook method that needs a
+        // client creates a new one, as on the first.
+        value.kameleoonClient = null;
       });
     };
   }, [value]);

@@ -20,3 +20,13 @@ export const servesAtOnce = (fetchedAt: number, updateIntervalMs: number, cacheT
   const age = now - fetchedAt;
   return age >= 0 && age <= Math.max(updateIntervalMs, cacheTtlMs);
 };
+
+/** A configuration document's `dateModified` (epoch ms), 0 when it has none or cannot be read. */
+export function dateModifiedOf(doc: unknown): number {
+  try {
+    const json = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { dateModified?: unknown } | null;
+    return Number(json?.dateModified) || 0;
+  } catch {
+    return 0;
+  }
+}

@@ -6,7 +6,7 @@ import type { PackageInfo } from '../targeting/types.ts';
 import type { RegexCompiler } from '../targeting/nativeRegex.ts';
 import { fetchConfiguration } from './fetch.ts';
 import { parseConfiguration, type ParsedConfig } from './parse.ts';
-import { cacheKey, servesAtOnce, type CacheEntry } from './cache.ts';
+import { cacheKey, dateModifiedOf, servesAtOnce, type CacheEntry } from './cache.ts';
 import type { StreamLink } from './streamLink.ts';
 import { msg } from '../logging/msg.ts';
 
@@ -151,7 +151,11 @@ export class ConfigurationDelivery {
     }
     this.#started = true;
     this.#watchVisibility();
-    const cached = this.#readCache();
+    // As the official SDK: `defaultDataFile` wins over a cache it is newer than (a server render's
+    // snapshot of a configuration the browser has an older copy of).
+    const fallback = this.#o.defaultDataFile;
+    const read = this.#readCache();
+    const cached = read && fallback !== undefined && dateModifiedOf(fallback) > dateModifiedOf(read.config.raw) ? undefined : read;
     if (cached) {
       this.#lastModified = cached.entry.lastModified;
       this.#update({ lastUpdate: cached.entry.fetchedAt });
@@ -387,3 +391,4 @@ export class ConfigurationDelivery {
     if (this.#onVisibility && typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 }
+

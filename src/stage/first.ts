@@ -21,7 +21,7 @@ import { configurationUrl, resolveOptions, type SDKConfigurationType, type SDKPa
 import type { TrackingStatus } from '../client/trackingHandle.ts';
 import type { GetVariationParamsType, SetLegalConsentParamsType, Variable, Variation, VariationDetails } from '../client/types.ts';
 import { VariablesCache } from '../client/variables.ts';
-import { cacheKey, servesAtOnce, type CacheEntry } from '../config/cache.ts';
+import { cacheKey, dateModifiedOf, servesAtOnce, type CacheEntry } from '../config/cache.ts';
 import type { ConfigurationState } from '../config/delivery.ts';
 import { buildModel, type FeatureFlag, type ParsedConfig } from '../config/model.ts';
 import { CORE_CONDITIONS } from '../targeting/coreConditions.ts';
@@ -244,7 +244,9 @@ export class FirstStage {
     try {
       const entry = this.#storage?.read(cacheKey(this.#siteCode)) as CacheEntry | null | undefined;
       const o = this.#options;
-      if (entry && typeof entry === 'object' && typeof entry.fetchedAt === 'number' && entry.siteCode === this.#siteCode && entry.environment === o.environment) {
+      // As the full client: a cache entry, unless `defaultDataFile` is newer (a server render's snapshot).
+      const fresh = entry && typeof entry === 'object' && typeof entry.fetchedAt === 'number' && entry.siteCode === this.#siteCode && entry.environment === o.environment;
+      if (fresh && !(o.defaultDataFile !== undefined && dateModifiedOf(o.defaultDataFile) > dateModifiedOf(entry.json))) {
         // Past its window the full client refreshes it first (If-Modified-Since), then falls back on it.
         if (!servesAtOnce(entry.fetchedAt, o.updateInterval * 60_000, o.dataFileCacheTtl * 60_000)) return true;
         config = model(entry.json);

@@ -77,9 +77,9 @@ const RELEASE_DELAY_MS = 0;
 export class KameleoonStore {
   /** The zustand vanilla store of the reactive state: subscribe to it, or select from it with `useStore`. */
   readonly state: StoreApi<KameleoonState>;
-  /** The client whose results are read; undefined on a server render from a snapshot. */
-  readonly client: KameleoonClient | undefined;
+  #client: KameleoonClient | undefined;
   readonly #owned: boolean;
+  readonly #create: (() => KameleoonClient) | undefined;
   readonly #cache = new Map<string, Cached>();
   readonly #snapshot: KameleoonSnapshot | undefined;
   readonly #tracked = new Set<string>();
@@ -96,15 +96,24 @@ export class KameleoonStore {
    * @param client - the client whose results are read; undefined on a server render from a snapshot
    * @param options - `snapshot`: a server snapshot whose results stand for its visitor until the
    * first configuration update or new visitor data; `owned` (default false): whether the store
-   * created the client, and so closes it when the last holder releases it
+   * created the client, and so closes it when the last holder releases it; `create`: how an owned
+   * client is made again, when a holder retains the store after that (a tree hidden by React's
+   * `<Activity>` releases it, and retains it again when shown)
    */
-  constructor(client: KameleoonClient | undefined, options: { snapshot?: KameleoonSnapshot | undefined; owned?: boolean } = {}) {
-    this.client = client;
+  constructor(client: KameleoonClient | undefined, options: { snapshot?: KameleoonSnapshot | undefined; owned?: boolean; create?: () => KameleoonClient } = {}) {
+    this.#client = client;
     this.#owned = options.owned ?? false;
+    this.#create = options.create;
     this.#snapshot = options.snapshot;
-    for (const key of options.snapshot?.tracked ?? []) this.#tracked.add(`${options.snapshot!.visitorCode}\u0000${key}`);
+    // The server tracked the variation it rendered: another one (new data, a new configuration) is tracked here.
+    for (const key of options.snapshot?.tracked ?? []) this.#tracked.add(`${options.snapshot!.visitorCode}\u0000${key}\u0000${options.snapshot!.results[key]?.key ?? ''}`);
     const initial = options.snapshot && !client?.isInitialized() ? { status: 'ready' as const, reason: undefined } : statusOf(client);
     this.state = createStore<KameleoonState>()(() => ({ version: 0, status: initial }));
+  }
+
+  /** The client whose results are read; undefined on a server render from a snapshot. */
+  get client(): KameleoonClient | undefined {
+    return this.#client;
   }
 
   /** Marks results as possibly changed (a configuration update, new visitor data, a forced variation...). */
@@ -156,13 +165,15 @@ export class KameleoonStore {
   }
 
   /**
-   * The real evaluation of `featureKey` for the visitor, once per store (a component rendered
-   * twice, or under StrictMode, evaluates once): it fires the client's Evaluation event, saves the
-   * assignment and, with `track` (default true), tracks the exposure. Flags the server already
-   * tracked are skipped.
+   * The real evaluation of `featureKey` for the visitor, once per store and variation shown (a
+   * component rendered twice, or under StrictMode, evaluates once; a variation that changes, after
+   * new data or a new configuration, is evaluated again): it fires the client's Evaluation event,
+   * saves the assignment and, with `track` (default true), tracks the exposure. A variation the
+   * server already tracked is skipped.
+   * @param variationKey - the variation the component shows
    */
-  trackExposure(visitorCode: string, featureKey: string, track = true): void {
-    const id = `${visitorCode}\u0000${featureKey}`;
+  trackExposure(visitorCode: string, featureKey: string, track = true, variationKey = ''): void {
+    const id = `${visitorCode}\u0000${featureKey}\u0000${variationKey}`;
     // An untracked evaluation does not stand for a tracked one; a tracked one stands for both.
     const key = track ? id : `${id}\u0000untracked`;
     if (this.#tracked.has(id) || this.#tracked.has(key) || !this.client) return;
@@ -180,6 +191,14 @@ export class KameleoonStore {
    */
   retain(): () => void {
     this.#retained++;
+    // Closed by the last release and retained again: an owned client is made again.
+    if (this.#closed && this.#owned && this.#create) {
+      this.#client = this.#create();
+      this.#closed = false;
+      this.#started = false;
+      this.#cache.clear();
+      this.state.setState((s) => ({ version: s.version + 1, status: statusOf(this.#client) }));
+    }
     this.#start();
     let released = false;
     return () => {
@@ -202,7 +221,7 @@ export class KameleoonStore {
       client.onStatusChange(() => this.#refreshStatus()),
     );
     void client.waitInit().then((ready) => {
-      if (this.#closed) return;
+      if (this.#closed || this.#client !== client) return;
       if (ready) for (const [visitorCode, featureKey, track] of this.#pendingExposures.splice(0)) client.getVariationDetails({ visitorCode, featureKey, track });
       // Flags the snapshot lacks (and every flag without one) can be evaluated now.
       this.state.setState((s) => ({ version: s.version + 1 }));
@@ -210,11 +229,16 @@ export class KameleoonStore {
     });
   }
 
-  /** Replaces the status object only when it changed, so status selectors stay stable. */
+  /**
+   * Replaces the status object only when it changed, so status selectors stay stable; a new
+   * status may bring results (a configuration in force: the browser build's first stage says so
+   * by a status change), so the version moves with it.
+   */
   #refreshStatus(): void {
     const next = statusOf(this.client);
     const current = this.state.getState().status;
-    if (next.status !== current.status || next.reason !== current.reason) this.state.setState({ status: next });
+    if (next.status !== current.status) this.state.setState((s) => ({ status: next, version: s.version + 1 }));
+    else if (next.reason !== current.reason) this.state.setState({ status: next });
   }
 
   /** Stops listening and, when the store started the client, closes it. Idempotent. */

@@ -4,8 +4,16 @@
  * their budgets, and the code that loads after the first variation must stay out of the up-front
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
- * The budgets are ratchets at the sizes reached so far (18.4 KB and 20.6 KB min+gzip up front,
- * 45.4 KB and 47.5 KB with the lazy chunks, when last set. 0.2 KB in all for faults of tracking
+ * The budgets are ratchets at the sizes reached so far (18.4 KB and 20.7 KB min+gzip up front,
+ * 45.5 KB and 47.8 KB with the lazy chunks, when last set. 0.1 KB up front with React and 0.3 KB
+ * in all for faults of the React bindings a review found: the hooks showed nothing until the full
+ * client had loaded (a status change from the first stage did not move the results' version), a
+ * variation that changed was never tracked (exposures were once per flag, not per variation
+ * shown), a tree hidden by <Activity> and shown again kept a closed client (now made again),
+ * useVariations() listed no flag of a snapshot on a client-side mount; and, in both stages,
+ * `defaultDataFile` (a snapshot's configuration) newer than the browser's cache wins over it, as
+ * the official SDK (the page showed the snapshot's variations and tracked the cache's).
+ * 0.2 KB in all for faults of tracking
  * a review found: a request that never settled held the queue for ever (now raced against its
  * deadline), close() and flushInstant() waited without a bound for tracking code still loading,
  * lines queued as a page was left reached IndexedDB only after a timer that an unloading page
@@ -64,8 +72,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.4 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 20.6 * KB, totalGzipped: 47.5 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.5 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.7 * KB, totalGzipped: 47.8 * KB },
 };
 
 /**
