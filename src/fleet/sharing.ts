@@ -1,7 +1,7 @@
 import type { ConfigurationDelivery } from '../config/delivery.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { IExternalRequester, KameleoonResponseType, SendRequestParametersType } from '../platform/platform.ts';
-import { every, later } from '../platform/timers.ts';
+import type { IExternalRequester } from '../platform/platform.ts';
+import { every } from '../platform/timers.ts';
 import type { SDKParameters } from '../client/options.ts';
 import type { TrackingDeps, TrackingPipeline } from '../tracking/pipeline.ts';
 import type { Tracker } from '../tracking/tracker.ts';
@@ -10,18 +10,12 @@ import { decodeVisitor, encodeVisitor } from '../visitor/persistence.ts';
 import type { VisitorStore } from '../visitor/visitorStore.ts';
 import type { PrepareVisitorResult, SharedExposureClaim, SharedStore, SharedStoreStatus } from './sharedStore.ts';
 import { adopt } from './adopt.ts';
+import { bounded } from './bounded.ts';
+import { ConfigurationSharing } from './configurationSharing.ts';
 import { msg } from '../logging/msg.ts';
 
 /** The default of {@link SharedStore.loadTimeout}: a request waits this long for the store at most. */
 export const DEFAULT_LOAD_TIMEOUT_MS = 50;
-/** How often a process without the lock looks for the first configuration the holder publishes. */
-const FIRST_CONFIGURATION_POLL_MS = 25;
-/**
- * How often every process asks for the configuration lock: the holder extends it, and the others
- * take it once it has expired (a holder that died), then fetch. The lock lasts three of these and
- * a request timeout, so a dead holder is replaced within about 40 s, whatever the refresh interval.
- */
-const LOCK_HEARTBEAT_MS = 10_000;
 /** Visitors whose last written value is remembered (to skip writing the same value again). */
 const MAX_REMEMBERED = 100_000;
 
@@ -30,8 +24,6 @@ interface SharingDeps {
   siteCode: string;
   /** Entries expire after this much inactivity (`sessionDuration`). */
   sessionDurationMs: number;
-  /** Milliseconds the configuration lock lasts past each heartbeat: three heartbeats and a request timeout (a holder's slow turn keeps it). */
-  lockTtlMs: number;
   requestTimeoutMs: number;
   visitors: VisitorStore;
   logger: Logger;
@@ -46,51 +38,11 @@ function minutes(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-type Bounded<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' | 'error'; error: string };
-
-/** `promise`, or a failure after `ms`: the caller never waits longer, and a late rejection is absorbed. */
-function bounded<T>(promise: Promise<T>, ms: number): Promise<Bounded<T>> {
-  return new Promise((resolve) => {
-    const timer = later(() => resolve({ ok: false, reason: 'timeout', error: msg`no answer within ${ms} ms` }), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve({ ok: true, value });
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        resolve({ ok: false, reason: 'error', error: (err as Error)?.message ?? String(err) });
-      },
-    );
-  });
-}
-
 /** FNV-1a of a string: the value last written for a visitor is remembered as this number. */
 function fingerprint(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
-}
-
-/** The published configuration: the document and its `Last-Modified`. */
-interface Published {
-  text: string;
-  lastModified: string | undefined;
-}
-
-function lastModifiedOf(response: KameleoonResponseType): string | undefined {
-  const headers = response.headers as { get?: (name: string) => string | null } | Iterable<[string, string]> | undefined;
-  if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get: (name: string) => string | null }).get('Last-Modified') ?? undefined;
-  for (const [key, value] of headers as Iterable<[string, string]>) if (key.toLowerCase() === 'last-modified') return value;
-  return undefined;
-}
-
-function ifModifiedSince(params: SendRequestParametersType): string | undefined {
-  const headers = params.parameters.headers as Record<string, string> | undefined;
-  if (!headers || typeof headers !== 'object') return undefined;
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === 'if-modified-since') return value;
-  return undefined;
 }
 
 /**
@@ -105,7 +57,6 @@ function ifModifiedSince(params: SendRequestParametersType): string | undefined 
 export class VisitorSharing {
   readonly #store: SharedStore;
   readonly #timeoutMs: number;
-  readonly #owner: string;
   #deps: SharingDeps | undefined;
   readonly #status: SharedStoreStatus = { enabled: true, available: true, loads: 0, fallbacks: 0, failedWrites: 0, claimsLost: 0, lastError: undefined, configurationHolder: false };
   /** Values to write, by visitor code (the next batch). */
@@ -126,10 +77,8 @@ export class VisitorSharing {
   /** Fingerprint of the value last written for each visitor. */
   #written = new Map<string, number>();
   /** The configuration this process runs, as fetched or read from the store. */
-  #served: Published | undefined;
-  /** A configuration the holder could not publish: published again at the next heartbeat. */
-  #unpublished: Published | undefined;
-  #unsubscribe: (() => void) | undefined;
+  /** The fleet's one configuration: the lock, the holder's fetches, what it publishes. */
+  readonly #configuration: ConfigurationSharing;
   #closed = false;
   readonly #sessionDurationMs: number;
   /** `closeTimeout`: what close() waits for the store at most. */
@@ -137,8 +86,6 @@ export class VisitorSharing {
   readonly #updateIntervalMs: number;
   readonly #refreshMs: number | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
-  readonly #heartbeatMs: number;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Tracking is composing: what it marks changed (exposures sent) is not written (see attach). */
   #composing = false;
   /** Visitors changed since the last write (see attach). */
@@ -160,7 +107,6 @@ export class VisitorSharing {
    */
   constructor(store: SharedStore, params: SDKParameters) {
     this.#store = store;
-    this.#owner = globalThis.crypto.randomUUID();
     const timeout = store.loadTimeout;
     this.#timeoutMs = typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT_MS;
     const c = params.configuration ?? {};
@@ -169,8 +115,8 @@ export class VisitorSharing {
     const refreshMs = params._internals?.updateIntervalMs;
     this.#refreshMs = typeof refreshMs === 'number' && refreshMs > 0 ? refreshMs : undefined;
     this.#updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
-    const heartbeat = params._internals?.lockHeartbeatMs;
-    this.#heartbeatMs = typeof heartbeat === 'number' && heartbeat > 0 ? heartbeat : Math.min(LOCK_HEARTBEAT_MS, this.#updateIntervalMs);
+    const report = { failed: (reason: 'timeout' | 'error', error: string) => this.#failed(reason, error), answered: () => this.#answered() };
+    this.#configuration = new ConfigurationSharing(store, this.#status, report, this.#updateIntervalMs, params._internals?.lockHeartbeatMs);
   }
 
   /**
@@ -183,7 +129,7 @@ export class VisitorSharing {
   attach(deps: TrackingDeps, create: (deps: TrackingDeps) => TrackingPipeline): TrackingPipeline {
     const pipeline = create(deps);
     const { store: visitors, delivery, tracker } = { ...deps, tracker: pipeline.tracker };
-    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, lockTtlMs: 3 * this.#heartbeatMs + deps.requestTimeoutMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker, consentOf: deps.consentOf };
+    this.#deps = { siteCode: deps.siteCode, sessionDurationMs: this.#sessionDurationMs, requestTimeoutMs: deps.requestTimeoutMs, visitors, logger: deps.logger, delivery, tracker, consentOf: deps.consentOf };
     const changed = visitors.changed.bind(visitors);
     visitors.changed = (id) => {
       changed(id);
@@ -206,38 +152,8 @@ export class VisitorSharing {
     }
     // A shorter interval than the delivery's own polling (tests): refreshes of this process's own.
     if (this.#refreshMs !== undefined) this.#refreshTimer = every(() => void delivery?.refresh(), this.#refreshMs);
-    this.#heartbeat = every(() => void this.#beat(), this.#heartbeatMs);
-    try {
-      this.#unsubscribe = this.#store.subscribeConfiguration(deps.siteCode, () => {
-        // The holder published: the others read the store (the holder already has it).
-        if (!this.#status.configurationHolder && !this.#closed) void delivery?.refresh();
-      });
-    } catch (err) {
-      this.#failed('error', String(err));
-    }
+    this.#configuration.attach(deps.siteCode, deps.requestTimeoutMs, delivery);
     return pipeline;
-  }
-
-  /**
-   * The lock's heartbeat: the holder extends it; another process takes it once it has expired
-   * (its holder died without releasing it) and fetches at once; the holder checks that the store
-   * holds what it serves. A store that fails is left to the next configuration request, which
-   * fetches by itself.
-   */
-  async #beat(): Promise<void> {
-    const deps = this.#deps;
-    if (!deps || this.#closed) return;
-    const lock = await bounded(this.#store.lockConfiguration(deps.siteCode, this.#owner, deps.lockTtlMs), deps.requestTimeoutMs);
-    if (!lock.ok) return;
-    // Closed meanwhile: a lock taken now is given back at once.
-    if (this.#closed) {
-      if (lock.value) void bounded(this.#store.unlockConfiguration?.(deps.siteCode, this.#owner) ?? Promise.resolve(), deps.requestTimeoutMs);
-      return;
-    }
-    const taken = lock.value && !this.#status.configurationHolder;
-    this.#status.configurationHolder = lock.value;
-    if (taken) void deps.delivery?.refresh();
-    else if (lock.value) await this.#republish(deps);
   }
 
   #schedule(): void {
@@ -481,115 +397,22 @@ export class VisitorSharing {
 
   /**
    * The configuration requests of this client (its other requests pass through): the holder of
-   * the lock fetches from `base` and publishes; the others read what was published. A store that
-   * fails makes the request itself.
+   * the lock fetches and publishes; the others read what was published.
    */
   requester(base: IExternalRequester): IExternalRequester {
-    return { sendRequest: (params) => (params.requestType === 'configuration' && !this.#closed ? this.#configuration(base, params) : base.sendRequest(params)) };
-  }
-
-  async #configuration(base: IExternalRequester, params: SendRequestParametersType): Promise<KameleoonResponseType> {
-    const deps = this.#deps!;
-    const store = this.#store;
-    const site = deps.siteCode;
-    const lock = await bounded(store.lockConfiguration(site, this.#owner, deps.lockTtlMs), deps.requestTimeoutMs);
-    if (!lock.ok) {
-      this.#status.configurationHolder = false;
-      this.#failed(lock.reason, lock.error);
-      return this.#fetch(base, params);
-    }
-    this.#status.configurationHolder = lock.value;
-    if (lock.value) {
-      const response = await this.#fetch(base, params);
-      // Unchanged: the store must still hold it (a Redis restarted empty, a publish that failed).
-      if (response.status === 304) void this.#republish(deps);
-      else if (response.ok) this.#publish(deps, this.#served!);
-      return response;
-    }
-    // Another process fetches: what it published (the first one may be on its way), for half of
-    // the request's time at most; then this process fetches by itself, within the other half.
-    const deadline = Date.now() + deps.requestTimeoutMs / 2;
-    for (;;) {
-      const read = await bounded(store.getConfiguration(site), Math.max(1, deadline - Date.now()));
-      if (!read.ok) {
-        this.#failed(read.reason, read.error);
-        return this.#fetch(base, params);
-      }
-      const published = parsePublished(read.value);
-      if (published) {
-        const since = ifModifiedSince(params);
-        const unchanged = published.lastModified !== undefined ? since === published.lastModified : since !== undefined && published.text === this.#served?.text;
-        this.#served = published;
-        return unchanged ? new Response(null, { status: 304 }) : configurationResponse(published);
-      }
-      if (Date.now() >= deadline) return this.#fetch(base, params);
-      await new Promise((resolve) => later(() => resolve(undefined), FIRST_CONFIGURATION_POLL_MS));
-    }
-  }
-
-  /** The configuration from the CDN: what a 200 holds is what this process serves (and may publish). */
-  async #fetch(base: IExternalRequester, params: SendRequestParametersType): Promise<KameleoonResponseType> {
-    const response = await base.sendRequest(params);
-    if (!response.ok) return response;
-    const published: Published = { text: await response.text(), lastModified: lastModifiedOf(response) };
-    this.#served = published;
-    return configurationResponse(published);
-  }
-
-  /** Publishes a configuration (the holder); one that fails is published again at the next heartbeat, if still served. */
-  #publish(deps: SharingDeps, published: Published): void {
-    this.#unpublished = undefined;
-    void bounded(this.#store.setConfiguration(deps.siteCode, JSON.stringify(published)), deps.requestTimeoutMs).then((done) => {
-      if (done.ok) return this.#answered();
-      this.#failed(done.reason, done.error);
-      if (this.#served === published) this.#unpublished = published;
-    });
-  }
-
-  /**
-   * The holder's check that the fleet can read what it serves: published again after a failed
-   * publish, or when the store holds none (restarted empty, or the fleet started before it).
-   * A store that holds another one is left alone: the holder's next fetch decides.
-   */
-  async #republish(deps: SharingDeps): Promise<void> {
-    const mine = this.#served;
-    if (!mine || this.#closed) return;
-    if (this.#unpublished === mine) return this.#publish(deps, mine);
-    const stored = await bounded(this.#store.getConfiguration(deps.siteCode), deps.requestTimeoutMs);
-    if (stored.ok && !parsePublished(stored.value) && this.#served === mine && this.#status.configurationHolder && !this.#closed) this.#publish(deps, mine);
+    return this.#configuration.requester(base);
   }
 
   /**
    * Writes what is queued, and waits for the writes and claims in flight (`closeTimeout` at
-   * most); stops listening; releases the
-   * configuration lock if this process holds it, so that the next process to ask takes it over
-   * at once rather than after it expires (`close()` of the client).
+   * most); stops listening, and gives the configuration lock back if this process holds it
+   * (`close()` of the client).
    */
   async close(): Promise<void> {
     this.#flushWrites();
     this.#closed = true;
     clearInterval(this.#refreshTimer);
-    clearInterval(this.#heartbeat);
-    this.#unsubscribe?.();
-    const deps = this.#deps;
-    const held = this.#status.configurationHolder;
-    this.#status.configurationHolder = false;
-    const unlocking = held && deps && this.#store.unlockConfiguration ? bounded(this.#store.unlockConfiguration(deps.siteCode, this.#owner), deps.requestTimeoutMs) : undefined;
     // Bounded, as every call to the store: a write or claim it never answers does not hold the close.
-    await Promise.all([bounded(Promise.all([...this.#inflight, ...this.#claimsInFlight]), this.#closeTimeoutMs), unlocking]);
+    await Promise.all([bounded(Promise.all([...this.#inflight, ...this.#claimsInFlight]), this.#closeTimeoutMs), this.#configuration.close()]);
   }
-}
-
-function parsePublished(value: string | null): Published | undefined {
-  if (value === null) return undefined;
-  try {
-    const parsed = JSON.parse(value) as Published;
-    return parsed && typeof parsed.text === 'string' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function configurationResponse({ text, lastModified }: Published): KameleoonResponseType {
-  return new Response(text, { status: 200, headers: lastModified ? { 'Last-Modified': lastModified } : {} });
 }
