@@ -1,4 +1,4 @@
-import type { KameleoonError } from '../errors.ts';
+import { ConfigurationError, type KameleoonError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IExternalEventSource, IExternalRequester, IExternalStorage, KameleoonResponseType } from '../platform/platform.ts';
 import { backoff, jitter, later } from '../platform/timers.ts';
@@ -144,6 +144,11 @@ export class ConfigurationDelivery {
    * @throws KameleoonError when no configuration could be obtained; retries go on in the background
    */
   async start(): Promise<void> {
+    // Closed: nothing starts again (no timer, no stream, no listener).
+    if (this.#closed) {
+      if (this.#config) return;
+      throw new ConfigurationError(msg`The client was closed: it loads no configuration any more. Create a new client.`);
+    }
     if (this.#started) {
       if (this.#config) return;
       if (await this.refresh()) return;
@@ -155,7 +160,8 @@ export class ConfigurationDelivery {
     // snapshot of a configuration the browser has an older copy of).
     const fallback = this.#o.defaultDataFile;
     const read = this.#readCache();
-    const cached = read && fallback !== undefined && dateModifiedOf(fallback) > dateModifiedOf(read.config.raw) ? undefined : read;
+    const newer = read && fallback !== undefined && dateModifiedOf(fallback) > dateModifiedOf(read.config.raw) ? this.#parseFallback() : undefined;
+    const cached = newer ? undefined : read;
     if (cached) {
       this.#lastModified = cached.entry.lastModified;
       this.#update({ lastUpdate: cached.entry.fetchedAt });
@@ -172,14 +178,29 @@ export class ConfigurationDelivery {
       this.#o.logger.warn(msg`Using the cached configuration of ${new Date(cached.entry.fetchedAt).toISOString()}: it is past dataFileCacheTtl and could not be refreshed.`);
       return;
     }
-    if (this.#o.defaultDataFile !== undefined) {
-      this.#install(parseConfiguration(this.#o.defaultDataFile, this.#o.compileRegex), 'defaultDataFile', undefined);
+    // An invalid defaultDataFile is said, and the network tried instead; if that fails too,
+    // initialize() rejects with what is wrong with the file.
+    let invalid: unknown;
+    const config = newer ?? (fallback !== undefined ? this.#parseFallback((err) => (invalid = err)) : undefined);
+    if (config) {
+      this.#install(config, 'defaultDataFile', undefined);
       this.#update({ status: 'ready' });
       this.#schedulePoll(0);
       return;
     }
-    if (await this.refresh()) return;
-    throw this.#state.lastError;
+    if ((await this.refresh()) && this.#config) return;
+    throw invalid ?? this.#state.lastError;
+  }
+
+  /** `defaultDataFile`, checked; undefined (with an error logged and given to `failed`) when it is not a usable configuration. */
+  #parseFallback(failed?: (err: unknown) => void): ParsedConfig | undefined {
+    try {
+      return parseConfiguration(this.#o.defaultDataFile, this.#o.compileRegex);
+    } catch (err) {
+      this.#o.logger.error(msg`defaultDataFile is not a usable configuration; fetching one instead: ${(err as Error)?.message ?? String(err)}`);
+      failed?.(err);
+      return undefined;
+    }
   }
 
   /**
@@ -285,7 +306,7 @@ export class ConfigurationDelivery {
 
   /** Browsers: no polling while the page is hidden; an overdue refresh runs on return. */
   #watchVisibility(): void {
-    if (this.#o.cache === undefined || typeof document === 'undefined' || typeof document.addEventListener !== 'function') return;
+    if (typeof document === 'undefined' || typeof document.addEventListener !== 'function') return;
     this.#onVisibility = () => {
       if (document.visibilityState !== 'hidden' && this.#dueWhileHidden) {
         this.#dueWhileHidden = false;
@@ -315,7 +336,12 @@ export class ConfigurationDelivery {
           setStreaming: (up) => {
             const was = this.#state.streaming;
             this.#update({ streaming: up });
-            if (up) clearTimeout(this.#pollTimer);
+            if (up) {
+              clearTimeout(this.#pollTimer);
+              // Up with a configuration from the cache or defaultDataFile: the refresh it cancelled is made now
+              // (the stream tells of changes from now on, not of those since that configuration).
+              if (!was && this.#state.source !== 'network') void this.refresh();
+            }
             // A live stream dropped: polling resumes (after a failed fetch, a retry is already due).
             else if (was && this.#failures === 0) this.#schedulePoll(o.updateIntervalMs);
           },

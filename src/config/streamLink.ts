@@ -7,6 +7,8 @@ import { msg } from '../logging/msg.ts';
 /** First reconnection of a dropped stream; doubles on each failure in a row, up to the cap. */
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 60_000;
+/** A connection up this long was a working one: the next failure starts the backoff over. */
+const STABLE_MS = 30_000;
 /** The event the Kameleoon stream sends when a configuration changes. */
 export const UPDATE_EVENT = 'configuration-update-event';
 
@@ -35,6 +37,8 @@ export class StreamLink {
   #source: IExternalEventSource | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
+  /** When the current connection came up (undefined while down). */
+  #openedAt: number | undefined;
   #closed = false;
 
   constructor(host: StreamHost) {
@@ -49,8 +53,10 @@ export class StreamLink {
     source.onError?.((err) => this.#onError(source, err));
     const opened = () => {
       if (this.#source !== source || this.#closed) return;
+      // The failures count on until the connection proves stable (see #onError): a stream that is
+      // accepted and dropped at once backs off, rather than reconnect (and refetch) every second.
       const reconnected = this.#failures > 0;
-      this.#failures = 0;
+      this.#openedAt = Date.now();
       this.#host.setStreaming(true);
       if (reconnected) this.#host.refresh();
     };
@@ -76,6 +82,8 @@ export class StreamLink {
     source.close();
     this.#source = undefined;
     this.#host.setStreaming(false);
+    if (this.#openedAt !== undefined && Date.now() - this.#openedAt >= STABLE_MS) this.#failures = 0;
+    this.#openedAt = undefined;
     this.#failures++;
     const delay = this.#host.jittered(backoff(this.#failures, RETRY_BASE_MS, RETRY_CAP_MS));
     this.#host.logger.warn(msg`The real-time stream is down (${(err as Error)?.message ?? String(err)}); polling until it reconnects, next try in about ${Math.round(delay / 1000)} s.`);

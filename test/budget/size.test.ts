@@ -5,7 +5,12 @@
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
  * The budgets are ratchets at the sizes reached so far (18.4 KB and 20.7 KB min+gzip up front,
- * 45.5 KB and 47.8 KB with the lazy chunks, when last set. 0.1 KB up front with React and 0.3 KB
+ * 45.6 KB and 47.9 KB with the lazy chunks, when last set. 0.1 KB in all for faults of the
+ * configuration delivery a review found: a stream accepted and dropped at once reconnected and
+ * refetched every second, a cached configuration with real-time updates was never refreshed,
+ * initialize() after close() started the client again, polling stopped for good in a browser
+ * without storage once a poll came due while hidden, and an invalid defaultDataFile made
+ * initialize() fail without trying the network. 0.1 KB up front with React and 0.3 KB
  * in all for faults of the React bindings a review found: the hooks showed nothing until the full
  * client had loaded (a status change from the first stage did not move the results' version), a
  * variation that changed was never tracked (exposures were once per flag, not per variation
@@ -72,8 +77,8 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.5 * KB },
-  react: { source: `export * from './react/index.ts';`, gzipped: 20.7 * KB, totalGzipped: 47.8 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.6 * KB },
+  react: { source: `export * from './react/index.ts';`, gzipped: 20.7 * KB, totalGzipped: 47.9 * KB },
 };
 
 /**
