@@ -68,6 +68,8 @@ export class Outbox {
   #full = false;
   #chars = 0;
   #inflight: Promise<void> | undefined;
+  /** Edge runtimes: drains whose batches are out of the queue (see #run). */
+  readonly #claimed = new Set<Promise<void>>();
   /** Aborted when close() ends (its deadline, or an empty queue): a request in flight is abandoned, none is started. */
   #stopController: AbortController | undefined;
   #closed = false;
@@ -204,7 +206,13 @@ export class Outbox {
 
   /** The drain in flight, else a new one (whatever the backoff); none once closed. */
   #run(): Promise<void> {
-    if (this.#claim) return this.#closed ? Promise.resolve() : this.#drainClaimed();
+    if (this.#claim) {
+      if (this.#closed) return Promise.resolve();
+      // Kept while out: its lines left the queue, and a flushInstant() waits for them (a failure puts them back).
+      const drain = this.#drainClaimed().finally(() => this.#claimed.delete(drain));
+      this.#claimed.add(drain);
+      return drain;
+    }
     if (this.#inflight || this.#closed) return this.#inflight ?? Promise.resolve();
     const run = this.#drain().finally(() => {
       this.#inflight = undefined;
@@ -307,7 +315,12 @@ export class Outbox {
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A timer that keeps a Node process alive: `await client.close()` is not cut short.
     const sleep = (ms: number) => new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, MAX_DELAY_MS))));
-    for (let left; this.size && (left = deadline - Date.now()) >= MIN_ATTEMPT_MS; clearTimeout(timer)) {
+    for (let left; (this.size || this.#claimed.size) && (left = deadline - Date.now()) >= MIN_ATTEMPT_MS; clearTimeout(timer)) {
+      // Edge runtimes: lines taken out by a flush() in flight (trackConversion's) are waited for too.
+      if (!this.size) {
+        await Promise.race([Promise.all(this.#claimed), sleep(left)]);
+        continue;
+      }
       const wait = this.#inflight ? 0 : Math.min(this.retryIn, left / 2);
       if (wait) {
         await sleep(wait);

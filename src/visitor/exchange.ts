@@ -43,7 +43,8 @@ export function readRequestCookie(request: RequestLike | undefined, name: string
   // Anything but a string (or Node's array of strings) is no Cookie header.
   const joined = Array.isArray(header) ? header.filter((h) => typeof h === 'string').join('; ') : header;
   if (!joined || typeof joined !== 'string') return null;
-  const pair = parseCookieHeader(joined).find((p) => p.key === name);
+  // An empty one (a stale cookie of another path or domain, cleared) does not hide the real one.
+  const pair = parseCookieHeader(joined).find((p) => p.key === name && p.value !== '');
   return pair ? decodeCookieValue(pair.value) : null;
 }
 
@@ -56,9 +57,27 @@ export function appendSetCookie(response: ResponseLike, value: string): void {
     const list = (Array.isArray(existing) ? existing : [existing]).filter((c): c is string | number => typeof c === 'string' || typeof c === 'number').map(String);
     response.setHeader('Set-Cookie', [...list.filter((c) => !c.startsWith(`${VISITOR_CODE_COOKIE}=`)), value]);
   } else if ('headers' in response && response.headers && typeof response.headers === 'object' && typeof response.headers.append === 'function') {
-    response.headers.append('Set-Cookie', value);
+    replaceSetCookie(response.headers, value);
   } else if ('append' in response && typeof response.append === 'function') {
-    response.append('Set-Cookie', value);
+    replaceSetCookie(response, value);
+  }
+}
+
+/**
+ * Fetch `Headers`: the visitor-code cookie set before on them (an earlier getVisitorCode of the
+ * same request) is replaced, the other cookies kept.
+ * @throws InvalidArgument when the headers cannot be changed (a Response from fetch() or Response.redirect())
+ */
+function replaceSetCookie(headers: { append(name: string, value: string): void; getSetCookie?(): string[]; delete?(name: string): void }, value: string): void {
+  try {
+    const all = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [];
+    if (typeof headers.delete === 'function' && all.some((c) => c.startsWith(`${VISITOR_CODE_COOKIE}=`))) {
+      headers.delete('Set-Cookie');
+      for (const cookie of all) if (!cookie.startsWith(`${VISITOR_CODE_COOKIE}=`)) headers.append('Set-Cookie', cookie);
+    }
+    headers.append('Set-Cookie', value);
+  } catch (err) {
+    throw new InvalidArgument("The response's headers cannot be changed (a Response from fetch() or Response.redirect() is immutable): pass a new Headers (or new Response(body, response)) and copy its Set-Cookie onto the response you return.", { cause: err });
   }
 }
 

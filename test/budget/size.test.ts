@@ -5,7 +5,9 @@
  * chunks. Sizes are deterministic for a given lockfile, so a change that grows them fails here.
  *
  * The budgets are ratchets at the sizes reached so far (18.4 KB and 20.7 KB min+gzip up front,
- * 45.6 KB and 47.9 KB with the lazy chunks, when last set. 0.1 KB in all for faults of the
+ * 45.7 KB and 47.9 KB with the lazy chunks, when last set. 21 B in all (core) so that an edge
+ * runtime's flushInstant() waits for the lines a flush() in flight took out of the queue (a
+ * conversion's, lost when the runtime ended the request). 0.1 KB in all for faults of the
  * configuration delivery a review found: a stream accepted and dropped at once reconnected and
  * refetched every second, a cached configuration with real-time updates was never refreshed,
  * initialize() after close() started the client again, polling stopped for good in a browser
@@ -77,7 +79,7 @@ import { bundleSize, type BundleSize } from '../bench/size.ts';
 
 const KB = 1024;
 const BUDGETS = {
-  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.6 * KB },
+  core: { source: `export * from './src/browser.ts';`, gzipped: 18.4 * KB, totalGzipped: 45.7 * KB },
   react: { source: `export * from './react/index.ts';`, gzipped: 20.7 * KB, totalGzipped: 47.9 * KB },
 };
 
