@@ -75,11 +75,14 @@ export function createSnapshot(client: KameleoonClient, options: SnapshotOptions
   const featureKeys = options.featureKeys ?? client.getFeatureFlags().map((flag) => flag.key);
   const results: Record<string, SnapshotVariation> = {};
   const tracked: string[] = [];
+  // Where consent is required, an experiment's exposure may wait for it on the server: left for
+  // the browser to track (it tracks with the consent it has), rather than lost.
+  const consentRequired = (client.getConfigurationJson() as { configuration?: { consentType?: unknown } } | undefined)?.configuration?.consentType === 'REQUIRED';
   for (const featureKey of featureKeys) {
-    const { variation } = client.getVariationDetails({ visitorCode, featureKey, track });
+    const { variation, reason } = client.getVariationDetails({ visitorCode, featureKey, track });
     if (!variation) continue;
     results[featureKey] = toSnapshotVariation(variation);
-    if (track) tracked.push(featureKey);
+    if (track && (!consentRequired || (reason.kind === 'RULE_MATCH' && reason.ruleType === 'TARGETED_DELIVERY'))) tracked.push(featureKey);
   }
   return { visitorCode, configuration: includeConfiguration ? client.getConfigurationJson() : undefined, results, tracked };
 }

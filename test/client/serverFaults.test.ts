@@ -2,10 +2,11 @@
  * Server and edge faults a review found: on an edge runtime, flushInstant() (handed to waitUntil)
  * waits for the lines trackConversion's own flush took out of the queue; a Fetch response gets
  * one visitor-code Set-Cookie however often the code is read; an immutable response is a typed
- * error that says what to pass; an empty cookie of the same name does not hide the real one.
+ * error that says what to pass; an empty cookie of the same name does not hide the real one;
+ * where consent is required, a snapshot leaves experiments' exposures for the browser to track.
  */
 import { describe, expect, it } from 'vitest';
-import { KameleoonClient as EdgeClient } from '../../src/edge.ts';
+import { KameleoonClient as EdgeClient, createSnapshot } from '../../src/edge.ts';
 import { InvalidArgument } from '../../src/errors.ts';
 import { basicConfig, notModifiedRequester } from './helpers.ts';
 
@@ -62,5 +63,21 @@ describe('server and edge faults', () => {
     await client.initialize();
     const request = new Request('https://example.com/', { headers: { cookie: 'kameleoonVisitorCode=; kameleoonVisitorCode=abc' } });
     expect(client.getVisitorCode({ request, response: new Headers() })).toBe('abc');
+  });
+
+  it('leaves experiments’ exposures to the browser in a snapshot where consent is required (the server may hold them back)', async () => {
+    const snapshotOf = async (consentType: string) => {
+      const config = basicConfig();
+      config.configuration.consentType = consentType;
+      const client = new EdgeClient({ siteCode: 's', configuration: { defaultDataFile: config as never }, externals: { logger: { log() {} }, requester: notModifiedRequester } });
+      await client.initialize();
+      // A visitor in the targeted delivery's traffic (half of them).
+      const visitorCode = Array.from({ length: 50 }, (_, i) => `v-consent-${i}`).find((code) => client.getVariation({ visitorCode: code, featureKey: 'ff_targeted_delivery', track: false }).key === 'on')!;
+      return createSnapshot(client, { visitorCode, featureKeys: ['ff_50_50', 'ff_targeted_delivery'], track: true, includeConfiguration: false });
+    };
+    const required = await snapshotOf('REQUIRED');
+    expect(Object.keys(required.results).sort()).toEqual(['ff_50_50', 'ff_targeted_delivery']);
+    expect(required.tracked).toEqual(['ff_targeted_delivery']);
+    expect((await snapshotOf('NOT_REQUIRED')).tracked).toEqual(['ff_50_50', 'ff_targeted_delivery']);
   });
 });
