@@ -83,7 +83,6 @@ export class VisitorSharing {
   readonly #sessionDurationMs: number;
   /** `closeTimeout`: what close() waits for the store at most. */
   readonly #closeTimeoutMs: number;
-  readonly #updateIntervalMs: number;
   readonly #refreshMs: number | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
   /** Tracking is composing: what it marks changed (exposures sent) is not written (see attach). */
@@ -114,9 +113,9 @@ export class VisitorSharing {
     this.#closeTimeoutMs = Math.max(0, minutes(c.closeTimeout, 5_000));
     const refreshMs = params._internals?.updateIntervalMs;
     this.#refreshMs = typeof refreshMs === 'number' && refreshMs > 0 ? refreshMs : undefined;
-    this.#updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
+    const updateIntervalMs = this.#refreshMs ?? Math.max(1, minutes(c.dataFileRefreshInterval ?? c.updateInterval, 60)) * 60_000;
     const report = { failed: (reason: 'timeout' | 'error', error: string) => this.#failed(reason, error), answered: () => this.#answered() };
-    this.#configuration = new ConfigurationSharing(store, this.#status, report, this.#updateIntervalMs, params._internals?.lockHeartbeatMs);
+    this.#configuration = new ConfigurationSharing(store, this.#status, report, updateIntervalMs, params._internals?.lockHeartbeatMs);
   }
 
   /**
